@@ -1,0 +1,35 @@
+import { ERRORS, isAppError } from '@postdesk/shared';
+import { Hono } from 'hono';
+import type { AppDeps } from '../app';
+import type { AppVariables } from '../http/middleware';
+
+/** The OpenAPI document of the machine API; each integration adds its paths here as it lands. */
+const openApi = {
+  openapi: '3.1.0',
+  info: { title: 'PostDesk integration API', version: '0.1.0' },
+  paths: {
+    '/api/health': {
+      get: {
+        summary: 'Liveness of the API',
+        responses: { '200': { description: 'The API answers', content: { 'application/json': {} } } },
+      },
+    },
+  },
+};
+
+/** `/api/*`: machine integrations (portal, agencies, payment gateway). Errors are JSON with a code and both languages. */
+export const apiRoutes = (_deps: AppDeps) => {
+  const api = new Hono<{ Variables: AppVariables }>();
+  api.get('/health', (c) => c.json({ status: 'ok' }));
+  api.get('/openapi.json', (c) => c.json(openApi));
+  api.notFound((c) => c.json({ code: 'NOT_FOUND', message: ERRORS.NOT_FOUND.vi, messageEn: ERRORS.NOT_FOUND.en }, 404));
+  api.onError((err, c) => {
+    if (isAppError(err)) {
+      const entry = ERRORS[err.code];
+      return c.json({ code: err.code, message: entry.vi, messageEn: entry.en, details: err.details ?? null }, entry.status);
+    }
+    c.get('log').error({ err: err.message, stack: err.stack }, 'api request failed');
+    return c.json({ code: 'INTERNAL', message: ERRORS.INTERNAL.vi, messageEn: ERRORS.INTERNAL.en, requestId: c.get('requestId') }, 500);
+  });
+  return api;
+};

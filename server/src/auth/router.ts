@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { authedProcedure, publicProcedure, router } from '../trpc/init';
+import { login } from './login';
+import { deleteSession, sessionCookie } from './sessions';
+
+export const authRouter = router({
+  login: publicProcedure
+    .input(z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(200) }))
+    .mutation(async ({ ctx, input }) => {
+      const session = await login(ctx.db, {
+        ...input,
+        ip: ctx.ip,
+        limiter: ctx.loginLimiter,
+        ttlHours: ctx.env.SESSION_TTL_HOURS,
+        requestId: ctx.requestId,
+      });
+      ctx.resHeaders.append(
+        'set-cookie',
+        sessionCookie(session.token, {
+          maxAgeSeconds: Math.round(ctx.env.SESSION_TTL_HOURS * 3600),
+          secure: ctx.env.NODE_ENV === 'production',
+        }),
+      );
+      return { user: session.user };
+    }),
+  logout: authedProcedure.mutation(async ({ ctx }) => {
+    if (ctx.sessionId) await deleteSession(ctx.db, ctx.sessionId);
+    ctx.resHeaders.append('set-cookie', sessionCookie('', { maxAgeSeconds: 0, secure: ctx.env.NODE_ENV === 'production' }));
+    return { ok: true as const };
+  }),
+  me: publicProcedure.query(({ ctx }) => ctx.user),
+});

@@ -1,0 +1,161 @@
+import { DOSSIER_STATES } from '@postdesk/shared/lifecycle';
+import {
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
+import { offices } from './offices';
+import { procedures, procedureVersions } from './procedures';
+import { role, users } from './users';
+
+export const dossierState = pgEnum('dossier_state', DOSSIER_STATES);
+export const applicantKind = pgEnum('applicant_kind', ['citizen', 'business', 'state_body', 'other']);
+
+export type AddressJson = { line: string; communeCode: string | null; provinceCode: string | null };
+
+/** The person (or business) a dossier is for; personal data, never logged. */
+export const applicants = pgTable(
+  'applicants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: applicantKind('kind').notNull().default('citizen'),
+    /** Citizen id number (12 digits); null for a business without one. */
+    citizenId: varchar('citizen_id', { length: 12 }).unique(),
+    fullName: text('full_name').notNull(),
+    dateOfBirth: date('date_of_birth'),
+    sex: varchar('sex', { length: 6 }),
+    phone: varchar('phone', { length: 15 }),
+    email: text('email'),
+    address: jsonb('address').$type<AddressJson>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('applicants_by_phone').on(t.phone)],
+);
+
+export const dossiers = pgTable(
+  'dossiers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** `<receiving agency id>-<YYMMDD>-<NNNN>`, given at receipt. */
+    code: varchar('code', { length: 50 }).unique(),
+    state: dossierState('state').notNull(),
+    procedureId: uuid('procedure_id')
+      .notNull()
+      .references(() => procedures.id),
+    procedureVersionId: uuid('procedure_version_id')
+      .notNull()
+      .references(() => procedureVersions.id),
+    applicantId: uuid('applicant_id').references(() => applicants.id),
+    receivingOfficeId: uuid('receiving_office_id')
+      .notNull()
+      .references(() => offices.id),
+    agencyId: uuid('agency_id')
+      .notNull()
+      .references(() => offices.id),
+    /** KenhThucHien: 1 in person, 2 online, 3 public postal service. */
+    channel: smallint('channel').notNull(),
+    /** HinhThuc: 0 at the desk, 1 by post. */
+    returnMethod: smallint('return_method').notNull().default(0),
+    deliveryAddress: jsonb('delivery_address').$type<AddressJson & { lat?: number; lng?: number; window?: string }>(),
+    fromPortal: boolean('from_portal').notNull().default(false),
+    receivedAt: timestamp('received_at', { withTimezone: true }),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    supplementCount: integer('supplement_count').notNull().default(0),
+    apologyCount: integer('apology_count').notNull().default(0),
+    /** Idempotency key from the client that created the dossier: a retried request finds the first one. */
+    clientKey: varchar('client_key', { length: 64 }).unique(),
+    lastSeq: integer('last_seq').notNull().default(0),
+    lastHash: varchar('last_hash', { length: 64 }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('dossiers_by_state_due').on(t.state, t.dueAt),
+    index('dossiers_by_receiving_office').on(t.receivingOfficeId, t.createdAt),
+    index('dossiers_by_agency').on(t.agencyId, t.state),
+    index('dossiers_by_applicant').on(t.applicantId),
+  ],
+);
+
+/** Append-only: the database refuses UPDATE and DELETE (trigger in the migrations). */
+export const dossierEvents = pgTable(
+  'dossier_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    dossierId: uuid('dossier_id')
+      .notNull()
+      .references(() => dossiers.id),
+    seq: integer('seq').notNull(),
+    event: varchar('event', { length: 40 }).notNull(),
+    fromState: dossierState('from_state'),
+    toState: dossierState('to_state').notNull(),
+    /** Who caused it: a user, or a system actor (citizen, portal, payment_gateway, system, planner). */
+    actorKind: varchar('actor_kind', { length: 20 }).notNull(),
+    actorUserId: uuid('actor_user_id').references(() => users.id),
+    role: role('role'),
+    officeId: uuid('office_id').references(() => offices.id),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    /** For offline courier actions: the phone's clock when it happened. */
+    deviceAt: timestamp('device_at', { withTimezone: true }),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    prevHash: varchar('prev_hash', { length: 64 }),
+    hash: varchar('hash', { length: 64 }).notNull(),
+  },
+  (t) => [unique('dossier_events_seq').on(t.dossierId, t.seq), index('dossier_events_by_time').on(t.at)],
+);
+
+/** Per-agency daily counter for dossier codes, taken inside the receiving transaction. */
+export const dossierCounters = pgTable(
+  'dossier_counters',
+  {
+    agencyId: uuid('agency_id')
+      .notNull()
+      .references(() => offices.id),
+    day: date('day').notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agencyId, t.day] })],
+);
+
+export const documentSource = pgEnum('document_source', ['scan', 'reuse', 'upload', 'online']);
+
+/** One per required component of a dossier; signed documents also form the applicant's document store. */
+export const documents = pgTable(
+  'documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    dossierId: uuid('dossier_id').references(() => dossiers.id),
+    componentCode: varchar('component_code', { length: 20 }).notNull(),
+    source: documentSource('source').notNull(),
+    ownerCitizenId: varchar('owner_citizen_id', { length: 12 }),
+    digitizedCode: varchar('digitized_code', { length: 120 }).unique(),
+    pages: jsonb('pages').$type<{ fileSha256: string; rotation: number; mode: 'bilevel' | 'grey' | 'colour' }[]>()
+      .notNull()
+      .default([]),
+    signedFileSha256: varchar('signed_file_sha256', { length: 64 }),
+    reusedFromId: uuid('reused_from_id'),
+    validUntil: date('valid_until'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('documents_by_dossier').on(t.dossierId), index('documents_by_owner').on(t.ownerCitizenId)],
+);
+
+/** Content-addressed blobs on disk; the row says what the bytes are. */
+export const files = pgTable('files', {
+  sha256: varchar('sha256', { length: 64 }).primaryKey(),
+  size: integer('size').notNull(),
+  mime: varchar('mime', { length: 100 }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,112 @@
+import {
+  bigserial,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
+import { dossiers } from './dossiers';
+import { offices } from './offices';
+import { role, users } from './users';
+
+export const paymentKind = pgEnum('payment_kind', ['fee', 'postal_tariff', 'financial_obligation']);
+export const paymentMethod = pgEnum('payment_method', ['cash', 'online', 'vietqr']);
+export const paymentState = pgEnum('payment_state', ['pending', 'paid', 'failed', 'cancelled']);
+
+export const payments = pgTable(
+  'payments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    dossierId: uuid('dossier_id')
+      .notNull()
+      .references(() => dossiers.id),
+    kind: paymentKind('kind').notNull(),
+    amount: integer('amount').notNull(),
+    method: paymentMethod('method').notNull(),
+    state: paymentState('state').notNull().default('pending'),
+    billCode: varchar('bill_code', { length: 64 }).unique(),
+    gatewayRef: varchar('gateway_ref', { length: 64 }),
+    paidAt: timestamp('paid_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('payments_by_dossier').on(t.dossierId)],
+);
+
+export const outboxState = pgEnum('outbox_state', ['pending', 'sent', 'dead']);
+
+/** Messages to the portal, agencies and SMS, written in the same transaction as the event that causes them. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    topic: varchar('topic', { length: 40 }).notNull(),
+    dossierId: uuid('dossier_id').references(() => dossiers.id),
+    /** Exactly-once on the receiving side. */
+    idempotencyKey: varchar('idempotency_key', { length: 120 }).notNull().unique(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    state: outboxState('state').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('outbox_pending_by_time').on(t.state, t.nextAttemptAt),
+    index('outbox_by_dossier').on(t.dossierId, t.id),
+  ],
+);
+
+export const feedbackKind = pgEnum('feedback_kind', ['rating', 'complaint']);
+
+export const feedback = pgTable(
+  'feedback',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    dossierId: uuid('dossier_id')
+      .notNull()
+      .references(() => dossiers.id),
+    kind: feedbackKind('kind').notNull(),
+    rating: smallint('rating'),
+    comment: text('comment'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('feedback_by_dossier').on(t.dossierId)],
+);
+
+export const holidayKind = pgEnum('holiday_kind', ['holiday', 'compensatory', 'swap_off', 'working_weekend']);
+
+/** The holiday table in force per year (versioned by source); `working_weekend` = a make-up Saturday. */
+export const holidays = pgTable('holidays', {
+  day: date('day').primaryKey(),
+  year: integer('year').notNull(),
+  kind: holidayKind('kind').notNull(),
+  nameVi: text('name_vi').notNull(),
+  nameEn: text('name_en').notNull(),
+  source: text('source').notNull(),
+});
+
+/** Who did what, in which role and office; details hold ids, never personal data. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    userId: uuid('user_id').references(() => users.id),
+    role: role('role'),
+    officeId: uuid('office_id').references(() => offices.id),
+    action: varchar('action', { length: 60 }).notNull(),
+    target: varchar('target', { length: 120 }),
+    requestId: varchar('request_id', { length: 40 }),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('audit_log_by_time').on(t.at), index('audit_log_by_user').on(t.userId, t.at)],
+);
+

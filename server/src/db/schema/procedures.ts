@@ -1,0 +1,73 @@
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
+import { offices } from './offices';
+
+export const procedureLevel = pgEnum('procedure_level', ['province', 'commune']);
+
+export type FeeLine = { label: string; amount: number; kind: 'fee' | 'charge' };
+export type ProcedureComponent = {
+  code: string;
+  name: string;
+  form: 'original' | 'copy' | 'original_or_certified_copy';
+  copies: number;
+  required: boolean;
+  note?: string;
+};
+
+/** A procedure (thủ tục hành chính) by its national code; what the law may change lives in versions. */
+export const procedures = pgTable(
+  'procedures',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    code: varchar('code', { length: 16 }).notNull().unique(),
+    name: text('name').notNull(),
+    field: text('field').notNull(),
+    agencyId: uuid('agency_id')
+      .notNull()
+      .references(() => offices.id),
+    level: procedureLevel('level').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('procedures_by_agency').on(t.agencyId)],
+);
+
+/** The rules of a procedure in force from `effectiveFrom`; a dossier keeps the version it was received under. */
+export const procedureVersions = pgTable(
+  'procedure_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    procedureId: uuid('procedure_id')
+      .notNull()
+      .references(() => procedures.id),
+    version: integer('version').notNull(),
+    effectiveFrom: date('effective_from').notNull(),
+    effectiveTo: date('effective_to'),
+    processingHours: integer('processing_hours').notNull(),
+    fees: jsonb('fees').$type<FeeLine[]>().notNull(),
+    postalTariff: integer('postal_tariff').notNull(),
+    components: jsonb('components').$type<ProcedureComponent[]>().notNull(),
+    pickupAllowed: boolean('pickup_allowed').notNull(),
+    deliveryAllowed: boolean('delivery_allowed').notNull(),
+    legalBasis: jsonb('legal_basis').$type<string[]>().notNull(),
+    resultName: text('result_name').notNull(),
+    resultIsPaper: boolean('result_is_paper').notNull(),
+    /** The e-form's fields, for online dossiers (JSON Schema); null when the procedure has none. */
+    formSchema: jsonb('form_schema').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    unique('procedure_versions_unique').on(t.procedureId, t.version),
+    index('procedure_versions_in_force').on(t.procedureId, t.effectiveFrom),
+  ],
+);

@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const DEV_SECRET = 'postdesk-development-secret-do-not-use';
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Public address of the web apps, used in QR codes and links. */
+  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  /** PostgreSQL; unset = embedded PGlite in `${DATA_DIR}/pglite`. */
+  DATABASE_URL: z.string().optional(),
+  DATA_DIR: z.string().default('./data'),
+  /** Redis for BullMQ; unset = jobs run in-process. */
+  REDIS_URL: z.string().optional(),
+  FILES_DIR: z.string().optional(),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(25 * 1024 * 1024),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  SESSION_SECRET: z.string().min(32).default(DEV_SECRET),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Seed the demo province, offices, procedures and users into an empty database. */
+  SEED_DEMO: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+});
+
+export type Env = z.infer<typeof schema> & { filesDir: string; pgliteDir: string };
+
+/** Parses the environment once at start-up; production refuses every development default. */
+export const parseEnv = (source: Record<string, string | undefined> = process.env): Env => {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid environment:\n${lines}`);
+  }
+  const env = result.data;
+  if (env.NODE_ENV === 'production') {
+    const missing: string[] = [];
+    if (!env.DATABASE_URL) missing.push('DATABASE_URL (PostgreSQL 15+)');
+    if (!env.REDIS_URL) missing.push('REDIS_URL (Redis 7)');
+    if (!source.PUBLIC_URL) missing.push('PUBLIC_URL');
+    if (env.SESSION_SECRET === DEV_SECRET) missing.push('SESSION_SECRET (≥ 32 characters)');
+    if (!source.FILES_DIR) missing.push('FILES_DIR (the object storage directory)');
+    if (env.SEED_DEMO) missing.push('SEED_DEMO=false (demo users must not exist in production)');
+    if (missing.length > 0) {
+      throw new Error(`Production refuses development defaults. Set:\n  ${missing.join('\n  ')}`);
+    }
+  }
+  const dataDir = resolve(env.DATA_DIR);
+  return {
+    ...env,
+    filesDir: resolve(env.FILES_DIR ?? `${dataDir}/files`),
+    pgliteDir: `${dataDir}/pglite`,
+  };
+};

@@ -1,0 +1,12 @@
+import { authRouter } from '../auth/router';
+import { catalogRouter } from '../catalog/router';
+import { dossiersRouter } from '../dossiers/router';
+import { router } from './init';
+
+export const appRouter = router({
+  auth: authRouter,
+  catalog: catalogRouter,
+  dossiers: dossiersRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,65 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Role } from '@postdesk/shared';
+import { eq } from 'drizzle-orm';
+import { createApp } from '../../server/src/app';
+import { createRateLimiter } from '../../server/src/auth/rate-limit';
+import { type AuthUser, loadUser } from '../../server/src/auth/sessions';
+import type { Db } from '../../server/src/db/client';
+import { memberships, users } from '../../server/src/db/schema';
+import { parseEnv } from '../../server/src/env';
+import { createFileStore } from '../../server/src/files/store';
+import { createInProcessRunner } from '../../server/src/jobs/queue';
+import { createLogger } from '../../server/src/logger';
+import { type Context, createCallerFactory } from '../../server/src/trpc/init';
+import { appRouter } from '../../server/src/trpc/router';
+
+/** The server's pieces over a test database: in-process jobs, a temporary file store, a silent logger. */
+export const createTestServer = (db: Db) => {
+  const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: mkdtempSync(join(tmpdir(), 'postdesk-')) });
+  const log = createLogger('silent');
+  const jobs = createInProcessRunner({ defs: [], log });
+  const files = createFileStore({ dir: env.filesDir, maxBytes: env.MAX_UPLOAD_BYTES });
+  const app = createApp({ db, env, log, jobs, files });
+  const createCaller = createCallerFactory(appRouter);
+
+  const context = (user: AuthUser | null, extra: Partial<Context> = {}): Context => ({
+    db,
+    env,
+    log,
+    jobs,
+    files,
+    requestId: 'test',
+    ip: `10.0.0.${Math.floor(Math.random() * 250)}`,
+    loginLimiter: createRateLimiter({ limit: 1000, windowMs: 60_000 }),
+    user,
+    sessionId: null,
+    officeHint: null,
+    resHeaders: new Headers(),
+    internal: false,
+    ...extra,
+  });
+
+  /** A tRPC caller acting as the seeded user with `username`, or anonymously. */
+  const callerAs = async (username: string | null, extra: Partial<Context> = {}) => {
+    if (!username) return createCaller(context(null, extra));
+    const [row] = await db.select({ id: users.id }).from(users).where(eq(users.username, username));
+    if (!row) throw new Error(`no seeded user ${username}`);
+    return createCaller(context(await loadUser(db, row.id), extra));
+  };
+
+  /** Any seeded user holding `role`. */
+  const usernameWithRole = async (role: Role) => {
+    const [row] = await db
+      .select({ username: users.username })
+      .from(users)
+      .innerJoin(memberships, eq(memberships.userId, users.id))
+      .where(eq(memberships.role, role))
+      .limit(1);
+    if (!row) throw new Error(`no seeded user with role ${role}`);
+    return row.username;
+  };
+
+  return { app, env, jobs, files, context, createCaller, callerAs, usernameWithRole };
+};

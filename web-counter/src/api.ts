@@ -1,0 +1,23 @@
+import type { AppRouter } from '@postdesk/server/trpc/router';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import type { inferRouterOutputs } from '@trpc/server';
+import superjson from 'superjson';
+
+let officeId: string | undefined;
+
+export const actForOffice = (id: string | undefined) => {
+  officeId = id;
+};
+
+export const api = createTRPCClient<AppRouter>({
+  links: [
+    httpBatchLink({
+      url: '/trpc',
+      transformer: superjson,
+      headers: () => (officeId ? { 'x-office-id': officeId } : {}),
+      fetch: (url, opts) => fetch(url, { ...opts, credentials: 'include' }),
+    }),
+  ],
+});
+
+export type Outputs = inferRouterOutputs<AppRouter>;

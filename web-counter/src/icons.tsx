@@ -1,0 +1,91 @@
+import type { JSX } from 'solid-js';
+
+const Icon = (props: { children: JSX.Element; size?: number }) => (
+  <svg
+    class="icon"
+    width={props.size ?? 16}
+    height={props.size ?? 16}
+    viewBox="0 0 24 24"
+    fill="none"
+    stroke="currentColor"
+    stroke-width="2"
+    stroke-linecap="round"
+    stroke-linejoin="round"
+    aria-hidden="true"
+  >
+    {props.children}
+  </svg>
+);
+
+export const SearchIcon = () => (
+  <Icon>
+    <circle cx="11" cy="11" r="7" />
+    <path d="m20 20-3.5-3.5" />
+  </Icon>
+);
+
+export const PickupIcon = () => (
+  <Icon>
+    <path d="M3 10.5 12 3l9 7.5" />
+    <path d="M5 9.5V21h14V9.5" />
+    <path d="M12 11v7" />
+    <path d="m9 15 3 3 3-3" />
+  </Icon>
+);
+
+export const DeliveryIcon = () => (
+  <Icon>
+    <path d="M3 6h11v10H3z" />
+    <path d="M14 9h4l3 3v4h-7" />
+    <circle cx="7" cy="18" r="2" />
+    <circle cx="17" cy="18" r="2" />
+  </Icon>
+);
+
+export const DeskIcon = () => (
+  <Icon>
+    <path d="M3 10h18" />
+    <path d="M5 10v10" />
+    <path d="M19 10v10" />
+    <path d="M8 6h8v4H8z" />
+  </Icon>
+);
+
+export const LogoutIcon = () => (
+  <Icon>
+    <path d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4" />
+    <path d="m16 17 5-5-5-5" />
+    <path d="M21 12H9" />
+  </Icon>
+);
+
+export const CloseIcon = () => (
+  <Icon>
+    <path d="M18 6 6 18" />
+    <path d="m6 6 12 12" />
+  </Icon>
+);
+
+const arrowOpacity = (direction: 'asc' | 'desc' | 'none', arrow: 'asc' | 'desc') => {
+  if (direction === 'none') return 0.45;
+  return direction === arrow ? 1 : 0.2;
+};
+
+export const SortIcon = (props: { direction: 'asc' | 'desc' | 'none' }) => (
+  <Icon size={14}>
+    <path d="m8 9 4-4 4 4" opacity={arrowOpacity(props.direction, 'asc')} />
+    <path d="m16 15-4 4-4-4" opacity={arrowOpacity(props.direction, 'desc')} />
+  </Icon>
+);
+
+export const CheckIcon = () => (
+  <Icon>
+    <path d="M20 6 9 17l-5-5" />
+  </Icon>
+);
+
+export const MinusIcon = () => (
+  <Icon>
+    <path d="M5 12h14" />
+  </Icon>
+);

@@ -1,0 +1,54 @@
+import { useNavigate } from '@solidjs/router';
+import { createSignal, type JSX, Show } from 'solid-js';
+import { describeError, type Problem } from '../errors';
+import { t } from '../i18n';
+import { LogoutIcon } from '../icons';
+import { ProblemNote } from '../ProblemNote';
+import { session, type User } from '../session';
+import { LanguageSwitch } from './LanguageSwitch';
+import { OfficeSwitch } from './OfficeSwitch';
+import { onKey } from './shortcuts';
+
+export const Shell = (props: { user: User; children?: JSX.Element }) => {
+  const navigate = useNavigate();
+  const [problem, setProblem] = createSignal<Problem>();
+
+  const logout = async () => {
+    setProblem(undefined);
+    try {
+      await session.logout();
+      navigate('/login', { replace: true });
+    } catch (error) {
+      setProblem(describeError(error));
+    }
+  };
+
+  onKey((event) => {
+    if (event.altKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyQ') {
+      event.preventDefault();
+      void logout();
+    }
+  });
+
+  return (
+    <div class="shell">
+      <header class="shell-header">
+        <span class="brand">{t('app.name')}</span>
+        <div class="shell-header-end">
+          <span class="user-name" title={t('shell.user')}>
+            {props.user.fullName}
+          </span>
+          <OfficeSwitch />
+          <LanguageSwitch />
+          <button type="button" class="button button-quiet" onClick={() => void logout()} aria-keyshortcuts="Alt+Q">
+            <LogoutIcon />
+            {t('shell.logout')}
+            <kbd>Alt+Q</kbd>
+          </button>
+        </div>
+      </header>
+      <Show when={problem()}>{(current) => <ProblemNote problem={current()} />}</Show>
+      <main class="shell-main">{props.children}</main>
+    </div>
+  );
+};
