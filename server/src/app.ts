@@ -24,7 +24,9 @@ export type AppDeps = { db: Db; env: Env; log: Logger; jobs: JobRunner; files: F
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-const clientIp = (c: Parameters<typeof getConnInfo>[0]) => {
+const clientIp = (c: Parameters<typeof getConnInfo>[0], trustProxy: boolean) => {
+  const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+  if (forwarded) return forwarded;
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {
@@ -73,7 +75,7 @@ export const createApp = (deps: AppDeps) => {
           ...deps,
           log: c.get('log'),
           requestId: c.get('requestId'),
-          ip: clientIp(c),
+          ip: clientIp(c, deps.env.TRUST_PROXY),
           loginLimiter,
           user: session?.user ?? null,
           sessionId: session?.sessionId ?? null,

@@ -22,6 +22,11 @@ const schema = z.object({
     .default(25 * 1024 * 1024),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   SESSION_SECRET: z.string().min(32).default(DEV_SECRET),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (for rate limits). */
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Seed the demo province, offices, procedures and users into an empty database. */
   SEED_DEMO: z

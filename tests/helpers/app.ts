@@ -17,7 +17,7 @@ import { appRouter } from '../../server/src/trpc/router';
 
 /** The server's pieces over a test database: in-process jobs, a temporary file store, a silent logger. */
 export const createTestServer = (db: Db) => {
-  const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: mkdtempSync(join(tmpdir(), 'postdesk-')) });
+  const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TRUST_PROXY: 'true', DATA_DIR: mkdtempSync(join(tmpdir(), 'postdesk-')) });
   const log = createLogger('silent');
   const jobs = createInProcessRunner({ defs: [], log });
   const files = createFileStore({ dir: env.filesDir, maxBytes: env.MAX_UPLOAD_BYTES });

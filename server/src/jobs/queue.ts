@@ -43,6 +43,8 @@ export const createBullmqRunner = (opts: {
   /** Key prefix: lets tests share one Redis without seeing each other's queues. */
   prefix?: string;
   workers?: boolean;
+  /** How long a worker's lock on a job lasts; a crashed worker's job is taken up again after it expires. */
+  lockDurationMs?: number;
 }): JobRunner => {
   const url = new URL(opts.redisUrl);
   const connection = {
@@ -67,7 +69,13 @@ export const createBullmqRunner = (opts: {
                 if (!parsed.success) throw new UnrecoverableError(invalidPayload(def.name, parsed.error).message);
                 await def.handler(parsed.data);
               },
-              { connection, prefix, concurrency: def.concurrency },
+              {
+                connection,
+                prefix,
+                concurrency: def.concurrency,
+                lockDuration: opts.lockDurationMs ?? 30_000,
+                stalledInterval: Math.min(opts.lockDurationMs ?? 30_000, 30_000),
+              },
             ).on('failed', (job, err) =>
               opts.log.warn({ job: def.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'),
             ),

@@ -1,0 +1,68 @@
+import { ROLES, type Role } from '@postdesk/shared';
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRouter } from '../../server/src/trpc/router';
+import { createTestServer } from '../helpers/app';
+import { createTestDatabase } from '../helpers/db';
+
+type Caller = 'anonymous' | Role;
+const STAFF: Role[] = ['clerk', 'supervisor', 'agency_official', 'admin'];
+
+/**
+ * Who may call what. Every procedure of the router must be listed here: a new procedure fails this test
+ * until someone decides its access. 'public' = anyone; 'signed-in' = any role.
+ */
+const ACCESS: Record<string, 'public' | 'signed-in' | Role[]> = {
+  'auth.login': 'public',
+  'auth.logout': 'signed-in',
+  'auth.me': 'public',
+  'catalog.procedures': 'public',
+  'catalog.procedure': 'public',
+  'catalog.offices': 'public',
+  'catalog.communes': 'public',
+  'dossiers.get': STAFF,
+  'dossiers.timeline': STAFF,
+};
+
+const allowed = (rule: (typeof ACCESS)[string], who: Caller) =>
+  rule === 'public' || (who !== 'anonymous' && (rule === 'signed-in' || rule.includes(who)));
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let server: ReturnType<typeof createTestServer>;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = createTestServer(database.db);
+});
+afterAll(() => database.close());
+
+const procedurePaths = Object.keys((appRouter as unknown as { _def: { procedures: Record<string, unknown> } })._def.procedures).sort();
+
+describe('the authorization matrix', () => {
+  it('lists every procedure of the router, and nothing that is not there', () => {
+    expect(procedurePaths).toEqual(Object.keys(ACCESS).sort());
+  });
+
+  const callers: Caller[] = ['anonymous', ...ROLES];
+  for (const path of Object.keys(ACCESS)) {
+    for (const who of callers) {
+      const expectation = allowed(ACCESS[path]!, who) ? 'passes' : 'is refused';
+      it(`${path} as ${who} ${expectation}`, async () => {
+        const caller = await server.callerAs(who === 'anonymous' ? null : await server.usernameWithRole(who));
+        const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
+          input: unknown,
+        ) => Promise<unknown>;
+        // Empty input: an allowed caller gets past the gate (and may then fail validation); a refused one never does.
+        const outcome = await fn(undefined).then(
+          () => 'ok',
+          (err: unknown) => (err instanceof TRPCError ? err.code : 'other'),
+        );
+        if (allowed(ACCESS[path]!, who)) {
+          expect(outcome).not.toBe('UNAUTHORIZED');
+          expect(outcome).not.toBe('FORBIDDEN');
+        } else {
+          expect(outcome).toBe(who === 'anonymous' ? 'UNAUTHORIZED' : 'FORBIDDEN');
+        }
+      });
+    }
+  }
+});

@@ -1,0 +1,113 @@
+import { Navigate, useNavigate } from '@solidjs/router';
+import { createSignal, onMount, Show } from 'solid-js';
+import { describeError, type Problem } from '../errors';
+import { type MessageKey, t } from '../i18n';
+import { ProblemNote } from '../ProblemNote';
+import { session } from '../session';
+import { LanguageSwitch } from '../shell/LanguageSwitch';
+import { NetworkStatus } from '../shell/NetworkStatus';
+
+type Missing = { field: 'username' | 'password'; message: MessageKey };
+
+export const LoginPage = () => {
+  const navigate = useNavigate();
+  const [username, setUsername] = createSignal('');
+  const [password, setPassword] = createSignal('');
+  const [missing, setMissing] = createSignal<Missing>();
+  const [problem, setProblem] = createSignal<Problem>();
+  const [busy, setBusy] = createSignal(false);
+  let usernameInput!: HTMLInputElement;
+  let passwordInput!: HTMLInputElement;
+
+  onMount(() => usernameInput.focus());
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setProblem(undefined);
+    if (!username().trim()) {
+      setMissing({ field: 'username', message: 'login.usernameRequired' });
+      usernameInput.focus();
+      return;
+    }
+    if (!password()) {
+      setMissing({ field: 'password', message: 'login.passwordRequired' });
+      passwordInput.focus();
+      return;
+    }
+    setMissing(undefined);
+    setBusy(true);
+    try {
+      await session.login({ username: username().trim(), password: password() });
+      navigate('/', { replace: true });
+    } catch (error) {
+      setProblem(describeError(error));
+      setPassword('');
+      passwordInput.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const invalid = (field: Missing['field']) => missing()?.field === field;
+
+  return (
+    <Show when={!(session.user.state === 'ready' && session.user())} fallback={<Navigate href="/" />}>
+      <div class="login-page">
+        <div class="login-top">
+          <NetworkStatus />
+          <LanguageSwitch />
+        </div>
+        <form class="login-card" onSubmit={submit} noValidate>
+          <h1 class="brand-large">{t('app.name')}</h1>
+          <p class="login-subtitle">{t('app.role')}</p>
+          <h2 class="login-title">{t('login.title')}</h2>
+          <label class="field">
+            <span class="field-label">{t('login.username')}</span>
+            <input
+              ref={usernameInput}
+              name="username"
+              autocomplete="username"
+              autocapitalize="none"
+              spellcheck={false}
+              value={username()}
+              onInput={(event) => setUsername(event.currentTarget.value)}
+              aria-invalid={invalid('username')}
+              aria-describedby={invalid('username') ? 'username-error' : undefined}
+            />
+            <Show when={invalid('username') && missing()}>
+              {(current) => (
+                <span class="field-error" id="username-error">
+                  {t(current().message)}
+                </span>
+              )}
+            </Show>
+          </label>
+          <label class="field">
+            <span class="field-label">{t('login.password')}</span>
+            <input
+              ref={passwordInput}
+              name="password"
+              type="password"
+              autocomplete="current-password"
+              value={password()}
+              onInput={(event) => setPassword(event.currentTarget.value)}
+              aria-invalid={invalid('password')}
+              aria-describedby={invalid('password') ? 'password-error' : undefined}
+            />
+            <Show when={invalid('password') && missing()}>
+              {(current) => (
+                <span class="field-error" id="password-error">
+                  {t(current().message)}
+                </span>
+              )}
+            </Show>
+          </label>
+          <Show when={problem()}>{(current) => <ProblemNote problem={current()} id="login-problem" />}</Show>
+          <button type="submit" class="button button-primary button-block" disabled={busy()}>
+            {busy() ? t('login.submitting') : t('login.submit')}
+          </button>
+        </form>
+      </div>
+    </Show>
+  );
+};
