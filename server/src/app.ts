@@ -72,7 +72,10 @@ export const createApp = (deps: AppDeps) => {
         const token = readSessionCookie(c.req.header('cookie'));
         const session = token ? await findSession(deps.db, token) : null;
         return {
-          ...deps,
+          db: deps.db,
+          config: deps.env,
+          jobs: deps.jobs,
+          files: deps.files,
           log: c.get('log'),
           requestId: c.get('requestId'),
           ip: clientIp(c, deps.env.TRUST_PROXY),

@@ -18,7 +18,7 @@ import { appRouter } from '../../server/src/trpc/router';
 /** The server's pieces over a test database: in-process jobs, a temporary file store, a silent logger. */
 export const createTestServer = (db: Db) => {
   const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TRUST_PROXY: 'true', DATA_DIR: mkdtempSync(join(tmpdir(), 'postdesk-')) });
-  const log = createLogger('silent');
+  const log = createLogger(process.env.TEST_LOG ?? 'silent');
   const jobs = createInProcessRunner({ defs: [], log });
   const files = createFileStore({ dir: env.filesDir, maxBytes: env.MAX_UPLOAD_BYTES });
   const app = createApp({ db, env, log, jobs, files });
@@ -26,7 +26,7 @@ export const createTestServer = (db: Db) => {
 
   const context = (user: AuthUser | null, extra: Partial<Context> = {}): Context => ({
     db,
-    env,
+    config: env,
     log,
     jobs,
     files,

@@ -119,7 +119,7 @@ const en: Record<MessageKey, string> = {
   'col.code': 'Code',
   'col.name': 'Procedure',
   'col.agency': 'Deciding agency',
-  'col.days': 'Time (working days)',
+  'col.days': 'Working days',
   'col.fees': 'Fees',
   'col.postal': 'Postal',
   'sort.asc': 'ascending',

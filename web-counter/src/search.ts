@@ -1,9 +1,5 @@
 export const foldDiacritics = (text: string) =>
-  text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/đ/g, 'd');
+  text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/đ/g, 'd');
 
 export const matchesAllWords = (haystack: string, query: string) =>
   foldDiacritics(query)

@@ -28,11 +28,13 @@ export const OnlineIcon = () => (
 
 export const OfflineIcon = () => (
   <Icon>
-    <path d="M2 2l20 20" />
-    <path d="M8.5 16a5 5 0 0 1 7 0" />
-    <path d="M5 12.5a10 10 0 0 1 5.2-2.8" />
-    <path d="M2 9a15 15 0 0 1 4.3-2.9" />
     <path d="M12 20h.01" />
+    <path d="M8.5 16.4a5 5 0 0 1 7 0" />
+    <path d="M5 12.9a10 10 0 0 1 5.2-2.7" />
+    <path d="M19 12.9a10 10 0 0 0-2-1.5" />
+    <path d="M2 8.8a15 15 0 0 1 4.2-2.6" />
+    <path d="M22 8.8a15 15 0 0 0-11.3-3.8" />
+    <path d="m2 2 20 20" />
   </Icon>
 );
 

@@ -14,7 +14,9 @@ export const session = createRoot(() => {
   );
 
   const courierOffices = () =>
-    user.state === 'ready' ? (user()?.memberships ?? []).filter((membership) => membership.role === 'courier') : [];
+    user.state === 'ready'
+      ? (user()?.memberships ?? []).filter((membership) => membership.role === 'courier')
+      : [];
 
   const login = async (credentials: { username: string; password: string }) => {
     await api.auth.login.mutate(credentials);

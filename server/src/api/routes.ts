@@ -22,7 +22,8 @@ export const apiRoutes = (_deps: AppDeps) => {
   const api = new Hono<{ Variables: AppVariables }>();
   api.get('/health', (c) => c.json({ status: 'ok' }));
   api.get('/openapi.json', (c) => c.json(openApi));
-  api.notFound((c) => c.json({ code: 'NOT_FOUND', message: ERRORS.NOT_FOUND.vi, messageEn: ERRORS.NOT_FOUND.en }, 404));
+  // A mounted sub-app's notFound is not consulted; a catch-all route keeps unknown /api paths out of the web app.
+  api.all('*', (c) => c.json({ code: 'NOT_FOUND', message: ERRORS.NOT_FOUND.vi, messageEn: ERRORS.NOT_FOUND.en }, 404));
   api.onError((err, c) => {
     if (isAppError(err)) {
       const entry = ERRORS[err.code];

@@ -11,21 +11,21 @@ export const authRouter = router({
         ...input,
         ip: ctx.ip,
         limiter: ctx.loginLimiter,
-        ttlHours: ctx.env.SESSION_TTL_HOURS,
+        ttlHours: ctx.config.SESSION_TTL_HOURS,
         requestId: ctx.requestId,
       });
       ctx.resHeaders.append(
         'set-cookie',
         sessionCookie(session.token, {
-          maxAgeSeconds: Math.round(ctx.env.SESSION_TTL_HOURS * 3600),
-          secure: ctx.env.NODE_ENV === 'production',
+          maxAgeSeconds: Math.round(ctx.config.SESSION_TTL_HOURS * 3600),
+          secure: ctx.config.NODE_ENV === 'production',
         }),
       );
       return { user: session.user };
     }),
   logout: authedProcedure.mutation(async ({ ctx }) => {
     if (ctx.sessionId) await deleteSession(ctx.db, ctx.sessionId);
-    ctx.resHeaders.append('set-cookie', sessionCookie('', { maxAgeSeconds: 0, secure: ctx.env.NODE_ENV === 'production' }));
+    ctx.resHeaders.append('set-cookie', sessionCookie('', { maxAgeSeconds: 0, secure: ctx.config.NODE_ENV === 'production' }));
     return { ok: true as const };
   }),
   me: publicProcedure.query(({ ctx }) => ctx.user),

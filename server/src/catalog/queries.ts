@@ -1,4 +1,4 @@
-import { appError } from '@postdesk/shared';
+import { appError, parseProcedureCode } from '@postdesk/shared';
 import { and, asc, eq, gt, ilike, isNull, lte, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { communes, offices, procedures, procedureVersions, provinces } from '../db/schema';
@@ -51,6 +51,7 @@ export const findProcedures = async (db: Db, opts: { q?: string; agencyCode?: st
 
 /** One procedure with the version in force on `day`; PROCEDURE_NOT_FOUND when there is none. */
 export const getProcedure = async (db: Db, opts: { code: string; day?: string }) => {
+  const { procedureCode: code } = parseProcedureCode(opts.code);
   const [row] = await db
     .select({
       ...summaryColumns,
@@ -63,7 +64,7 @@ export const getProcedure = async (db: Db, opts: { code: string; day?: string })
     .from(procedures)
     .innerJoin(procedureVersions, eq(procedureVersions.procedureId, procedures.id))
     .innerJoin(offices, eq(offices.id, procedures.agencyId))
-    .where(and(eq(procedures.code, opts.code), inForce(opts.day ?? today())));
+    .where(and(eq(procedures.code, code), inForce(opts.day ?? today())));
   if (!row) throw appError('PROCEDURE_NOT_FOUND', { code: opts.code });
   return withDays(row);
 };

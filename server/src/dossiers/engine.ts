@@ -49,13 +49,24 @@ type HashedFields = {
   prevHash: string | null;
 };
 
+/** sha256 over exactly the hashed fields, whatever else the row carries (id, hash). */
 export const eventHash = (e: HashedFields) =>
   createHash('sha256')
     .update(
       canonicalJson({
-        ...e,
+        dossierId: e.dossierId,
+        seq: e.seq,
+        event: e.event,
+        fromState: e.fromState,
+        toState: e.toState,
+        actorKind: e.actorKind,
+        actorUserId: e.actorUserId,
+        role: e.role,
+        officeId: e.officeId,
         at: e.at.toISOString(),
         deviceAt: e.deviceAt ? e.deviceAt.toISOString() : null,
+        payload: e.payload,
+        prevHash: e.prevHash,
       }),
     )
     .digest('hex');

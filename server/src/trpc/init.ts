@@ -12,7 +12,8 @@ import type { Logger } from '../logger';
 
 export type Context = {
   db: Db;
-  env: Env;
+  /** Parsed configuration (not `env`: @hono/trpc-server overwrites that key with Hono's bindings). */
+  config: Env;
   log: Logger;
   jobs: JobRunner;
   files: FileStore;

@@ -80,7 +80,7 @@ export const CatalogPage = () => {
       <p id="catalog-hint" class="hint">
         {t('catalog.searchHint')}
       </p>
-      <div class="catalog-body">
+      <div class="catalog-body" classList={{ 'with-detail': Boolean(catalog.selectedCode()) }}>
         <div class="table-scroll">
           <Switch>
             <Match when={catalog.procedures.state === 'errored'}>
@@ -95,6 +95,7 @@ export const CatalogPage = () => {
             <Match when={true}>
               <ProcedureTable
                 catalog={catalog}
+                showAgency={!catalog.selectedCode()}
                 activeCode={activeCode()}
                 onActivate={setActiveCode}
                 onLeaveTop={() => search.focus()}

@@ -1,4 +1,4 @@
-import { For } from 'solid-js';
+import { For, Show } from 'solid-js';
 import { formatMoney } from '../format';
 import { t } from '../i18n';
 import { PostalServices } from './PostalServices';
@@ -9,6 +9,7 @@ const pageStep = 10;
 
 export const ProcedureTable = (props: {
   catalog: Catalog;
+  showAgency: boolean;
   activeCode?: string;
   onActivate: (code: string) => void;
   onLeaveTop: () => void;
@@ -56,10 +57,12 @@ export const ProcedureTable = (props: {
         <tr>
           {header('code', t('col.code'))}
           {header('name', t('col.name'))}
-          {header('agency', t('col.agency'))}
+          <Show when={props.showAgency}>{header('agency', t('col.agency'))}</Show>
           {header('days', t('col.days'), true)}
           {header('fees', t('col.fees'), true)}
-          <th scope="col">{t('col.postal')}</th>
+          <th scope="col" class="postal-cell">
+            {t('col.postal')}
+          </th>
         </tr>
       </thead>
       <tbody
@@ -79,12 +82,14 @@ export const ProcedureTable = (props: {
             >
               <td class="code">{procedure.code}</td>
               <td>{procedure.name}</td>
-              <td>{procedure.agency.name}</td>
+              <Show when={props.showAgency}>
+                <td class="agency-cell">{procedure.agency.name}</td>
+              </Show>
               <td class="numeric">{procedure.processingWorkingDays}</td>
               <td class="numeric">
                 {totalFees(procedure) > 0 ? formatMoney(totalFees(procedure)) : t('fee.free')}
               </td>
-              <td>
+              <td class="postal-cell">
                 <PostalServices
                   pickupAllowed={procedure.pickupAllowed}
                   deliveryAllowed={procedure.deliveryAllowed}

@@ -40,7 +40,12 @@ export const Shell = (props: { user: User; children?: JSX.Element }) => {
           </span>
           <OfficeSwitch />
           <LanguageSwitch />
-          <button type="button" class="button button-quiet" onClick={() => void logout()} aria-keyshortcuts="Alt+Q">
+          <button
+            type="button"
+            class="button button-quiet"
+            onClick={() => void logout()}
+            aria-keyshortcuts="Alt+Q"
+          >
             <LogoutIcon />
             {t('shell.logout')}
             <kbd>Alt+Q</kbd>

@@ -19,6 +19,8 @@ export const RequireSession = () => (
     <Match when={session.user.state === 'ready' && session.user() === null}>
       <Navigate href="/login" />
     </Match>
-    <Match when={session.user.state !== 'errored' && session.user()}>{(user) => <Shell user={user()} />}</Match>
+    <Match when={session.user.state !== 'errored' && session.user()}>
+      {(user) => <Shell user={user()} />}
+    </Match>
   </Switch>
 );

@@ -25,12 +25,14 @@ export const Shell = (props: { user: User }) => {
   return (
     <div class="shell">
       <header class="shell-header">
-        <span class="brand">{t('app.name')}</span>
+        <div class="shell-header-bar">
+          <span class="brand">{t('app.name')}</span>
+          <button type="button" class="button button-header" onClick={() => void logout()}>
+            <LogoutIcon />
+            {t('shell.logout')}
+          </button>
+        </div>
         <NetworkStatus />
-        <button type="button" class="button button-header" onClick={() => void logout()}>
-          <LogoutIcon />
-          {t('shell.logout')}
-        </button>
       </header>
       <main class="shell-main">
         <Show when={problem()}>{(current) => <ProblemNote problem={current()} />}</Show>

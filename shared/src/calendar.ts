@@ -1,0 +1,286 @@
+import { appError } from './errors';
+import type { HolidayTable } from './holidays';
+
+/**
+ * Working time as state offices count it, in Vietnam local time. Vietnam is UTC+7 all year (no DST), so
+ * local wall-clock values are read by shifting the instant +7 h and using the UTC getters; the machine's
+ * time zone and Intl time-zone data never matter.
+ */
+const VN_OFFSET_MS = 7 * 3_600_000;
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+export const HOURS_PER_WORKING_DAY = 8;
+
+/** One working session, local wall-clock `HH:MM`. */
+export type OfficeSession = { start: string; end: string };
+export type OfficeHours = { sessions: readonly OfficeSession[] };
+
+export const DEFAULT_OFFICE_HOURS: OfficeHours = {
+  sessions: [
+    { start: '07:00', end: '11:30' },
+    { start: '13:30', end: '17:00' },
+  ],
+};
+
+/** A stretch when the clock does not run (a supplement request until the documents arrive). */
+export type Pause = { from: Date; to: Date };
+
+export type CalendarOptions = {
+  /** The office's hours; 07:00–11:30 and 13:30–17:00 unless the office sets its own. */
+  hours?: OfficeHours;
+  holidays: readonly HolidayTable[];
+  pauses?: readonly Pause[];
+};
+
+const invalid = (field: string, extra: Record<string, unknown> = {}) =>
+  appError('VALIDATION_FAILED', { field, ...extra });
+
+const instantMs = (d: Date, field: string) => {
+  const ms = d instanceof Date ? d.getTime() : Number.NaN;
+  if (Number.isNaN(ms)) throw invalid(field);
+  return ms;
+};
+
+/** Days since 1970-01-01 in Vietnam local time. */
+const localDay = (ms: number) => Math.floor((ms + VN_OFFSET_MS) / DAY_MS);
+const msAt = (day: number, minute: number) => day * DAY_MS + minute * MINUTE_MS - VN_OFFSET_MS;
+const dayKey = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** The local calendar date of an instant, `YYYY-MM-DD`. */
+export const vietnamDate = (d: Date) => dayKey(localDay(instantMs(d, 'date')));
+
+/** `yyyyMMddHHmmss` in Asia/Ho_Chi_Minh, the portal's date format. */
+export const portalDateTime = (d: Date) => {
+  const local = new Date(instantMs(d, 'date') + VN_OFFSET_MS);
+  return (
+    `${local.getUTCFullYear()}${pad(local.getUTCMonth() + 1)}${pad(local.getUTCDate())}` +
+    `${pad(local.getUTCHours())}${pad(local.getUTCMinutes())}${pad(local.getUTCSeconds())}`
+  );
+};
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Local day number of a `YYYY-MM-DD` string, or null when it is not a real date. */
+export const parseIsoDate = (s: string): number | null => {
+  const m = ISO_DATE.exec(s);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(y, mo - 1, d);
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
+  return ms / DAY_MS;
+};
+
+const dayOf = (date: Date | string, field: string) => {
+  if (typeof date !== 'string') return localDay(instantMs(date, field));
+  const day = parseIsoDate(date);
+  if (day === null) throw invalid(field);
+  return day;
+};
+
+const HHMM = /^([01]\d|2[0-4]):([0-5]\d)$/;
+
+const minuteOf = (s: string, field: string) => {
+  const m = HHMM.exec(s);
+  const minute = m ? Number(m[1]) * 60 + Number(m[2]) : Number.NaN;
+  if (!(minute <= 24 * 60)) throw invalid(field, { value: s });
+  return minute;
+};
+
+type Span = readonly [start: number, end: number];
+
+const sessionCache = new WeakMap<OfficeHours, Span[]>();
+
+const sessionsOf = (hours: OfficeHours = DEFAULT_OFFICE_HOURS): Span[] => {
+  const cached = sessionCache.get(hours);
+  if (cached) return cached;
+  const spans = hours.sessions.map((s): Span => [minuteOf(s.start, 'hours'), minuteOf(s.end, 'hours')]);
+  if (spans.length === 0) throw invalid('hours', { reason: 'no_sessions' });
+  spans.forEach(([start, end], i) => {
+    const previousEnd = spans[i - 1]?.[1] ?? 0;
+    if (start >= end || start < previousEnd) throw invalid('hours', { reason: 'sessions_out_of_order' });
+  });
+  sessionCache.set(hours, spans);
+  return spans;
+};
+
+type DayIndex = { off: Set<string>; work: Set<string>; years: Set<number> };
+
+const indexCache = new WeakMap<readonly HolidayTable[], DayIndex>();
+
+const indexOf = (tables: readonly HolidayTable[]): DayIndex => {
+  const cached = indexCache.get(tables);
+  if (cached) return cached;
+  const index: DayIndex = {
+    off: new Set(tables.flatMap((t) => t.days.map((d) => d.date))),
+    work: new Set(tables.flatMap((t) => t.workingWeekends.map((d) => d.date))),
+    years: new Set(tables.map((t) => t.year)),
+  };
+  indexCache.set(tables, index);
+  return index;
+};
+
+// A year without a table would silently count its holidays as working days and print a wrong due date.
+const isWorkingLocalDay = (day: number, index: DayIndex) => {
+  const key = dayKey(day);
+  const year = Number(key.slice(0, 4));
+  if (!index.years.has(year)) throw appError('HOLIDAY_TABLE_MISSING', { year });
+  if (index.work.has(key)) return true;
+  if (index.off.has(key)) return false;
+  const weekday = new Date(day * DAY_MS).getUTCDay();
+  return weekday !== 0 && weekday !== 6;
+};
+
+/** Monday–Friday, minus the table's days off, plus its make-up weekends. A string is a local `YYYY-MM-DD`. */
+export const isWorkingDay = (date: Date | string, holidays: readonly HolidayTable[]) =>
+  isWorkingLocalDay(dayOf(date, 'date'), indexOf(holidays));
+
+const mergedPauses = (pauses: readonly Pause[] = []): Span[] => {
+  const spans = pauses
+    .map((p): Span => [instantMs(p.from, 'pauses'), instantMs(p.to, 'pauses')])
+    .filter(([from, to]) => {
+      if (to < from) throw invalid('pauses', { reason: 'ends_before_start' });
+      return to > from;
+    })
+    .sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [from, to] of spans) {
+    const last = merged.at(-1);
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else merged.push([from, to]);
+  }
+  return merged;
+};
+
+const minusPauses = (span: Span, pauses: readonly Span[]): Span[] => {
+  let pieces: Span[] = [span];
+  for (const [from, to] of pauses) {
+    pieces = pieces.flatMap(([s, e]): Span[] => {
+      if (to <= s || from >= e) return [[s, e]];
+      return [...(from > s ? [[s, from] as const] : []), ...(to < e ? [[to, e] as const] : [])];
+    });
+  }
+  return pieces;
+};
+
+/**
+ * Calls `visit` with each stretch of working time from `fromMs` on, in order, until it returns false.
+ * Ends because every day must be in a holiday table: past the last table it throws HOLIDAY_TABLE_MISSING.
+ */
+const walkWorkingTime = (
+  fromMs: number,
+  opts: CalendarOptions,
+  visit: (start: number, end: number) => boolean,
+) => {
+  const sessions = sessionsOf(opts.hours);
+  const index = indexOf(opts.holidays);
+  const pauses = mergedPauses(opts.pauses);
+  for (let day = localDay(fromMs); ; day++) {
+    if (!isWorkingLocalDay(day, index)) continue;
+    for (const [startMin, endMin] of sessions) {
+      const end = msAt(day, endMin);
+      if (end <= fromMs) continue;
+      for (const [s, e] of minusPauses([Math.max(msAt(day, startMin), fromMs), end], pauses)) {
+        if (!visit(s, e)) return;
+      }
+    }
+  }
+};
+
+/** When the clock starts for something received at `receivedAt`: then, if the office is open, else its next opening. */
+export const clockStartsAt = (receivedAt: Date, opts: CalendarOptions) => {
+  let start = instantMs(receivedAt, 'receivedAt');
+  walkWorkingTime(start, { ...opts, pauses: [] }, (s) => {
+    start = s;
+    return false;
+  });
+  return new Date(start);
+};
+
+/**
+ * The due time of a processing time given in working hours (8 h = 1 working day). Only the office's sessions
+ * on working days count; a dossier received after closing starts next working morning, during lunch at the
+ * afternoon opening; time inside `pauses` does not count. The due time may be a session's end (17:00).
+ */
+export const dueAt = (receivedAt: Date, workingHours: number, opts: CalendarOptions) => {
+  const fromMs = instantMs(receivedAt, 'receivedAt');
+  if (!Number.isFinite(workingHours) || workingHours < 0)
+    throw invalid('workingHours', { value: workingHours });
+  if (workingHours === 0) return clockStartsAt(receivedAt, opts);
+  let remaining = Math.round(workingHours * HOUR_MS);
+  let due = fromMs;
+  walkWorkingTime(fromMs, opts, (s, e) => {
+    if (e - s >= remaining) {
+      due = s + remaining;
+      return false;
+    }
+    remaining -= e - s;
+    return true;
+  });
+  return new Date(due);
+};
+
+/** Working hours from `a` to `b` (negative when `b` is before `a`), leaving out pauses. */
+export const workingHoursBetween = (a: Date, b: Date, opts: CalendarOptions): number => {
+  const [aMs, bMs] = [instantMs(a, 'from'), instantMs(b, 'to')];
+  if (bMs < aMs) return -workingHoursBetween(b, a, opts);
+  let total = 0;
+  if (aMs === bMs) return 0;
+  walkWorkingTime(aMs, opts, (s, e) => {
+    if (s >= bMs) return false;
+    total += Math.min(e, bMs) - s;
+    return e < bMs;
+  });
+  return total / HOUR_MS;
+};
+
+/**
+ * The working day `days` working days after (or, when negative, before) `date`, as local `YYYY-MM-DD`.
+ * With 0, the day itself when it is a working day, else the next one.
+ */
+export const addWorkingDays = (
+  date: Date | string,
+  days: number,
+  opts: Pick<CalendarOptions, 'holidays'>,
+) => {
+  if (!Number.isInteger(days)) throw invalid('days', { value: days });
+  const index = indexOf(opts.holidays);
+  let day = dayOf(date, 'date');
+  if (days === 0) {
+    while (!isWorkingLocalDay(day, index)) day++;
+    return dayKey(day);
+  }
+  const step = Math.sign(days);
+  for (let left = Math.abs(days); left > 0; ) {
+    day += step;
+    if (isWorkingLocalDay(day, index)) left--;
+  }
+  return dayKey(day);
+};
+
+export type ForwardingOptions = Omit<CalendarOptions, 'pauses'> & {
+  /** Local `HH:MM`; Decree 61/2018 Art. 18 sets 15:00. */
+  cutoff?: string;
+};
+
+/**
+ * By when a paper dossier must leave for the agency (Decree 61/2018 Art. 18): received on a working day at
+ * or before the cutoff → by the end of that working day; later, or on a day off → by the end of the first
+ * session of the next working day, which is how we read "the start of the next working day".
+ */
+export const forwardingDeadline = (receivedAt: Date, opts: ForwardingOptions) => {
+  const ms = instantMs(receivedAt, 'receivedAt');
+  const sessions = sessionsOf(opts.hours);
+  const index = indexOf(opts.holidays);
+  const cutoff = minuteOf(opts.cutoff ?? '15:00', 'cutoff');
+  const day = localDay(ms);
+  if (isWorkingLocalDay(day, index) && ms <= msAt(day, cutoff))
+    return new Date(msAt(day, sessions.at(-1)![1]));
+  let next = day + 1;
+  while (!isWorkingLocalDay(next, index)) next++;
+  return new Date(msAt(next, sessions[0]![1]));
+};

@@ -1,0 +1,181 @@
+export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
+
+export type ErrorEntry = { status: HttpStatus; vi: string; en: string };
+
+/**
+ * Every error a user can meet, with what to do about it: Vietnamese first, English second.
+ * Messages never carry internals or personal data; the specifics travel in `details`.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: {
+    status: 400,
+    vi: 'Thông tin nhập chưa hợp lệ. Vui lòng kiểm tra các trường được đánh dấu và nhập lại.',
+    en: 'Some of the information entered is not valid. Please check the highlighted fields and try again.',
+  },
+  CITIZEN_ID_INVALID: {
+    status: 400,
+    vi: 'Số định danh cá nhân phải gồm đúng 12 chữ số. Vui lòng đối chiếu với thẻ căn cước và nhập lại.',
+    en: 'The personal identification number must be exactly 12 digits. Please check it against the ID card and enter it again.',
+  },
+  DOSSIER_CODE_INVALID: {
+    status: 400,
+    vi: 'Mã hồ sơ không đúng dạng <mã cơ quan>-<YYMMDD>-<NNNN>. Vui lòng kiểm tra lại mã in trên Giấy tiếp nhận hồ sơ.',
+    en: 'The dossier code is not of the form <agency id>-<YYMMDD>-<NNNN>. Please check the code printed on the receipt.',
+  },
+  AGENCY_ID_INVALID: {
+    status: 400,
+    vi: 'Mã định danh cơ quan không hợp lệ (ví dụ đúng: H42.01 hoặc 000.00.01.H22). Vui lòng kiểm tra lại mã.',
+    en: 'The agency identifier is not valid (valid examples: H42.01 or 000.00.01.H22). Please check the code.',
+  },
+  PROCEDURE_CODE_INVALID: {
+    status: 400,
+    vi: 'Mã thủ tục hành chính phải có dạng 1.000894 (hoặc 1.000894.01 với dịch vụ công trực tuyến). Vui lòng kiểm tra lại.',
+    en: 'A procedure code looks like 1.000894 (or 1.000894.01 for an online service). Please check the code.',
+  },
+  RESULT_TYPE_CODE_INVALID: {
+    status: 400,
+    vi: 'Mã loại kết quả phải có dạng KQ.G15.000031. Vui lòng kiểm tra lại theo Cơ sở dữ liệu quốc gia về TTHC.',
+    en: 'A result-type code looks like KQ.G15.000031. Please check it against the national procedure database.',
+  },
+  QR_INVALID: {
+    status: 400,
+    vi: 'Không đọc được mã QR trên thẻ căn cước. Vui lòng quét lại mã QR ở mặt trước thẻ, hoặc nhập thông tin bằng tay.',
+    en: 'The ID card QR code could not be read. Please scan the QR code on the front of the card again, or type the details in.',
+  },
+  UNAUTHENTICATED: {
+    status: 401,
+    vi: 'Phiên làm việc đã hết hạn hoặc bạn chưa đăng nhập. Vui lòng đăng nhập lại.',
+    en: 'Your session has ended or you are not signed in. Please sign in again.',
+  },
+  FORBIDDEN: {
+    status: 403,
+    vi: 'Tài khoản của bạn không có quyền thực hiện việc này. Nếu cần quyền, vui lòng liên hệ quản trị viên đơn vị.',
+    en: 'Your account may not do this. If you need access, please ask your office administrator.',
+  },
+  LOGIN_FAILED: {
+    status: 401,
+    vi: 'Tên đăng nhập hoặc mật khẩu không đúng. Vui lòng kiểm tra và thử lại.',
+    en: 'The username or password is wrong. Please check them and try again.',
+  },
+  ACCOUNT_LOCKED: {
+    status: 403,
+    vi: 'Tài khoản tạm bị khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau, hoặc liên hệ quản trị viên để mở khóa.',
+    en: 'The account is locked for a while after too many failed sign-ins. Please try later, or ask an administrator to unlock it.',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    vi: 'Bạn đã thao tác quá nhiều lần trong thời gian ngắn. Vui lòng đợi một phút rồi thử lại.',
+    en: 'Too many attempts in a short time. Please wait a minute and try again.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy nội dung yêu cầu. Vui lòng kiểm tra lại đường dẫn hoặc mã đã nhập.',
+    en: 'What you asked for was not found. Please check the link or the code entered.',
+  },
+  DOSSIER_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy hồ sơ hoặc bạn không có quyền xem hồ sơ này. Vui lòng kiểm tra lại mã hồ sơ.',
+    en: 'The dossier was not found, or you may not see it. Please check the dossier code.',
+  },
+  PROCEDURE_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy thủ tục hành chính đang có hiệu lực với mã này. Vui lòng tra cứu lại trong danh mục thủ tục.',
+    en: 'No procedure in force has this code. Please look it up again in the procedure catalogue.',
+  },
+  TRANSITION_NOT_ALLOWED: {
+    status: 409,
+    vi: 'Thao tác này không thực hiện được ở trạng thái hiện tại của hồ sơ. Vui lòng tải lại hồ sơ để xem trạng thái mới nhất.',
+    en: 'This action is not possible in the dossier’s current state. Please reload the dossier to see its latest state.',
+  },
+  ROLE_NOT_ALLOWED: {
+    status: 403,
+    vi: 'Vai trò của bạn không được thực hiện bước này của hồ sơ. Vui lòng chuyển hồ sơ cho cán bộ có thẩm quyền thực hiện bước này.',
+    en: 'Your role may not take this step on a dossier. Please pass the dossier to the official competent for this step.',
+  },
+  GUARD_FAILED: {
+    status: 422,
+    vi: 'Hồ sơ chưa đủ điều kiện cho thao tác này (xem lý do kèm theo). Vui lòng xử lý theo hướng dẫn rồi thử lại.',
+    en: 'The dossier does not yet meet the conditions for this action (see the reason given). Please follow it and try again.',
+  },
+  ROLE_UNKNOWN: {
+    status: 400,
+    vi: 'Vai trò không hợp lệ. Vui lòng chọn một trong các vai trò: văn thư tiếp nhận, bưu tá, cán bộ cơ quan, giám sát, quản trị.',
+    en: 'Unknown role. Please choose one of: clerk, courier, agency official, supervisor, admin.',
+  },
+  FILE_TOO_LARGE: {
+    status: 413,
+    vi: 'Tệp quá lớn. Vui lòng quét lại với độ phân giải thấp hơn hoặc tách thành nhiều tệp nhỏ hơn.',
+    en: 'The file is too large. Please scan it again at a lower resolution or split it into smaller files.',
+  },
+  FILE_TYPE_NOT_ALLOWED: {
+    status: 422,
+    vi: 'Loại tệp này không được chấp nhận. Vui lòng tải lên tệp PDF, JPEG hoặc PNG.',
+    en: 'This type of file is not accepted. Please upload a PDF, JPEG or PNG file.',
+  },
+  CONFLICT: {
+    status: 409,
+    vi: 'Dữ liệu vừa được người khác thay đổi. Vui lòng tải lại trang và thực hiện lại thao tác.',
+    en: 'Someone else has just changed this. Please reload the page and do it again.',
+  },
+  IDEMPOTENCY_CONFLICT: {
+    status: 409,
+    vi: 'Yêu cầu này đã được gửi trước đó với nội dung khác. Vui lòng tải lại trang để xem kết quả, không gửi lại.',
+    en: 'This request was already sent with different content. Please reload the page to see the outcome rather than resending.',
+  },
+  HOLIDAY_TABLE_MISSING: {
+    status: 503,
+    vi: 'Chưa có lịch nghỉ lễ của năm cần tính hạn xử lý. Vui lòng báo quản trị viên nạp lịch nghỉ lễ năm đó.',
+    en: 'The holiday table for the year needed to compute the deadline is missing. Please ask an administrator to load it.',
+  },
+  INTERNAL: {
+    status: 500,
+    vi: 'Đã có lỗi xảy ra. Vui lòng thử lại sau ít phút; nếu vẫn lỗi, hãy báo bộ phận hỗ trợ kèm mã yêu cầu.',
+    en: 'Something went wrong. Please try again in a few minutes; if it persists, tell support the request id.',
+  },
+  UNAVAILABLE: {
+    status: 503,
+    vi: 'Hệ thống liên thông tạm thời không phản hồi. Thao tác đã được ghi nhận để gửi lại; vui lòng thử lại sau ít phút.',
+    en: 'A connected system is not responding for now. Please try again in a few minutes.',
+  },
+} as const satisfies Record<string, ErrorEntry>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly code: ErrorCode;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, details?: Record<string, unknown>) {
+    // The English text is for logs; users get the catalogue entry through toErrorBody.
+    super(`${code}: ${ERRORS[code].en}`);
+    this.code = code;
+    if (details !== undefined) this.details = details;
+  }
+}
+
+export const appError = (code: ErrorCode, details?: Record<string, unknown>) => new AppError(code, details);
+
+export const isAppError = (value: unknown): value is AppError => value instanceof AppError;
+
+export const isErrorCode = (value: unknown): value is ErrorCode =>
+  typeof value === 'string' && Object.hasOwn(ERRORS, value);
+
+export const errorMessage = (code: ErrorCode, lang: 'vi' | 'en') => ERRORS[code][lang];
+
+export type ErrorBody = {
+  code: ErrorCode;
+  message: string;
+  messageEn: string;
+  details: Record<string, unknown> | null;
+};
+
+/** What a client sees for any thrown value; anything that is not an AppError becomes INTERNAL, without its text. */
+export const toErrorBody = (err: unknown): ErrorBody => {
+  if (!isAppError(err))
+    return { code: 'INTERNAL', message: ERRORS.INTERNAL.vi, messageEn: ERRORS.INTERNAL.en, details: null };
+  const entry = ERRORS[err.code];
+  return { code: err.code, message: entry.vi, messageEn: entry.en, details: err.details ?? null };
+};
