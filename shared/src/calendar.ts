@@ -65,7 +65,7 @@ export const portalDateTime = (d: Date) => {
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Local day number of a `YYYY-MM-DD` string, or null when it is not a real date. */
-export const parseIsoDate = (s: string): number | null => {
+const parseIsoDate = (s: string): number | null => {
   const m = ISO_DATE.exec(s);
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -228,8 +228,8 @@ export const dueAt = (receivedAt: Date, workingHours: number, opts: CalendarOpti
 export const workingHoursBetween = (a: Date, b: Date, opts: CalendarOptions): number => {
   const [aMs, bMs] = [instantMs(a, 'from'), instantMs(b, 'to')];
   if (bMs < aMs) return -workingHoursBetween(b, a, opts);
-  let total = 0;
   if (aMs === bMs) return 0;
+  let total = 0;
   walkWorkingTime(aMs, opts, (s, e) => {
     if (s >= bMs) return false;
     total += Math.min(e, bMs) - s;

@@ -1,3 +1,4 @@
+import { HOURS_PER_WORKING_DAY } from './calendar';
 import { appError } from './errors';
 import type { Actor } from './roles';
 
@@ -157,8 +158,6 @@ export type Transition = {
   actors: readonly Actor[];
   guard?: Guard;
 };
-
-const HOURS_PER_WORKING_DAY = 8;
 
 const deliveryRetryGuard: Guard = (ctx, from) => {
   if (from !== 'delivery_failed') return null;

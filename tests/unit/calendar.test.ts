@@ -178,11 +178,19 @@ describe('dueAt', () => {
   });
 
   it('refuses bad input', () => {
-    expect(catchError(() => dueAt(new Date(Number.NaN), 8, { holidays })).details).toMatchObject({ field: 'receivedAt' });
-    expect(catchError(() => dueAt(vn('2026-03-09T07:00'), -1, { holidays })).details).toMatchObject({ field: 'workingHours' });
-    expect(catchError(() => dueAt(vn('2026-03-09T07:00'), Number.POSITIVE_INFINITY, { holidays })).code).toBe('VALIDATION_FAILED');
+    expect(catchError(() => dueAt(new Date(Number.NaN), 8, { holidays })).details).toMatchObject({
+      field: 'receivedAt',
+    });
+    expect(catchError(() => dueAt(vn('2026-03-09T07:00'), -1, { holidays })).details).toMatchObject({
+      field: 'workingHours',
+    });
+    expect(catchError(() => dueAt(vn('2026-03-09T07:00'), Number.POSITIVE_INFINITY, { holidays })).code).toBe(
+      'VALIDATION_FAILED',
+    );
     const backwards = [{ from: vn('2026-03-04T10:00'), to: vn('2026-03-02T15:00') }];
-    expect(catchError(() => dueAt(vn('2026-03-02T07:00'), 8, { holidays, pauses: backwards })).details).toMatchObject({
+    expect(
+      catchError(() => dueAt(vn('2026-03-02T07:00'), 8, { holidays, pauses: backwards })).details,
+    ).toMatchObject({
       field: 'pauses',
     });
   });
@@ -201,7 +209,9 @@ describe('dueAt', () => {
       { sessions: [{ start: '07:00', end: '25:00' }] },
     ];
     for (const hours of bad) {
-      expect(catchError(() => dueAt(vn('2026-03-09T07:00'), 8, { holidays, hours })).code).toBe('VALIDATION_FAILED');
+      expect(catchError(() => dueAt(vn('2026-03-09T07:00'), 8, { holidays, hours })).code).toBe(
+        'VALIDATION_FAILED',
+      );
     }
   });
 
@@ -268,7 +278,9 @@ describe('addWorkingDays', () => {
   });
 
   it('refuses a fractional count', () => {
-    expect(catchError(() => addWorkingDays('2026-02-13', 1.5, { holidays })).details).toMatchObject({ field: 'days' });
+    expect(catchError(() => addWorkingDays('2026-02-13', 1.5, { holidays })).details).toMatchObject({
+      field: 'days',
+    });
   });
 });
 
@@ -286,7 +298,9 @@ describe('forwardingDeadline (paper dossiers, the 15:00 rule)', () => {
   });
 
   it('takes another cutoff when configured', () => {
-    expect(local(forwardingDeadline(vn('2026-03-03T14:30'), { holidays, cutoff: '14:00' }))).toBe('2026-03-04T11:30');
+    expect(local(forwardingDeadline(vn('2026-03-03T14:30'), { holidays, cutoff: '14:00' }))).toBe(
+      '2026-03-04T11:30',
+    );
   });
 
   it('follows the office’s hours', () => {
@@ -301,8 +315,8 @@ describe('forwardingDeadline (paper dossiers, the 15:00 rule)', () => {
   });
 
   it('refuses a malformed cutoff', () => {
-    expect(catchError(() => forwardingDeadline(vn('2026-03-03T10:00'), { holidays, cutoff: '3pm' })).code).toBe(
-      'VALIDATION_FAILED',
-    );
+    expect(
+      catchError(() => forwardingDeadline(vn('2026-03-03T10:00'), { holidays, cutoff: '3pm' })).code,
+    ).toBe('VALIDATION_FAILED');
   });
 });

@@ -46,15 +46,18 @@ describe('the error catalogue', () => {
     for (const code of REQUIRED) expect(ERRORS[code], code).toBeDefined();
   });
 
-  it.each(ERROR_CODES)('%s has a Vietnamese message with diacritics and an English one, both telling the user what to do', (code) => {
-    const { vi, en, status } = ERRORS[code];
-    expect(vi).toMatch(VIETNAMESE_LETTER);
-    expect(vi).not.toBe(en);
-    expect(en).not.toMatch(VIETNAMESE_LETTER);
-    expect(vi).toMatch(/Vui lòng|hãy|liên hệ|thử lại|báo/i);
-    expect(en).toMatch(/please|try|ask|tell/i);
-    expect([400, 401, 403, 404, 409, 413, 422, 429, 500, 503]).toContain(status);
-  });
+  it.each(ERROR_CODES)(
+    '%s has a Vietnamese message with diacritics and an English one, both telling the user what to do',
+    (code) => {
+      const { vi, en, status } = ERRORS[code];
+      expect(vi).toMatch(VIETNAMESE_LETTER);
+      expect(vi).not.toBe(en);
+      expect(en).not.toMatch(VIETNAMESE_LETTER);
+      expect(vi).toMatch(/Vui lòng|hãy|liên hệ|thử lại|báo/i);
+      expect(en).toMatch(/please|try|ask|tell/i);
+      expect([400, 401, 403, 404, 409, 413, 422, 429, 500, 503]).toContain(status);
+    },
+  );
 
   it('maps codes to the HTTP statuses a client expects', () => {
     expect(ERRORS.VALIDATION_FAILED.status).toBe(400);
@@ -111,8 +114,12 @@ describe('AppError', () => {
 
 describe('errorMessage', () => {
   it('returns the message in the language asked for', () => {
-    expect(errorMessage('LOGIN_FAILED', 'vi')).toBe('Tên đăng nhập hoặc mật khẩu không đúng. Vui lòng kiểm tra và thử lại.');
-    expect(errorMessage('LOGIN_FAILED', 'en')).toBe('The username or password is wrong. Please check them and try again.');
+    expect(errorMessage('LOGIN_FAILED', 'vi')).toBe(
+      'Tên đăng nhập hoặc mật khẩu không đúng. Vui lòng kiểm tra và thử lại.',
+    );
+    expect(errorMessage('LOGIN_FAILED', 'en')).toBe(
+      'The username or password is wrong. Please check them and try again.',
+    );
   });
 });
 
@@ -132,7 +139,12 @@ describe('toErrorBody', () => {
 
   it('turns anything else into INTERNAL without leaking its text', () => {
     const body = toErrorBody(new Error('duplicate key value violates unique constraint "users_pkey"'));
-    expect(body).toEqual({ code: 'INTERNAL', message: ERRORS.INTERNAL.vi, messageEn: ERRORS.INTERNAL.en, details: null });
+    expect(body).toEqual({
+      code: 'INTERNAL',
+      message: ERRORS.INTERNAL.vi,
+      messageEn: ERRORS.INTERNAL.en,
+      details: null,
+    });
     expect(JSON.stringify(body)).not.toContain('users_pkey');
     expect(toErrorBody('boom').code).toBe('INTERNAL');
   });

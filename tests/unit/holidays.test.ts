@@ -34,10 +34,29 @@ describe('the seeded holiday tables', () => {
   });
 
   it('give five weekdays of Tết each year', () => {
-    expect(datesOf(2025, /Tết Nguyên đán/)).toEqual(['2025-01-27', '2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31']);
-    expect(datesOf(2026, /Tết Nguyên đán/)).toEqual(['2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20']);
-    expect(datesOf(2027, /Tết Nguyên đán/)).toEqual(['2027-02-04', '2027-02-05', '2027-02-08', '2027-02-09', '2027-02-10']);
-    for (const year of [2025, 2026, 2027]) for (const d of datesOf(year, /Tết Nguyên đán/)) expect(isWeekend(d)).toBe(false);
+    expect(datesOf(2025, /Tết Nguyên đán/)).toEqual([
+      '2025-01-27',
+      '2025-01-28',
+      '2025-01-29',
+      '2025-01-30',
+      '2025-01-31',
+    ]);
+    expect(datesOf(2026, /Tết Nguyên đán/)).toEqual([
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-02-19',
+      '2026-02-20',
+    ]);
+    expect(datesOf(2027, /Tết Nguyên đán/)).toEqual([
+      '2027-02-04',
+      '2027-02-05',
+      '2027-02-08',
+      '2027-02-09',
+      '2027-02-10',
+    ]);
+    for (const year of [2025, 2026, 2027])
+      for (const d of datesOf(year, /Tết Nguyên đán/)) expect(isWeekend(d)).toBe(false);
   });
 
   it('hold 1/1, 30/4, 1/5 and two days of National Day every year', () => {

@@ -16,6 +16,7 @@ import {
   TRANSITIONS,
   workingHoursBetween,
 } from '@postdesk/shared';
+import { DOSSIER_STATES as STATES_BY_SUBPATH } from '@postdesk/shared/lifecycle';
 import { describe, expect, it } from 'vitest';
 
 /** Vietnam local wall-clock time (UTC+7) as an instant. */
@@ -55,7 +56,11 @@ type Row = { who: Actor[]; from: (DossierState | null)[]; to: DossierState | 'sa
 
 const LIFECYCLE_MD: Record<DossierEvent, Row> = {
   request_pickup: { who: ['citizen', 'clerk', 'portal'], from: [null], to: 'pickup_requested' },
-  assign_pickup: { who: ['supervisor', 'planner'], from: ['pickup_requested', 'pickup_assigned'], to: 'pickup_assigned' },
+  assign_pickup: {
+    who: ['supervisor', 'planner'],
+    from: ['pickup_requested', 'pickup_assigned'],
+    to: 'pickup_assigned',
+  },
   pick_up: { who: ['courier'], from: ['pickup_assigned'], to: 'picked_up' },
   fail_pickup: { who: ['courier'], from: ['pickup_assigned'], to: 'pickup_assigned' },
   start_intake: { who: ['clerk'], from: [null, 'picked_up', 'supplement_requested'], to: 'draft' },
@@ -65,14 +70,26 @@ const LIFECYCLE_MD: Record<DossierEvent, Row> = {
   complete_digitization: { who: ['clerk'], from: ['received'], to: 'digitized' },
   forward: { who: ['clerk'], from: ['digitized'], to: 'forwarded' },
   accept: { who: ['agency_official'], from: ['forwarded'], to: 'in_review' },
-  request_supplement: { who: ['agency_official'], from: ['forwarded', 'in_review'], to: 'agency_supplement_requested' },
+  request_supplement: {
+    who: ['agency_official'],
+    from: ['forwarded', 'in_review'],
+    to: 'agency_supplement_requested',
+  },
   complete_supplement: { who: ['clerk'], from: ['agency_supplement_requested'], to: 'forwarded' },
   request_payment: { who: ['agency_official'], from: ['in_review'], to: 'awaiting_payment' },
-  confirm_payment: { who: ['clerk', 'courier', 'payment_gateway'], from: ['awaiting_payment'], to: 'in_review' },
+  confirm_payment: {
+    who: ['clerk', 'courier', 'payment_gateway'],
+    from: ['awaiting_payment'],
+    to: 'in_review',
+  },
   apologize_and_extend: { who: ['agency_official'], from: ['forwarded', 'in_review'], to: 'same' },
   decide: { who: ['agency_official'], from: ['in_review'], to: 'decided' },
   release_result: { who: ['agency_official', 'clerk'], from: ['decided'], to: 'result_ready' },
-  dispatch: { who: ['supervisor', 'planner'], from: ['result_ready', 'delivery_failed'], to: 'out_for_delivery' },
+  dispatch: {
+    who: ['supervisor', 'planner'],
+    from: ['result_ready', 'delivery_failed'],
+    to: 'out_for_delivery',
+  },
   deliver: { who: ['courier'], from: ['out_for_delivery'], to: 'delivered' },
   fail_delivery: { who: ['courier'], from: ['out_for_delivery'], to: 'delivery_failed' },
   return_to_agency: { who: ['supervisor', 'system'], from: ['delivery_failed'], to: 'returned_to_agency' },
@@ -93,8 +110,11 @@ const PASSING: GuardContext = {
 
 describe('states', () => {
   it('are the 21 of LIFECYCLE.md', () => {
-    expect([...DOSSIER_STATES].sort()).toEqual([...OPEN_STATES, 'refused', 'delivered', 'returned', 'withdrawn', 'stopped'].sort());
+    expect([...DOSSIER_STATES].sort()).toEqual(
+      [...OPEN_STATES, 'refused', 'delivered', 'returned', 'withdrawn', 'stopped'].sort(),
+    );
     expect(DOSSIER_STATES).toHaveLength(21);
+    expect(STATES_BY_SUBPATH).toBe(DOSSIER_STATES);
   });
 
   it('refused, delivered, returned, withdrawn and stopped are terminal', () => {
@@ -141,7 +161,9 @@ describe('every (state, event) pair, for every actor', () => {
     expect(TRANSITIONS.map((t) => t.event).sort()).toEqual(Object.keys(LIFECYCLE_MD).sort());
   });
 
-  const pairs = [null, ...DOSSIER_STATES].flatMap((state) => DOSSIER_EVENTS.map((event) => [state, event] as const));
+  const pairs = [null, ...DOSSIER_STATES].flatMap((state) =>
+    DOSSIER_EVENTS.map((event) => [state, event] as const),
+  );
 
   it.each(pairs)('from %s, %s', (state, event) => {
     const row = LIFECYCLE_MD[event];
@@ -191,7 +213,12 @@ describe('who may do what', () => {
   });
 
   it('shows a clerk the buttons for a draft at the desk', () => {
-    expect(allowedEvents('draft', 'clerk').sort()).toEqual(['receive', 'refuse_at_desk', 'request_supplement_at_desk', 'withdraw']);
+    expect(allowedEvents('draft', 'clerk').sort()).toEqual([
+      'receive',
+      'refuse_at_desk',
+      'request_supplement_at_desk',
+      'withdraw',
+    ]);
   });
 
   it('shows an agency official what can be done to a dossier under review', () => {
@@ -211,7 +238,9 @@ describe('who may do what', () => {
   });
 
   it('refuses an event name it does not know', () => {
-    expect(catchError(() => applyEvent('draft', 'approve' as DossierEvent, 'clerk')).code).toBe('TRANSITION_NOT_ALLOWED');
+    expect(catchError(() => applyEvent('draft', 'approve' as DossierEvent, 'clerk')).code).toBe(
+      'TRANSITION_NOT_ALLOWED',
+    );
   });
 });
 
@@ -220,39 +249,56 @@ const hoursBetween = (a: Date, b: Date) => workingHoursBetween(a, b, { holidays:
 
 describe('guard: a delivery retry only 2 working days after the last attempt', () => {
   const lastAttemptAt = vn('2026-02-13T10:00'); // Friday before Tết
-  const ctx = (now: string): GuardContext => ({ now: vn(now), lastAttemptAt, workingHoursBetween: hoursBetween });
+  const ctx = (now: string): GuardContext => ({
+    now: vn(now),
+    lastAttemptAt,
+    workingHoursBetween: hoursBetween,
+  });
 
   it('refuses a retry on Tuesday 24/2 at 09:59: only 5 h on Friday + 8 h Monday + 2:59 h Tuesday have passed', () => {
-    const err = catchError(() => applyEvent('delivery_failed', 'dispatch', 'supervisor', ctx('2026-02-24T09:59')));
+    const err = catchError(() =>
+      applyEvent('delivery_failed', 'dispatch', 'supervisor', ctx('2026-02-24T09:59')),
+    );
     expect(err.code).toBe('GUARD_FAILED');
     expect(err.details).toMatchObject({ event: 'dispatch', reason: 'DELIVERY_RETRY_TOO_SOON' });
     expect(String(err.details?.reasonVi)).toContain('2 ngày làm việc');
   });
 
   it('allows it on Tuesday 24/2 at 10:00, the Tết break not counting', () => {
-    expect(applyEvent('delivery_failed', 'dispatch', 'planner', ctx('2026-02-24T10:00')).to).toBe('out_for_delivery');
+    expect(applyEvent('delivery_failed', 'dispatch', 'planner', ctx('2026-02-24T10:00')).to).toBe(
+      'out_for_delivery',
+    );
   });
 
   it('does not apply to the first dispatch of a ready result', () => {
-    expect(applyEvent('result_ready', 'dispatch', 'supervisor', { now: vn('2026-02-13T10:00') }).to).toBe('out_for_delivery');
+    expect(applyEvent('result_ready', 'dispatch', 'supervisor', { now: vn('2026-02-13T10:00') }).to).toBe(
+      'out_for_delivery',
+    );
   });
 
   it('refuses when the caller did not say when the last attempt was', () => {
-    const err = catchError(() => applyEvent('delivery_failed', 'dispatch', 'supervisor', { now: vn('2026-03-01T10:00') }));
+    const err = catchError(() =>
+      applyEvent('delivery_failed', 'dispatch', 'supervisor', { now: vn('2026-03-01T10:00') }),
+    );
     expect(err.details).toMatchObject({ reason: 'GUARD_CONTEXT_MISSING' });
   });
 
   it('a UI given the context hides the retry until it is due, and the return until the second invitation fails', () => {
     const afterFirst = (now: string) => ({ ...ctx(now), failedDeliveryCount: 1 });
     expect(allowedEvents('delivery_failed', 'supervisor', afterFirst('2026-02-23T16:00'))).toEqual([]);
-    expect(allowedEvents('delivery_failed', 'supervisor', afterFirst('2026-02-24T10:00'))).toEqual(['dispatch']);
+    expect(allowedEvents('delivery_failed', 'supervisor', afterFirst('2026-02-24T10:00'))).toEqual([
+      'dispatch',
+    ]);
   });
 });
 
 describe('guard: back to the agency only after the second failed invitation', () => {
   it('refuses after one failed attempt', () => {
     const err = catchError(() =>
-      applyEvent('delivery_failed', 'return_to_agency', 'system', { now: vn('2026-03-02T08:00'), failedDeliveryCount: 1 }),
+      applyEvent('delivery_failed', 'return_to_agency', 'system', {
+        now: vn('2026-03-02T08:00'),
+        failedDeliveryCount: 1,
+      }),
     );
     expect(err.code).toBe('GUARD_FAILED');
     expect(err.details).toMatchObject({ reason: 'SECOND_INVITATION_NOT_YET' });
@@ -260,12 +306,17 @@ describe('guard: back to the agency only after the second failed invitation', ()
 
   it('allows it after two', () => {
     expect(
-      applyEvent('delivery_failed', 'return_to_agency', 'supervisor', { now: vn('2026-03-02T08:00'), failedDeliveryCount: 2 }),
+      applyEvent('delivery_failed', 'return_to_agency', 'supervisor', {
+        now: vn('2026-03-02T08:00'),
+        failedDeliveryCount: 2,
+      }),
     ).toEqual({ to: 'returned_to_agency', portalStatus: 9 });
   });
 
   it('refuses when the attempt count is not given', () => {
-    expect(catchError(() => applyEvent('delivery_failed', 'return_to_agency', 'system')).details).toMatchObject({
+    expect(
+      catchError(() => applyEvent('delivery_failed', 'return_to_agency', 'system')).details,
+    ).toMatchObject({
       reason: 'GUARD_CONTEXT_MISSING',
     });
   });
@@ -280,24 +331,46 @@ describe('guard: an apology with a new date (Mẫu 04) once, at least 1 working 
   });
 
   it('keeps the state and the portal status', () => {
-    expect(applyEvent('in_review', 'apologize_and_extend', 'agency_official', ctx('2026-03-02T08:00', '2026-03-04T17:00'))).toEqual({
+    expect(
+      applyEvent(
+        'in_review',
+        'apologize_and_extend',
+        'agency_official',
+        ctx('2026-03-02T08:00', '2026-03-04T17:00'),
+      ),
+    ).toEqual({
       to: 'in_review',
       portalStatus: 4,
     });
-    expect(applyEvent('forwarded', 'apologize_and_extend', 'agency_official', ctx('2026-03-02T08:00', '2026-03-04T17:00')).to).toBe(
-      'forwarded',
-    );
+    expect(
+      applyEvent(
+        'forwarded',
+        'apologize_and_extend',
+        'agency_official',
+        ctx('2026-03-02T08:00', '2026-03-04T17:00'),
+      ).to,
+    ).toBe('forwarded');
   });
 
   it('allows it exactly 8 working hours before due (Tue 17:00 for Wed 17:00)', () => {
-    expect(applyEvent('in_review', 'apologize_and_extend', 'agency_official', ctx('2026-03-03T17:00', '2026-03-04T17:00')).to).toBe(
-      'in_review',
-    );
+    expect(
+      applyEvent(
+        'in_review',
+        'apologize_and_extend',
+        'agency_official',
+        ctx('2026-03-03T17:00', '2026-03-04T17:00'),
+      ).to,
+    ).toBe('in_review');
   });
 
   it('refuses it with 7 h 59 min left', () => {
     const err = catchError(() =>
-      applyEvent('in_review', 'apologize_and_extend', 'agency_official', ctx('2026-03-04T07:01', '2026-03-04T17:00')),
+      applyEvent(
+        'in_review',
+        'apologize_and_extend',
+        'agency_official',
+        ctx('2026-03-04T07:01', '2026-03-04T17:00'),
+      ),
     );
     expect(err.code).toBe('GUARD_FAILED');
     expect(err.details).toMatchObject({ reason: 'APOLOGY_TOO_LATE' });
@@ -305,17 +378,32 @@ describe('guard: an apology with a new date (Mẫu 04) once, at least 1 working 
 
   it('counts working time, not calendar time: ten days before a due time of Mon 23/2 11:00 is too late across Tết', () => {
     const err = catchError(() =>
-      applyEvent('in_review', 'apologize_and_extend', 'agency_official', ctx('2026-02-13T16:00', '2026-02-23T11:00')),
+      applyEvent(
+        'in_review',
+        'apologize_and_extend',
+        'agency_official',
+        ctx('2026-02-13T16:00', '2026-02-23T11:00'),
+      ),
     );
     expect(err.details).toMatchObject({ reason: 'APOLOGY_TOO_LATE' });
-    expect(applyEvent('in_review', 'apologize_and_extend', 'agency_official', ctx('2026-02-13T16:00', '2026-02-23T17:00')).to).toBe(
-      'in_review',
-    );
+    expect(
+      applyEvent(
+        'in_review',
+        'apologize_and_extend',
+        'agency_official',
+        ctx('2026-02-13T16:00', '2026-02-23T17:00'),
+      ).to,
+    ).toBe('in_review');
   });
 
   it('refuses a second apology', () => {
     const err = catchError(() =>
-      applyEvent('in_review', 'apologize_and_extend', 'agency_official', ctx('2026-03-02T08:00', '2026-03-20T17:00', 1)),
+      applyEvent(
+        'in_review',
+        'apologize_and_extend',
+        'agency_official',
+        ctx('2026-03-02T08:00', '2026-03-20T17:00', 1),
+      ),
     );
     expect(err.details).toMatchObject({ reason: 'APOLOGY_ALREADY_GIVEN' });
     expect(String(err.details?.reasonEn)).toContain('already been issued once');
@@ -323,20 +411,32 @@ describe('guard: an apology with a new date (Mẫu 04) once, at least 1 working 
 
   it('refuses after the due time has passed', () => {
     const err = catchError(() =>
-      applyEvent('in_review', 'apologize_and_extend', 'agency_official', ctx('2026-03-05T08:00', '2026-03-04T17:00')),
+      applyEvent(
+        'in_review',
+        'apologize_and_extend',
+        'agency_official',
+        ctx('2026-03-05T08:00', '2026-03-04T17:00'),
+      ),
     );
     expect(err.details).toMatchObject({ reason: 'APOLOGY_TOO_LATE' });
   });
 
   it('refuses without a due time', () => {
     const err = catchError(() =>
-      applyEvent('in_review', 'apologize_and_extend', 'agency_official', { now: vn('2026-03-02T08:00'), apologyCount: 0 }),
+      applyEvent('in_review', 'apologize_and_extend', 'agency_official', {
+        now: vn('2026-03-02T08:00'),
+        apologyCount: 0,
+      }),
     );
     expect(err.details).toMatchObject({ reason: 'GUARD_CONTEXT_MISSING' });
   });
 
   it('checks the state and the role before the guard', () => {
-    expect(catchError(() => applyEvent('decided', 'apologize_and_extend', 'agency_official')).code).toBe('TRANSITION_NOT_ALLOWED');
-    expect(catchError(() => applyEvent('in_review', 'apologize_and_extend', 'clerk')).code).toBe('ROLE_NOT_ALLOWED');
+    expect(catchError(() => applyEvent('decided', 'apologize_and_extend', 'agency_official')).code).toBe(
+      'TRANSITION_NOT_ALLOWED',
+    );
+    expect(catchError(() => applyEvent('in_review', 'apologize_and_extend', 'clerk')).code).toBe(
+      'ROLE_NOT_ALLOWED',
+    );
   });
 });

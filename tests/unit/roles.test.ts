@@ -1,4 +1,13 @@
-import { ACTORS, AppError, isActor, isPostalStaff, isRole, POSTAL_STAFF, parseRole, ROLES } from '@postdesk/shared';
+import {
+  ACTORS,
+  AppError,
+  isActor,
+  isPostalStaff,
+  isRole,
+  POSTAL_STAFF,
+  parseRole,
+  ROLES,
+} from '@postdesk/shared';
 import { describe, expect, it } from 'vitest';
 
 describe('roles', () => {
@@ -8,7 +17,18 @@ describe('roles', () => {
 
   it('actors are the roles plus citizen, portal, payment gateway, system and planner', () => {
     expect([...ACTORS].sort()).toEqual(
-      ['admin', 'agency_official', 'citizen', 'clerk', 'courier', 'payment_gateway', 'planner', 'portal', 'supervisor', 'system'].sort(),
+      [
+        'admin',
+        'agency_official',
+        'citizen',
+        'clerk',
+        'courier',
+        'payment_gateway',
+        'planner',
+        'portal',
+        'supervisor',
+        'system',
+      ].sort(),
     );
     expect(isActor('payment_gateway')).toBe(true);
     expect(isActor('officer')).toBe(false);
