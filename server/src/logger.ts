@@ -15,11 +15,14 @@ const REDACT = [
   'pin',
 ];
 
-export const createLogger = (level: string) =>
-  pino({
+export const createLogger = (level: string, destination?: pino.DestinationStream) =>
+  pino(
+    {
     level,
     base: undefined,
     redact: { paths: [...REDACT, ...REDACT.map((k) => `*.${k}`), ...REDACT.map((k) => `*.*.${k}`)], censor: '[redacted]' },
-  });
+    },
+    destination,
+  );
 
 export type Logger = ReturnType<typeof createLogger>;

@@ -13,6 +13,9 @@ const STAFF: Role[] = ['clerk', 'supervisor', 'agency_official', 'admin'];
  * until someone decides its access. 'public' = anyone; 'signed-in' = any role.
  */
 const ACCESS: Record<string, 'public' | 'signed-in' | Role[]> = {
+  'admin.users': ['admin'],
+  'admin.createUser': ['admin'],
+  'admin.deactivateUser': ['admin'],
   'auth.login': 'public',
   'auth.logout': 'signed-in',
   'auth.me': 'public',

@@ -1,12 +1,14 @@
-import { appError } from '@postdesk/shared';
-import { eq, or } from 'drizzle-orm';
+import { appError, parseDossierCode } from '@postdesk/shared';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { dossiers, offices, procedures } from '../db/schema';
 import type { Membership } from '../trpc/init';
 
 /** Staff see a dossier only from the office that received it or the agency that decides it. */
 export const getDossierForStaff = async (db: Db, opts: { idOrCode: string; membership: Membership }) => {
-  const byId = /^[0-9a-f-]{36}$/i.test(opts.idOrCode);
+  const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(opts.idOrCode);
+  // A typed code that cannot be one gets DOSSIER_CODE_INVALID, so the clerk knows to re-read the receipt.
+  const code = byId ? null : parseDossierCode(opts.idOrCode).code;
   const [row] = await db
     .select({
       id: dossiers.id,
@@ -25,7 +27,7 @@ export const getDossierForStaff = async (db: Db, opts: { idOrCode: string; membe
     .from(dossiers)
     .innerJoin(procedures, eq(procedures.id, dossiers.procedureId))
     .innerJoin(offices, eq(offices.id, dossiers.agencyId))
-    .where(byId ? or(eq(dossiers.id, opts.idOrCode), eq(dossiers.code, opts.idOrCode)) : eq(dossiers.code, opts.idOrCode));
+    .where(code ? eq(dossiers.code, code) : eq(dossiers.id, opts.idOrCode));
   const visible =
     row &&
     (opts.membership.role === 'admin' ||

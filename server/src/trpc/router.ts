@@ -1,9 +1,11 @@
+import { adminRouter } from '../admin/router';
 import { authRouter } from '../auth/router';
 import { catalogRouter } from '../catalog/router';
 import { dossiersRouter } from '../dossiers/router';
 import { router } from './init';
 
 export const appRouter = router({
+  admin: adminRouter,
   auth: authRouter,
   catalog: catalogRouter,
   dossiers: dossiersRouter,

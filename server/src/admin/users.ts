@@ -1,0 +1,73 @@
+import { appError, parseRole } from '@postdesk/shared';
+import { asc, eq, inArray } from 'drizzle-orm';
+import { hashPassword } from '../auth/passwords';
+import { type Db, sqlState } from '../db/client';
+import { auditLog, memberships, offices, sessions, users } from '../db/schema';
+
+export const findUsers = async (db: Db) => {
+  const list = await db
+    .select({ id: users.id, username: users.username, fullName: users.fullName, active: users.active, lockedUntil: users.lockedUntil })
+    .from(users)
+    .orderBy(asc(users.username));
+  const roles = await db
+    .select({ userId: memberships.userId, officeCode: offices.code, officeName: offices.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(offices, eq(offices.id, memberships.officeId));
+  return list.map((u) => ({ ...u, memberships: roles.filter((r) => r.userId === u.id) }));
+};
+
+/** A staff account with its roles; every role name and office code is checked before anything is written. */
+export const createUser = async (
+  db: Db,
+  opts: {
+    username: string;
+    fullName: string;
+    password: string;
+    memberships: { officeCode: string; role: string }[];
+    actor: { userId: string; requestId: string };
+  },
+) => {
+  const wanted = opts.memberships.map((m) => ({ officeCode: m.officeCode, role: parseRole(m.role) }));
+  const codes = [...new Set(wanted.map((m) => m.officeCode))];
+  const found = await db.select({ id: offices.id, code: offices.code }).from(offices).where(inArray(offices.code, codes));
+  const missing = codes.filter((c) => !found.some((o) => o.code === c));
+  if (missing.length > 0) throw appError('NOT_FOUND', { offices: missing });
+  const passwordHash = await hashPassword(opts.password);
+  try {
+    return await db.transaction(async (tx) => {
+      const [user] = await tx
+        .insert(users)
+        .values({ username: opts.username.trim().toLowerCase(), fullName: opts.fullName.normalize('NFC'), passwordHash })
+        .returning({ id: users.id, username: users.username });
+      await tx
+        .insert(memberships)
+        .values(wanted.map((m) => ({ userId: user!.id, officeId: found.find((o) => o.code === m.officeCode)!.id, role: m.role })));
+      await tx.insert(auditLog).values({
+        userId: opts.actor.userId,
+        action: 'user_created',
+        target: user!.id,
+        requestId: opts.actor.requestId,
+        details: { roles: wanted },
+      });
+      return user!;
+    });
+  } catch (err) {
+    if (sqlState(err) === '23505') throw appError('CONFLICT', { field: 'username' });
+    throw err;
+  }
+};
+
+/** Deactivating signs the user out everywhere at once. */
+export const deactivateUser = async (db: Db, opts: { userId: string; actor: { userId: string; requestId: string } }) =>
+  db.transaction(async (tx) => {
+    const [user] = await tx.update(users).set({ active: false }).where(eq(users.id, opts.userId)).returning({ id: users.id });
+    if (!user) throw appError('NOT_FOUND');
+    await tx.delete(sessions).where(eq(sessions.userId, user.id));
+    await tx.insert(auditLog).values({
+      userId: opts.actor.userId,
+      action: 'user_deactivated',
+      target: user.id,
+      requestId: opts.actor.requestId,
+    });
+    return { ok: true as const };
+  });
