@@ -14,6 +14,7 @@ import { findSession, readSessionCookie } from './auth/sessions';
 import type { Db } from './db/client';
 import type { Env } from './env';
 import type { FileStore } from './files/store';
+import { formsRoutes } from './http/forms-routes';
 import { type AppVariables, requestContext, securityHeaders } from './http/middleware';
 import type { JobRunner } from './jobs/queue';
 import type { Logger } from './logger';
@@ -95,6 +96,7 @@ export const createApp = (deps: AppDeps) => {
   );
 
   app.route('/api', apiRoutes(deps));
+  app.route('/forms', formsRoutes(deps));
   app.route('/courier', webApp(join(REPO_ROOT, 'web-courier/dist'), '/courier/'));
   app.route('/', webApp(join(REPO_ROOT, 'web-counter/dist'), '/'));
   return app;

@@ -137,6 +137,41 @@ export const ERRORS = {
     vi: 'Hệ thống liên thông tạm thời không phản hồi. Thao tác đã được ghi nhận để gửi lại; vui lòng thử lại sau ít phút.',
     en: 'A connected system is not responding for now. Please try again in a few minutes.',
   },
+  PHONE_INVALID: {
+    status: 400,
+    vi: 'Số điện thoại không phải số Việt Nam hợp lệ (ví dụ: 0905 123 456 hoặc 0234 3822 123). Vui lòng hỏi lại người nộp và nhập lại.',
+    en: 'The phone number is not a valid Vietnamese number (e.g. 0905 123 456 or 0234 3822 123). Please ask the applicant again.',
+  },
+  EMAIL_INVALID: {
+    status: 400,
+    vi: 'Địa chỉ thư điện tử không hợp lệ. Vui lòng kiểm tra lại hoặc để trống.',
+    en: 'The email address is not valid. Please check it or leave it empty.',
+  },
+  COMMUNE_UNKNOWN: {
+    status: 400,
+    vi: 'Không tìm thấy xã/phường đã chọn. Vui lòng chọn lại trong danh sách.',
+    en: 'The selected commune was not found. Please choose it again from the list.',
+  },
+  COMPONENTS_INCOMPLETE: {
+    status: 422,
+    vi: 'Hồ sơ còn thiếu thành phần bắt buộc nên chưa thể tiếp nhận. Hãy lập Phiếu yêu cầu bổ sung (Mẫu 02) liệt kê đủ các giấy tờ còn thiếu.',
+    en: 'Required components are missing, so the dossier cannot be received. Issue a supplement request (Form 02) listing everything missing.',
+  },
+  DELIVERY_NOT_ALLOWED: {
+    status: 422,
+    vi: 'Thủ tục này không cho phép trả kết quả qua bưu chính. Hãy chọn nhận kết quả tại Bộ phận Một cửa.',
+    en: 'This procedure does not allow the result to be delivered by post. Choose collection at the one-stop desk.',
+  },
+  REASON_REQUIRED: {
+    status: 400,
+    vi: 'Cần ghi rõ lý do từ chối để in vào Phiếu từ chối (Mẫu 03).',
+    en: 'Please state the reason for refusal; it is printed on the refusal slip (Form 03).',
+  },
+  REUSE_NOT_ALLOWED: {
+    status: 422,
+    vi: 'Giấy tờ được chọn để tái sử dụng không thuộc người nộp này hoặc đã hết hiệu lực. Hãy nhận bản giấy hoặc chọn giấy tờ khác.',
+    en: 'The document chosen for reuse does not belong to this applicant or is no longer valid. Take the paper copy or choose another document.',
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,21 +1,17 @@
 // The dossier engine's write path: one transaction per event (lock the dossier, append the hash-chained event,
 // update the row, write the outbox message). Figures: events per second on PostgreSQL and on PGlite, and their
 // ratio, for a desk-day's worth of dossiers moved through their first steps.
-import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import postgres from 'postgres';
 import { type Database, openDatabase } from '../../server/src/db/client';
 import { memberships, procedures, procedureVersions } from '../../server/src/db/schema';
 import { createDossier, recordEvent } from '../../server/src/dossiers/engine';
 import { seedDemo, seedHolidays } from '../../server/src/seed/seed';
+import { benchDatabase } from './pg';
 
 const DOSSIERS = 140; // one desk's day
 const STEPS = ['receive', 'complete_digitization', 'forward'] as const;
 
-const measure = async (database: Database) => {
-  await database.migrate();
-  await seedHolidays(database.db);
-  await seedDemo(database.db);
+const measure = async (database: Pick<Database, 'db'>) => {
   const db = database.db;
   const [clerk] = await db.select().from(memberships).where(eq(memberships.role, 'clerk')).limit(1);
   const [p] = await db
@@ -39,24 +35,20 @@ const measure = async (database: Database) => {
 
 export const run = async () => {
   const pglite = await openDatabase({});
+  await pglite.migrate();
+  await seedHolidays(pglite.db);
+  await seedDemo(pglite.db);
   const pgliteRate = await measure(pglite);
   await pglite.close();
   process.stdout.write(`PGlite (in memory)   ${pgliteRate.toFixed(0).padStart(6)} events/s\n`);
 
-  const admin = postgres('postgres://postgres@127.0.0.1:5432/postgres', { max: 1, onnotice: () => {} });
-  const name = `pdbench_${randomBytes(4).toString('hex')}`;
-  try {
-    await admin.unsafe(`create database "${name}"`);
-  } catch {
+  const pg = await benchDatabase();
+  if (!pg) {
     process.stdout.write('PostgreSQL           not reachable on 127.0.0.1:5432, skipped\n');
-    await admin.end();
     return;
   }
-  const pg = await openDatabase({ url: `postgres://postgres@127.0.0.1:5432/${name}` });
   const pgRate = await measure(pg);
-  await pg.close();
-  await admin.unsafe(`drop database "${name}" with (force)`);
-  await admin.end();
+  await pg.drop();
   process.stdout.write(`PostgreSQL 15        ${pgRate.toFixed(0).padStart(6)} events/s\n`);
   process.stdout.write(`ratio PG / PGlite    ${(pgRate / pgliteRate).toFixed(2)}\n`);
   process.stdout.write(`a desk's day (${DOSSIERS} dossiers × ${STEPS.length + 1} events) on PostgreSQL: ${((DOSSIERS * (STEPS.length + 1)) / pgRate).toFixed(2)} s\n`);

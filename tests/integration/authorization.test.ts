@@ -23,6 +23,10 @@ const ACCESS: Record<string, 'public' | 'signed-in' | Role[]> = {
   'catalog.procedure': 'public',
   'catalog.offices': 'public',
   'catalog.communes': 'public',
+  'intake.advise': ['clerk'],
+  'intake.lookupApplicant': ['clerk'],
+  'intake.submit': ['clerk'],
+  'intake.today': ['clerk', 'supervisor'],
   'dossiers.get': STAFF,
   'dossiers.timeline': STAFF,
 };

@@ -50,6 +50,43 @@ describe('the seeded catalogue through tRPC', () => {
     expect(list[0]!.name).toMatch(/lý lịch tư pháp/i);
   });
 
+  it.each([
+    ['ly lich tu phap', '3.000333'],
+    ['Lý lịch tư pháp', '3.000333'],
+    ['đổi bằng lái', '3.000347'],
+    ['doi bang lai', '3.000347'],
+    ['ho chieu', '1.001456'],
+    ['khai sinh', '1.001193'],
+    ['3.000347', '3.000347'],
+  ])('ranks the right procedure first for %j', async (q, code) => {
+    const caller = await server.callerAs(null);
+    const list = await caller.catalog.procedures({ q });
+    expect(list[0]?.code).toBe(code);
+  });
+
+  it('puts every procedure whose code starts with the typed prefix before the rest', async () => {
+    const caller = await server.callerAs(null);
+    const list = await caller.catalog.procedures({ q: '3.000' });
+    const firstOther = list.findIndex((p) => !p.code.startsWith('3.000'));
+    expect(list.filter((p) => p.code.startsWith('3.000')).length).toBeGreaterThanOrEqual(3);
+    if (firstOther >= 0) expect(list.slice(firstOther).every((p) => !p.code.startsWith('3.000'))).toBe(true);
+  });
+
+  it('filters by level and agency', async () => {
+    const caller = await server.callerAs(null);
+    const commune = await caller.catalog.procedures({ level: 'commune' });
+    expect(commune.length).toBeGreaterThan(0);
+    expect(commune.every((p) => p.level === 'commune')).toBe(true);
+    const agency = commune[0]!.agency.code;
+    const byAgency = await caller.catalog.procedures({ agencyCode: agency });
+    expect(byAgency.every((p) => p.agency.code === agency)).toBe(true);
+  });
+
+  it('a query matching nothing returns an empty list, not everything', async () => {
+    const caller = await server.callerAs(null);
+    expect(await caller.catalog.procedures({ q: 'xyzzy qwerty' })).toEqual([]);
+  });
+
   it('shows one procedure with its components and legal basis', async () => {
     const caller = await server.callerAs(null);
     const [first] = await caller.catalog.procedures();

@@ -1,9 +1,11 @@
 import { appError, parseProcedureCode } from '@postdesk/shared';
-import { and, asc, eq, gt, ilike, isNull, lte, or, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import { and, asc, desc, eq, gt, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import { type Db, rows } from '../db/client';
 import { communes, offices, procedures, procedureVersions, provinces } from '../db/schema';
 
 const HOURS_PER_DAY = 8;
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const inForce = (day: string) =>
   and(
@@ -34,19 +36,48 @@ const withDays = <T extends { processingHours: number }>(row: T) => ({
   processingWorkingDays: row.processingHours / HOURS_PER_DAY,
 });
 
-/** Procedures in force on `day` (Vietnam date), optionally filtered by a code or name fragment and an agency. */
-export const findProcedures = async (db: Db, opts: { q?: string; agencyCode?: string; day?: string } = {}) => {
+/**
+ * Procedures in force on `day` (Vietnam date). With `q`: PostgreSQL folds it like the stored search text
+ * (lower + unaccent), then ranks a code prefix first, then names holding every typed word, then the rest by
+ * trigram word similarity (typos, partial words).
+ */
+export const findProcedures = async (
+  db: Db,
+  opts: { q?: string; agencyCode?: string; level?: 'province' | 'commune'; day?: string; limit?: number } = {},
+) => {
   const filters: (SQL | undefined)[] = [inForce(opts.day ?? today())];
-  if (opts.q) filters.push(or(ilike(procedures.code, `${opts.q}%`), ilike(procedures.name, `%${opts.q}%`)));
   if (opts.agencyCode) filters.push(eq(offices.code, opts.agencyCode));
+  if (opts.level) filters.push(eq(procedures.level, opts.level));
+  const q = opts.q?.normalize('NFC').trim();
+  if (!q) {
+    const list = await db
+      .select(summaryColumns)
+      .from(procedures)
+      .innerJoin(procedureVersions, eq(procedureVersions.procedureId, procedures.id))
+      .innerJoin(offices, eq(offices.id, procedures.agencyId))
+      .where(and(...filters))
+      .orderBy(asc(procedures.name))
+      .limit(opts.limit ?? 500);
+    return list.map(withDays);
+  }
+  // Fold once, in PostgreSQL, exactly as the trigger folds the stored text.
+  const [{ folded } = { folded: '' }] = await rows<{ folded: string }>(db, sql`select lower(unaccent('unaccent', ${q})) as folded`);
+  const words = folded.split(/\s+/).filter(Boolean).slice(0, 8);
+  const likeWord = (w: string) => sql`${procedures.searchText} like ${`%${escapeLike(w)}%`}`;
+  const codeMatch = sql`${procedures.code} like ${`${escapeLike(q)}%`}`;
+  const allWords = and(...words.map(likeWord))!;
+  const similarity = sql<number>`word_similarity(${folded}, ${procedures.searchText})`;
+  // Each branch can use the trigram index; `%>` is word similarity above pg_trgm's threshold (0.6).
+  filters.push(or(codeMatch, allWords, sql`${procedures.searchText} %> ${folded}`));
   const list = await db
-    .select(summaryColumns)
+    .select({ ...summaryColumns, score: similarity })
     .from(procedures)
     .innerJoin(procedureVersions, eq(procedureVersions.procedureId, procedures.id))
     .innerJoin(offices, eq(offices.id, procedures.agencyId))
     .where(and(...filters))
-    .orderBy(asc(procedures.name));
-  return list.map(withDays);
+    .orderBy(sql`case when ${codeMatch} then 0 when ${allWords} then 1 else 2 end`, desc(similarity), asc(procedures.name))
+    .limit(opts.limit ?? 50);
+  return list.map(({ score: _score, ...row }) => withDays(row));
 };
 
 /** One procedure with the version in force on `day`; PROCEDURE_NOT_FOUND when there is none. */

@@ -1,10 +1,14 @@
-import { HOLIDAY_TABLES } from '@postdesk/shared';
-import { count } from 'drizzle-orm';
+import { formatDigitizedCode, formatDossierCode, HOLIDAY_TABLES, vietnamDate } from '@postdesk/shared';
+import { and, count, eq } from 'drizzle-orm';
 import { hashPassword } from '../auth/passwords';
 import type { Db } from '../db/client';
+import { createDossier, nextDossierSeq, recordEvent } from '../dossiers/engine';
+import { documentTypeOf } from '../intake/doc-types';
 import {
+  applicants,
   communes,
   desks,
+  documents,
   holidays,
   memberships,
   offices,
@@ -56,7 +60,14 @@ export const seedDemo = async (db: Db) => {
     for (const p of seedProcedures) {
       const [row] = await tx
         .insert(procedures)
-        .values({ code: p.code, name: p.name, field: p.field, level: p.level, agencyId: officeId.get(p.agencyCode)! })
+        .values({
+          code: p.code,
+          name: p.name,
+          field: p.field,
+          level: p.level,
+          keywords: (p.keywords ?? []).join(', '),
+          agencyId: officeId.get(p.agencyCode)!,
+        })
         .returning({ id: procedures.id });
       await tx.insert(procedureVersions).values({
         procedureId: row!.id,
@@ -65,7 +76,7 @@ export const seedDemo = async (db: Db) => {
         processingHours: Math.round(p.processingWorkingDays * HOURS_PER_DAY),
         fees: p.fees,
         postalTariff: p.postalTariff,
-        components: p.components,
+        components: p.components.map((c) => ({ ...c, docType: documentTypeOf(c.name) })),
         pickupAllowed: p.pickupAllowed,
         deliveryAllowed: p.deliveryAllowed,
         legalBasis: p.legalBasis,
@@ -83,7 +94,94 @@ export const seedDemo = async (db: Db) => {
         .values(u.memberships.map((m) => ({ userId: row!.id, officeId: officeId.get(m.officeCode)!, role: m.role })));
     }
   });
+  await seedDemoHistory(db);
   return { seeded: true as const };
+};
+
+/** The demo citizen who came a month ago: their digitized id card and photo are there to be reused. */
+export const DEMO_CITIZEN = { citizenId: '046090001234', fullName: 'Nguyễn Văn An', phone: '0914222333' };
+
+const seedDemoHistory = async (db: Db) => {
+  const at = new Date(Date.now() - 30 * 86_400_000);
+  const [clerk] = await db
+    .select({ userId: users.id, officeId: memberships.officeId, officeCode: offices.code })
+    .from(users)
+    .innerJoin(memberships, eq(memberships.userId, users.id))
+    .innerJoin(offices, eq(offices.id, memberships.officeId))
+    .where(and(eq(users.username, 'gdv.hang'), eq(memberships.role, 'clerk')));
+  const [procedure] = await db
+    .select({ id: procedures.id, code: procedures.code, agencyId: procedures.agencyId, versionId: procedureVersions.id })
+    .from(procedures)
+    .innerJoin(procedureVersions, eq(procedureVersions.procedureId, procedures.id))
+    .where(eq(procedures.code, '1.004873'));
+  if (!clerk || !procedure) return;
+  const [official] = await db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.officeId, procedure.agencyId), eq(memberships.role, 'agency_official')));
+  const [commune] = await db.select({ code: communes.code }).from(communes).limit(1);
+  await db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const [applicant] = await t
+      .insert(applicants)
+      .values({
+        citizenId: DEMO_CITIZEN.citizenId,
+        fullName: DEMO_CITIZEN.fullName,
+        dateOfBirth: '1990-03-08',
+        sex: 'male',
+        phone: DEMO_CITIZEN.phone,
+        address: { line: '27 Nguyễn Huệ', communeCode: commune?.code ?? null, provinceCode: province.code },
+      })
+      .returning({ id: applicants.id });
+    const staff = { kind: 'clerk' as const, userId: clerk.userId, role: 'clerk' as const, officeId: clerk.officeId };
+    const agency = { kind: 'agency_official' as const, userId: official?.userId ?? null, role: 'agency_official' as const, officeId: procedure.agencyId };
+    const dossier = await createDossier(t, {
+      event: 'start_intake',
+      actor: staff,
+      now: at,
+      values: {
+        procedureId: procedure.id,
+        procedureVersionId: procedure.versionId,
+        applicantId: applicant!.id,
+        receivingOfficeId: clerk.officeId,
+        agencyId: procedure.agencyId,
+        channel: 1,
+      },
+    });
+    const code = formatDossierCode({
+      agencyId: clerk.officeCode,
+      date: at,
+      seq: await nextDossierSeq(t, { agencyId: clerk.officeId, day: vietnamDate(at) }),
+    });
+    const steps = [
+      ['receive', staff, { code, receivedAt: at, dueAt: new Date(at.getTime() + 3 * 86_400_000) }],
+      ['complete_digitization', staff, {}],
+      ['forward', staff, {}],
+      ['accept', agency, {}],
+      ['decide', agency, {}],
+      ['release_result', agency, {}],
+      ['hand_back', staff, {}],
+    ] as const;
+    for (const [event, actor, patch] of steps) {
+      await recordEvent(t, { dossierId: dossier.id, event, actor, now: at, patch });
+    }
+    const earlier = [
+      ['TP02', 'Thẻ Căn cước công dân (bản sao điện tử)', 'citizen_id_card'],
+      ['TP03', 'Ảnh chân dung cỡ 4x6 cm', 'portrait_photo'],
+    ] as const;
+    await t.insert(documents).values(
+      earlier.map(([componentCode, title, docType], i) => ({
+        dossierId: dossier.id,
+        componentCode,
+        source: 'scan' as const,
+        docType,
+        title,
+        ownerCitizenId: DEMO_CITIZEN.citizenId,
+        digitizedCode: formatDigitizedCode({ ownerId: DEMO_CITIZEN.citizenId, procedureCode: procedure.code, componentCode, seq: i + 1 }),
+        createdAt: at,
+      })),
+    );
+  });
 };
 
 /** The demo accounts, for the start-up banner. */

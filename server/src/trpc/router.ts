@@ -2,6 +2,7 @@ import { adminRouter } from '../admin/router';
 import { authRouter } from '../auth/router';
 import { catalogRouter } from '../catalog/router';
 import { dossiersRouter } from '../dossiers/router';
+import { intakeRouter } from '../intake/router';
 import { router } from './init';
 
 export const appRouter = router({
@@ -9,6 +10,7 @@ export const appRouter = router({
   auth: authRouter,
   catalog: catalogRouter,
   dossiers: dossiersRouter,
+  intake: intakeRouter,
 });
 
 export type AppRouter = typeof appRouter;

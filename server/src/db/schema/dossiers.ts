@@ -44,6 +44,25 @@ export const applicants = pgTable(
   (t) => [index('applicants_by_phone').on(t.phone)],
 );
 
+export type IntakeComponent = {
+  code: string;
+  name: string;
+  form: 'original' | 'copy';
+  copies: number;
+  present: boolean;
+  required: boolean;
+  reusedDocumentId?: string;
+};
+
+export type IntakeRecord = {
+  components: IntakeComponent[];
+  fees: { label: string; amount: number }[];
+  postalTariff: number;
+  missing: { item: string; note?: string }[];
+  reasons: string[];
+  clerkName: string;
+};
+
 export const dossiers = pgTable(
   'dossiers',
   {
@@ -76,6 +95,11 @@ export const dossiers = pgTable(
     apologyCount: integer('apology_count').notNull().default(0),
     /** Idempotency key from the client that created the dossier: a retried request finds the first one. */
     clientKey: varchar('client_key', { length: 64 }).unique(),
+    /** What the clerk checked at the desk: components, fees, what was missing, why it was refused. */
+    intake: jsonb('intake').$type<IntakeRecord>(),
+    /** Mẫu 06 tracking book: volume (the year) and entry number at the receiving office. */
+    bookVolume: integer('book_volume'),
+    bookEntry: integer('book_entry'),
     lastSeq: integer('last_seq').notNull().default(0),
     lastHash: varchar('last_hash', { length: 64 }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -116,6 +140,19 @@ export const dossierEvents = pgTable(
   (t) => [unique('dossier_events_seq').on(t.dossierId, t.seq), index('dossier_events_by_time').on(t.at)],
 );
 
+/** Mẫu 06 entry numbers, per receiving office and year. */
+export const trackingBookCounters = pgTable(
+  'tracking_book_counters',
+  {
+    officeId: uuid('office_id')
+      .notNull()
+      .references(() => offices.id),
+    year: integer('year').notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.officeId, t.year] })],
+);
+
 /** Per-agency daily counter for dossier codes, taken inside the receiving transaction. */
 export const dossierCounters = pgTable(
   'dossier_counters',
@@ -138,6 +175,10 @@ export const documents = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     dossierId: uuid('dossier_id').references(() => dossiers.id),
     componentCode: varchar('component_code', { length: 20 }).notNull(),
+    /** Kind of document across procedures (`citizen_id_card`, …): what reuse matches on. */
+    docType: varchar('doc_type', { length: 40 }),
+    /** Name of the component it was made for, shown when offered for reuse. */
+    title: text('title'),
     source: documentSource('source').notNull(),
     ownerCitizenId: varchar('owner_citizen_id', { length: 12 }),
     digitizedCode: varchar('digitized_code', { length: 120 }).unique(),
@@ -149,7 +190,7 @@ export const documents = pgTable(
     validUntil: date('valid_until'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('documents_by_dossier').on(t.dossierId), index('documents_by_owner').on(t.ownerCitizenId)],
+  (t) => [index('documents_by_dossier').on(t.dossierId), index('documents_by_owner').on(t.ownerCitizenId, t.docType)],
 );
 
 /** Content-addressed blobs on disk; the row says what the bytes are. */

@@ -13,6 +13,7 @@ import {
   varchar,
 } from 'drizzle-orm/pg-core';
 import { dossiers } from './dossiers';
+import { procedures } from './procedures';
 import { offices } from './offices';
 import { role, users } from './users';
 
@@ -110,3 +111,22 @@ export const auditLog = pgTable(
   (t) => [index('audit_log_by_time').on(t.at), index('audit_log_by_user').on(t.userId, t.at)],
 );
 
+
+/** Advice given at a desk without a dossier (for the statistics): which procedure, where, by whom, when. */
+export const adviceLog = pgTable(
+  'advice_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    procedureId: uuid('procedure_id')
+      .notNull()
+      .references(() => procedures.id),
+    officeId: uuid('office_id')
+      .notNull()
+      .references(() => offices.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('advice_log_by_office_time').on(t.officeId, t.at)],
+);

@@ -24,6 +24,8 @@ export type ProcedureComponent = {
   copies: number;
   required: boolean;
   note?: string;
+  /** What kind of document it is across procedures (e.g. `citizen_id_card`), so an earlier copy can be reused. */
+  docType?: string;
 };
 
 /** A procedure (thủ tục hành chính) by its national code; what the law may change lives in versions. */
@@ -38,6 +40,10 @@ export const procedures = pgTable(
       .notNull()
       .references(() => offices.id),
     level: procedureLevel('level').notNull(),
+    /** Words citizens use for it that the official name lacks ("bằng lái" for giấy phép lái xe). */
+    keywords: text('keywords').notNull().default(''),
+    /** lower(unaccent(code, name, field, keywords)), kept by a trigger; trigram-indexed for search. */
+    searchText: text('search_text'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('procedures_by_agency').on(t.agencyId)],

@@ -74,6 +74,7 @@ const LUAT_XAY_DUNG = [
 export const procedures: SeedProcedure[] = [
   // ════════════════ Hộ tịch (civil status), commune level ════════════════
   {
+    keywords: ['giấy khai sinh', 'làm khai sinh'],
     code: '1.001193', // code: seen in public sources
     name: 'Đăng ký khai sinh',
     field: 'Hộ tịch',
@@ -275,6 +276,7 @@ export const procedures: SeedProcedure[] = [
 
   // ════════════════ Chứng thực (certification), commune level ════════════════
   {
+    keywords: ['công chứng', 'sao y', 'photo công chứng'],
     code: '2.000815', // code: seen in public sources
     name: 'Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của Việt Nam cấp hoặc chứng nhận',
     field: 'Chứng thực',
@@ -362,6 +364,7 @@ export const procedures: SeedProcedure[] = [
 
   // ════════════════ Hộ kinh doanh, commune level ════════════════
   {
+    keywords: ['giấy phép kinh doanh', 'mở cửa hàng'],
     code: '1.001612', // code: seen in public sources
     name: 'Đăng ký thành lập hộ kinh doanh',
     field: 'Thành lập và hoạt động của hộ kinh doanh',
@@ -707,6 +710,7 @@ export const procedures: SeedProcedure[] = [
   // ════════════════ Công an thành phố Huế, provincial level ════════════════
   {
     // Issued by the provincial police since the transfer from Sở Tư pháp (earlier code 2.000488).
+    keywords: ['LLTP', 'lý lịch'],
     code: '3.000333', // code: seen in public sources
     name: 'Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người nước ngoài đang cư trú tại Việt Nam',
     field: 'Lý lịch tư pháp',
@@ -752,6 +756,7 @@ export const procedures: SeedProcedure[] = [
     effectiveFrom: '2025-07-01', // date of the transfer to the police: plausible, not verified
   },
   {
+    keywords: ['passport', 'làm hộ chiếu'],
     code: '1.001456', // code: seen in public sources
     name: 'Cấp hộ chiếu phổ thông ở trong nước (thực hiện tại cấp tỉnh)',
     field: 'Quản lý xuất nhập cảnh',
@@ -797,6 +802,7 @@ export const procedures: SeedProcedure[] = [
     effectiveFrom: '2025-07-01',
   },
   {
+    keywords: ['bằng lái', 'bằng lái xe', 'GPLX', 'đổi bằng'],
     code: '3.000347', // code: seen in public sources
     name: 'Đổi giấy phép lái xe',
     field: 'Sát hạch, cấp giấy phép lái xe',
@@ -839,6 +845,7 @@ export const procedures: SeedProcedure[] = [
     effectiveFrom: '2025-03-01',
   },
   {
+    keywords: ['bằng lái quốc tế', 'GPLX quốc tế', 'IDP'],
     code: '3.000352', // code plausible, not verified
     name: 'Cấp giấy phép lái xe quốc tế',
     field: 'Sát hạch, cấp giấy phép lái xe',
@@ -874,6 +881,7 @@ export const procedures: SeedProcedure[] = [
 
   // ════════════════ Cư trú, commune police ════════════════
   {
+    keywords: ['hộ khẩu', 'nhập hộ khẩu', 'cư trú'],
     code: '1.004222', // code: seen in public sources
     name: 'Đăng ký thường trú',
     field: 'Đăng ký, quản lý cư trú',
@@ -921,6 +929,7 @@ export const procedures: SeedProcedure[] = [
     effectiveFrom: '2025-07-01',
   },
   {
+    keywords: ['KT3', 'cư trú'],
     code: '1.004194', // code: seen in public sources
     name: 'Đăng ký tạm trú',
     field: 'Đăng ký, quản lý cư trú',

@@ -55,6 +55,8 @@ export type SeedComponent = {
 };
 
 export type SeedProcedure = {
+  /** Words citizens use that the official name lacks, for search ("bằng lái"). */
+  keywords?: string[];
   /** National TTHC code `d.dddddd`. */
   code: string;
   name: string;

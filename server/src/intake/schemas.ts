@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+const address = z.object({
+  line: z.string().trim().min(3).max(300),
+  communeCode: z.string().trim().regex(/^\d{5}$/),
+});
+
+/** What the intake wizard sends; the id number, phone and email are checked by the domain for their own messages. */
+export const intakeInput = z.object({
+  clientKey: z.string().trim().min(8).max(64),
+  outcome: z.enum(['receive', 'request_supplement', 'refuse']),
+  procedureCode: z.string().trim().min(1).max(16),
+  applicant: z.object({
+    citizenId: z.string().trim().max(20),
+    fullName: z.string().trim().min(2).max(100),
+    dateOfBirth: z.iso.date().optional(),
+    sex: z.enum(['male', 'female']).optional(),
+    phone: z.string().trim().max(20),
+    email: z.string().trim().max(254).optional(),
+    address,
+  }),
+  components: z
+    .array(
+      z.object({
+        code: z.string().trim().min(1).max(20),
+        present: z.boolean(),
+        form: z.enum(['original', 'copy']),
+        copies: z.number().int().min(0).max(50),
+        reuseDocumentId: z.uuid().optional(),
+      }),
+    )
+    .max(60),
+  returnMethod: z.enum(['desk', 'post']),
+  delivery: z
+    .object({
+      address,
+      lat: z.number().min(8).max(24).optional(),
+      lng: z.number().min(102).max(118).optional(),
+      window: z.enum(['morning', 'afternoon', 'any']),
+    })
+    .optional(),
+  missing: z.array(z.object({ item: z.string().trim().min(2).max(300), note: z.string().trim().max(300).optional() })).max(30).optional(),
+  reason: z.string().trim().max(1000).optional(),
+});
+
+export type IntakeInput = z.infer<typeof intakeInput>;

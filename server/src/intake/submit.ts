@@ -1,0 +1,282 @@
+import {
+  appError,
+  DEFAULT_OFFICE_HOURS,
+  dueAt,
+  formatDossierCode,
+  normalizeEmail,
+  normalizePhone,
+  validateCitizenId,
+  vietnamDate,
+} from '@postdesk/shared';
+import { and, eq, gte, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { getProcedure } from '../catalog/queries';
+import { type Db, rows, sqlState } from '../db/client';
+import { applicants, communes, documents, dossiers, type IntakeComponent, offices } from '../db/schema';
+import { createDossier, nextDossierSeq, recordEvent } from '../dossiers/engine';
+import type { Membership } from '../trpc/init';
+import { loadHolidayTables } from './holidays';
+import type { IntakeInput } from './schemas';
+
+export type IntakeActor = { userId: string; fullName: string; membership: Membership };
+
+const FORMS_BY_STATE: Record<string, ('mau01' | 'mau02' | 'mau03')[]> = {
+  received: ['mau01'],
+  supplement_requested: ['mau02'],
+  refused: ['mau03'],
+};
+
+export const formLinks = (dossierId: string, state: string) =>
+  (FORMS_BY_STATE[state] ?? (state === 'draft' ? [] : ['mau01'])).map((form) => ({
+    form,
+    url: `/forms/dossiers/${dossierId}/${form}`,
+  }));
+
+const summarize = (row: typeof dossiers.$inferSelect, replayed: boolean) => {
+  const intake = row.intake;
+  const feeTotal = (intake?.fees ?? []).reduce((sum, f) => sum + f.amount, 0);
+  const postalTariff = row.returnMethod === 1 ? (intake?.postalTariff ?? 0) : 0;
+  return {
+    dossierId: row.id,
+    code: row.code,
+    state: row.state,
+    receivedAt: row.receivedAt,
+    dueAt: row.dueAt,
+    fees: { lines: intake?.fees ?? [], postalTariff, total: feeTotal + postalTariff },
+    forms: formLinks(row.id, row.state),
+    replayed,
+  };
+};
+
+const findByClientKey = async (db: Db, clientKey: string) => {
+  const [row] = await db.select().from(dossiers).where(eq(dossiers.clientKey, clientKey));
+  return row;
+};
+
+/** A retried request finds the dossier the first one made; a key reused at another office is refused. */
+const replay = (row: typeof dossiers.$inferSelect, officeId: string) => {
+  if (row.receivingOfficeId !== officeId) throw appError('IDEMPOTENCY_CONFLICT');
+  return summarize(row, true);
+};
+
+const assertCommunes = async (db: Db, codes: string[]) => {
+  const unique = [...new Set(codes)];
+  const found = await db.select({ code: communes.code }).from(communes).where(inArray(communes.code, unique));
+  const missing = unique.filter((c) => !found.some((f) => f.code === c));
+  if (missing.length > 0) throw appError('COMMUNE_UNKNOWN', { communes: missing });
+};
+
+const addressLine = async (db: Db, address: { line: string; communeCode: string }) => {
+  const [row] = await rows<{ commune: string; province: string; province_code: string }>(
+    db,
+    sql`select c.name as commune, p.name as province, p.code as province_code
+        from communes c join provinces p on p.code = c.province_code where c.code = ${address.communeCode}`,
+  );
+  return {
+    line: address.line.normalize('NFC'),
+    communeCode: address.communeCode,
+    provinceCode: row?.province_code ?? null,
+    full: [address.line.normalize('NFC'), row?.commune, row?.province].filter(Boolean).join(', '),
+  };
+};
+
+/** Reused documents must be this citizen's own, digitized, and still valid today. */
+const assertReusable = async (db: Db, citizenId: string, ids: string[], today: string) => {
+  if (ids.length === 0) return;
+  const ok = await db
+    .select({ id: documents.id })
+    .from(documents)
+    .where(
+      and(
+        inArray(documents.id, ids),
+        eq(documents.ownerCitizenId, citizenId),
+        isNotNull(documents.digitizedCode),
+        or(isNull(documents.validUntil), gte(documents.validUntil, today)),
+      ),
+    );
+  const refused = ids.filter((id) => !ok.some((d) => d.id === id));
+  if (refused.length > 0) throw appError('REUSE_NOT_ALLOWED', { documents: refused });
+};
+
+const nextBookEntry = async (tx: Db, officeId: string, year: number) => {
+  const [row] = await rows<{ last: number }>(
+    tx,
+    sql`insert into tracking_book_counters (office_id, year, last) values (${officeId}, ${year}, 1)
+        on conflict (office_id, year) do update set last = tracking_book_counters.last + 1 returning last`,
+  );
+  return Number(row!.last);
+};
+
+/**
+ * The desk's three outcomes for a dossier checked in front of the citizen: receive it (code, due time,
+ * Mẫu 01), ask for everything missing at once (Mẫu 02), or refuse it (Mẫu 03). Everything is checked
+ * before anything is written; the dossier, its events and its portal message are written together.
+ */
+export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: IntakeActor; now?: Date }) => {
+  const { input, actor } = opts;
+  const officeId = actor.membership.officeId;
+  const earlier = await findByClientKey(db, input.clientKey);
+  if (earlier) return replay(earlier, officeId);
+
+  const now = opts.now ?? new Date();
+  const today = vietnamDate(now);
+  const procedure = await getProcedure(db, { code: input.procedureCode, day: today });
+  const citizen = validateCitizenId(input.applicant.citizenId, { now });
+  const phone = normalizePhone(input.applicant.phone);
+  const email = normalizeEmail(input.applicant.email);
+  if (input.returnMethod === 'post' && !procedure.deliveryAllowed) throw appError('DELIVERY_NOT_ALLOWED');
+  if (input.returnMethod === 'post' && !input.delivery) {
+    throw appError('VALIDATION_FAILED', { fields: [{ path: 'delivery.address', message: 'required for delivery by post' }] });
+  }
+  await assertCommunes(db, [input.applicant.address.communeCode, ...(input.delivery ? [input.delivery.address.communeCode] : [])]);
+
+  const sent = new Map(input.components.map((c) => [c.code, c]));
+  const unknown = input.components.filter((c) => !procedure.components.some((p) => p.code === c.code));
+  if (unknown.length > 0) {
+    throw appError('VALIDATION_FAILED', {
+      fields: unknown.map((c) => ({ path: `components.${c.code}`, message: 'not a component of this procedure' })),
+    });
+  }
+  const components: IntakeComponent[] = procedure.components.map((p) => {
+    const c = sent.get(p.code);
+    return {
+      code: p.code,
+      name: p.name,
+      required: p.required,
+      present: Boolean(c?.present || c?.reuseDocumentId),
+      form: c?.form ?? (p.form === 'copy' ? 'copy' : 'original'),
+      copies: c?.copies ?? p.copies,
+      ...(c?.reuseDocumentId ? { reusedDocumentId: c.reuseDocumentId } : {}),
+    };
+  });
+  await assertReusable(
+    db,
+    citizen.id,
+    components.flatMap((c) => (c.reusedDocumentId ? [c.reusedDocumentId] : [])),
+    today,
+  );
+
+  const absent = components.filter((c) => c.required && !c.present);
+  const missing = [
+    ...absent.map((c) => ({ item: c.name, note: c.form === 'original' ? 'Bản chính' : 'Bản sao' })),
+    ...(input.missing ?? []),
+  ];
+  const reasons = input.reason?.trim() ? [input.reason.trim()] : [];
+  if (input.outcome === 'receive' && absent.length > 0) {
+    throw appError('COMPONENTS_INCOMPLETE', { missing: absent.map((c) => ({ code: c.code, name: c.name })) });
+  }
+  if (input.outcome === 'request_supplement' && missing.length === 0) {
+    throw appError('VALIDATION_FAILED', { fields: [{ path: 'missing', message: 'nothing is missing: receive the dossier instead' }] });
+  }
+  if (input.outcome === 'refuse' && reasons.length === 0) throw appError('REASON_REQUIRED');
+
+  const [office] = await db
+    .select({ code: offices.code, officeHours: offices.officeHours })
+    .from(offices)
+    .where(eq(offices.id, officeId));
+  if (!office) throw appError('FORBIDDEN');
+  const holidays = await loadHolidayTables(db);
+  const due =
+    input.outcome === 'receive'
+      ? dueAt(now, procedure.processingHours, { holidays, hours: office.officeHours ?? DEFAULT_OFFICE_HOURS })
+      : null;
+  const applicantAddress = await addressLine(db, input.applicant.address);
+  const delivery = input.delivery ? await addressLine(db, input.delivery.address) : null;
+  const eventActor = { kind: 'clerk' as const, userId: actor.userId, role: 'clerk' as const, officeId };
+
+  try {
+    const row = await db.transaction(async (tx) => {
+      const t = tx as unknown as Db;
+      const applicantValues = {
+        citizenId: citizen.id,
+        fullName: input.applicant.fullName.normalize('NFC'),
+        dateOfBirth: input.applicant.dateOfBirth ?? null,
+        sex: input.applicant.sex ?? null,
+        phone,
+        email,
+        address: { line: applicantAddress.line, communeCode: applicantAddress.communeCode, provinceCode: applicantAddress.provinceCode },
+      };
+      const [applicant] = await t
+        .insert(applicants)
+        .values(applicantValues)
+        .onConflictDoUpdate({ target: applicants.citizenId, set: applicantValues })
+        .returning({ id: applicants.id });
+      const draft = await createDossier(t, {
+        event: 'start_intake',
+        actor: eventActor,
+        now,
+        values: {
+          procedureId: procedure.id,
+          procedureVersionId: procedure.versionId,
+          applicantId: applicant!.id,
+          receivingOfficeId: officeId,
+          agencyId: procedure.agency.id,
+          channel: 1,
+          returnMethod: input.returnMethod === 'post' ? 1 : 0,
+          deliveryAddress: delivery
+            ? {
+                line: delivery.line,
+                communeCode: delivery.communeCode,
+                provinceCode: delivery.provinceCode,
+                ...(input.delivery?.lat !== undefined ? { lat: input.delivery.lat } : {}),
+                ...(input.delivery?.lng !== undefined ? { lng: input.delivery.lng } : {}),
+                window: input.delivery!.window,
+              }
+            : null,
+          clientKey: input.clientKey,
+          intake: {
+            components,
+            fees: procedure.fees.map((f) => ({ label: f.label, amount: f.amount })),
+            postalTariff: procedure.postalTariff,
+            missing: input.outcome === 'request_supplement' ? missing : [],
+            reasons: input.outcome === 'refuse' ? reasons : [],
+            clerkName: actor.fullName,
+          },
+        },
+      });
+      if (input.outcome === 'request_supplement') {
+        return recordEvent(t, { dossierId: draft.id, event: 'request_supplement_at_desk', actor: eventActor, now, payload: { missing } });
+      }
+      if (input.outcome === 'refuse') {
+        return recordEvent(t, { dossierId: draft.id, event: 'refuse_at_desk', actor: eventActor, now, payload: { reasons } });
+      }
+      const seq = await nextDossierSeq(t, { agencyId: officeId, day: today });
+      const code = formatDossierCode({ agencyId: office.code, date: now, seq });
+      const year = Number(today.slice(0, 4));
+      const bookEntry = await nextBookEntry(t, officeId, year);
+      const reused = components.filter((c) => c.reusedDocumentId);
+      if (reused.length > 0) {
+        await t.insert(documents).values(
+          reused.map((c) => ({
+            dossierId: draft.id,
+            componentCode: c.code,
+            source: 'reuse' as const,
+            ownerCitizenId: citizen.id,
+            reusedFromId: c.reusedDocumentId!,
+            title: c.name,
+          })),
+        );
+      }
+      return recordEvent(t, {
+        dossierId: draft.id,
+        event: 'receive',
+        actor: eventActor,
+        now,
+        payload: {
+          code,
+          dueAt: due!.toISOString(),
+          components: components.map((c) => ({ code: c.code, present: c.present, reused: Boolean(c.reusedDocumentId) })),
+          returnMethod: input.returnMethod,
+        },
+        patch: { code, receivedAt: now, dueAt: due, bookVolume: year, bookEntry },
+      });
+    });
+    return summarize(row, false);
+  } catch (err) {
+    // The same key sent twice at once: the second insert waits for the first and then hits the unique key.
+    if (sqlState(err) === '23505') {
+      const first = await findByClientKey(db, input.clientKey);
+      if (first) return replay(first, officeId);
+    }
+    throw err;
+  }
+};
