@@ -155,22 +155,22 @@ export const ERRORS = {
   COMPONENTS_INCOMPLETE: {
     status: 422,
     vi: 'Hồ sơ còn thiếu thành phần bắt buộc nên chưa thể tiếp nhận. Hãy lập Phiếu yêu cầu bổ sung (Mẫu 02) liệt kê đủ các giấy tờ còn thiếu.',
-    en: 'Required components are missing, so the dossier cannot be received. Issue a supplement request (Form 02) listing everything missing.',
+    en: 'Required components are missing, so the dossier cannot be received. Please issue a supplement request (Form 02) listing everything missing.',
   },
   DELIVERY_NOT_ALLOWED: {
     status: 422,
     vi: 'Thủ tục này không cho phép trả kết quả qua bưu chính. Hãy chọn nhận kết quả tại Bộ phận Một cửa.',
-    en: 'This procedure does not allow the result to be delivered by post. Choose collection at the one-stop desk.',
+    en: 'This procedure does not allow the result to be delivered by post. Please choose collection at the one-stop desk.',
   },
   REASON_REQUIRED: {
     status: 400,
-    vi: 'Cần ghi rõ lý do từ chối để in vào Phiếu từ chối (Mẫu 03).',
+    vi: 'Vui lòng ghi rõ lý do từ chối để in vào Phiếu từ chối (Mẫu 03).',
     en: 'Please state the reason for refusal; it is printed on the refusal slip (Form 03).',
   },
   REUSE_NOT_ALLOWED: {
     status: 422,
     vi: 'Giấy tờ được chọn để tái sử dụng không thuộc người nộp này hoặc đã hết hiệu lực. Hãy nhận bản giấy hoặc chọn giấy tờ khác.',
-    en: 'The document chosen for reuse does not belong to this applicant or is no longer valid. Take the paper copy or choose another document.',
+    en: 'The document chosen for reuse does not belong to this applicant or is no longer valid. Please take the paper copy or choose another document.',
   },
 } as const satisfies Record<string, ErrorEntry>;
 

@@ -3,7 +3,7 @@ import { and, asc, eq, gte, isNotNull, lt } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { getProcedure } from '../catalog/queries';
 import type { Db } from '../db/client';
-import { type AddressJson, applicants, communes, dossiers, offices, procedures, procedureVersions, provinces } from '../db/schema';
+import { type AddressJson, applicants, dossiers, offices, procedures, procedureVersions } from '../db/schema';
 import {
   type FormOffice,
   renderGuidance,
@@ -12,6 +12,7 @@ import {
   renderSupplementRequest,
   renderTrackingBook,
 } from '../forms';
+import { resolveAddress } from './address';
 import { vietnamDayRange } from './desk';
 
 export type DeskForm = 'mau01' | 'mau02' | 'mau03';
@@ -25,16 +26,8 @@ const officeOf = async (db: Db, officeId: string): Promise<FormOffice> => {
   return { name: row.name, code: row.code, address: row.address, ...(row.phone ? { phone: row.phone } : {}) };
 };
 
-const fullAddress = async (db: Db, address: AddressJson | null) => {
-  if (!address) return null;
-  if (!address.communeCode) return address.line;
-  const [row] = await db
-    .select({ commune: communes.name, province: provinces.name })
-    .from(communes)
-    .innerJoin(provinces, eq(provinces.code, communes.provinceCode))
-    .where(eq(communes.code, address.communeCode));
-  return [address.line, row?.commune, row?.province].filter(Boolean).join(', ');
-};
+const fullAddress = async (db: Db, address: AddressJson | null) =>
+  address ? (await resolveAddress(db, { line: address.line, communeCode: address.communeCode })).full : null;
 
 /**
  * Mẫu 01/02/03 of a dossier, rendered from what was recorded at the desk, so a reprint is the same form.

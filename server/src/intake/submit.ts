@@ -11,6 +11,7 @@ import {
 import { and, eq, gte, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { getProcedure } from '../catalog/queries';
 import { type Db, rows, sqlState } from '../db/client';
+import { resolveAddress } from './address';
 import { applicants, communes, documents, dossiers, type IntakeComponent, offices } from '../db/schema';
 import { createDossier, nextDossierSeq, recordEvent } from '../dossiers/engine';
 import type { Membership } from '../trpc/init';
@@ -63,20 +64,6 @@ const assertCommunes = async (db: Db, codes: string[]) => {
   const found = await db.select({ code: communes.code }).from(communes).where(inArray(communes.code, unique));
   const missing = unique.filter((c) => !found.some((f) => f.code === c));
   if (missing.length > 0) throw appError('COMMUNE_UNKNOWN', { communes: missing });
-};
-
-const addressLine = async (db: Db, address: { line: string; communeCode: string }) => {
-  const [row] = await rows<{ commune: string; province: string; province_code: string }>(
-    db,
-    sql`select c.name as commune, p.name as province, p.code as province_code
-        from communes c join provinces p on p.code = c.province_code where c.code = ${address.communeCode}`,
-  );
-  return {
-    line: address.line.normalize('NFC'),
-    communeCode: address.communeCode,
-    provinceCode: row?.province_code ?? null,
-    full: [address.line.normalize('NFC'), row?.commune, row?.province].filter(Boolean).join(', '),
-  };
 };
 
 /** Reused documents must be this citizen's own, digitized, and still valid today. */
@@ -179,8 +166,8 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
     input.outcome === 'receive'
       ? dueAt(now, procedure.processingHours, { holidays, hours: office.officeHours ?? DEFAULT_OFFICE_HOURS })
       : null;
-  const applicantAddress = await addressLine(db, input.applicant.address);
-  const delivery = input.delivery ? await addressLine(db, input.delivery.address) : null;
+  const applicantAddress = await resolveAddress(db, input.applicant.address);
+  const delivery = input.delivery ? await resolveAddress(db, input.delivery.address) : null;
   const eventActor = { kind: 'clerk' as const, userId: actor.userId, role: 'clerk' as const, officeId };
 
   try {

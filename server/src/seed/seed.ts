@@ -146,6 +146,7 @@ const seedDemoHistory = async (db: Db) => {
         receivingOfficeId: clerk.officeId,
         agencyId: procedure.agencyId,
         channel: 1,
+        createdAt: at,
       },
     });
     const code = formatDossierCode({

@@ -4,6 +4,7 @@ import { t } from '../i18n';
 import { SearchIcon } from '../icons';
 import { ProblemNote } from '../ProblemNote';
 import { isTyping, onKey } from '../shell/shortcuts';
+import { CatalogFilters } from './CatalogFilters';
 import { ProcedureDetail } from './ProcedureDetail';
 import { ProcedureTable } from './ProcedureTable';
 import { createCatalog } from './store';
@@ -37,11 +38,14 @@ export const CatalogPage = () => {
       focusActiveRow();
     }
     if (event.key === 'Enter') {
-      const first = catalog.visible()[0];
-      if (!first) return;
-      setActiveCode(first.code);
-      catalog.select(first.code);
-      rows?.querySelector('tr')?.focus();
+      event.preventDefault();
+      catalog.whenSettled(() => {
+        const first = catalog.visible()[0];
+        if (!first) return;
+        setActiveCode(first.code);
+        catalog.select(first.code);
+        rows?.querySelector('tr')?.focus();
+      });
     }
     if (event.key === 'Escape') {
       event.preventDefault();
@@ -71,9 +75,12 @@ export const CatalogPage = () => {
           />
           <kbd>/</kbd>
         </label>
-        <Show when={catalog.procedures.state === 'ready'}>
+        <CatalogFilters catalog={catalog} />
+        <Show when={catalog.procedures.state !== 'errored' && catalog.procedures.latest}>
           <span class="count" aria-live="polite">
-            {t('catalog.count', { shown: catalog.visible().length, total: catalog.total() })}
+            {catalog.procedures.loading
+              ? t('catalog.searching')
+              : t('catalog.count', { shown: catalog.visible().length, total: catalog.total() })}
           </span>
         </Show>
       </div>
@@ -86,10 +93,10 @@ export const CatalogPage = () => {
             <Match when={catalog.procedures.state === 'errored'}>
               <ProblemNote problem={describeError(catalog.procedures.error)} />
             </Match>
-            <Match when={catalog.procedures.state !== 'ready'}>
+            <Match when={catalog.procedures.latest === undefined}>
               <p class="page-status">{t('catalog.loading')}</p>
             </Match>
-            <Match when={catalog.total() === 0}>
+            <Match when={catalog.total() === 0 && !catalog.query() && catalog.visible().length === 0}>
               <p class="page-status">{t('catalog.none')}</p>
             </Match>
             <Match when={true}>
@@ -103,7 +110,7 @@ export const CatalogPage = () => {
                   rows = body;
                 }}
               />
-              <Show when={catalog.visible().length === 0}>
+              <Show when={catalog.visible().length === 0 && !catalog.procedures.loading}>
                 <p class="page-status">{t('catalog.empty', { q: catalog.query() })}</p>
               </Show>
             </Match>

@@ -5,6 +5,7 @@ import { t } from '../i18n';
 import { CloseIcon } from '../icons';
 import { ProblemNote } from '../ProblemNote';
 import { PostalServices } from './PostalServices';
+import { ProcedureActions } from './ProcedureActions';
 import type { Catalog, ProcedureDetail as Detail } from './store';
 
 const Components = (props: { procedure: Detail }) => (
@@ -51,6 +52,7 @@ const Body = (props: { procedure: Detail }) => (
     <h2 id="detail-title" class="detail-title">
       {props.procedure.name}
     </h2>
+    <ProcedureActions code={props.procedure.code} name={props.procedure.name} />
     <dl class="facts">
       <dt>{t('detail.field')}</dt>
       <dd>{props.procedure.field}</dd>

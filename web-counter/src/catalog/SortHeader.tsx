@@ -9,7 +9,7 @@ export const SortHeader = (props: {
   onSort: (key: SortKey) => void;
   numeric?: boolean;
 }) => {
-  const direction = () => (props.sort.key === props.key ? props.sort.direction : 'none');
+  const direction = () => (props.sort?.key === props.key ? props.sort.direction : 'none');
   return (
     <th
       scope="col"

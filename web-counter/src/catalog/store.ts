@@ -1,11 +1,13 @@
-import { createMemo, createResource, createSignal } from 'solid-js';
+import { createEffect, createMemo, createResource, createRoot, createSignal, onCleanup } from 'solid-js';
 import { api, type Outputs } from '../api';
-import { foldDiacritics, matchesAllWords } from '../search';
 
 export type ProcedureSummary = Outputs['catalog']['procedures'][number];
 export type ProcedureDetail = Outputs['catalog']['procedure'];
 export type SortKey = 'code' | 'name' | 'agency' | 'days' | 'fees';
-export type Sort = { key: SortKey; direction: 'asc' | 'desc' };
+export type Sort = { key: SortKey; direction: 'asc' | 'desc' } | undefined;
+export type Level = '' | 'province' | 'commune';
+
+const SEARCH_DEBOUNCE_MS = 150;
 
 export const totalFees = (procedure: ProcedureSummary) =>
   procedure.fees.reduce((sum, fee) => sum + fee.amount, 0);
@@ -24,33 +26,70 @@ const compare = (left: string | number, right: string | number) =>
     : String(left).localeCompare(String(right), 'vi');
 
 export const createCatalog = () => {
-  const [procedures, { refetch }] = createResource(() => api.catalog.procedures.query({}));
-  const [query, setQuery] = createSignal('');
-  const [sort, setSort] = createSignal<Sort>({ key: 'code', direction: 'asc' });
+  const [query, setQueryNow] = createSignal('');
+  const [searched, setSearched] = createSignal('');
+  const [agencyCode, setAgencyCode] = createSignal('');
+  const [level, setLevel] = createSignal<Level>('');
+  const [sort, setSort] = createSignal<Sort>();
   const [selectedCode, setSelectedCode] = createSignal<string>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(timer));
 
-  const indexed = createMemo(() =>
-    (procedures.state === 'ready' ? procedures() : []).map((procedure) => ({
-      procedure,
-      haystack: foldDiacritics(`${procedure.code} ${procedure.name}`),
-    })),
-  );
+  const setQuery = (text: string) => {
+    setQueryNow(text);
+    clearTimeout(timer);
+    timer = setTimeout(() => setSearched(text.trim()), SEARCH_DEBOUNCE_MS);
+  };
 
-  const visible = createMemo(() => {
-    const { key, direction } = sort();
-    const sign = direction === 'asc' ? 1 : -1;
-    return indexed()
-      .filter((entry) => matchesAllWords(entry.haystack, query()))
-      .map((entry) => entry.procedure)
-      .sort((left, right) => sign * compare(sortValue[key](left), sortValue[key](right)));
+  const filters = () => ({
+    q: searched() || undefined,
+    agencyCode: agencyCode() || undefined,
+    level: level() || undefined,
   });
 
-  const [detail] = createResource(selectedCode, (code) => api.catalog.procedure.query({ code }));
+  const [procedures, { refetch }] = createResource(filters, (input) => api.catalog.procedures.query(input));
+  const [everything] = createResource(() => api.catalog.procedures.query({}));
+
+  const all = () => (everything.state === 'errored' ? [] : (everything.latest ?? []));
+
+  const agencies = createMemo(() => {
+    const seen = new Map<string, string>();
+    for (const procedure of all()) seen.set(procedure.agency.code, procedure.agency.name);
+    return [...seen].map(([code, name]) => ({ code, name })).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  });
+
+  const visible = createMemo(() => {
+    const list = procedures.state === 'errored' ? [] : (procedures.latest ?? []);
+    const current = sort();
+    if (!current) return list;
+    const sign = current.direction === 'asc' ? 1 : -1;
+    return [...list].sort((left, right) => sign * compare(sortValue[current.key](left), sortValue[current.key](right)));
+  });
+
+  const settled = () => !procedures.loading && searched() === query().trim();
+
+  /** Runs `then` once the list shows what is typed now (Enter right after typing must not open a stale row). */
+  const whenSettled = (then: () => void) => {
+    clearTimeout(timer);
+    setSearched(query().trim());
+    if (settled()) return then();
+    createRoot((dispose) =>
+      createEffect(() => {
+        if (!settled()) return;
+        dispose();
+        queueMicrotask(then);
+      }),
+    );
+  };
+
+  const [detail, { refetch: refetchDetail }] = createResource(selectedCode, (code) =>
+    api.catalog.procedure.query({ code }),
+  );
 
   const toggleSort = (key: SortKey) =>
     setSort((current) => ({
       key,
-      direction: current.key === key && current.direction === 'asc' ? 'desc' : 'asc',
+      direction: current?.key === key && current.direction === 'asc' ? 'desc' : 'asc',
     }));
 
   return {
@@ -58,14 +97,21 @@ export const createCatalog = () => {
     refetch,
     query,
     setQuery,
+    agencyCode,
+    setAgencyCode,
+    level,
+    setLevel,
+    agencies,
     sort,
     toggleSort,
     visible,
-    total: () => indexed().length,
+    whenSettled,
+    total: () => all().length,
     selectedCode,
     select: setSelectedCode,
     close: () => setSelectedCode(undefined),
     detail,
+    refetchDetail,
   };
 };
 

@@ -1,10 +1,11 @@
-import { useNavigate } from '@solidjs/router';
+import { A, useNavigate } from '@solidjs/router';
 import { createSignal, type JSX, Show } from 'solid-js';
 import { describeError, type Problem } from '../errors';
 import { t } from '../i18n';
 import { LogoutIcon } from '../icons';
 import { ProblemNote } from '../ProblemNote';
 import { session, type User } from '../session';
+import { Toaster } from '../Toaster';
 import { LanguageSwitch } from './LanguageSwitch';
 import { OfficeSwitch } from './OfficeSwitch';
 import { onKey } from './shortcuts';
@@ -24,16 +25,32 @@ export const Shell = (props: { user: User; children?: JSX.Element }) => {
   };
 
   onKey((event) => {
-    if (event.altKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyQ') {
-      event.preventDefault();
-      void logout();
-    }
+    if (!event.altKey || event.ctrlKey || event.metaKey) return;
+    const action: Record<string, () => void> = {
+      KeyQ: () => void logout(),
+      KeyM: () => navigate('/'),
+      KeyH: () => navigate('/today'),
+    };
+    const run = action[event.code];
+    if (!run) return;
+    event.preventDefault();
+    run();
   });
 
   return (
     <div class="shell">
       <header class="shell-header">
         <span class="brand">{t('app.name')}</span>
+        <nav class="shell-nav" aria-label={t('nav.label')}>
+          <A href="/" end activeClass="active" aria-keyshortcuts="Alt+M">
+            {t('nav.catalog')}
+            <kbd>Alt+M</kbd>
+          </A>
+          <A href="/today" activeClass="active" aria-keyshortcuts="Alt+H">
+            {t('nav.today')}
+            <kbd>Alt+H</kbd>
+          </A>
+        </nav>
         <div class="shell-header-end">
           <span class="user-name" title={t('shell.user')}>
             {props.user.fullName}
@@ -54,6 +71,7 @@ export const Shell = (props: { user: User; children?: JSX.Element }) => {
       </header>
       <Show when={problem()}>{(current) => <ProblemNote problem={current()} />}</Show>
       <main class="shell-main">{props.children}</main>
+      <Toaster />
     </div>
   );
 };

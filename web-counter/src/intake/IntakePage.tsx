@@ -1,0 +1,237 @@
+import { A, useParams } from '@solidjs/router';
+import { createSignal, type JSX, Match, onMount, Show, Switch } from 'solid-js';
+import { describeError } from '../errors';
+import { t } from '../i18n';
+import { ProblemNote } from '../ProblemNote';
+import { onKey } from '../shell/shortcuts';
+import { ApplicantSection } from './ApplicantSection';
+import { ComponentsSection } from './ComponentsSection';
+import { FeesSection } from './FeesSection';
+import { OutcomeSection } from './OutcomeSection';
+import { ResultView } from './ResultView';
+import { createIntake, type Intake } from './store';
+import { STEPS, SummaryBar } from './SummaryBar';
+import type { Outcome } from './types';
+
+const FIELD_ORDER = [
+  'citizenId',
+  'fullName',
+  'dateOfBirth',
+  'sex',
+  'phone',
+  'email',
+  'line',
+  'communeCode',
+  'lookup',
+  'components',
+  'returnMethod',
+  'delivery.line',
+  'delivery.communeCode',
+  'delivery.window',
+  'delivery.lat',
+  'delivery.lng',
+  'missing',
+  'reason',
+  'general',
+];
+
+const OUTCOME_BUTTON: Record<Outcome, string> = {
+  receive: 'outcome-receive',
+  request_supplement: 'outcome-supplement',
+  refuse: 'outcome-refuse',
+};
+
+const byId = (id: string) => document.getElementById(id) as HTMLElement | null;
+
+const alt = (event: KeyboardEvent, code: string) =>
+  event.altKey && !event.ctrlKey && !event.metaKey && event.code === code;
+
+const isFocusable = (element: HTMLElement) =>
+  !element.matches(':disabled') && element.tabIndex >= 0 && element.getClientRects().length > 0;
+
+/** Enter moves on like Tab, over fields only; a radio group counts once. */
+const nextField = (root: HTMLElement, from: HTMLElement) => {
+  const fields = [...root.querySelectorAll<HTMLElement>('input, select, textarea, [data-enter-stop]')].filter(
+    (element) =>
+      isFocusable(element) &&
+      !(element instanceof HTMLInputElement && element.type === 'radio' && !element.checked && element !== from),
+  );
+  return fields[fields.indexOf(from) + 1];
+};
+
+const Wizard = (props: { intake: Intake; onNew: () => void }) => {
+  const [currentStep, setCurrentStep] = createSignal(1);
+  let scroller!: HTMLFormElement;
+  onMount(() => byId('applicant-citizenId')?.focus());
+
+  const focusFirstEmpty = () => {
+    const applicant = props.intake.applicant;
+    const empty = [
+      ['applicant-fullName', applicant.fullName],
+      ['applicant-phone', applicant.phone],
+      ['applicant-line', applicant.line],
+      ['applicant-communeCode', applicant.communeCode],
+    ].find(([, value]) => !value);
+    const target = empty ? byId(empty[0]!) : scroller.querySelector<HTMLElement>('.checklist input[type="checkbox"]');
+    (target ?? byId('outcome-receive'))?.focus();
+  };
+
+  const focusError = (keys: string[]) => {
+    const first = FIELD_ORDER.find((key) => keys.includes(key));
+    if (!first) return;
+    const absent = props.intake.components.findIndex((component) => component.required && !component.present);
+    const targets: Record<string, () => HTMLElement | null> = {
+      components: () =>
+        scroller.querySelectorAll<HTMLElement>('.checklist input[type="checkbox"]')[Math.max(0, absent)] ??
+        byId('components-error'),
+      returnMethod: () => byId('return-desk'),
+      missing: () => byId('supplement-extra'),
+      reason: () => byId('refuse-reason'),
+      general: () => byId(OUTCOME_BUTTON[props.intake.mode() ?? 'receive']),
+      lookup: () => byId('applicant-citizenId'),
+    };
+    const element = targets[first]?.() ?? byId(first.startsWith('delivery.') ? first.replace('.', '-') : `applicant-${first}`);
+    element?.focus({ preventScroll: first === 'components' });
+    if (first === 'components') byId('step-components')?.scrollIntoView({ block: 'start' });
+  };
+
+  const confirm = async (outcome: Outcome) => {
+    if (outcome === 'receive') props.intake.setMode(undefined);
+    const failed = await props.intake.submit(outcome);
+    if (failed.length > 0) queueMicrotask(() => focusError(failed));
+  };
+
+  const open = (outcome: Outcome) => {
+    props.intake.setMode(outcome);
+    queueMicrotask(() => byId(outcome === 'refuse' ? 'refuse-reason' : 'supplement-extra')?.focus());
+  };
+
+  const cancel = () => {
+    const mode = props.intake.mode();
+    props.intake.setMode(undefined);
+    if (mode) queueMicrotask(() => byId(OUTCOME_BUTTON[mode])?.focus());
+  };
+
+  const openOrConfirm = (outcome: Outcome) =>
+    props.intake.mode() === outcome ? void confirm(outcome) : open(outcome);
+
+  onKey((event) => {
+    if (props.intake.result()) {
+      if (alt(event, 'KeyN')) {
+        event.preventDefault();
+        props.onNew();
+      }
+      return;
+    }
+    const action = alt(event, 'KeyT')
+      ? () => void confirm('receive')
+      : alt(event, 'KeyB')
+        ? () => openOrConfirm('request_supplement')
+        : alt(event, 'KeyC')
+          ? () => openOrConfirm('refuse')
+          : event.key === 'Enter' && event.ctrlKey && props.intake.mode()
+            ? () => void confirm(props.intake.mode()!)
+            : event.key === 'Escape' && props.intake.mode() && !event.defaultPrevented
+              ? cancel
+              : undefined;
+    if (!action) return;
+    event.preventDefault();
+    action();
+  });
+
+  const onEnter = (event: KeyboardEvent) => {
+    if (event.key !== 'Enter' || event.defaultPrevented || event.isComposing) return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const target = event.target;
+    if (!(target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) return;
+    event.preventDefault();
+    nextField(scroller, target)?.focus();
+  };
+
+  const onFocusIn = (event: FocusEvent) => {
+    const section = (event.target as HTMLElement).closest<HTMLElement>('[data-step]');
+    if (section) setCurrentStep(Number(section.dataset.step));
+  };
+
+  const goToStep = (id: string) => {
+    const section = byId(id);
+    section?.scrollIntoView({ block: 'start' });
+    section?.querySelector<HTMLElement>('input:not(:disabled), select, textarea, button:not(:disabled)')?.focus();
+  };
+
+  const section = (step: (typeof STEPS)[number], body: () => JSX.Element) => (
+    <section id={step.id} data-step={step.number} class="wizard-section" aria-labelledby={`${step.id}-title`}>
+      <h2 id={`${step.id}-title`} class="section-title">
+        <span class="step-number">{step.number}</span>
+        {t(step.label)}
+      </h2>
+      {body()}
+    </section>
+  );
+
+  return (
+    <div class="intake">
+      <SummaryBar intake={props.intake} currentStep={props.intake.result() ? 4 : currentStep()} onStep={goToStep} />
+      <form
+        class="intake-scroll"
+        ref={scroller}
+        noValidate
+        onSubmit={(event) => event.preventDefault()}
+        onKeyDown={onEnter}
+        onFocusIn={onFocusIn}
+        aria-label={t('intake.title')}
+      >
+        <Show
+          when={props.intake.result()}
+          fallback={
+            <>
+              {section(STEPS[0], () => (
+                <ApplicantSection intake={props.intake} onIdAccepted={focusFirstEmpty} />
+              ))}
+              {section(STEPS[1], () => (
+                <ComponentsSection intake={props.intake} />
+              ))}
+              {section(STEPS[2], () => (
+                <FeesSection intake={props.intake} />
+              ))}
+              {section(STEPS[3], () => (
+                <OutcomeSection intake={props.intake} onOpen={open} onConfirm={(o) => void confirm(o)} onCancel={cancel} />
+              ))}
+            </>
+          }
+        >
+          {(result) => <ResultView result={result()} onNew={props.onNew} />}
+        </Show>
+      </form>
+    </div>
+  );
+};
+
+const IntakeRun = (props: { code: string; onNew: () => void }) => {
+  const intake = createIntake(props.code);
+  return (
+    <Switch fallback={<p class="page-status">{t('intake.loading')}</p>}>
+      <Match when={intake.procedure.state === 'errored'}>
+        <div class="page-status">
+          <ProblemNote problem={describeError(intake.procedure.error)} />
+          <A href="/" class="button">
+            {t('intake.back')}
+          </A>
+        </div>
+      </Match>
+      <Match when={intake.procedure.state === 'ready'}>
+        <Wizard intake={intake} onNew={props.onNew} />
+      </Match>
+    </Switch>
+  );
+};
+
+export const IntakePage = () => {
+  const params = useParams<{ procedureCode: string }>();
+  const [run, setRun] = createSignal(1);
+  return (
+    <Show when={`${params.procedureCode}#${run()}`} keyed>
+      <IntakeRun code={params.procedureCode} onNew={() => setRun((n) => n + 1)} />
+    </Show>
+  );
+};
