@@ -122,6 +122,8 @@ export const findCommunes = (db: Db) =>
       code: communes.code,
       name: communes.name,
       kind: communes.kind,
+      lat: communes.lat,
+      lng: communes.lng,
       provinceCode: communes.provinceCode,
       provinceName: provinces.name,
     })
