@@ -172,6 +172,41 @@ export const ERRORS = {
     vi: 'Giấy tờ được chọn để tái sử dụng không thuộc người nộp này hoặc đã hết hiệu lực. Hãy nhận bản giấy hoặc chọn giấy tờ khác.',
     en: 'The document chosen for reuse does not belong to this applicant or is no longer valid. Please take the paper copy or choose another document.',
   },
+  TOKEN_PIN_INVALID: {
+    status: 401,
+    vi: 'Mã PIN của thiết bị ký số (token) không đúng. Vui lòng nhập lại; token có thể bị khóa sau nhiều lần sai.',
+    en: 'The signing token PIN is wrong. Please enter it again; the token may lock after several wrong attempts.',
+  },
+  TOKEN_NOT_FOUND: {
+    status: 503,
+    vi: 'Không tìm thấy thiết bị ký số (token) hoặc khóa ký của bạn. Vui lòng cắm token và thử lại, hoặc báo bộ phận hỗ trợ.',
+    en: 'Your signing token or key was not found. Please plug in the token and try again, or tell support.',
+  },
+  TOKEN_REMOVED: {
+    status: 503,
+    vi: 'Thiết bị ký số (token) bị rút ra trong lúc ký. Vui lòng cắm lại token và ký lại; các trang đã quét vẫn được giữ.',
+    en: 'The signing token was removed while signing. Please plug it back in and sign again; scanned pages are kept.',
+  },
+  SIGNATURE_INVALID: {
+    status: 422,
+    vi: 'Chữ ký số của tệp không hợp lệ hoặc tệp đã bị sửa sau khi ký. Vui lòng yêu cầu bản đã ký đúng.',
+    en: 'The file’s digital signature is invalid or the file was changed after signing. Please ask for a correctly signed copy.',
+  },
+  SOFTWARE_KEY_IN_PRODUCTION: {
+    status: 503,
+    vi: 'Hệ thống chưa cấu hình thiết bị ký số (PKCS#11) nên không thể ký trong môi trường vận hành. Vui lòng báo quản trị hệ thống.',
+    en: 'No PKCS#11 signing module is configured, so signing is refused in production. Please tell the system administrator.',
+  },
+  PDF_ENCRYPTED: {
+    status: 422,
+    vi: 'Tệp PDF đã được đặt mật khẩu nên không thể xử lý. Vui lòng xin bản không đặt mật khẩu hoặc quét bản giấy.',
+    en: 'The PDF is password-protected and cannot be processed. Please ask for an unprotected copy or scan the paper.',
+  },
+  PDF_INVALID: {
+    status: 422,
+    vi: 'Tệp không phải là PDF hợp lệ. Vui lòng kiểm tra lại tệp hoặc quét lại bản giấy.',
+    en: 'The file is not a valid PDF. Please check the file or scan the paper again.',
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;
