@@ -50,7 +50,11 @@ const webApp = (dist: string, mount: string) => {
 };
 
 export const createApp = (deps: AppDeps) => {
-  const loginLimiter = createRateLimiter({ limit: 20, windowMs: 5 * 60_000 });
+  const limits = {
+    login: createRateLimiter({ limit: 20, windowMs: 5 * 60_000 }),
+    // A citizen checks a few times a day; 30 tries in 10 minutes is far above that and far below guessing.
+    track: createRateLimiter({ limit: 30, windowMs: 10 * 60_000 }),
+  };
   const app = new Hono<{ Variables: AppVariables }>();
   app.use('*', requestContext(deps.log), securityHeaders());
 
@@ -80,7 +84,7 @@ export const createApp = (deps: AppDeps) => {
           log: c.get('log'),
           requestId: c.get('requestId'),
           ip: clientIp(c, deps.env.TRUST_PROXY),
-          loginLimiter,
+          limits,
           user: session?.user ?? null,
           sessionId: session?.sessionId ?? null,
           officeHint: c.req.header('x-office-id') ?? null,

@@ -207,6 +207,11 @@ export const ERRORS = {
     vi: 'Tệp không phải là PDF hợp lệ. Vui lòng kiểm tra lại tệp hoặc quét lại bản giấy.',
     en: 'The file is not a valid PDF. Please check the file or scan the paper again.',
   },
+  TRACK_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy hồ sơ với mã và số điện thoại này. Vui lòng kiểm tra mã trên Giấy tiếp nhận và số điện thoại đã đăng ký.',
+    en: 'No dossier matches this code and phone number. Please check the code on your receipt and the phone number you gave.',
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -6,3 +6,4 @@ export * from './errors';
 export * from './holidays';
 export * from './lifecycle';
 export * from './roles';
+export * from './plain-words';

@@ -32,7 +32,10 @@ export const createTestServer = (db: Db) => {
     files,
     requestId: 'test',
     ip: `10.0.0.${Math.floor(Math.random() * 250)}`,
-    loginLimiter: createRateLimiter({ limit: 1000, windowMs: 60_000 }),
+    limits: {
+      login: createRateLimiter({ limit: 1000, windowMs: 60_000 }),
+      track: createRateLimiter({ limit: 1000, windowMs: 60_000 }),
+    },
     user,
     sessionId: null,
     officeHint: null,

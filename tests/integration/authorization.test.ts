@@ -23,6 +23,7 @@ const ACCESS: Record<string, 'public' | 'signed-in' | Role[]> = {
   'catalog.procedure': 'public',
   'catalog.offices': 'public',
   'catalog.communes': 'public',
+  'citizen.track': 'public',
   'intake.advise': ['clerk'],
   'intake.lookupApplicant': ['clerk'],
   'intake.submit': ['clerk'],

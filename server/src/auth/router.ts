@@ -10,7 +10,7 @@ export const authRouter = router({
       const session = await login(ctx.db, {
         ...input,
         ip: ctx.ip,
-        limiter: ctx.loginLimiter,
+        limiter: ctx.limits.login,
         ttlHours: ctx.config.SESSION_TTL_HOURS,
         requestId: ctx.requestId,
       });

@@ -20,7 +20,8 @@ export type Context = {
   requestId: string;
   /** The caller's address, for rate limits only; never stored with personal data. */
   ip: string;
-  loginLimiter: RateLimiter;
+  /** Per-address limits of the public, password- and code-guessing procedures. */
+  limits: { login: RateLimiter; track: RateLimiter };
   user: AuthUser | null;
   sessionId: string | null;
   /** The office the caller acts for (header `x-office-id`), when they hold roles at several. */

@@ -1,6 +1,7 @@
 import { adminRouter } from '../admin/router';
 import { authRouter } from '../auth/router';
 import { catalogRouter } from '../catalog/router';
+import { citizenRouter } from '../citizen/router';
 import { dossiersRouter } from '../dossiers/router';
 import { intakeRouter } from '../intake/router';
 import { router } from './init';
@@ -9,6 +10,7 @@ export const appRouter = router({
   admin: adminRouter,
   auth: authRouter,
   catalog: catalogRouter,
+  citizen: citizenRouter,
   dossiers: dossiersRouter,
   intake: intakeRouter,
 });

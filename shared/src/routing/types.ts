@@ -1,0 +1,103 @@
+/** A place on the map: Solomon-style plane coordinates (x, y) or a GPS position (lat, lng). */
+export type Place = { id: string; x?: number; y?: number; lat?: number; lng?: number };
+
+/** A courier task: pick up or deliver at a citizen's address within the citizen's time window. */
+export type Stop = Place & {
+  /** Load the stop adds to the vehicle (dossiers, parcels…), counted against `Problem.capacity`. */
+  demand: number;
+  /** Earliest start of service, minutes from the start of the day. */
+  readyTime: number;
+  /** Latest start of service, minutes from the start of the day. */
+  dueTime: number;
+  /** Minutes spent at the door. */
+  serviceTime: number;
+};
+
+/** The post office couriers leave from and return to; `dueTime` is the latest return. */
+export type Depot = Place & { readyTime: number; dueTime: number };
+
+export type Travel = { distance: number; time: number };
+
+/**
+ * A road-distance/time matrix in place of straight lines: either a function of two places, or dense
+ * arrays indexed like `ids` (which must hold the depot's and every stop's id).
+ */
+export type DistanceMatrix =
+  | ((from: Place, to: Place) => Travel)
+  | { ids: string[]; distance: number[][]; time?: number[][] };
+
+export type Problem = {
+  depot: Depot;
+  stops: Stop[];
+  vehicles: number;
+  capacity: number;
+  /** Longest working time of a courier, minutes from the depot's ready time. */
+  shiftLength?: number;
+  /** Speed used to turn haversine metres into travel minutes (default 25 km/h, a motorbike in town). */
+  speedKmh?: number;
+  matrix?: DistanceMatrix;
+};
+
+export type PlannedRoute = {
+  vehicle: number;
+  stops: string[];
+  /** Depot → stops → depot, in the problem's distance unit (metres for lat/lng). */
+  distance: number;
+  /** Arrival time at each stop (the courier may then wait for the stop's ready time). */
+  arrivals: number[];
+  /** Total demand collected on the route. */
+  load: number;
+  /** Time the courier is back at the depot. */
+  returnTime: number;
+};
+
+export type UnservedReason =
+  | 'INVALID_STOP'
+  | 'DEMAND_EXCEEDS_CAPACITY'
+  | 'TIME_WINDOW_UNREACHABLE'
+  | 'CANNOT_RETURN_IN_TIME'
+  | 'NO_VEHICLE_AVAILABLE'
+  | 'STOP_FAILED';
+
+export type Unserved = { id: string; reason: UnservedReason; vi: string; en: string };
+
+export type Solution = {
+  routes: PlannedRoute[];
+  distance: number;
+  unserved: Unserved[];
+};
+
+export type SolveOptions = {
+  /** Wall-clock budget for the improvement phase (default 1000 ms). */
+  timeLimitMs?: number;
+  /** Same seed and same `maxIterations` → same solution. */
+  seed?: number;
+  /** Iteration budget; when given, the annealing schedule follows iterations, not the clock. */
+  maxIterations?: number;
+};
+
+/** A mid-day change: new stops, failed stops, the clock, and optionally where each courier is now. */
+export type PlanChange = {
+  added?: Stop[];
+  failed?: string[];
+  now: number;
+  /** Current position of a courier, by vehicle index. */
+  positions?: Record<number, Place>;
+};
+
+export type ViolationCode =
+  | 'UNKNOWN_STOP'
+  | 'DUPLICATE_STOP'
+  | 'MISSING_STOP'
+  | 'SERVED_AND_UNSERVED'
+  | 'VEHICLE_INVALID'
+  | 'VEHICLE_REUSED'
+  | 'CAPACITY_EXCEEDED'
+  | 'TIME_WINDOW_VIOLATED'
+  | 'ARRIVAL_IMPOSSIBLE'
+  | 'ARRIVALS_LENGTH'
+  | 'LATE_RETURN'
+  | 'SHIFT_EXCEEDED'
+  | 'DISTANCE_MISMATCH';
+
+export type Violation = { code: ViolationCode; vehicle?: number; stop?: string; message: string };
