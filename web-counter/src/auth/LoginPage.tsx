@@ -52,60 +52,64 @@ export const LoginPage = () => {
   return (
     <Show when={!(session.user.state === 'ready' && session.user())} fallback={<Navigate href="/" />}>
       <div class="login-page">
-        <div class="login-top">
+        <header class="login-top">
           <LanguageSwitch />
-        </div>
-        <form class="login-card" onSubmit={submit} noValidate>
-          <h1 class="brand-large">{t('app.name')}</h1>
-          <p class="login-subtitle">{t('login.subtitle')}</p>
-          <h2 class="login-title">{t('login.title')}</h2>
-          <label class="field">
-            <span class="field-label">{t('login.username')}</span>
-            <input
-              ref={usernameInput}
-              name="username"
-              autocomplete="username"
-              autocapitalize="none"
-              spellcheck={false}
-              value={username()}
-              onInput={(event) => setUsername(event.currentTarget.value)}
-              aria-invalid={invalid('username')}
-              aria-describedby={invalid('username') ? 'username-error' : undefined}
-            />
-            <Show when={invalid('username') && missing()}>
-              {(current) => (
-                <span class="field-error" id="username-error">
-                  {t(current().message)}
-                </span>
-              )}
+        </header>
+        <main class="login-main">
+          <form class="login-card" onSubmit={submit} noValidate>
+            <h1 class="brand-large">{t('app.name')}</h1>
+            <p class="login-subtitle">{t('login.subtitle')}</p>
+            <h2 class="login-title">{t('login.title')}</h2>
+            <label class="field">
+              <span class="field-label">{t('login.username')}</span>
+              <input
+                ref={usernameInput}
+                name="username"
+                autocomplete="username"
+                autocapitalize="none"
+                spellcheck={false}
+                value={username()}
+                onInput={(event) => setUsername(event.currentTarget.value)}
+                aria-invalid={invalid('username')}
+                aria-describedby={invalid('username') ? 'username-error' : undefined}
+              />
+              <Show when={invalid('username') && missing()}>
+                {(current) => (
+                  <span class="field-error" id="username-error">
+                    {t(current().message)}
+                  </span>
+                )}
+              </Show>
+            </label>
+            <label class="field">
+              <span class="field-label">{t('login.password')}</span>
+              <input
+                ref={passwordInput}
+                name="password"
+                type="password"
+                autocomplete="current-password"
+                value={password()}
+                onInput={(event) => setPassword(event.currentTarget.value)}
+                aria-invalid={invalid('password')}
+                aria-describedby={invalid('password') ? 'password-error' : undefined}
+              />
+              <Show when={invalid('password') && missing()}>
+                {(current) => (
+                  <span class="field-error" id="password-error">
+                    {t(current().message)}
+                  </span>
+                )}
+              </Show>
+            </label>
+            <Show when={problem()}>
+              {(current) => <ProblemNote problem={current()} id="login-problem" />}
             </Show>
-          </label>
-          <label class="field">
-            <span class="field-label">{t('login.password')}</span>
-            <input
-              ref={passwordInput}
-              name="password"
-              type="password"
-              autocomplete="current-password"
-              value={password()}
-              onInput={(event) => setPassword(event.currentTarget.value)}
-              aria-invalid={invalid('password')}
-              aria-describedby={invalid('password') ? 'password-error' : undefined}
-            />
-            <Show when={invalid('password') && missing()}>
-              {(current) => (
-                <span class="field-error" id="password-error">
-                  {t(current().message)}
-                </span>
-              )}
-            </Show>
-          </label>
-          <Show when={problem()}>{(current) => <ProblemNote problem={current()} id="login-problem" />}</Show>
-          <button type="submit" class="button button-primary button-block" disabled={busy()}>
-            {busy() ? t('login.submitting') : t('login.submit')}
-            <kbd>Enter</kbd>
-          </button>
-        </form>
+            <button type="submit" class="button button-primary button-block" disabled={busy()}>
+              {busy() ? t('login.submitting') : t('login.submit')}
+              <kbd>Enter</kbd>
+            </button>
+          </form>
+        </main>
       </div>
     </Show>
   );

@@ -3,9 +3,20 @@ import { formatMoney } from '../format';
 import { t } from '../i18n';
 import { DeliveryIcon, DeskIcon } from '../icons';
 import { CommunePicker } from './CommunePicker';
+import { DeliveryMap } from './DeliveryMap';
 import { FieldError } from './FieldError';
-import type { DeliveryForm, Intake } from './store';
+import { type DeliveryForm, type Intake, pointOf } from './store';
 import type { DeliveryWindow } from './types';
+
+/** Five decimals is about a metre: as close as a courier needs. */
+const coordinate = (value: number) => String(Number(value.toFixed(5)));
+
+/** The applicant's address as the courier reads it; a line read from an id card already ends with its commune. */
+const applicantAddress = (intake: Intake) => {
+  const line = intake.applicant.line;
+  const commune = intake.communeName(intake.applicant.communeCode);
+  return commune && !line.includes(commune) ? `${line}, ${commune}` : line;
+};
 
 const NumberField = (props: { intake: Intake; name: 'lat' | 'lng'; label: string }) => {
   const id = `delivery-${props.name}`;
@@ -21,6 +32,7 @@ const NumberField = (props: { intake: Intake; name: 'lat' | 'lng'; label: string
         autocomplete="off"
         value={props.intake.delivery[props.name]}
         onInput={(event) => props.intake.setDelivery({ [props.name]: event.currentTarget.value } as Partial<DeliveryForm>)}
+        onChange={() => props.intake.checkPoint()}
         aria-invalid={Boolean(error())}
         aria-describedby={error() ? `${id}-error` : undefined}
       />
@@ -42,8 +54,7 @@ const DeliveryFields = (props: { intake: Intake }) => (
       <Show when={props.intake.delivery.sameAsApplicant && props.intake.applicant.line}>
         <span class="muted">
           {' '}
-          ({props.intake.applicant.line}
-          {props.intake.applicant.communeCode ? `, ${props.intake.communeName(props.intake.applicant.communeCode)}` : ''})
+          ({applicantAddress(props.intake)})
         </span>
       </Show>
     </label>
@@ -73,23 +84,35 @@ const DeliveryFields = (props: { intake: Intake }) => (
         />
       </div>
     </Show>
-    <div class="field span-2">
-      <label class="field-label" for="delivery-window">
-        {t('delivery.window')}
-      </label>
-      <select
-        id="delivery-window"
-        value={props.intake.delivery.window}
-        onChange={(event) => props.intake.setDelivery({ window: event.currentTarget.value as DeliveryWindow })}
-      >
-        <option value="any">{t('window.any')}</option>
-        <option value="morning">{t('window.morning')}</option>
-        <option value="afternoon">{t('window.afternoon')}</option>
-      </select>
-      <FieldError id="delivery-window-error" problem={props.intake.errors()['delivery.window']} />
+    <div class="delivery-point span-2">
+      <div class="field">
+        <label class="field-label" for="delivery-window">
+          {t('delivery.window')}
+        </label>
+        <select
+          id="delivery-window"
+          value={props.intake.delivery.window}
+          onChange={(event) => props.intake.setDelivery({ window: event.currentTarget.value as DeliveryWindow })}
+        >
+          <option value="any">{t('window.any')}</option>
+          <option value="morning">{t('window.morning')}</option>
+          <option value="afternoon">{t('window.afternoon')}</option>
+        </select>
+        <FieldError id="delivery-window-error" problem={props.intake.errors()['delivery.window']} />
+      </div>
+      <div class="coordinate-pair">
+        <NumberField intake={props.intake} name="lat" label={t('delivery.lat')} />
+        <NumberField intake={props.intake} name="lng" label={t('delivery.lng')} />
+      </div>
     </div>
-    <NumberField intake={props.intake} name="lat" label={t('delivery.lat')} />
-    <NumberField intake={props.intake} name="lng" label={t('delivery.lng')} />
+    <div class="span-2">
+      <DeliveryMap
+        communes={props.intake.communeList()}
+        centre={props.intake.deliveryCommune()}
+        point={pointOf(props.intake.delivery.lat, props.intake.delivery.lng)}
+        onPick={(point) => props.intake.setDelivery({ lat: coordinate(point.lat), lng: coordinate(point.lng) })}
+      />
+    </div>
   </div>
 );
 

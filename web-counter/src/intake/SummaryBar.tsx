@@ -41,9 +41,9 @@ export const SummaryBar = (props: { intake: Intake; currentStep: number; onStep:
       <div class="summary-cells">
         <div class="summary-cell summary-procedure">
           <span class="summary-label">{t('summary.procedure')}</span>
-          <span class="summary-value" title={procedure()?.name}>
+          <h1 class="summary-value" title={procedure()?.name}>
             <span class="mono">{props.intake.procedureCode}</span> {procedure()?.name}
-          </span>
+          </h1>
         </div>
         <div class="summary-cell">
           <span class="summary-label">{t('summary.applicant')}</span>

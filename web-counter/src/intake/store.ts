@@ -18,7 +18,15 @@ import type {
   Warning,
 } from './types';
 
-export type Commune = { code: string; name: string; kind: string; provinceCode: string; provinceName: string };
+export type Commune = {
+  code: string;
+  name: string;
+  kind: string;
+  lat: number | null;
+  lng: number | null;
+  provinceCode: string;
+  provinceName: string;
+};
 
 export type ComponentEntry = {
   code: string;
@@ -71,6 +79,20 @@ const problemOf = (code: keyof typeof ERRORS): Problem => ({ code, vi: ERRORS[co
 const numberOrUndefined = (text: string) => {
   const trimmed = text.trim().replace(',', '.');
   return trimmed === '' ? undefined : Number(trimmed);
+};
+
+/** Viet Nam's extent, mainland and islands: a point outside it is a typing slip. */
+export const VIETNAM_BOUNDS = { lat: [8, 24], lng: [102, 118] } as const;
+
+const within = (value: number, [min, max]: readonly [number, number]) => value >= min && value <= max;
+
+/** The delivery point as numbers, when both are typed and inside Viet Nam. */
+export const pointOf = (lat: string, lng: string) => {
+  const latitude = numberOrUndefined(lat);
+  const longitude = numberOrUndefined(lng);
+  if (latitude === undefined || longitude === undefined) return undefined;
+  if (!within(latitude, VIETNAM_BOUNDS.lat) || !within(longitude, VIETNAM_BOUNDS.lng)) return undefined;
+  return { lat: latitude, lng: longitude };
 };
 
 /** The commune whose name appears in a free-text address (an id card's QR address ends with commune and province). */
@@ -291,6 +313,24 @@ export const createIntake = (procedureCode: string) => {
     return missing;
   });
 
+  const pointErrors = (): FieldErrors => {
+    const found: FieldErrors = {};
+    const lat = numberOrUndefined(delivery.lat);
+    const lng = numberOrUndefined(delivery.lng);
+    if (lat !== undefined && !within(lat, VIETNAM_BOUNDS.lat)) found['delivery.lat'] = fieldMessage('delivery.lat');
+    if (lng !== undefined && !within(lng, VIETNAM_BOUNDS.lng)) found['delivery.lng'] = fieldMessage('delivery.lng');
+    return found;
+  };
+
+  /** Checked when the clerk leaves a coordinate field, not on every keystroke. */
+  const checkPoint = () => setErrors((current) => ({ ...current, ...pointErrors() }));
+
+  /** The commune the map opens on: the delivery commune, or the applicant's. */
+  const deliveryCommune = () => {
+    const code = delivery.sameAsApplicant ? applicant.communeCode : delivery.communeCode || applicant.communeCode;
+    return communeList().find((commune) => commune.code === code);
+  };
+
   const deliveryAddress = () =>
     delivery.sameAsApplicant
       ? { line: applicant.line.trim(), communeCode: applicant.communeCode }
@@ -302,10 +342,7 @@ export const createIntake = (procedureCode: string) => {
     if (dateOfBirth === null) local.dateOfBirth = fieldMessage('dateOfBirth');
     const lat = numberOrUndefined(delivery.lat);
     const lng = numberOrUndefined(delivery.lng);
-    if (returnMethod() === 'post') {
-      if (lat !== undefined && !(lat >= 8 && lat <= 24)) local['delivery.lat'] = fieldMessage('delivery.lat');
-      if (lng !== undefined && !(lng >= 102 && lng <= 118)) local['delivery.lng'] = fieldMessage('delivery.lng');
-    }
+    if (returnMethod() === 'post') Object.assign(local, pointErrors());
     if (outcome === 'refuse' && !reason().trim()) local.reason = fieldMessage('reason');
     if (Object.keys(local).length > 0) return { errors: local };
     const extra = extraItems()
@@ -395,8 +432,12 @@ export const createIntake = (procedureCode: string) => {
     delivery,
     setDelivery: (patch: Partial<DeliveryForm>) => {
       setDelivery(patch);
-      clearError('delivery.line', 'delivery.communeCode', 'delivery.lat', 'delivery.lng', 'delivery.window');
+      const edited = Object.keys(patch).map((key) => `delivery.${key}`);
+      if ('sameAsApplicant' in patch) edited.push('delivery.line', 'delivery.communeCode');
+      clearError(...edited);
     },
+    checkPoint,
+    deliveryCommune,
     returnMethod,
     setReturnMethod: (method: ReturnMethod) => {
       setReturnMethod(method);
