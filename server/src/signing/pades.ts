@@ -1,0 +1,118 @@
+import { appError } from '@postdesk/shared';
+import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
+import { SignPdf, Signer as SignPdfSigner } from '@signpdf/signpdf';
+import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
+import { EncryptedPDFError, PDFDocument } from 'pdf-lib';
+import { buildCadesSignature } from './cms';
+import type { Signer } from './signer';
+
+export type SignPdfOptions = {
+  reason: string;
+  location: string;
+  /** The signer's name as written in the signature dictionary (viewers show the certificate's CN). */
+  name: string;
+  contactInfo?: string;
+  /** Goes into /M; PAdES forbids the CMS signingTime attribute. Defaults to now. */
+  signingTime?: Date;
+  /** The PIN the clerk typed, when the token's PIN is not configured. */
+  pin?: string;
+};
+
+// Hex digits reserved for the CMS: room for a signer certificate and a two-level chain of RSA-4096 CAs.
+const SIGNATURE_HEX_LENGTH = 16384;
+
+const ascii = (bytes: Uint8Array, from: number, to: number) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', from, to);
+
+/** A PDF file starts with `%PDF-` within its first kilobyte; anything else (HTML, an image) is not one. */
+const assertPdfHeader = (bytes: Uint8Array) => {
+  if (!ascii(bytes, 0, 1024).includes('%PDF-')) throw appError('PDF_INVALID', { reason: 'no %PDF- header' });
+};
+
+/**
+ * Text for a PDF literal string: pdf-lib writes PDFString values byte for byte without escaping, and the
+ * placeholder passes our text through PDFString.of, so non-ASCII text goes as UTF-16BE with a BOM, escaped here.
+ */
+export const pdfLiteralText = (text: string): string => {
+  const value = text.normalize('NFC');
+  const bytes = /^[\x20-\x7e]*$/.test(value)
+    ? Buffer.from(value, 'latin1')
+    : Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(value, 'utf16le').swap16()]);
+  let out = '';
+  for (const byte of bytes) {
+    if (byte === 0x28 || byte === 0x29 || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`;
+    else if (byte === 0x0d) out += '\\r';
+    else if (byte === 0x0a) out += '\\n';
+    else out += String.fromCharCode(byte);
+  }
+  return out;
+};
+
+// The trailer (or cross-reference stream) of an encrypted file names its security handler; pdf-lib often
+// fails to parse such a file before it gets to say it is encrypted.
+const ENCRYPT_ENTRY = /\/Encrypt\s*(?:\d+\s+\d+\s+R|<<)/;
+
+const loadPdf = async (bytes: Uint8Array) => {
+  assertPdfHeader(bytes);
+  if (ENCRYPT_ENTRY.test(ascii(bytes, 0, bytes.length))) throw appError('PDF_ENCRYPTED');
+  try {
+    return await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: true });
+  } catch (err) {
+    if (err instanceof EncryptedPDFError) throw appError('PDF_ENCRYPTED');
+    throw appError('PDF_INVALID', {
+      reason: err instanceof Error ? err.message.slice(0, 200) : 'unreadable',
+    });
+  }
+};
+
+// @signpdf checks `instanceof Signer`, so the external signer has to be a subclass.
+class CadesSigner extends SignPdfSigner {
+  constructor(private readonly produce: (content: Buffer) => Promise<Uint8Array>) {
+    super();
+  }
+
+  override async sign(content: Buffer): Promise<Buffer> {
+    return Buffer.from(await this.produce(content));
+  }
+}
+
+/**
+ * Signs a pdf-lib document as PAdES baseline B (`ETSI.CAdES.detached`) with an invisible signature field on the
+ * first page, saving it once. For the assembly step: no parse and re-save of bytes just produced. The
+ * document must not be edited afterwards (the returned bytes are what was signed).
+ */
+export const signPdfDocument = async (doc: PDFDocument, signer: Signer, options: SignPdfOptions) => {
+  if (doc.getPageCount() === 0) throw appError('PDF_INVALID', { reason: 'no pages' });
+  const [certificate, chain] = await Promise.all([signer.certificate(), signer.chain()]);
+  pdflibAddPlaceholder({
+    pdfDoc: doc,
+    reason: pdfLiteralText(options.reason),
+    location: pdfLiteralText(options.location),
+    name: pdfLiteralText(options.name),
+    contactInfo: pdfLiteralText(options.contactInfo ?? ''),
+    signingTime: options.signingTime ?? new Date(),
+    subFilter: SUBFILTER_ETSI_CADES_DETACHED,
+    signatureLength: SIGNATURE_HEX_LENGTH,
+    widgetRect: [0, 0, 0, 0],
+    appName: 'PostDesk',
+  });
+  const prepared = Buffer.from(await doc.save({ useObjectStreams: false }));
+  const pin = options.pin === undefined ? {} : { pin: options.pin };
+  const external = new CadesSigner((content) =>
+    buildCadesSignature({
+      content: new Uint8Array(content),
+      certificate,
+      chain,
+      sign: (toBeSigned) => signer.sign(toBeSigned, pin),
+    }),
+  );
+  return new Uint8Array(await new SignPdf().sign(prepared, external));
+};
+
+/**
+ * Signs PDF bytes (any unencrypted, unsigned PDF) as PAdES baseline B. pdf-lib re-writes the file once before
+ * the signature goes in, so an earlier signature in it would break: a second signature needs an incremental
+ * update instead.
+ */
+export const signPdf = async (pdfBytes: Uint8Array, signer: Signer, options: SignPdfOptions) =>
+  signPdfDocument(await loadPdf(pdfBytes), signer, options);
