@@ -7,3 +7,4 @@ export * from './holidays';
 export * from './lifecycle';
 export * from './roles';
 export * from './plain-words';
+export * from './routing';

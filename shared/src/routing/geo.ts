@@ -14,7 +14,8 @@ export const haversine = (a: Place, b: Place): number => {
   const rad = Math.PI / 180;
   const dLat = (b.lat! - a.lat!) * rad;
   const dLng = (b.lng! - a.lng!) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat! * rad) * Math.cos(b.lat! * rad) * Math.sin(dLng / 2) ** 2;
+  const h =
+    Math.sin(dLat / 2) ** 2 + Math.cos(a.lat! * rad) * Math.cos(b.lat! * rad) * Math.sin(dLng / 2) ** 2;
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 };
 

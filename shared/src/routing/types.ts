@@ -49,6 +49,8 @@ export type PlannedRoute = {
   load: number;
   /** Time the courier is back at the depot. */
   returnTime: number;
+  /** After a re-plan from a reported position: the courier was at `place` at `time`, before stop `index`. */
+  resumeFrom?: { index: number; place: Place; time: number };
 };
 
 export type UnservedReason =
