@@ -20,8 +20,10 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 const track = (input: { code: string; phone: string }, ip = '10.2.0.1') =>
-  server.app.request(`/trpc/citizen.track?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
-    headers: { 'x-forwarded-for': ip },
+  server.app.request('/trpc/citizen.track', {
+    method: 'POST',
+    headers: { 'x-forwarded-for': ip, 'content-type': 'application/json' },
+    body: JSON.stringify({ json: input }),
   });
 
 type Body = { result?: { data: { json: Record<string, unknown> } }; error?: { json: { message: string; data: { appCode: string } } } };
@@ -65,6 +67,11 @@ describe('tracking a dossier with the code and the phone on file', () => {
       'Cơ quan bắt đầu giải quyết',
       'Cơ quan yêu cầu bổ sung giấy tờ',
     ]);
+  });
+
+  it('travels as POST, so the phone never appears in a URL', async () => {
+    const res = await server.app.request(`/trpc/citizen.track?input=${encodeURIComponent(JSON.stringify({ json: { code: received.code, phone: '0905123456' } }))}`);
+    expect(res.status).toBe(405);
   });
 
   it('answers a wrong phone exactly like an unknown code', async () => {

@@ -4,9 +4,11 @@ import { RequireSession } from './auth/RequireSession';
 import { CatalogPage } from './catalog/CatalogPage';
 import { IntakePage } from './intake/IntakePage';
 import { TodayPage } from './today/TodayPage';
+import { TrackPage } from './track/TrackPage';
 
 export const App = () => (
   <Router>
+    <Route path="/track" component={TrackPage} />
     <Route path="/login" component={LoginPage} />
     <Route path="/" component={RequireSession}>
       <Route path="/" component={CatalogPage} />

@@ -33,8 +33,8 @@ export const PickupIcon = () => (
   </Icon>
 );
 
-export const DeliveryIcon = () => (
-  <Icon>
+export const DeliveryIcon = (props: { size?: number }) => (
+  <Icon size={props.size}>
     <path d="M3 6h11v10H3z" />
     <path d="M14 9h4l3 3v4h-7" />
     <circle cx="7" cy="18" r="2" />
@@ -78,8 +78,8 @@ export const SortIcon = (props: { direction: 'asc' | 'desc' | 'none' }) => (
   </Icon>
 );
 
-export const CheckIcon = () => (
-  <Icon>
+export const CheckIcon = (props: { size?: number }) => (
+  <Icon size={props.size}>
     <path d="M20 6 9 17l-5-5" />
   </Icon>
 );
@@ -107,8 +107,8 @@ export const IntakeIcon = () => (
   </Icon>
 );
 
-export const WarningIcon = () => (
-  <Icon>
+export const WarningIcon = (props: { size?: number }) => (
+  <Icon size={props.size}>
     <path d="M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z" />
     <path d="M12 9v4" />
     <path d="M12 17h.01" />
@@ -135,5 +135,12 @@ export const PlusIcon = () => (
   <Icon>
     <path d="M12 5v14" />
     <path d="M5 12h14" />
+  </Icon>
+);
+
+export const ClockIcon = (props: { size?: number }) => (
+  <Icon size={props.size}>
+    <circle cx="12" cy="12" r="9" />
+    <path d="M12 7v5l3 2" />
   </Icon>
 );

@@ -1,0 +1,42 @@
+import { createSignal } from 'solid-js';
+import { api, type Outputs } from '../api';
+import { describeError, type Problem } from '../errors';
+import { type MessageKey, tIn } from '../i18n';
+
+export type Tracked = Outputs['citizen']['track'];
+
+/** Server answers worded for the desk or for a shorter wait are said the citizen's way. */
+const CITIZEN_WORDS: Record<string, MessageKey> = {
+  RATE_LIMITED: 'track.rateLimited',
+  PHONE_INVALID: 'track.phoneInvalid',
+};
+
+const citizenProblem = (error: unknown): Problem => {
+  const problem = describeError(error);
+  const key = problem.code ? CITIZEN_WORDS[problem.code] : undefined;
+  return key ? { code: problem.code, vi: tIn('vi', key), en: tIn('en', key) } : problem;
+};
+
+/** One lookup at a time; the phone lives only in the request, never in the page address or storage. */
+export const createTracking = () => {
+  const [dossier, setDossier] = createSignal<Tracked>();
+  const [problem, setProblem] = createSignal<Problem>();
+  const [busy, setBusy] = createSignal(false);
+
+  const lookUp = async (input: { code: string; phone: string }) => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      setDossier(await api.citizen.track.mutate(input));
+      return true;
+    } catch (error) {
+      setDossier(undefined);
+      setProblem(citizenProblem(error));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return { dossier, problem, busy, lookUp };
+};
