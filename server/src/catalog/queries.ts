@@ -1,5 +1,5 @@
 import { appError, parseProcedureCode } from '@postdesk/shared';
-import { and, asc, desc, eq, gt, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import { type Db, rows } from '../db/client';
 import { communes, offices, procedures, procedureVersions, provinces } from '../db/schema';
 
@@ -67,16 +67,40 @@ export const findProcedures = async (
   const codeMatch = sql`${procedures.code} like ${`${escapeLike(q)}%`}`;
   const allWords = and(...words.map(likeWord))!;
   const similarity = sql<number>`word_similarity(${folded}, ${procedures.searchText})`;
-  // Each branch can use the trigram index; `%>` is word similarity above pg_trgm's threshold (0.6).
-  filters.push(or(codeMatch, allWords, sql`${procedures.searchText} %> ${folded}`));
-  const list = await db
-    .select({ ...summaryColumns, score: similarity })
-    .from(procedures)
-    .innerJoin(procedureVersions, eq(procedureVersions.procedureId, procedures.id))
-    .innerJoin(offices, eq(offices.id, procedures.agencyId))
-    .where(and(...filters))
-    .orderBy(sql`case when ${codeMatch} then 0 when ${allWords} then 1 else 2 end`, desc(similarity), asc(procedures.name))
-    .limit(opts.limit ?? 50);
+  const limit = opts.limit ?? 50;
+  const select = (where: SQL | undefined, order: SQL[], n: number) =>
+    db
+      .select({ ...summaryColumns, score: similarity })
+      .from(procedures)
+      .innerJoin(procedureVersions, eq(procedureVersions.procedureId, procedures.id))
+      .innerJoin(offices, eq(offices.id, procedures.agencyId))
+      .where(and(...filters, where))
+      .orderBy(...order)
+      .limit(n);
+  // Exact matches first (code prefix, then every word present): LIKE over the folded text is cheap.
+  const exact = await select(or(codeMatch, allWords), [sql`case when ${codeMatch} then 0 else 1 end`, desc(similarity), asc(procedures.name)], limit);
+  // Then near matches (typos, partial words) by word similarity, which the trigram index answers on its own;
+  // in one OR with the exact branches PostgreSQL would compute the similarity of every row instead.
+  // Near matches come from the trigram index over procedures alone, then get their version and agency.
+  // PostgreSQL prices the GIN scan far above its cost here (3.5 ms against 13 ms for a sequential scan
+  // over 2,000 procedures, measured), so that one query is told not to scan sequentially.
+  const candidates =
+    exact.length < limit
+      ? await db.transaction(async (tx) => {
+          await tx.execute(sql`set local enable_seqscan = off`);
+          return tx
+            .select({ id: procedures.id })
+            .from(procedures)
+            .where(and(sql`${procedures.searchText} %> ${folded}`, sql`not (${or(codeMatch, allWords)})`))
+            .orderBy(desc(similarity))
+            .limit(limit - exact.length);
+        })
+      : [];
+  const near =
+    candidates.length > 0
+      ? await select(inArray(procedures.id, candidates.map((c) => c.id)), [desc(similarity), asc(procedures.name)], limit - exact.length)
+      : [];
+  const list = [...exact, ...near];
   return list.map(({ score: _score, ...row }) => withDays(row));
 };
 
