@@ -212,6 +212,16 @@ export const ERRORS = {
     vi: 'Không tìm thấy hồ sơ với mã và số điện thoại này. Vui lòng kiểm tra mã trên Giấy tiếp nhận và số điện thoại đã đăng ký.',
     en: 'No dossier matches this code and phone number. Please check the code on your receipt and the phone number you gave.',
   },
+  IMAGE_INVALID: {
+    status: 422,
+    vi: 'Không đọc được ảnh quét (tệp hỏng hoặc không đầy đủ). Vui lòng quét lại trang này; các trang khác vẫn được giữ.',
+    en: 'The scanned image cannot be read (damaged or incomplete file). Please scan this page again; other pages are kept.',
+  },
+  IMAGE_TOO_LARGE: {
+    status: 413,
+    vi: 'Ảnh có quá nhiều điểm ảnh để xử lý an toàn. Vui lòng quét lại ở độ phân giải 300 dpi.',
+    en: 'The image has too many pixels to process safely. Please scan it again at 300 dpi.',
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;
