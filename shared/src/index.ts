@@ -8,3 +8,4 @@ export * from './lifecycle';
 export * from './roles';
 export * from './plain-words';
 export * from './routing';
+export * from './indicators';

@@ -1,0 +1,27 @@
+export {
+  type ComputeOptions,
+  computeIndicators,
+  type GroupBy,
+  type GroupResult,
+  type IndicatorResult,
+} from './compute';
+export type { ClockOptions, DossierFact, Extension, Period, Supplement } from './facts';
+export {
+  endOfProcessing,
+  isOnTime,
+  type NotCountedReason,
+  type OnTimeReason,
+  type OnTimeVerdict,
+} from './on-time';
+export { percentOf, pointsFor, type Rate, round2 } from './rates';
+export {
+  INDICATOR_RULES,
+  INDICATORS,
+  type IndicatorGroup,
+  type IndicatorKey,
+  type IndicatorRule,
+  type IndicatorRules,
+  type IndicatorRulesVersion,
+  indicatorRulesOn,
+} from './rules';
+export { type Move, type Step, whatMovesIt } from './what-moves-it';
