@@ -14,14 +14,16 @@ import { findSession, readSessionCookie } from './auth/sessions';
 import type { Db } from './db/client';
 import type { Env } from './env';
 import type { FileStore } from './files/store';
+import { deskRoutes } from './http/desk-routes';
 import { formsRoutes } from './http/forms-routes';
 import { type AppVariables, requestContext, securityHeaders } from './http/middleware';
 import type { JobRunner } from './jobs/queue';
 import type { Logger } from './logger';
+import type { Signer } from './signing';
 import type { Context } from './trpc/init';
 import { appRouter } from './trpc/router';
 
-export type AppDeps = { db: Db; env: Env; log: Logger; jobs: JobRunner; files: FileStore };
+export type AppDeps = { db: Db; env: Env; log: Logger; jobs: JobRunner; files: FileStore; signer: Signer };
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -81,6 +83,7 @@ export const createApp = (deps: AppDeps) => {
           config: deps.env,
           jobs: deps.jobs,
           files: deps.files,
+          signer: deps.signer,
           log: c.get('log'),
           requestId: c.get('requestId'),
           ip: clientIp(c, deps.env.TRUST_PROXY),
@@ -101,6 +104,7 @@ export const createApp = (deps: AppDeps) => {
 
   app.route('/api', apiRoutes(deps));
   app.route('/forms', formsRoutes(deps));
+  app.route('/desk', deskRoutes(deps));
   app.route('/courier', webApp(join(REPO_ROOT, 'web-courier/dist'), '/courier/'));
   app.route('/', webApp(join(REPO_ROOT, 'web-counter/dist'), '/'));
   return app;

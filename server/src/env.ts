@@ -27,6 +27,8 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** Colon-separated PEM/DER files of the CAs whose signatures the verify page trusts (besides our own). */
+  SIGNING_TRUST_ROOTS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Seed the demo province, offices, procedures and users into an empty database. */
   SEED_DEMO: z

@@ -6,6 +6,7 @@ import { createFileStore } from './files/store';
 import { createJobRunner } from './jobs/queue';
 import { jobDefinitions } from './jobs/registry';
 import { createLogger } from './logger';
+import { createSigner } from './signing';
 import { demoCredentials, seedDemo, seedHolidays } from './seed/seed';
 
 const env = parseEnv();
@@ -18,9 +19,10 @@ if (env.SEED_DEMO) {
   const { seeded } = await seedDemo(database.db);
   if (seeded) log.info('demo data seeded');
 }
-const jobs = createJobRunner({ redisUrl: env.REDIS_URL, defs: jobDefinitions(database.db), log });
 const files = createFileStore({ dir: env.filesDir, maxBytes: env.MAX_UPLOAD_BYTES });
-const app = createApp({ db: database.db, env, log, jobs, files });
+const jobs = createJobRunner({ redisUrl: env.REDIS_URL, defs: jobDefinitions({ db: database.db, files }), log });
+const signer = createSigner({ ...process.env, DATA_DIR: env.DATA_DIR });
+const app = createApp({ db: database.db, env, log, jobs, files, signer });
 
 const hourly = setInterval(
   () => void jobs.enqueue('cleanup_sessions', {}, { jobId: `cleanup-${new Date().toISOString().slice(0, 13)}` }),

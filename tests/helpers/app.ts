@@ -11,6 +11,8 @@ import { memberships, users } from '../../server/src/db/schema';
 import { parseEnv } from '../../server/src/env';
 import { createFileStore } from '../../server/src/files/store';
 import { createInProcessRunner } from '../../server/src/jobs/queue';
+import { jobDefinitions } from '../../server/src/jobs/registry';
+import { createSigner } from '../../server/src/signing';
 import { createLogger } from '../../server/src/logger';
 import { type Context, createCallerFactory } from '../../server/src/trpc/init';
 import { appRouter } from '../../server/src/trpc/router';
@@ -19,9 +21,10 @@ import { appRouter } from '../../server/src/trpc/router';
 export const createTestServer = (db: Db) => {
   const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TRUST_PROXY: 'true', DATA_DIR: mkdtempSync(join(tmpdir(), 'postdesk-')) });
   const log = createLogger(process.env.TEST_LOG ?? 'silent');
-  const jobs = createInProcessRunner({ defs: [], log });
   const files = createFileStore({ dir: env.filesDir, maxBytes: env.MAX_UPLOAD_BYTES });
-  const app = createApp({ db, env, log, jobs, files });
+  const jobs = createInProcessRunner({ defs: jobDefinitions({ db, files }), log });
+  const signer = createSigner({ NODE_ENV: 'test', DATA_DIR: env.DATA_DIR });
+  const app = createApp({ db, env, log, jobs, files, signer });
   const createCaller = createCallerFactory(appRouter);
 
   const context = (user: AuthUser | null, extra: Partial<Context> = {}): Context => ({
@@ -30,6 +33,7 @@ export const createTestServer = (db: Db) => {
     log,
     jobs,
     files,
+    signer,
     requestId: 'test',
     ip: `10.0.0.${Math.floor(Math.random() * 250)}`,
     limits: {
@@ -64,5 +68,5 @@ export const createTestServer = (db: Db) => {
     return row.username;
   };
 
-  return { app, env, jobs, files, context, createCaller, callerAs, usernameWithRole };
+  return { app, env, jobs, files, signer, context, createCaller, callerAs, usernameWithRole };
 };

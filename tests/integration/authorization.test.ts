@@ -28,6 +28,12 @@ const ACCESS: Record<string, 'public' | 'signed-in' | Role[]> = {
   'intake.lookupApplicant': ['clerk'],
   'intake.submit': ['clerk'],
   'intake.today': ['clerk', 'supervisor'],
+  'digitize.dossier': ['clerk'],
+  'digitize.changePage': ['clerk'],
+  'digitize.deletePage': ['clerk'],
+  'digitize.reorderPages': ['clerk'],
+  'digitize.finishComponent': ['clerk'],
+  'digitize.complete': ['clerk'],
   'dossiers.get': STAFF,
   'dossiers.timeline': STAFF,
 };

@@ -1,7 +1,8 @@
-import { ERRORS, isAppError } from '@postdesk/shared';
+import { ERRORS } from '@postdesk/shared';
 import { Hono } from 'hono';
 import type { AppDeps } from '../app';
 import type { AppVariables } from '../http/middleware';
+import { jsonError } from '../http/staff-session';
 
 /** The OpenAPI document of the machine API; each integration adds its paths here as it lands. */
 const openApi = {
@@ -24,13 +25,6 @@ export const apiRoutes = (_deps: AppDeps) => {
   api.get('/openapi.json', (c) => c.json(openApi));
   // A mounted sub-app's notFound is not consulted; a catch-all route keeps unknown /api paths out of the web app.
   api.all('*', (c) => c.json({ code: 'NOT_FOUND', message: ERRORS.NOT_FOUND.vi, messageEn: ERRORS.NOT_FOUND.en }, 404));
-  api.onError((err, c) => {
-    if (isAppError(err)) {
-      const entry = ERRORS[err.code];
-      return c.json({ code: err.code, message: entry.vi, messageEn: entry.en, details: err.details ?? null }, entry.status);
-    }
-    c.get('log').error({ err: err.message, stack: err.stack }, 'api request failed');
-    return c.json({ code: 'INTERNAL', message: ERRORS.INTERNAL.vi, messageEn: ERRORS.INTERNAL.en, requestId: c.get('requestId') }, 500);
-  });
+  api.onError(jsonError);
   return api;
 };

@@ -2,11 +2,8 @@ import { appError, ERRORS, isAppError, type Role, vietnamDate } from '@postdesk/
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
-import { type AuthUser, findSession, readSessionCookie } from '../auth/sessions';
 import { officeIdsOf, renderDossierForm, renderGuidanceFor, renderTrackingBookFor } from '../intake/forms';
-import type { AppVariables } from './middleware';
-
-type FormVariables = AppVariables & { user: AuthUser };
+import { officeFor, requireStaff, type StaffVariables } from './staff-session';
 
 const STAFF: Role[] = ['clerk', 'supervisor', 'agency_official', 'admin'];
 
@@ -19,14 +16,6 @@ const pdf = (bytes: Uint8Array, filename: string) =>
     },
   });
 
-/** The office the caller acts for: the one asked for if they hold one of `roles` there, else their first. */
-const officeFor = (user: AuthUser, roles: Role[], wanted: string | undefined) => {
-  const candidates = user.memberships.filter((m) => roles.includes(m.role));
-  const m = wanted ? candidates.find((c) => c.officeId === wanted) : candidates[0];
-  if (!m) throw appError('FORBIDDEN');
-  return m.officeId;
-};
-
 const errorPage = (code: keyof typeof ERRORS, requestId: string) => {
   const e = ERRORS[code];
   return `<!doctype html><html lang="vi"><meta charset="utf-8"><title>PostDesk</title>
@@ -37,20 +26,13 @@ const errorPage = (code: keyof typeof ERRORS, requestId: string) => {
 
 /** `/forms/*`: the PDF forms, opened by the apps in a new tab with the session cookie. */
 export const formsRoutes = (deps: AppDeps) => {
-  const app = new Hono<{ Variables: FormVariables }>();
+  const app = new Hono<{ Variables: StaffVariables }>();
   app.onError((err, c) => {
     const code = isAppError(err) ? err.code : 'INTERNAL';
     if (!isAppError(err)) c.get('log').error({ err: err.message, stack: err.stack }, 'form failed');
     return c.html(errorPage(code, c.get('requestId')), ERRORS[code].status);
   });
-  app.use('*', async (c, next) => {
-    const token = readSessionCookie(c.req.header('cookie'));
-    const session = token ? await findSession(deps.db, token) : null;
-    if (!session) throw appError('UNAUTHENTICATED');
-    if (!session.user.memberships.some((m) => STAFF.includes(m.role))) throw appError('FORBIDDEN');
-    c.set('user', session.user);
-    await next();
-  });
+  app.use('*', requireStaff(deps.db, STAFF));
 
   app.get('/guidance/:code', async (c) => {
     const officeId = officeFor(c.get('user'), STAFF, c.req.query('office'));

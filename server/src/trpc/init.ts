@@ -9,6 +9,7 @@ import type { Env } from '../env';
 import type { FileStore } from '../files/store';
 import type { JobRunner } from '../jobs/queue';
 import type { Logger } from '../logger';
+import type { Signer } from '../signing';
 
 export type Context = {
   db: Db;
@@ -17,6 +18,8 @@ export type Context = {
   log: Logger;
   jobs: JobRunner;
   files: FileStore;
+  /** Signs digitized copies: the PKCS#11 token configured, or the demo's software key. */
+  signer: Signer;
   requestId: string;
   /** The caller's address, for rate limits only; never stored with personal data. */
   ip: string;

@@ -3,6 +3,7 @@ import {
   bigserial,
   boolean,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -200,3 +201,35 @@ export const files = pgTable('files', {
   mime: varchar('mime', { length: 100 }).notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+export const pageState = pgEnum('page_state', ['queued', 'processing', 'ready', 'failed']);
+export const pageMode = pgEnum('page_mode', ['auto', 'bilevel', 'grey', 'colour']);
+
+/** One scanned page of a component's document: the original upload, and what the pipeline made of it. */
+export const documentPages = pgTable(
+  'document_pages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    /** The uploaded file, and which of its pages this is (multi-page TIFF or PDF). */
+    originalSha256: varchar('original_sha256', { length: 64 }).notNull(),
+    sourcePage: integer('source_page').notNull().default(0),
+    state: pageState('state').notNull().default('queued'),
+    /** What the clerk asked for; `chosenMode` is what auto decided. */
+    mode: pageMode('mode').notNull().default('auto'),
+    chosenMode: pageMode('chosen_mode'),
+    rotation: smallint('rotation').notNull().default(0),
+    skewDegrees: doublePrecision('skew_degrees'),
+    thumbSha256: varchar('thumb_sha256', { length: 64 }),
+    /** The cleaned page as a one-page PDF, merged into the component's PDF when it is finished. */
+    pagePdfSha256: varchar('page_pdf_sha256', { length: 64 }),
+    error: varchar('error', { length: 40 }),
+    /** Bumped by every change the clerk makes, so a late job result for an older version is dropped. */
+    revision: integer('revision').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('document_pages_by_document').on(t.documentId, t.position)],
+);

@@ -1,0 +1,111 @@
+import { appError, formatDigitizedCode } from '@postdesk/shared';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { PDFDocument } from 'pdf-lib';
+import type { Db } from '../db/client';
+import { documentPages, documents, offices } from '../db/schema';
+import { recordEvent } from '../dossiers/engine';
+import type { FileStore } from '../files/store';
+import { type Signer, signPdfDocument } from '../signing';
+import { getDossierToDigitize } from './access';
+
+/** How long a digitized copy may be reused by later procedures (electronic records: ≥ 5 years). */
+const REUSE_YEARS = 5;
+
+/**
+ * One component's pages merged into one A4 PDF in the clerk's order, with the dossier, component and
+ * digitized-document codes in its metadata, signed by the clerk (PAdES), stored, and offered for reuse.
+ */
+export const finishComponent = async (
+  db: Db,
+  opts: {
+    documentId: string;
+    officeId: string;
+    clerkName: string;
+    files: FileStore;
+    signer: Signer;
+    pin?: string;
+    now?: Date;
+  },
+) => {
+  const [doc] = await db.select().from(documents).where(eq(documents.id, opts.documentId));
+  if (!doc?.dossierId) throw appError('NOT_FOUND');
+  const dossier = await getDossierToDigitize(db, { dossierId: doc.dossierId, officeId: opts.officeId, forChange: true });
+  if (doc.signedFileSha256) return { documentId: doc.id, digitizedCode: doc.digitizedCode, replayed: true };
+  const pages = await db
+    .select()
+    .from(documentPages)
+    .where(eq(documentPages.documentId, doc.id))
+    .orderBy(asc(documentPages.position));
+  const notReady = pages.filter((p) => p.state !== 'ready' || !p.pagePdfSha256);
+  if (pages.length === 0 || notReady.length > 0) {
+    throw appError('CONFLICT', { reason: 'pages still processing or failed', pages: notReady.map((p) => ({ id: p.id, state: p.state, error: p.error })) });
+  }
+  const [office] = await db.select({ name: offices.name }).from(offices).where(eq(offices.id, opts.officeId));
+  const now = opts.now ?? new Date();
+  const earlier = await db
+    .select({ id: documents.id })
+    .from(documents)
+    .where(and(eq(documents.ownerCitizenId, dossier.citizenId ?? ''), eq(documents.componentCode, doc.componentCode)));
+  const digitizedCode = formatDigitizedCode({
+    ownerId: dossier.citizenId ?? '000000000000',
+    procedureCode: dossier.procedureCode,
+    componentCode: doc.componentCode,
+    seq: Math.min(99, earlier.length),
+  });
+
+  const merged = await PDFDocument.create();
+  for (const page of pages) {
+    const source = await PDFDocument.load(await opts.files.get(page.pagePdfSha256!));
+    const [copied] = await merged.copyPages(source, [0]);
+    merged.addPage(copied!);
+  }
+  merged.setTitle(`${doc.title ?? doc.componentCode} — ${dossier.code}`);
+  merged.setSubject(`Bản điện tử thành phần hồ sơ ${doc.componentCode} của hồ sơ ${dossier.code}`);
+  merged.setKeywords([dossier.code ?? '', dossier.procedureCode, doc.componentCode, digitizedCode]);
+  merged.setAuthor(office?.name ?? 'PostDesk');
+  merged.setProducer('PostDesk');
+  merged.setCreator('PostDesk');
+  merged.setCreationDate(now);
+  merged.setModificationDate(now);
+  const signed = await signPdfDocument(merged, opts.signer, {
+    reason: `Số hóa hồ sơ ${dossier.code}`,
+    location: office?.name ?? '',
+    name: opts.clerkName,
+    signingTime: now,
+    ...(opts.pin ? { pin: opts.pin } : {}),
+  });
+  const stored = await opts.files.put(db, { bytes: signed, allowed: ['application/pdf'] });
+  const validUntil = new Date(now.getTime() + REUSE_YEARS * 365.25 * 86_400_000).toISOString().slice(0, 10);
+  await db
+    .update(documents)
+    .set({ signedFileSha256: stored.sha256, digitizedCode, validUntil })
+    .where(eq(documents.id, doc.id));
+  return { documentId: doc.id, digitizedCode, replayed: false };
+};
+
+/** The dossier is digitized when every component handed in has a signed copy or a reused document. */
+export const completeDigitization = async (
+  db: Db,
+  opts: { dossierId: string; officeId: string; actor: { userId: string } },
+) => {
+  const dossier = await getDossierToDigitize(db, { dossierId: opts.dossierId, officeId: opts.officeId, forChange: true });
+  const present = (dossier.intake?.components ?? []).filter((c) => c.present).map((c) => c.code);
+  const docs = present.length
+    ? await db
+        .select({ componentCode: documents.componentCode, source: documents.source, signed: documents.signedFileSha256 })
+        .from(documents)
+        .where(and(eq(documents.dossierId, dossier.id), inArray(documents.componentCode, present)))
+    : [];
+  const missing = present.filter((code) => !docs.some((d) => d.componentCode === code && (d.source === 'reuse' || d.signed)));
+  if (missing.length > 0) throw appError('COMPONENTS_INCOMPLETE', { missing: missing.map((code) => ({ code })) });
+  const row = await recordEvent(db, {
+    dossierId: dossier.id,
+    event: 'complete_digitization',
+    actor: { kind: 'clerk', userId: opts.actor.userId, role: 'clerk', officeId: opts.officeId },
+    payload: {
+      digitized: docs.filter((d) => d.signed).map((d) => d.componentCode),
+      reused: docs.filter((d) => d.source === 'reuse').map((d) => d.componentCode),
+    },
+  });
+  return { state: row.state };
+};

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { router, staffProcedure } from '../trpc/init';
+import { completeDigitization, finishComponent } from './finish';
+import { changePage, deletePage, findDigitization, reorderPages } from './pages';
+
+const clerk = staffProcedure('clerk');
+
+export const digitizeRouter = router({
+  dossier: clerk
+    .input(z.object({ dossierId: z.uuid() }))
+    .query(({ ctx, input }) => findDigitization(ctx.db, { ...input, officeId: ctx.membership.officeId })),
+  changePage: clerk
+    .input(
+      z.object({
+        pageId: z.uuid(),
+        rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).optional(),
+        mode: z.enum(['auto', 'bilevel', 'grey', 'colour']).optional(),
+      }),
+    )
+    .mutation(({ ctx, input: { pageId, ...change } }) =>
+      changePage(ctx.db, { pageId, change, officeId: ctx.membership.officeId, jobs: ctx.jobs }),
+    ),
+  deletePage: clerk
+    .input(z.object({ pageId: z.uuid() }))
+    .mutation(({ ctx, input }) => deletePage(ctx.db, { ...input, officeId: ctx.membership.officeId })),
+  reorderPages: clerk
+    .input(z.object({ documentId: z.uuid(), pageIds: z.array(z.uuid()).min(1).max(500) }))
+    .mutation(({ ctx, input }) => reorderPages(ctx.db, { ...input, officeId: ctx.membership.officeId })),
+  finishComponent: clerk
+    .input(z.object({ documentId: z.uuid(), pin: z.string().min(4).max(32).optional() }))
+    .mutation(({ ctx, input }) =>
+      finishComponent(ctx.db, {
+        ...input,
+        officeId: ctx.membership.officeId,
+        clerkName: ctx.user.fullName,
+        files: ctx.files,
+        signer: ctx.signer,
+      }),
+    ),
+  complete: clerk
+    .input(z.object({ dossierId: z.uuid() }))
+    .mutation(({ ctx, input }) =>
+      completeDigitization(ctx.db, { ...input, officeId: ctx.membership.officeId, actor: { userId: ctx.user.id } }),
+    ),
+});

@@ -1,0 +1,92 @@
+import { appError } from '@postdesk/shared';
+import { and, eq, or } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import type { AppDeps } from '../app';
+import type { Db } from '../db/client';
+import { documentPages, documents, dossiers, files } from '../db/schema';
+import { addPages } from '../digitize/pages';
+import { sniffMime } from '../files/store';
+import { readTrustRoots, verifyPdf } from '../signing';
+import { jsonError, officeFor, requireStaff, type StaffVariables } from './staff-session';
+
+/** A stored file may be read by staff of the office that received, or the agency that decides, its dossier. */
+const fileVisibleTo = async (db: Db, sha256: string, officeIds: string[]) => {
+  const [row] = await db
+    .select({ receiving: dossiers.receivingOfficeId, agency: dossiers.agencyId, mime: files.mime })
+    .from(files)
+    .innerJoin(documents, or(eq(documents.signedFileSha256, files.sha256)))
+    .innerJoin(dossiers, eq(dossiers.id, documents.dossierId))
+    .where(eq(files.sha256, sha256))
+    .limit(1);
+  const [page] = row
+    ? []
+    : await db
+        .select({ receiving: dossiers.receivingOfficeId, agency: dossiers.agencyId, mime: files.mime })
+        .from(files)
+        .innerJoin(documentPages, or(eq(documentPages.thumbSha256, files.sha256), eq(documentPages.pagePdfSha256, files.sha256)))
+        .innerJoin(documents, eq(documents.id, documentPages.documentId))
+        .innerJoin(dossiers, eq(dossiers.id, documents.dossierId))
+        .where(and(eq(files.sha256, sha256)))
+        .limit(1);
+  const hit = row ?? page;
+  if (!hit || !(officeIds.includes(hit.receiving) || officeIds.includes(hit.agency))) throw appError('NOT_FOUND');
+  return hit.mime;
+};
+
+/** `/desk/*`: the scanning station's uploads and the files it shows (thumbnails, signed PDFs). */
+export const deskRoutes = (deps: AppDeps) => {
+  const app = new Hono<{ Variables: StaffVariables }>();
+  app.onError(jsonError);
+  app.use('*', requireStaff(deps.db, ['clerk', 'supervisor', 'agency_official', 'admin']));
+
+  app.post(
+    '/dossiers/:dossierId/components/:code/pages',
+    bodyLimit({ maxSize: deps.env.MAX_UPLOAD_BYTES + 64 * 1024, onError: () => { throw appError('FILE_TOO_LARGE', { limit: deps.env.MAX_UPLOAD_BYTES }); } }),
+    async (c) => {
+      const params = z.object({ dossierId: z.uuid(), code: z.string().min(1).max(20) }).safeParse(c.req.param());
+      if (!params.success) throw appError('NOT_FOUND');
+      const officeId = officeFor(c.get('user'), ['clerk'], c.req.query('office'));
+      const body = await c.req.parseBody();
+      const file = body.file;
+      if (!(file instanceof File)) throw appError('VALIDATION_FAILED', { fields: [{ path: 'file', message: 'a file is required' }] });
+      const result = await addPages(deps.db, {
+        dossierId: params.data.dossierId,
+        componentCode: params.data.code,
+        bytes: new Uint8Array(await file.arrayBuffer()),
+        officeId,
+        files: deps.files,
+        jobs: deps.jobs,
+      });
+      return c.json(result, 201);
+    },
+  );
+
+  // Any signed PDF, ours or an agency's: signer, time, integrity and the chain against the trust roots.
+  app.post(
+    '/verify',
+    bodyLimit({ maxSize: deps.env.MAX_UPLOAD_BYTES + 64 * 1024, onError: () => { throw appError('FILE_TOO_LARGE', { limit: deps.env.MAX_UPLOAD_BYTES }); } }),
+    async (c) => {
+      const body = await c.req.parseBody();
+      if (!(body.file instanceof File)) throw appError('VALIDATION_FAILED', { fields: [{ path: 'file', message: 'a file is required' }] });
+      const bytes = new Uint8Array(await body.file.arrayBuffer());
+      if (sniffMime(bytes) !== 'application/pdf') throw appError('PDF_INVALID');
+      const ownChain = await deps.signer.chain();
+      const trustRoots = [...readTrustRoots(deps.env.SIGNING_TRUST_ROOTS), ...ownChain.slice(-1)];
+      return c.json(await verifyPdf(bytes, { trustRoots }));
+    },
+  );
+
+  app.get('/files/:sha256', async (c) => {
+    const sha256 = c.req.param('sha256');
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw appError('NOT_FOUND');
+    const user = c.get('user');
+    const mime = await fileVisibleTo(deps.db, sha256, [...new Set(user.memberships.map((m) => m.officeId))]);
+    const bytes = await deps.files.get(sha256);
+    return new Response(new Uint8Array(bytes), {
+      headers: { 'content-type': mime, 'cache-control': 'private, max-age=86400, immutable', 'x-content-type-options': 'nosniff' },
+    });
+  });
+  return app;
+};

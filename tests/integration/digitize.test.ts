@@ -1,0 +1,158 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentPages, documents, dossiers } from '../../server/src/db/schema';
+import { digitizePageJob } from '../../server/src/digitize/job';
+import { createTestServer } from '../helpers/app';
+import { createTestDatabase } from '../helpers/db';
+import { intakeFor } from '../helpers/intake';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let server: ReturnType<typeof createTestServer>;
+let clerk: Awaited<ReturnType<ReturnType<typeof createTestServer>['callerAs']>>;
+let cookie: string;
+let commune: string;
+
+/** An A4 page at 300 dpi (scaled down 1/2 to keep tests quick) with Vietnamese text, slightly skewed. */
+const textPage = async (label: string) => {
+  const lines = Array.from({ length: 24 }, (_, i) => `<text x="120" y="${200 + i * 60}" font-size="34" font-family="DejaVu Sans">Dòng ${i + 1}: Cộng hòa xã hội chủ nghĩa Việt Nam — ${label}</text>`).join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1240" height="1754"><rect width="100%" height="100%" fill="#f4f1ea"/>${lines}</svg>`;
+  return new Uint8Array(await sharp(Buffer.from(svg)).rotate(1.5, { background: '#ffffff' }).greyscale().jpeg({ quality: 85 }).toBuffer());
+};
+
+const upload = (dossierId: string, code: string, bytes: Uint8Array, name = 'scan.jpg', who = cookie) => {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)]), name);
+  return server.app.request(`/desk/dossiers/${dossierId}/components/${code}/pages`, { method: 'POST', body: form, headers: { cookie: who } });
+};
+
+const login = async (username: string) => {
+  const res = await server.app.request('/trpc/auth.login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ json: { username, password: 'postdesk-demo' } }),
+  });
+  return res.headers.get('set-cookie')!.split(';')[0]!;
+};
+
+const receive = async (procedureCode: string, citizenId: string, reuse?: { code: string; documentId: string }) => {
+  const procedure = await clerk.catalog.procedure({ code: procedureCode });
+  const input = intakeFor(procedure, commune, { absent: procedure.components.filter((c) => !c.required).map((c) => c.code) });
+  input.applicant.citizenId = citizenId;
+  if (reuse) input.components = input.components.map((c) => (c.code === reuse.code ? { ...c, present: false, reuseDocumentId: reuse.documentId } : c));
+  return { procedure, result: await clerk.intake.submit(input) };
+};
+
+const citizenId = () => `0461950${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = createTestServer(database.db);
+  clerk = await server.callerAs('gdv.hang');
+  cookie = await login('gdv.hang');
+  commune = (await clerk.catalog.communes())[0]!.code;
+});
+afterAll(() => database.close());
+
+describe('digitizing a received dossier at the desk', () => {
+  it('scans every component, signs each PDF, and the dossier becomes digitized; the copies are reused by the next dossier', async () => {
+    const owner = citizenId();
+    const { procedure, result } = await receive('3.000333', owner);
+    const required = procedure.components.filter((c) => c.required);
+    for (const [i, component] of required.entries()) {
+      for (let p = 0; p < 2 + i; p++) {
+        const res = await upload(result.dossierId, component.code, await textPage(`${component.code} trang ${p + 1}`));
+        expect(res.status).toBe(201);
+      }
+    }
+    await server.jobs.idle();
+    const view = await clerk.digitize.dossier({ dossierId: result.dossierId });
+    const pages = view.components.flatMap((c) => c.pages);
+    expect(pages).toHaveLength(5);
+    expect(pages.every((p) => p.state === 'ready' && p.thumbUrl)).toBe(true);
+    const thumb = await server.app.request(pages[0]!.thumbUrl!, { headers: { cookie } });
+    expect(thumb.headers.get('content-type')).toBe('image/jpeg');
+
+    // Reorder the second component's pages, then finish and sign both components.
+    const second = view.components.find((c) => c.code === required[1]!.code)!;
+    await clerk.digitize.reorderPages({ documentId: second.documentId!, pageIds: [...second.pages.map((p) => p.id)].reverse() });
+    for (const component of view.components.filter((c) => c.documentId)) {
+      const signed = await clerk.digitize.finishComponent({ documentId: component.documentId! });
+      expect(signed.digitizedCode).toMatch(new RegExp(`^${owner}\\.3\\.000333\\.${component.code}\\.\\d{2}$`));
+    }
+    const after = await clerk.digitize.dossier({ dossierId: result.dossierId });
+    const dir = mkdtempSync(join(tmpdir(), 'pd-dig-'));
+    for (const component of after.components.filter((c) => c.signedUrl)) {
+      const res = await server.app.request(component.signedUrl!, { headers: { cookie } });
+      expect(res.headers.get('content-type')).toBe('application/pdf');
+      const path = join(dir, `${component.code}.pdf`);
+      writeFileSync(path, new Uint8Array(await res.arrayBuffer()));
+      expect(() => execFileSync('qpdf', ['--check', path], { stdio: 'pipe' })).not.toThrow();
+      const sig = execFileSync('pdfsig', [path], { encoding: 'utf8' });
+      expect(sig).toContain('Signature is Valid.');
+      expect(sig).toContain('ETSI.CAdES.detached');
+      expect(execFileSync('pdfinfo', [path], { encoding: 'utf8' })).toMatch(new RegExp(`Keywords:.*${result.code!.replace(/\./g, '\\.')}`));
+    }
+    expect((await clerk.digitize.complete({ dossierId: result.dossierId })).state).toBe('digitized');
+
+    // A second procedure for the same citizen offers the signed id-card copy; reusing it needs no scan.
+    const passport = await clerk.catalog.procedure({ code: '1.001456' });
+    const found = await clerk.intake.lookupApplicant({ citizenId: owner, procedureCode: passport.code });
+    const idCard = found.reusable.find((r) => r.digitizedCode.includes('.3.000333.'));
+    expect(idCard).toBeDefined();
+    const next = await receive('1.001456', owner, { code: idCard!.componentCode, documentId: idCard!.documentId });
+    const nextView = await clerk.digitize.dossier({ dossierId: next.result.dossierId });
+    expect(nextView.components.find((c) => c.code === idCard!.componentCode)).toMatchObject({ reused: true });
+  }, 120_000);
+
+  it('a page processed twice (a worker killed and the job re-run) is still one page with one result', async () => {
+    const { procedure, result } = await receive('3.000333', citizenId());
+    const code = procedure.components.find((c) => c.required)!.code;
+    const res = await upload(result.dossierId, code, await textPage('lặp lại'));
+    const { pageIds } = (await res.json()) as { pageIds: string[] };
+    await server.jobs.idle();
+    const [before] = await database.db.select().from(documentPages).where(eq(documentPages.id, pageIds[0]!));
+    const job = digitizePageJob({ db: database.db, files: server.files });
+    await Promise.all([job.handler({ pageId: pageIds[0]!, revision: 0 }), job.handler({ pageId: pageIds[0]!, revision: 0 })]);
+    const rows = await database.db.select().from(documentPages).where(eq(documentPages.documentId, before!.documentId));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ state: 'ready', pagePdfSha256: before!.pagePdfSha256 });
+  }, 60_000);
+});
+
+describe('bad scans get a clear error and change nothing', () => {
+  it('a PDF that is really HTML, a corrupt JPEG, an oversized file; other pages are kept', async () => {
+    const { procedure, result } = await receive('3.000333', citizenId());
+    const code = procedure.components.find((c) => c.required)!.code;
+    expect((await upload(result.dossierId, code, await textPage('giữ lại'))).status).toBe(201);
+    const html = await upload(result.dossierId, code, new TextEncoder().encode('<!doctype html><html><body>not a pdf</body></html>'), 'scan.pdf');
+    expect(html.status).toBeGreaterThanOrEqual(400);
+    expect(((await html.json()) as { code: string }).code).toMatch(/PDF_INVALID|FILE_TYPE_NOT_ALLOWED/);
+    const good = await textPage('hỏng');
+    const corrupt = await upload(result.dossierId, code, good.slice(0, 2000));
+    expect(corrupt.status).toBe(422);
+    expect(((await corrupt.json()) as { code: string; message: string }).code).toBe('IMAGE_INVALID');
+    const huge = await upload(result.dossierId, code, new Uint8Array(26 * 1024 * 1024));
+    expect(huge.status).toBe(413);
+    await server.jobs.idle();
+    const view = await clerk.digitize.dossier({ dossierId: result.dossierId });
+    expect(view.components.flatMap((c) => c.pages).map((p) => p.state)).toEqual(['ready']);
+  }, 60_000);
+
+  it('a clerk of another office cannot upload to, or see, this desk’s dossier', async () => {
+    const { procedure, result } = await receive('3.000333', citizenId());
+    const other = await login('gdv.quang');
+    const res = await upload(result.dossierId, procedure.components[0]!.code, await textPage('x'), 'scan.jpg', other);
+    expect(res.status).toBe(404);
+    const theirs = await server.callerAs('gdv.quang');
+    await expect(theirs.digitize.dossier({ dossierId: result.dossierId })).rejects.toMatchObject({ cause: { code: 'DOSSIER_NOT_FOUND' } });
+    const [row] = await database.db.select().from(documents).where(eq(documents.dossierId, result.dossierId));
+    expect(row).toBeUndefined();
+    const [d] = await database.db.select().from(dossiers).where(eq(dossiers.id, result.dossierId));
+    expect(d!.state).toBe('received');
+  });
+});
