@@ -99,12 +99,12 @@ describe('digitizing a received dossier at the desk', () => {
     }
     expect((await clerk.digitize.complete({ dossierId: result.dossierId })).state).toBe('digitized');
 
-    // A second procedure for the same citizen offers the signed id-card copy; reusing it needs no scan.
-    const passport = await clerk.catalog.procedure({ code: '1.001456' });
-    const found = await clerk.intake.lookupApplicant({ citizenId: owner, procedureCode: passport.code });
+    // A second procedure (certifying a signature) for the same citizen offers the signed id-card copy; reusing it needs no scan.
+    const signature = await clerk.catalog.procedure({ code: '2.000884' });
+    const found = await clerk.intake.lookupApplicant({ citizenId: owner, procedureCode: signature.code });
     const idCard = found.reusable.find((r) => r.digitizedCode.includes('.3.000333.'));
     expect(idCard).toBeDefined();
-    const next = await receive('1.001456', owner, { code: idCard!.componentCode, documentId: idCard!.documentId });
+    const next = await receive('2.000884', owner, { code: idCard!.componentCode, documentId: idCard!.documentId });
     const nextView = await clerk.digitize.dossier({ dossierId: next.result.dossierId });
     expect(nextView.components.find((c) => c.code === idCard!.componentCode)).toMatchObject({ reused: true });
   }, 120_000);
