@@ -287,3 +287,17 @@ describe('bad input', () => {
     });
   });
 });
+
+describe('certificates made by the development PKI', () => {
+  it('always have a serial number OpenSSL accepts (no leading zero byte), over many issues', async () => {
+    const { X509Certificate } = await import('node:crypto');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { ensureSoftwareKey } = await import('../../server/src/signing');
+    for (let i = 0; i < 40; i++) {
+      const key = ensureSoftwareKey(mkdtempSync(join(tmpdir(), 'pd-serial-')));
+      for (const der of [key.certificate, ...key.chain]) expect(() => new X509Certificate(der)).not.toThrow();
+    }
+  }, 60_000);
+});

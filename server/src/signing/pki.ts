@@ -98,7 +98,9 @@ export const issueCertificate = (options: {
   const cert = new pkijs.Certificate();
   cert.version = 2;
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  // Positive, and never a leading zero byte: DER forbids it and OpenSSL rejects such a certificate
+  // ("illegal padding"), which a plain `& 0x7f` produced once in 128 certificates.
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
   cert.serialNumber = new asn1js.Integer({ valueHex: serial });
   cert.subject = buildName(subject);
   cert.issuer = issuerCert ? issuerCert.subject : buildName(subject);
