@@ -10,6 +10,6 @@ export default defineConfig({
   plugins: [solid()],
   build: { outDir: 'dist' },
   server: {
-    proxy: { '/trpc': server, '/api': server, '/forms': server, '/health': server },
+    proxy: { '/trpc': server, '/api': server, '/forms': server, '/health': server, '/desk': server },
   },
 });

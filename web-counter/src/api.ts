@@ -21,3 +21,57 @@ export const api = createTRPCClient<AppRouter>({
 });
 
 export type Outputs = inferRouterOutputs<AppRouter>;
+
+export type DeskErrorBody = {
+  code: string;
+  message: string;
+  messageEn: string;
+  details: Record<string, unknown> | null;
+};
+
+/** A `/desk/*` request the server answered with an error (its JSON body in both languages), or none at all. */
+export class DeskError extends Error {
+  constructor(
+    readonly body: DeskErrorBody | null,
+    readonly status: number,
+  ) {
+    super(body?.code ?? `HTTP ${status}`);
+  }
+}
+
+export type VerifiedSignature = {
+  signer: { commonName: string; organization: string; serial: string };
+  signedAt: string | null;
+  subFilter: string;
+  integrity: { byteRangeCoversWholeFileExceptContents: boolean; digestMatches: boolean };
+  signatureValid: boolean;
+  chain: { trusted: boolean; path: string[]; reason?: string };
+};
+
+export type VerifyResult = { signatures: VerifiedSignature[]; modifiedAfterSigning: boolean };
+
+const postFile = async <T>(path: string, file: Blob, name?: string): Promise<T> => {
+  const body = new FormData();
+  body.append('file', file, name);
+  const url = officeId ? `${path}?${new URLSearchParams({ office: officeId })}` : path;
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', body, credentials: 'include' });
+  } catch {
+    throw new DeskError(null, 0);
+  }
+  const json = await response.json().catch(() => null);
+  if (!response.ok) throw new DeskError(json?.code ? (json as DeskErrorBody) : null, response.status);
+  return json as T;
+};
+
+/** The scanning station's file uploads go over plain multipart, beside tRPC. */
+export const desk = {
+  uploadPages: (dossierId: string, componentCode: string, file: Blob, name?: string) =>
+    postFile<{ pageIds: string[] }>(
+      `/desk/dossiers/${encodeURIComponent(dossierId)}/components/${encodeURIComponent(componentCode)}/pages`,
+      file,
+      name,
+    ),
+  verify: (file: Blob, name?: string) => postFile<VerifyResult>('/desk/verify', file, name),
+};

@@ -1,7 +1,9 @@
+import { useNavigate } from '@solidjs/router';
 import { For, onMount, Show } from 'solid-js';
 import { formatDateTime, formatMoney } from '../format';
 import { type MessageKey, t } from '../i18n';
-import { FileIcon, PlusIcon } from '../icons';
+import { FileIcon, PlusIcon, UploadIcon } from '../icons';
+import { onKey } from '../shell/shortcuts';
 import { StateChip } from '../StateChip';
 import type { SubmitResult } from './types';
 
@@ -12,6 +14,14 @@ export const ResultView = (props: { result: SubmitResult; onNew: () => void }) =
   let first: HTMLAnchorElement | undefined;
   let fallback!: HTMLButtonElement;
   onMount(() => (first ?? fallback).focus());
+  const navigate = useNavigate();
+  const canScan = () => props.result.state === 'received';
+  const scan = () => navigate(`/dossiers/${props.result.dossierId}/scan`);
+  onKey((event) => {
+    if (!canScan() || !event.altKey || event.ctrlKey || event.metaKey || event.code !== 'KeyS') return;
+    event.preventDefault();
+    scan();
+  });
 
   return (
     <section class="result" aria-labelledby="result-title">
@@ -63,10 +73,23 @@ export const ResultView = (props: { result: SubmitResult; onNew: () => void }) =
             </a>
           )}
         </For>
+        <Show when={canScan()}>
+          <button
+            type="button"
+            class="button button-primary"
+            id="result-scan"
+            onClick={scan}
+            aria-keyshortcuts="Alt+S"
+          >
+            <UploadIcon />
+            {t('result.scan')}
+            <kbd>Alt+S</kbd>
+          </button>
+        </Show>
         <button
           ref={fallback}
           type="button"
-          class="button button-primary"
+          class="button"
           onClick={() => props.onNew()}
           aria-keyshortcuts="Alt+N"
         >

@@ -30,6 +30,7 @@ export const Shell = (props: { user: User; children?: JSX.Element }) => {
       KeyQ: () => void logout(),
       KeyM: () => navigate('/'),
       KeyH: () => navigate('/today'),
+      KeyK: () => navigate('/verify'),
     };
     const run = action[event.code];
     if (!run) return;
@@ -49,6 +50,10 @@ export const Shell = (props: { user: User; children?: JSX.Element }) => {
           <A href="/today" activeClass="active" aria-keyshortcuts="Alt+H">
             {t('nav.today')}
             <kbd>Alt+H</kbd>
+          </A>
+          <A href="/verify" activeClass="active" aria-keyshortcuts="Alt+K">
+            {t('nav.verify')}
+            <kbd>Alt+K</kbd>
           </A>
         </nav>
         <div class="shell-header-end">

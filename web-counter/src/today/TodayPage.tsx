@@ -1,8 +1,9 @@
+import { A } from '@solidjs/router';
 import { For, Match, onMount, Show, Switch } from 'solid-js';
 import { describeError } from '../errors';
 import { formatDateTime } from '../format';
 import { t } from '../i18n';
-import { DeliveryIcon, DeskIcon } from '../icons';
+import { DeliveryIcon, DeskIcon, UploadIcon } from '../icons';
 import { formTitle } from '../intake/ResultView';
 import { ProblemNote } from '../ProblemNote';
 import { StateChip } from '../StateChip';
@@ -52,6 +53,7 @@ export const TodayPage = () => {
                       <th scope="col">{t('col.due')}</th>
                       <th scope="col">{t('col.return')}</th>
                       <th scope="col">{t('col.forms')}</th>
+                      <th scope="col">{t('col.scan')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -91,6 +93,20 @@ export const TodayPage = () => {
                                 )}
                               </For>
                             </span>
+                          </td>
+                          <td>
+                            <Show when={dossier.state === 'received' || dossier.state === 'digitized'}>
+                              <A
+                                class="scan-link"
+                                href={`/dossiers/${dossier.id}/scan`}
+                                aria-label={t(dossier.state === 'received' ? 'today.scanLabel' : 'today.scanViewLabel', {
+                                  code: dossier.code ?? t('today.noCode'),
+                                })}
+                              >
+                                <UploadIcon />
+                                {t(dossier.state === 'received' ? 'today.scan' : 'today.scanView')}
+                              </A>
+                            </Show>
                           </td>
                         </tr>
                       )}

@@ -1,0 +1,95 @@
+import { For, type JSX, Show } from 'solid-js';
+import type { VerifiedSignature } from '../api';
+import { formatDateTime } from '../format';
+import { t } from '../i18n';
+import { CheckIcon, CloseIcon } from '../icons';
+
+export const Verdict = (props: { ok: boolean; yes: string; no: string }) => (
+  <span class="verdict" classList={{ 'verdict-ok': props.ok, 'verdict-bad': !props.ok }}>
+    <Show when={props.ok} fallback={<CloseIcon />}>
+      <CheckIcon />
+    </Show>
+    {props.ok ? props.yes : props.no}
+  </span>
+);
+
+const Row = (props: { label: string; children: JSX.Element }) => (
+  <>
+    <dt>{props.label}</dt>
+    <dd>{props.children}</dd>
+  </>
+);
+
+export const SignatureCard = (props: { signature: VerifiedSignature; number: number }) => {
+  const valid = () => t('verify.valid');
+  const invalid = () => t('verify.invalid');
+  return (
+    <article class="signature-card" aria-labelledby={`signature-${props.number}`}>
+      <h2 id={`signature-${props.number}`} class="section-title">
+        {t('verify.signature', { n: props.number })}
+        <Verdict
+          ok={
+            props.signature.signatureValid &&
+            props.signature.integrity.digestMatches &&
+            props.signature.integrity.byteRangeCoversWholeFileExceptContents &&
+            props.signature.chain.trusted
+          }
+          yes={valid()}
+          no={invalid()}
+        />
+      </h2>
+      <dl class="facts signature-facts">
+        <Row label={t('verify.signer')}>
+          <strong>{props.signature.signer.commonName || t('verify.unknown')}</strong>
+        </Row>
+        <Row label={t('verify.organization')}>
+          {props.signature.signer.organization || t('verify.unknown')}
+        </Row>
+        <Row label={t('verify.serial')}>
+          <span class="mono">{props.signature.signer.serial || t('verify.unknown')}</span>
+        </Row>
+        <Row label={t('verify.signedAt')}>
+          <Show when={props.signature.signedAt} fallback={t('verify.unknown')}>
+            {(at) => (
+              <>
+                <span class="numeric strong">{formatDateTime(at())}</span>{' '}
+                <span class="muted">({t('verify.signedAtNote')})</span>
+              </>
+            )}
+          </Show>
+        </Row>
+        <Row label={t('verify.format')}>
+          <span class="mono">{props.signature.subFilter}</span>
+        </Row>
+        <Row label={t('verify.byteRange')}>
+          <Verdict
+            ok={props.signature.integrity.byteRangeCoversWholeFileExceptContents}
+            yes={t('verify.byteRangeOk')}
+            no={t('verify.byteRangeBad')}
+          />
+        </Row>
+        <Row label={t('verify.digest')}>
+          <Verdict ok={props.signature.integrity.digestMatches} yes={valid()} no={invalid()} />
+        </Row>
+        <Row label={t('verify.signatureCheck')}>
+          <Verdict ok={props.signature.signatureValid} yes={valid()} no={invalid()} />
+        </Row>
+        <Row label={t('verify.chain')}>
+          <Verdict ok={props.signature.chain.trusted} yes={t('verify.trusted')} no={t('verify.untrusted')} />
+          <Show when={props.signature.chain.path.length > 0}>
+            <ol class="chain-path">
+              <For each={props.signature.chain.path}>{(subject) => <li>{subject}</li>}</For>
+            </ol>
+          </Show>
+          <Show when={props.signature.chain.reason}>
+            {(reason) => (
+              <p class="chain-reason">
+                {t('verify.reason')}: {reason()}
+              </p>
+            )}
+          </Show>
+        </Row>
+      </dl>
+    </article>
+  );
+};
