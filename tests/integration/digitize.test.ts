@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentPages, documents, dossiers } from '../../server/src/db/schema';
 import { digitizePageJob } from '../../server/src/digitize/job';
+import { closeTokens, createSigner, type DevPki, setupDevPki } from '../../server/src/signing';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 import { intakeFor } from '../helpers/intake';
@@ -49,14 +51,32 @@ const receive = async (procedureCode: string, citizenId: string, reuse?: { code:
 
 const citizenId = () => `0461950${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
 
+let pki: DevPki;
+
 beforeAll(async () => {
   database = await createTestDatabase();
-  server = createTestServer(database.db);
+  // The clerk's key lives on a SoftHSM2 token, as it would on a USB token at the desk.
+  pki = await setupDevPki({
+    dir: mkdtempSync(join(tmpdir(), 'pd-dig-pki-')),
+    tokenLabel: `pd-dig-${randomBytes(3).toString('hex')}`,
+    clerks: [{ keyLabel: 'gdv-hang', fullName: 'Nguyễn Thị Thu Hằng', office: 'Bưu điện thành phố Huế' }],
+  });
+  const signer = createSigner({
+    NODE_ENV: 'test',
+    PKCS11_MODULE: pki.module,
+    PKCS11_TOKEN_LABEL: pki.tokenLabel,
+    PKCS11_KEY_LABEL: 'gdv-hang',
+    PKCS11_PIN: pki.pin,
+  });
+  server = createTestServer(database.db, { signer });
   clerk = await server.callerAs('gdv.hang');
   cookie = await login('gdv.hang');
   commune = (await clerk.catalog.communes())[0]!.code;
 });
-afterAll(() => database.close());
+afterAll(async () => {
+  closeTokens();
+  await database.close();
+});
 
 describe('digitizing a received dossier at the desk', () => {
   it('scans every component, signs each PDF, and the dossier becomes digitized; the copies are reused by the next dossier', async () => {
@@ -92,8 +112,10 @@ describe('digitizing a received dossier at the desk', () => {
       const path = join(dir, `${component.code}.pdf`);
       writeFileSync(path, new Uint8Array(await res.arrayBuffer()));
       expect(() => execFileSync('qpdf', ['--check', path], { stdio: 'pipe' })).not.toThrow();
-      const sig = execFileSync('pdfsig', [path], { encoding: 'utf8' });
+      const sig = execFileSync('pdfsig', ['-nssdir', `sql:${pki.nssDir}`, path], { encoding: 'utf8' });
       expect(sig).toContain('Signature is Valid.');
+      expect(sig).toContain('Certificate is Trusted.');
+      expect(sig).toContain('Nguyễn Thị Thu Hằng');
       expect(sig).toContain('ETSI.CAdES.detached');
       expect(execFileSync('pdfinfo', [path], { encoding: 'utf8' })).toMatch(new RegExp(`Keywords:.*${result.code!.replace(/\./g, '\\.')}`));
     }
