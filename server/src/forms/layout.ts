@@ -629,3 +629,38 @@ export const applicantLines = (
     { size },
   );
 };
+
+/** The receiving clerk's signature on the right, then the circular the form follows, in small grey type. */
+export const closingSignature = (
+  f: Frame,
+  o: { title: string; name: string; form: string },
+  size: number,
+): void => {
+  row(f, [{ weight: 1, draw: () => 0 }, signatureBlock(f, { title: o.title, name: o.name }, size * 0.95)]);
+  paragraph(f, `Theo ${o.form} ban hành kèm theo Thông tư số 01/2018/TT-VPCP`, {
+    size: size * 0.7,
+    color: GREY,
+  });
+};
+
+/**
+ * A one-page A5 slip in the largest type that fits (from `max` down to `min`); if even `min` overflows, it
+ * goes on over a page marked "(tiếp theo)" rather than dropping anything.
+ */
+export const renderA5Slip = async (o: {
+  formTitle: string;
+  draw: (f: Frame, size: number) => void;
+  margin: Margins;
+  max: number;
+  min: number;
+  info: DocumentInfo;
+}): Promise<Uint8Array> => {
+  const { doc, fonts } = await createDocument();
+  const size = fitSize(doc, fonts, A5, o.margin, o.draw, o.max, o.min);
+  const f = createFrame(doc, fonts, A5, o.margin);
+  f.continuation = (next) =>
+    paragraph(next, `${o.formTitle} (tiếp theo)`, { size: 7, color: GREY, after: 4 });
+  addPage(f);
+  o.draw(f, size);
+  return saveDocument(doc, o.info);
+};

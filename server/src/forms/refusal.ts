@@ -1,19 +1,12 @@
 import {
-  A5,
-  addPage,
   applicantLines,
-  createDocument,
-  createFrame,
+  closingSignature,
   type Frame,
-  fitSize,
   formHeader,
-  GREY,
   gap,
   type Margins,
   paragraph,
-  row,
-  saveDocument,
-  signatureBlock,
+  renderA5Slip,
   title,
 } from './layout';
 import type { RefusalData } from './types';
@@ -44,28 +37,21 @@ const draw = (f: Frame, d: RefusalData, s: number) => {
   });
   gap(f, s * 0.4);
   paragraph(f, 'Xin thông báo để Ông/Bà được biết và thực hiện./.', { size: s, after: s * 0.8 });
-  row(f, [
-    { weight: 1, draw: () => 0 },
-    signatureBlock(f, { title: 'NGƯỜI TIẾP NHẬN HỒ SƠ', name: d.clerkName }, s * 0.95),
-  ]);
-  paragraph(f, 'Theo Mẫu số 03 ban hành kèm theo Thông tư số 01/2018/TT-VPCP', {
-    size: s * 0.7,
-    color: GREY,
-  });
+  closingSignature(f, { title: 'NGƯỜI TIẾP NHẬN HỒ SƠ', name: d.clerkName, form: 'Mẫu số 03' }, s);
 };
 
 /** Mẫu 03, A5, one page, with the reasons for refusing the dossier. */
-export const renderRefusal = async (d: RefusalData): Promise<Uint8Array> => {
-  const { doc, fonts } = await createDocument();
-  const size = fitSize(doc, fonts, A5, MARGIN, (f, s) => draw(f, d, s), 9.5, 6.5);
-  const f = createFrame(doc, fonts, A5, MARGIN);
-  f.continuation = (next) => paragraph(next, `${FORM_TITLE} (tiếp theo)`, { size: 7, color: GREY, after: 4 });
-  addPage(f);
-  draw(f, d, size);
-  return saveDocument(doc, {
-    title: `${FORM_TITLE} - ${d.applicant.fullName}`,
-    subject: REFUSAL_FORM,
-    author: d.office.name,
-    createdAt: d.issuedAt,
+export const renderRefusal = (d: RefusalData): Promise<Uint8Array> =>
+  renderA5Slip({
+    formTitle: FORM_TITLE,
+    draw: (f, s) => draw(f, d, s),
+    margin: MARGIN,
+    max: 9.5,
+    min: 6.5,
+    info: {
+      title: `${FORM_TITLE} - ${d.applicant.fullName}`,
+      subject: REFUSAL_FORM,
+      author: d.office.name,
+      createdAt: d.issuedAt,
+    },
   });
-};

@@ -1,20 +1,13 @@
 import {
-  A5,
-  addPage,
   applicantLines,
-  createDocument,
-  createFrame,
+  closingSignature,
   type Frame,
-  fitSize,
   formatDateTime,
   formHeader,
-  GREY,
   gap,
   type Margins,
   paragraph,
-  row,
-  saveDocument,
-  signatureBlock,
+  renderA5Slip,
   title,
 } from './layout';
 import type { SupplementData } from './types';
@@ -57,28 +50,21 @@ const draw = (f: Frame, d: SupplementData, s: number) => {
       { size: s, after: s * 0.6 },
     );
   } else gap(f, s * 0.6);
-  row(f, [
-    { weight: 1, draw: () => 0 },
-    signatureBlock(f, { title: 'NGƯỜI HƯỚNG DẪN', name: d.clerkName }, s * 0.95),
-  ]);
-  paragraph(f, 'Theo Mẫu số 02 ban hành kèm theo Thông tư số 01/2018/TT-VPCP', {
-    size: s * 0.7,
-    color: GREY,
-  });
+  closingSignature(f, { title: 'NGƯỜI HƯỚNG DẪN', name: d.clerkName, form: 'Mẫu số 02' }, s);
 };
 
 /** Mẫu 02, A5, one page: every missing item listed once. */
-export const renderSupplementRequest = async (d: SupplementData): Promise<Uint8Array> => {
-  const { doc, fonts } = await createDocument();
-  const size = fitSize(doc, fonts, A5, MARGIN, (f, s) => draw(f, d, s), 9.5, 6.5);
-  const f = createFrame(doc, fonts, A5, MARGIN);
-  f.continuation = (next) => paragraph(next, `${FORM_TITLE} (tiếp theo)`, { size: 7, color: GREY, after: 4 });
-  addPage(f);
-  draw(f, d, size);
-  return saveDocument(doc, {
-    title: `${FORM_TITLE} - ${d.applicant.fullName}`,
-    subject: SUPPLEMENT_FORM,
-    author: d.office.name,
-    createdAt: d.issuedAt,
+export const renderSupplementRequest = (d: SupplementData): Promise<Uint8Array> =>
+  renderA5Slip({
+    formTitle: FORM_TITLE,
+    draw: (f, s) => draw(f, d, s),
+    margin: MARGIN,
+    max: 9.5,
+    min: 6.5,
+    info: {
+      title: `${FORM_TITLE} - ${d.applicant.fullName}`,
+      subject: SUPPLEMENT_FORM,
+      author: d.office.name,
+      createdAt: d.issuedAt,
+    },
   });
-};
