@@ -27,6 +27,11 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** The national portal's sync endpoint; unset = portal sync off (messages wait in the outbox). */
+  PORTAL_SYNC_URL: z.url().optional(),
+  PORTAL_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Base URL the portal fetches signed component PDFs from: `<base>/<sha256>`. */
+  PORTAL_FILES_URL: z.url().optional(),
   /** Colon-separated PEM/DER files of the CAs whose signatures the verify page trusts (besides our own). */
   SIGNING_TRUST_ROOTS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -54,6 +59,7 @@ export const parseEnv = (source: Record<string, string | undefined> = process.en
     if (!source.PUBLIC_URL) missing.push('PUBLIC_URL');
     if (env.SESSION_SECRET === DEV_SECRET) missing.push('SESSION_SECRET (≥ 32 characters)');
     if (!source.FILES_DIR) missing.push('FILES_DIR (the object storage directory)');
+    if (!env.PORTAL_SYNC_URL) missing.push('PORTAL_SYNC_URL (the public-service portal)');
     if (env.SEED_DEMO) missing.push('SEED_DEMO=false (demo users must not exist in production)');
     if (missing.length > 0) {
       throw new Error(`Production refuses development defaults. Set:\n  ${missing.join('\n  ')}`);

@@ -10,7 +10,7 @@ import type { Db } from '../../server/src/db/client';
 import { memberships, users } from '../../server/src/db/schema';
 import { parseEnv } from '../../server/src/env';
 import { createFileStore } from '../../server/src/files/store';
-import { createInProcessRunner } from '../../server/src/jobs/queue';
+import { createInProcessRunner, type JobRunner } from '../../server/src/jobs/queue';
 import { jobDefinitions } from '../../server/src/jobs/registry';
 import { createSigner, type Signer } from '../../server/src/signing';
 import { createLogger } from '../../server/src/logger';
@@ -18,11 +18,11 @@ import { type Context, createCallerFactory } from '../../server/src/trpc/init';
 import { appRouter } from '../../server/src/trpc/router';
 
 /** The server's pieces over a test database: in-process jobs, a temporary file store, a silent logger. */
-export const createTestServer = (db: Db, opts: { signer?: Signer } = {}) => {
-  const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TRUST_PROXY: 'true', DATA_DIR: mkdtempSync(join(tmpdir(), 'postdesk-')) });
+export const createTestServer = (db: Db, opts: { signer?: Signer; env?: Record<string, string> } = {}) => {
+  const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TRUST_PROXY: 'true', ...opts.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'postdesk-')) });
   const log = createLogger(process.env.TEST_LOG ?? 'silent');
   const files = createFileStore({ dir: env.filesDir, maxBytes: env.MAX_UPLOAD_BYTES });
-  const jobs = createInProcessRunner({ defs: jobDefinitions({ db, files }), log });
+  const jobs: JobRunner = createInProcessRunner({ defs: jobDefinitions({ db, files, env, jobs: () => jobs }), log });
   const signer = opts.signer ?? createSigner({ NODE_ENV: 'test', DATA_DIR: env.DATA_DIR });
   const app = createApp({ db, env, log, jobs, files, signer });
   const createCaller = createCallerFactory(appRouter);

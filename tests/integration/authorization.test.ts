@@ -34,6 +34,8 @@ const ACCESS: Record<string, 'public' | 'signed-in' | Role[]> = {
   'digitize.reorderPages': ['clerk'],
   'digitize.finishComponent': ['clerk'],
   'digitize.complete': ['clerk'],
+  'outbox.deadLetters': ['supervisor', 'admin'],
+  'outbox.retry': ['supervisor', 'admin'],
   'dossiers.get': STAFF,
   'dossiers.timeline': STAFF,
 };

@@ -12,7 +12,7 @@ describe('configuration at start-up', () => {
 
   it('production refuses every development default and names each one', () => {
     expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(
-      /DATABASE_URL[\s\S]*REDIS_URL[\s\S]*PUBLIC_URL[\s\S]*SESSION_SECRET[\s\S]*FILES_DIR[\s\S]*SEED_DEMO/,
+      /DATABASE_URL[\s\S]*REDIS_URL[\s\S]*PUBLIC_URL[\s\S]*SESSION_SECRET[\s\S]*FILES_DIR[\s\S]*PORTAL_SYNC_URL[\s\S]*SEED_DEMO/,
     );
   });
 
@@ -24,6 +24,7 @@ describe('configuration at start-up', () => {
       PUBLIC_URL: 'https://postdesk.hue.gov.vn',
       SESSION_SECRET: 'x'.repeat(40),
       FILES_DIR: '/srv/postdesk/files',
+      PORTAL_SYNC_URL: 'https://dichvucong.gov.vn/api',
       SEED_DEMO: 'false',
     });
     expect(env.filesDir).toBe('/srv/postdesk/files');

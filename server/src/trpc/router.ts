@@ -5,6 +5,7 @@ import { citizenRouter } from '../citizen/router';
 import { digitizeRouter } from '../digitize/router';
 import { dossiersRouter } from '../dossiers/router';
 import { intakeRouter } from '../intake/router';
+import { outboxRouter } from '../integrations/router';
 import { router } from './init';
 
 export const appRouter = router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   digitize: digitizeRouter,
   dossiers: dossiersRouter,
   intake: intakeRouter,
+  outbox: outboxRouter,
 });
 
 export type AppRouter = typeof appRouter;

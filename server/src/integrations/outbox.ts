@@ -1,0 +1,242 @@
+import { appError } from '@postdesk/shared';
+import { and, asc, eq, inArray, lt, lte, ne, notExists, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import { dossiers, outbox } from '../db/schema';
+import { defineJob, type JobRunner } from '../jobs/queue';
+import type { DeliveryOutcome, PortalClient } from './portal/client';
+import { loadPortalSource, type PortalProgressPayload, toPortalMessages } from './portal/messages';
+
+export const PORTAL_TOPIC = 'portal.progress';
+
+export type DeliveryPolicy = {
+  /** Attempts before a message that keeps failing goes to the dead letters. */
+  maxAttempts: number;
+  /** First retry delay; each next one doubles, up to `maxBackoffMs`. */
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+};
+
+// 10 s doubling to 15 min, 25 attempts: about five hours of portal outage before a supervisor has to act.
+export const DEFAULT_POLICY: DeliveryPolicy = { maxAttempts: 25, baseBackoffMs: 10_000, maxBackoffMs: 15 * 60_000 };
+
+export const backoffMs = (attempts: number, policy: DeliveryPolicy = DEFAULT_POLICY) =>
+  Math.min(policy.baseBackoffMs * 2 ** Math.max(0, attempts - 1), policy.maxBackoffMs);
+
+type OutboxRow = typeof outbox.$inferSelect;
+
+export type DeliverOptions = {
+  client: PortalClient;
+  now?: () => Date;
+  /** Messages claimed at once (each of a different dossier), sent concurrently. */
+  batch?: number;
+  /** Only this dossier's messages (a job enqueued right after its state change). */
+  dossierId?: string;
+  policy?: Partial<DeliveryPolicy>;
+  filesBaseUrl?: string | null;
+};
+
+export type DeliveryReport = {
+  sent: number;
+  retrying: number;
+  dead: number;
+  /** Earliest time a message at the head of its dossier's queue is due; null when none is waiting. */
+  nextAttemptAt: Date | null;
+};
+
+const earlier = alias(outbox, 'earlier');
+
+/** Nothing earlier of the same dossier is unsent (pending, backing off, or dead). */
+const atHead = (db: Db) =>
+  notExists(
+    db
+      .select({ one: sql`1` })
+      .from(earlier)
+      .where(
+        and(
+          eq(earlier.dossierId, outbox.dossierId),
+          eq(earlier.topic, outbox.topic),
+          ne(earlier.state, 'sent'),
+          lt(earlier.id, outbox.id),
+        ),
+      ),
+  );
+
+/**
+ * Claims due messages that are at the head of their dossier's queue: nothing earlier of that dossier is
+ * unsent (pending, backing off, or dead). The claim takes the rows with FOR UPDATE SKIP LOCKED and pushes
+ * `next_attempt_at` past the sending time (a lease), so a second deliverer skips them while they are sent
+ * outside the transaction; `attempts` is bumped at the claim and fences the result write.
+ */
+const claim = (db: Db, opts: { now: Date; batch: number; leaseMs: number; dossierId?: string }) =>
+  db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.state, 'pending'),
+          eq(outbox.topic, PORTAL_TOPIC),
+          lte(outbox.nextAttemptAt, opts.now),
+          opts.dossierId ? eq(outbox.dossierId, opts.dossierId) : undefined,
+          atHead(tx as unknown as Db),
+        ),
+      )
+      .orderBy(asc(outbox.id))
+      .limit(opts.batch)
+      .for('update', { skipLocked: true });
+    if (due.length === 0) return [];
+    return tx
+      .update(outbox)
+      .set({ attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: new Date(opts.now.getTime() + opts.leaseMs) })
+      .where(
+        inArray(
+          outbox.id,
+          due.map((d) => d.id),
+        ),
+      )
+      .returning();
+  });
+
+/** Sends one message's two portal requests, dossier record first, each with its own idempotency key. */
+const send = async (db: Db, row: OutboxRow, opts: DeliverOptions): Promise<DeliveryOutcome> => {
+  const message = row.payload as PortalProgressPayload;
+  const [previous] = await db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.dossierId, message.dossierId), eq(outbox.topic, PORTAL_TOPIC), lt(outbox.id, row.id)))
+    .limit(1);
+  const source = await loadPortalSource(db, {
+    message,
+    isUpdating: previous !== undefined,
+    filesBaseUrl: opts.filesBaseUrl,
+  });
+  if (!source) return { kind: 'permanent', error: `dossier ${message.dossierId} not found` };
+  const messages = toPortalMessages(source);
+  const record = await opts.client.send(
+    { service: 'DongBoHoSoMC', isUpdating: messages.isUpdating, data: [messages.dossier] },
+    `${row.idempotencyKey}:HoSo`,
+  );
+  if (record.kind !== 'ok') return record;
+  return opts.client.send({ service: 'CapNhatTienDoHoSoMC', data: [messages.progress] }, `${row.idempotencyKey}:TienDo`);
+};
+
+const settle = async (db: Db, row: OutboxRow, outcome: DeliveryOutcome, now: Date, policy: DeliveryPolicy) => {
+  // Only the deliverer that made this attempt may record its result.
+  const mine = and(eq(outbox.id, row.id), eq(outbox.attempts, row.attempts), eq(outbox.state, 'pending'));
+  if (outcome.kind === 'ok') {
+    await db.update(outbox).set({ state: 'sent', sentAt: now, lastError: null }).where(mine);
+    return 'sent' as const;
+  }
+  if (outcome.kind === 'permanent' || row.attempts >= policy.maxAttempts) {
+    await db.update(outbox).set({ state: 'dead', lastError: outcome.error }).where(mine);
+    return 'dead' as const;
+  }
+  await db
+    .update(outbox)
+    .set({ lastError: outcome.error, nextAttemptAt: new Date(now.getTime() + backoffMs(row.attempts, policy)) })
+    .where(mine);
+  return 'retrying' as const;
+};
+
+/**
+ * Delivers the portal messages that are due, in order per dossier: a dossier's next message is claimed only
+ * after the previous one was acknowledged, so a failing message holds back its own dossier and no other.
+ * Safe to run from several workers at once. Returns when nothing more is due now.
+ */
+export const deliverOutbox = async (db: Db, opts: DeliverOptions): Promise<DeliveryReport> => {
+  const now = opts.now ?? (() => new Date());
+  const policy = { ...DEFAULT_POLICY, ...opts.policy };
+  const leaseMs = 2 * opts.client.timeoutMs + 30_000;
+  const report: DeliveryReport = { sent: 0, retrying: 0, dead: 0, nextAttemptAt: null };
+  for (;;) {
+    const claimed = await claim(db, { now: now(), batch: opts.batch ?? 50, leaseMs, dossierId: opts.dossierId });
+    if (claimed.length === 0) break;
+    const results = await Promise.all(
+      claimed.map(async (row) => settle(db, row, await send(db, row, opts), now(), policy)),
+    );
+    for (const r of results) report[r] += 1;
+  }
+  const [next] = await db
+    .select({ at: sql<string | Date | null>`min(${outbox.nextAttemptAt})` })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.state, 'pending'),
+        eq(outbox.topic, PORTAL_TOPIC),
+        opts.dossierId ? eq(outbox.dossierId, opts.dossierId) : undefined,
+        atHead(db),
+      ),
+    );
+  report.nextAttemptAt = next?.at ? new Date(next.at) : null;
+  return report;
+};
+
+/** Puts a dead message back at the head of its dossier's queue with fresh attempts (supervisor's retry). */
+export const retryDead = async (db: Db, opts: { id: number; now?: Date }) => {
+  const [row] = await db
+    .update(outbox)
+    .set({ state: 'pending', attempts: 0, nextAttemptAt: opts.now ?? new Date() })
+    .where(and(eq(outbox.id, opts.id), eq(outbox.state, 'dead')))
+    .returning({ id: outbox.id, dossierId: outbox.dossierId });
+  if (!row) throw appError('NOT_FOUND', { outboxId: opts.id });
+  return row;
+};
+
+/** The dead letters, oldest first, with why they died and how many later messages of the dossier wait behind. */
+export const findDeadLetters = (db: Db, opts: { limit?: number } = {}) => {
+  return db
+    .select({
+      id: outbox.id,
+      topic: outbox.topic,
+      dossierId: outbox.dossierId,
+      dossierCode: dossiers.code,
+      idempotencyKey: outbox.idempotencyKey,
+      attempts: outbox.attempts,
+      lastError: outbox.lastError,
+      createdAt: outbox.createdAt,
+      blocked: sql<number>`(select count(*)::int from outbox behind
+        where behind.dossier_id = ${outbox.dossierId} and behind.topic = ${outbox.topic}
+          and behind.state = 'pending' and behind.id > ${outbox.id})`,
+    })
+    .from(outbox)
+    .leftJoin(dossiers, eq(dossiers.id, outbox.dossierId))
+    .where(eq(outbox.state, 'dead'))
+    .orderBy(asc(outbox.id))
+    .limit(opts.limit ?? 200);
+};
+
+export const outboxDeliverPayload = z.object({ dossierId: z.uuid().optional() }).optional();
+
+/**
+ * Delivers what is due (one dossier's, or all). The handler only reads the outbox, so a retry or a second
+ * copy of the job is harmless. When messages are left backing off and `jobs` is given, it enqueues itself
+ * for when the earliest is due; the job id is that time, so many deliverers schedule one follow-up.
+ */
+export const outboxDeliverJob = (deps: {
+  db: Db;
+  client: PortalClient;
+  jobs?: () => JobRunner;
+  filesBaseUrl?: string | null;
+  policy?: Partial<DeliveryPolicy>;
+}) =>
+  defineJob({
+    name: 'outbox_deliver',
+    payload: outboxDeliverPayload,
+    concurrency: 2,
+    // Delivery failures are recorded per message in the outbox, not as job failures; these cover the database.
+    attempts: 5,
+    backoffMs: 5_000,
+    handler: async (payload) => {
+      const report = await deliverOutbox(deps.db, {
+        client: deps.client,
+        dossierId: payload?.dossierId,
+        filesBaseUrl: deps.filesBaseUrl,
+        policy: deps.policy,
+      });
+      if (!report.nextAttemptAt || !deps.jobs) return;
+      const at = report.nextAttemptAt.getTime();
+      await deps.jobs().enqueue('outbox_deliver', {}, { jobId: `outbox-${at}`, delayMs: Math.max(0, at - Date.now()) });
+    },
+  });
