@@ -1,4 +1,4 @@
-import { appError, parseProcedureCode } from '@postdesk/shared';
+import { appError, parseProcedureCode, vietnamDate } from '@postdesk/shared';
 import { and, asc, desc, eq, gt, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import { type Db, rows } from '../db/client';
 import { communes, offices, procedures, procedureVersions, provinces } from '../db/schema';
@@ -29,7 +29,7 @@ const summaryColumns = {
   postalTariff: procedureVersions.postalTariff,
 };
 
-const today = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+const today = () => vietnamDate(new Date());
 
 const withDays = <T extends { processingHours: number }>(row: T) => ({
   ...row,

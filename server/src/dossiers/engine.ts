@@ -6,6 +6,7 @@ import {
   type DossierEvent,
   type DossierState,
   type GuardContext,
+  portalStatusOf,
   type Role,
 } from '@postdesk/shared';
 import { asc, eq, sql } from 'drizzle-orm';
@@ -90,7 +91,7 @@ const appendEvent = async (
   input: RecordEventInput,
 ) => {
   const at = input.now ?? new Date();
-  const { to, portalStatus } = applyEvent(fromState, input.event, input.actor.kind, {
+  const { to } = applyEvent(fromState, input.event, input.actor.kind, {
     ...(input.guard ?? {}),
     now: at,
   } as GuardContext);
@@ -116,7 +117,7 @@ const appendEvent = async (
     .set({ ...input.patch, state: to, lastSeq: fields.seq, lastHash: hash, updatedAt: at })
     .where(eq(dossiers.id, dossier.id))
     .returning();
-  const status = row && portalStatusFor(row, portalStatus);
+  const status = row ? portalStatusOf(row.state, { fromPortal: row.fromPortal }) : null;
   if (row && status !== null) {
     // The portal learns of every visible change; the outbox job delivers it in order per dossier.
     await tx.insert(outbox).values({
@@ -128,9 +129,6 @@ const appendEvent = async (
   }
   return row!;
 };
-
-const portalStatusFor = (row: DossierRow, status: number | null) =>
-  status === null && row.fromPortal ? 1 : status;
 
 /** Creates a dossier with its first event (`start_intake` at the desk, `request_pickup` from home). */
 export const createDossier = async (

@@ -1,9 +1,18 @@
 import { appError } from '@postdesk/shared';
-import { and, asc, eq, gte, isNotNull, lt } from 'drizzle-orm';
+import { and, asc, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { getProcedure } from '../catalog/queries';
 import type { Db } from '../db/client';
-import { type AddressJson, applicants, dossiers, offices, procedures, procedureVersions } from '../db/schema';
+import {
+  type AddressJson,
+  applicants,
+  communes,
+  dossiers,
+  offices,
+  procedures,
+  procedureVersions,
+  provinces,
+} from '../db/schema';
 import {
   type FormOffice,
   renderGuidance,
@@ -12,7 +21,7 @@ import {
   renderSupplementRequest,
   renderTrackingBook,
 } from '../forms';
-import { resolveAddress } from './address';
+import { joinAddress, resolveAddress } from './address';
 import { vietnamDayRange } from './desk';
 
 export type DeskForm = 'mau01' | 'mau02' | 'mau03';
@@ -59,7 +68,10 @@ export const renderDossierForm = async (
     .leftJoin(applicants, eq(applicants.id, dossiers.applicantId))
     .where(eq(dossiers.id, opts.dossierId));
   const visible =
-    row && (opts.isAdmin || opts.officeIds.includes(row.dossier.receivingOfficeId) || opts.officeIds.includes(row.dossier.agencyId));
+    row &&
+    (opts.isAdmin ||
+      opts.officeIds.includes(row.dossier.receivingOfficeId) ||
+      opts.officeIds.includes(row.dossier.agencyId));
   if (!visible) throw appError('DOSSIER_NOT_FOUND');
   const d = row.dossier;
   const intake = d.intake;
@@ -89,7 +101,9 @@ export const renderDossierForm = async (
       receivedAt: d.receivedAt,
       dueAt: d.dueAt,
       channel: d.channel === 3 ? 'postal' : 'direct',
-      returnMethod: post ? { kind: 'post', address: (await fullAddress(db, d.deliveryAddress ?? null)) ?? '' } : { kind: 'desk' },
+      returnMethod: post
+        ? { kind: 'post', address: (await fullAddress(db, d.deliveryAddress ?? null)) ?? '' }
+        : { kind: 'desk' },
       fees: intake.fees,
       postalTariff: post ? intake.postalTariff : null,
       book: { volume: String(d.bookVolume ?? ''), entry: d.bookEntry ?? 0 },
@@ -110,13 +124,24 @@ export const renderDossierForm = async (
     });
   }
   if (intake.reasons.length === 0) throw appError('NOT_FOUND');
-  return renderRefusal({ office, applicant, procedure: row.procedure, reasons: intake.reasons, issuedAt, clerkName: intake.clerkName });
+  return renderRefusal({
+    office,
+    applicant,
+    procedure: row.procedure,
+    reasons: intake.reasons,
+    issuedAt,
+    clerkName: intake.clerkName,
+  });
 };
 
 /** Mẫu 06 for one office and a date range (Vietnam dates, inclusive): every dossier received there. */
-export const renderTrackingBookFor = async (db: Db, opts: { officeId: string; from: string; to: string; now?: Date }) => {
+export const renderTrackingBookFor = async (
+  db: Db,
+  opts: { officeId: string; from: string; to: string; now?: Date },
+) => {
   const { start, end } = vietnamDayRange(opts.from, opts.to);
-  if (end.getTime() - start.getTime() > 366 * 86_400_000) throw appError('VALIDATION_FAILED', { fields: [{ path: 'to', message: 'at most one year' }] });
+  if (end.getTime() - start.getTime() > 366 * 86_400_000)
+    throw appError('VALIDATION_FAILED', { fields: [{ path: 'to', message: 'at most one year' }] });
   const agency = alias(offices, 'agency');
   const list = await db
     .select({
@@ -125,6 +150,8 @@ export const renderTrackingBookFor = async (db: Db, opts: { officeId: string; fr
       applicantName: applicants.fullName,
       phone: applicants.phone,
       address: applicants.address,
+      commune: communes.name,
+      province: provinces.name,
       agencyName: agency.name,
       receivedAt: dossiers.receivedAt,
       dueAt: dossiers.dueAt,
@@ -134,6 +161,9 @@ export const renderTrackingBookFor = async (db: Db, opts: { officeId: string; fr
     .innerJoin(procedures, eq(procedures.id, dossiers.procedureId))
     .innerJoin(agency, eq(agency.id, dossiers.agencyId))
     .leftJoin(applicants, eq(applicants.id, dossiers.applicantId))
+    // The address's commune and province in the same query: a year's book has thousands of rows.
+    .leftJoin(communes, eq(communes.code, sql`${applicants.address}->>'communeCode'`))
+    .leftJoin(provinces, eq(provinces.code, communes.provinceCode))
     .where(
       and(
         eq(dossiers.receivingOfficeId, opts.officeId),
@@ -143,10 +173,9 @@ export const renderTrackingBookFor = async (db: Db, opts: { officeId: string; fr
       ),
     )
     .orderBy(asc(dossiers.receivedAt));
-  const rows = [];
-  for (const r of list) {
-    const address = await fullAddress(db, r.address ?? null);
-    rows.push({
+  const rows = list.map((r) => {
+    const address = r.address ? joinAddress(r.address.line, r.commune, r.province) : null;
+    return {
       dossierCode: r.code ?? '',
       procedureName: r.procedureName,
       sets: 1,
@@ -159,8 +188,8 @@ export const renderTrackingBookFor = async (db: Db, opts: { officeId: string; fr
       resultReceivedAt: null,
       returnedAt: null,
       note: r.bookEntry ? `Số ${r.bookEntry}` : '',
-    });
-  }
+    };
+  });
   return renderTrackingBook({
     office: await officeOf(db, opts.officeId),
     from: opts.from,
@@ -172,7 +201,10 @@ export const renderTrackingBookFor = async (db: Db, opts: { officeId: string; fr
 };
 
 /** The one-page guidance sheet a clerk hands a citizen who is not submitting yet. */
-export const renderGuidanceFor = async (db: Db, opts: { procedureCode: string; officeId: string; publicUrl: string; now?: Date }) => {
+export const renderGuidanceFor = async (
+  db: Db,
+  opts: { procedureCode: string; officeId: string; publicUrl: string; now?: Date },
+) => {
   const p = await getProcedure(db, { code: opts.procedureCode });
   return renderGuidance({
     office: await officeOf(db, opts.officeId),
@@ -201,4 +233,6 @@ export const renderGuidanceFor = async (db: Db, opts: { procedureCode: string; o
   });
 };
 
-export const officeIdsOf = (memberships: { officeId: string }[]) => [...new Set(memberships.map((m) => m.officeId))];
+export const officeIdsOf = (memberships: { officeId: string }[]) => [
+  ...new Set(memberships.map((m) => m.officeId)),
+];
