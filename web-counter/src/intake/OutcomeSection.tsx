@@ -5,6 +5,38 @@ import { FieldError } from './FieldError';
 import type { Intake } from './store';
 import type { Outcome } from './types';
 
+/** Confirm (Ctrl+Enter) and cancel (Esc) under an outcome panel, with the hint both panels share. */
+const PanelActions = (props: {
+  intake: Intake;
+  variant: 'button-primary' | 'button-danger';
+  shortcuts: string;
+  label: 'outcome.sendSupplement' | 'outcome.confirmRefuse';
+  onConfirm: () => void;
+  onCancel: () => void;
+}) => (
+  <>
+    <div class="button-row">
+      <button
+        type="button"
+        class={`button ${props.variant}`}
+        disabled={props.intake.busy()}
+        onClick={props.onConfirm}
+        aria-keyshortcuts={props.shortcuts}
+      >
+        {props.intake.busy() ? t('outcome.sending') : t(props.label)}
+        <kbd>Ctrl+Enter</kbd>
+      </button>
+      <button type="button" class="button" onClick={props.onCancel}>
+        {t('outcome.cancel')}
+        <kbd>Esc</kbd>
+      </button>
+    </div>
+    <p class="hint" id="outcome-hint">
+      {t('outcome.hint')}
+    </p>
+  </>
+);
+
 const SupplementPanel = (props: { intake: Intake; onConfirm: () => void; onCancel: () => void }) => (
   <fieldset class="outcome-panel">
     <legend class="panel-title">{t('outcome.supplementTitle')}</legend>
@@ -28,25 +60,14 @@ const SupplementPanel = (props: { intake: Intake; onConfirm: () => void; onCance
       />
       <FieldError id="supplement-extra-error" problem={props.intake.errors().missing} />
     </div>
-    <div class="button-row">
-      <button
-        type="button"
-        class="button button-primary"
-        disabled={props.intake.busy()}
-        onClick={props.onConfirm}
-        aria-keyshortcuts="Control+Enter Alt+B"
-      >
-        {props.intake.busy() ? t('outcome.sending') : t('outcome.sendSupplement')}
-        <kbd>Ctrl+Enter</kbd>
-      </button>
-      <button type="button" class="button" onClick={props.onCancel}>
-        {t('outcome.cancel')}
-        <kbd>Esc</kbd>
-      </button>
-    </div>
-    <p class="hint" id="outcome-hint">
-      {t('outcome.hint')}
-    </p>
+    <PanelActions
+      intake={props.intake}
+      variant="button-primary"
+      shortcuts="Control+Enter Alt+B"
+      label="outcome.sendSupplement"
+      onConfirm={props.onConfirm}
+      onCancel={props.onCancel}
+    />
   </fieldset>
 );
 
@@ -67,25 +88,14 @@ const RefusePanel = (props: { intake: Intake; onConfirm: () => void; onCancel: (
       />
       <FieldError id="refuse-reason-error" problem={props.intake.errors().reason} />
     </div>
-    <div class="button-row">
-      <button
-        type="button"
-        class="button button-danger"
-        disabled={props.intake.busy()}
-        onClick={props.onConfirm}
-        aria-keyshortcuts="Control+Enter Alt+C"
-      >
-        {props.intake.busy() ? t('outcome.sending') : t('outcome.confirmRefuse')}
-        <kbd>Ctrl+Enter</kbd>
-      </button>
-      <button type="button" class="button" onClick={props.onCancel}>
-        {t('outcome.cancel')}
-        <kbd>Esc</kbd>
-      </button>
-    </div>
-    <p class="hint" id="outcome-hint">
-      {t('outcome.hint')}
-    </p>
+    <PanelActions
+      intake={props.intake}
+      variant="button-danger"
+      shortcuts="Control+Enter Alt+C"
+      label="outcome.confirmRefuse"
+      onConfirm={props.onConfirm}
+      onCancel={props.onCancel}
+    />
   </fieldset>
 );
 
