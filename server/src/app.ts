@@ -8,8 +8,11 @@ import { trpcServer } from '@hono/trpc-server';
 import { isAppError } from '@postdesk/shared';
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
+import { agencyDeskRoutes } from './agency/http';
 import { apiRoutes } from './api/routes';
 import { createRateLimiter } from './auth/rate-limit';
+import { reportRoutes } from './board/http';
+import { courierFieldRoutes } from './courier/http';
 import { findSession, readSessionCookie } from './auth/sessions';
 import type { Db } from './db/client';
 import type { Env } from './env';
@@ -19,6 +22,7 @@ import { formsRoutes } from './http/forms-routes';
 import { type AppVariables, requestContext, securityHeaders } from './http/middleware';
 import type { JobRunner } from './jobs/queue';
 import type { Logger } from './logger';
+import { paymentFileRoutes } from './payments/http';
 import type { Signer } from './signing';
 import type { Context } from './trpc/init';
 import { appRouter } from './trpc/router';
@@ -97,7 +101,10 @@ export const createApp = (deps: AppDeps) => {
       },
       onError: ({ error, path, ctx }) => {
         if (isAppError(error.cause) || error.code !== 'INTERNAL_SERVER_ERROR') return;
-        (ctx?.log ?? deps.log).error({ path, err: error.cause?.message ?? error.message, stack: error.cause?.stack }, 'procedure failed');
+        (ctx?.log ?? deps.log).error(
+          { path, err: error.cause?.message ?? error.message, stack: error.cause?.stack },
+          'procedure failed',
+        );
       },
     }),
   );
@@ -105,6 +112,10 @@ export const createApp = (deps: AppDeps) => {
   app.route('/api', apiRoutes(deps));
   app.route('/forms', formsRoutes(deps));
   app.route('/desk', deskRoutes(deps));
+  app.route('/agency-desk', agencyDeskRoutes(deps));
+  app.route('/field', courierFieldRoutes(deps));
+  app.route('/reports', reportRoutes(deps));
+  app.route('/receipts', paymentFileRoutes(deps));
   app.route('/courier', webApp(join(REPO_ROOT, 'web-courier/dist'), '/courier/'));
   app.route('/', webApp(join(REPO_ROOT, 'web-counter/dist'), '/'));
   return app;

@@ -18,9 +18,12 @@ const REDACT = [
 export const createLogger = (level: string, destination?: pino.DestinationStream) =>
   pino(
     {
-    level,
-    base: undefined,
-    redact: { paths: [...REDACT, ...REDACT.map((k) => `*.${k}`), ...REDACT.map((k) => `*.*.${k}`)], censor: '[redacted]' },
+      level,
+      base: undefined,
+      redact: {
+        paths: [...REDACT, ...REDACT.map((k) => `*.${k}`), ...REDACT.map((k) => `*.*.${k}`)],
+        censor: '[redacted]',
+      },
     },
     destination,
   );

@@ -29,14 +29,16 @@ const signer = createSigner({ ...process.env, DATA_DIR: env.DATA_DIR });
 const app = createApp({ db: database.db, env, log, jobs, files, signer });
 
 const hourly = setInterval(
-  () => void jobs.enqueue('cleanup_sessions', {}, { jobId: `cleanup-${new Date().toISOString().slice(0, 13)}` }),
+  () =>
+    void jobs.enqueue('cleanup_sessions', {}, { jobId: `cleanup-${new Date().toISOString().slice(0, 13)}` }),
   3_600_000,
 );
 
 // Portal sync: a sweep every 10 s delivers what the outbox holds, in order per dossier.
 const outboxSweep = env.PORTAL_SYNC_URL
   ? setInterval(
-      () => void jobs.enqueue('outbox_deliver', {}, { jobId: `outbox-sweep-${Math.floor(Date.now() / 10_000)}` }),
+      () =>
+        void jobs.enqueue('outbox_deliver', {}, { jobId: `outbox-sweep-${Math.floor(Date.now() / 10_000)}` }),
       10_000,
     )
   : null;
@@ -49,7 +51,12 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
     `PostDesk is running at ${url}  (courier app: ${url}/courier/)`,
     `  database: ${database.kind === 'pglite' ? `PGlite in ${env.pgliteDir}` : 'PostgreSQL'}; jobs: ${jobs.mode}`,
     ...(env.SEED_DEMO
-      ? ['  demo accounts:', ...demoCredentials().map((u) => `    ${u.username.padEnd(16)} ${u.password}  ${u.roles.join(', ')}`)]
+      ? [
+          '  demo accounts:',
+          ...demoCredentials().map(
+            (u) => `    ${u.username.padEnd(16)} ${u.password}  ${u.roles.join(', ')}`,
+          ),
+        ]
       : []),
     '',
   ];

@@ -6,7 +6,11 @@ import { appError } from './errors';
  */
 export const normalizePhone = (input: string): string => {
   const compact = input.replace(/[\s.()-]/g, '');
-  const national = compact.startsWith('+84') ? `0${compact.slice(3)}` : compact.startsWith('84') && compact.length === 11 ? `0${compact.slice(2)}` : compact;
+  const national = compact.startsWith('+84')
+    ? `0${compact.slice(3)}`
+    : compact.startsWith('84') && compact.length === 11
+      ? `0${compact.slice(2)}`
+      : compact;
   if (/^0[35789]\d{8}$/.test(national) || /^02\d{9}$/.test(national)) return national;
   throw appError('PHONE_INVALID');
 };

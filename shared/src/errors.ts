@@ -1,3 +1,10 @@
+import { AGENCY_ERRORS } from './error-sets/agency';
+import { AGENCY_API_ERRORS } from './error-sets/agency-api';
+import { PAYMENTS_ERRORS } from './error-sets/payments';
+import { COURIER_ERRORS } from './error-sets/courier';
+import { CITIZEN_ERRORS } from './error-sets/citizen';
+import { BOARD_ERRORS } from './error-sets/board';
+
 export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
 
 export type ErrorEntry = { status: HttpStatus; vi: string; en: string };
@@ -6,7 +13,7 @@ export type ErrorEntry = { status: HttpStatus; vi: string; en: string };
  * Every error a user can meet, with what to do about it: Vietnamese first, English second.
  * Messages never carry internals or personal data; the specifics travel in `details`.
  */
-export const ERRORS = {
+const CORE_ERRORS = {
   VALIDATION_FAILED: {
     status: 400,
     vi: 'Thông tin nhập chưa hợp lệ. Vui lòng kiểm tra các trường được đánh dấu và nhập lại.',
@@ -222,6 +229,17 @@ export const ERRORS = {
     vi: 'Ảnh có quá nhiều điểm ảnh để xử lý an toàn. Vui lòng quét lại ở độ phân giải 300 dpi.',
     en: 'The image has too many pixels to process safely. Please scan it again at 300 dpi.',
   },
+} as const satisfies Record<string, ErrorEntry>;
+
+/** Every error code: the core ones above and each feature's own set (in `error-sets/`). */
+export const ERRORS = {
+  ...CORE_ERRORS,
+  ...AGENCY_ERRORS,
+  ...AGENCY_API_ERRORS,
+  ...PAYMENTS_ERRORS,
+  ...COURIER_ERRORS,
+  ...CITIZEN_ERRORS,
+  ...BOARD_ERRORS,
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -19,13 +19,24 @@ const measure = async (database: Pick<Database, 'db'>) => {
     .from(procedures)
     .innerJoin(procedureVersions, eq(procedureVersions.procedureId, procedures.id))
     .limit(1);
-  const actor = { kind: 'clerk' as const, userId: clerk!.userId, role: 'clerk' as const, officeId: clerk!.officeId };
+  const actor = {
+    kind: 'clerk' as const,
+    userId: clerk!.userId,
+    role: 'clerk' as const,
+    officeId: clerk!.officeId,
+  };
   const started = performance.now();
   for (let i = 0; i < DOSSIERS; i++) {
     const d = await createDossier(db, {
       event: 'start_intake',
       actor,
-      values: { procedureId: p!.id, procedureVersionId: p!.versionId, receivingOfficeId: clerk!.officeId, agencyId: p!.agencyId, channel: 1 },
+      values: {
+        procedureId: p!.id,
+        procedureVersionId: p!.versionId,
+        receivingOfficeId: clerk!.officeId,
+        agencyId: p!.agencyId,
+        channel: 1,
+      },
     });
     for (const event of STEPS) await recordEvent(db, { dossierId: d.id, event, actor });
   }
@@ -51,5 +62,7 @@ export const run = async () => {
   await pg.drop();
   process.stdout.write(`PostgreSQL 15        ${pgRate.toFixed(0).padStart(6)} events/s\n`);
   process.stdout.write(`ratio PG / PGlite    ${(pgRate / pgliteRate).toFixed(2)}\n`);
-  process.stdout.write(`a desk's day (${DOSSIERS} dossiers × ${STEPS.length + 1} events) on PostgreSQL: ${((DOSSIERS * (STEPS.length + 1)) / pgRate).toFixed(2)} s\n`);
+  process.stdout.write(
+    `a desk's day (${DOSSIERS} dossiers × ${STEPS.length + 1} events) on PostgreSQL: ${((DOSSIERS * (STEPS.length + 1)) / pgRate).toFixed(2)} s\n`,
+  );
 };

@@ -55,6 +55,8 @@ export const run = async () => {
   process.stdout.write(`intake.submit (tRPC, PostgreSQL)  ${engineRate.toFixed(0).padStart(6)} dossiers/s\n`);
   process.stdout.write(`bare INSERT of the dossier row    ${bareRate.toFixed(0).padStart(6)} rows/s\n`);
   process.stdout.write(`ratio bare / engine               ${(bareRate / engineRate).toFixed(1)}×\n`);
-  process.stdout.write(`a desk's day (140 dossiers)       ${((140 / engineRate) * 1000).toFixed(0)} ms of server time\n`);
+  process.stdout.write(
+    `a desk's day (140 dossiers)       ${((140 / engineRate) * 1000).toFixed(0)} ms of server time\n`,
+  );
   await database.drop();
 };

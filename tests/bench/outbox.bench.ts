@@ -22,16 +22,32 @@ const makeDossiers = async (db: Db, tag: string) => {
     .from(procedures)
     .innerJoin(procedureVersions, eq(procedureVersions.procedureId, procedures.id))
     .limit(1);
-  const actor = { kind: 'clerk' as const, userId: clerk!.userId, role: 'clerk' as const, officeId: clerk!.officeId };
+  const actor = {
+    kind: 'clerk' as const,
+    userId: clerk!.userId,
+    role: 'clerk' as const,
+    officeId: clerk!.officeId,
+  };
   const ids: string[] = [];
   for (let i = 0; i < DOSSIERS; i++) {
     const d = await createDossier(db, {
       event: 'start_intake',
       actor,
-      values: { procedureId: p!.id, procedureVersionId: p!.versionId, receivingOfficeId: clerk!.officeId, agencyId: p!.agencyId, channel: 1 },
+      values: {
+        procedureId: p!.id,
+        procedureVersionId: p!.versionId,
+        receivingOfficeId: clerk!.officeId,
+        agencyId: p!.agencyId,
+        channel: 1,
+      },
     });
     const code = `BENCH-${tag}-${String(i).padStart(4, '0')}`;
-    await recordEvent(db, { dossierId: d.id, event: 'receive', actor, patch: { code, receivedAt: new Date() } });
+    await recordEvent(db, {
+      dossierId: d.id,
+      event: 'receive',
+      actor,
+      patch: { code, receivedAt: new Date() },
+    });
     for (const event of STEPS) await recordEvent(db, { dossierId: d.id, event, actor });
     ids.push(d.id);
   }
@@ -55,12 +71,14 @@ const measure = async (db: Db, opts: { tag: string; failRate: number }) => {
   while (sent < messages) {
     const report = await deliverOutbox(db, { client, batch: BATCH, policy });
     sent += report.sent;
-    if (report.nextAttemptAt) await new Promise((r) => setTimeout(r, Math.max(0, report.nextAttemptAt!.getTime() - Date.now())));
+    if (report.nextAttemptAt)
+      await new Promise((r) => setTimeout(r, Math.max(0, report.nextAttemptAt!.getTime() - Date.now())));
   }
   const seconds = (performance.now() - started) / 1000;
   const rows = await db.select({ state: outbox.state }).from(outbox).where(inArray(outbox.dossierId, ids));
   await sim.close();
-  if (rows.some((r) => r.state !== 'sent') || (sim.repeats > 0 && opts.failRate === 0)) throw new Error('outbox bench: delivery incomplete');
+  if (rows.some((r) => r.state !== 'sent') || (sim.repeats > 0 && opts.failRate === 0))
+    throw new Error('outbox bench: delivery incomplete');
   return { rate: messages / seconds, seconds, requests: sim.requests, stored: sim.received.length };
 };
 

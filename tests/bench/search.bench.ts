@@ -7,10 +7,51 @@ import { benchDatabase, percentile } from './pg';
 
 const TOTAL = 2000;
 const ROUNDS = 40;
-const QUERIES = ['ly lich tu phap', 'đổi bằng lái', 'dang ky khai sinh', 'chứng thực bản sao', '3.000', 'ho chieu pho thong', 'giay phep xay dung nha o'];
-const WORDS = ['cấp', 'đăng ký', 'thay đổi', 'gia hạn', 'xác nhận', 'thu hồi', 'điều chỉnh', 'cấp lại', 'công nhận', 'thẩm định'];
-const OBJECTS = ['giấy phép', 'chứng chỉ', 'giấy chứng nhận', 'thông báo', 'hồ sơ', 'văn bằng', 'hợp đồng', 'quyết định', 'dự án', 'giấy xác nhận'];
-const FIELDS = ['đất đai', 'xây dựng', 'giáo dục', 'y tế', 'thương mại', 'nông nghiệp', 'giao thông', 'tài nguyên', 'lao động', 'văn hóa'];
+const QUERIES = [
+  'ly lich tu phap',
+  'đổi bằng lái',
+  'dang ky khai sinh',
+  'chứng thực bản sao',
+  '3.000',
+  'ho chieu pho thong',
+  'giay phep xay dung nha o',
+];
+const WORDS = [
+  'cấp',
+  'đăng ký',
+  'thay đổi',
+  'gia hạn',
+  'xác nhận',
+  'thu hồi',
+  'điều chỉnh',
+  'cấp lại',
+  'công nhận',
+  'thẩm định',
+];
+const OBJECTS = [
+  'giấy phép',
+  'chứng chỉ',
+  'giấy chứng nhận',
+  'thông báo',
+  'hồ sơ',
+  'văn bằng',
+  'hợp đồng',
+  'quyết định',
+  'dự án',
+  'giấy xác nhận',
+];
+const FIELDS = [
+  'đất đai',
+  'xây dựng',
+  'giáo dục',
+  'y tế',
+  'thương mại',
+  'nông nghiệp',
+  'giao thông',
+  'tài nguyên',
+  'lao động',
+  'văn hóa',
+];
 
 export const run = async () => {
   const database = await benchDatabase();
@@ -25,10 +66,22 @@ export const run = async () => {
   await db.execute(sql`
     with gen as (
       select g,
-        (array[${sql.join(WORDS.map((w) => sql`${w}`), sql`, `)}])[1 + g % ${WORDS.length}] || ' ' ||
-        (array[${sql.join(OBJECTS.map((w) => sql`${w}`), sql`, `)}])[1 + (g / 10) % ${OBJECTS.length}] || ' ' ||
-        (array[${sql.join(FIELDS.map((w) => sql`${w}`), sql`, `)}])[1 + (g / 100) % ${FIELDS.length}] || ' số ' || g as name,
-        (array[${sql.join(FIELDS.map((w) => sql`${w}`), sql`, `)}])[1 + (g / 100) % ${FIELDS.length}] as field
+        (array[${sql.join(
+          WORDS.map((w) => sql`${w}`),
+          sql`, `,
+        )}])[1 + g % ${WORDS.length}] || ' ' ||
+        (array[${sql.join(
+          OBJECTS.map((w) => sql`${w}`),
+          sql`, `,
+        )}])[1 + (g / 10) % ${OBJECTS.length}] || ' ' ||
+        (array[${sql.join(
+          FIELDS.map((w) => sql`${w}`),
+          sql`, `,
+        )}])[1 + (g / 100) % ${FIELDS.length}] || ' số ' || g as name,
+        (array[${sql.join(
+          FIELDS.map((w) => sql`${w}`),
+          sql`, `,
+        )}])[1 + (g / 100) % ${FIELDS.length}] as field
       from generate_series(1, ${extra}) g
     ), ins as (
       insert into procedures (code, name, field, agency_id, level)
@@ -54,9 +107,13 @@ export const run = async () => {
     }
     times.sort((a, b) => a - b);
     all.push(...times);
-    process.stdout.write(`${JSON.stringify(q).padEnd(28)} p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(times, 99).toFixed(1).padStart(6)} ms   ${hits} hits\n`);
+    process.stdout.write(
+      `${JSON.stringify(q).padEnd(28)} p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(times, 99).toFixed(1).padStart(6)} ms   ${hits} hits\n`,
+    );
   }
   all.sort((a, b) => a - b);
-  process.stdout.write(`all queries                   p50 ${percentile(all, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(all, 99).toFixed(1).padStart(6)} ms\n`);
+  process.stdout.write(
+    `all queries                   p50 ${percentile(all, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(all, 99).toFixed(1).padStart(6)} ms\n`,
+  );
   await database.drop();
 };

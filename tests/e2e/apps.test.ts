@@ -59,7 +59,11 @@ describe('the desk app in Chromium', () => {
 
 describe('the courier app in Chromium', () => {
   it('a courier signs in on a phone-sized screen and sees who they are and that they are online', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
     await page.goto(`${http.url}/courier/`);
     await page.locator('input[name="username"]').fill('buuta.hung');
     await page.locator('input[name="password"]').fill('postdesk-demo');

@@ -49,7 +49,9 @@ const startIntake = async (query: string) => {
 
 /** The id-card QR as a scanner types it: the whole string, then Enter. */
 const scanIdCard = async (page: Page, id: string, name: string) => {
-  await page.keyboard.type(`${id}|191234567|${name}|12041995|Nữ|12 Lê Lợi, Phường Thuận Hóa, Thành phố Huế|01082021`);
+  await page.keyboard.type(
+    `${id}|191234567|${name}|12041995|Nữ|12 Lê Lợi, Phường Thuận Hóa, Thành phố Huế|01082021`,
+  );
   await page.keyboard.press('Enter');
   await expect.poll(() => page.locator('#applicant-fullName').inputValue()).toBe(name);
   await page.locator('#applicant-phone').fill('0905 123 456');

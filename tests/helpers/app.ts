@@ -19,10 +19,19 @@ import { appRouter } from '../../server/src/trpc/router';
 
 /** The server's pieces over a test database: in-process jobs, a temporary file store, a silent logger. */
 export const createTestServer = (db: Db, opts: { signer?: Signer; env?: Record<string, string> } = {}) => {
-  const env = parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TRUST_PROXY: 'true', ...opts.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'postdesk-')) });
+  const env = parseEnv({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    TRUST_PROXY: 'true',
+    ...opts.env,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'postdesk-')),
+  });
   const log = createLogger(process.env.TEST_LOG ?? 'silent');
   const files = createFileStore({ dir: env.filesDir, maxBytes: env.MAX_UPLOAD_BYTES });
-  const jobs: JobRunner = createInProcessRunner({ defs: jobDefinitions({ db, files, env, jobs: () => jobs }), log });
+  const jobs: JobRunner = createInProcessRunner({
+    defs: jobDefinitions({ db, files, env, jobs: () => jobs }),
+    log,
+  });
   const signer = opts.signer ?? createSigner({ NODE_ENV: 'test', DATA_DIR: env.DATA_DIR });
   const app = createApp({ db, env, log, jobs, files, signer });
   const createCaller = createCallerFactory(appRouter);

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IntakeInput } from '../../server/src/intake/schemas';
 
-type Detail = { code: string; components: { code: string; required: boolean; form: string; copies: number }[] };
+type Detail = {
+  code: string;
+  components: { code: string; required: boolean; form: string; copies: number }[];
+};
 
 /** A complete walk-in intake for `procedure`: every component present unless listed in `absent`. */
 export const intakeFor = (

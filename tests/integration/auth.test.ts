@@ -23,13 +23,19 @@ const trpc = (path: string, body: unknown, cookie?: string, ip = '10.1.1.1') =>
 const get = (path: string, cookie?: string) =>
   server.app.request(`/trpc/${path}`, { headers: cookie ? { cookie } : {} });
 
-const json = async (res: Response) => (await res.json()) as { result?: { data: { json: unknown } }; error?: { json: { message: string; data: { appCode: string; messageEn: string; httpStatus: number } } } };
+const json = async (res: Response) =>
+  (await res.json()) as {
+    result?: { data: { json: unknown } };
+    error?: { json: { message: string; data: { appCode: string; messageEn: string; httpStatus: number } } };
+  };
 
 const makeUser = async () => {
   const clerk = await server.usernameWithRole('clerk');
   const [source] = await database.db.select().from(users).where(eq(users.username, clerk));
   const username = `t${Math.random().toString(36).slice(2, 10)}`;
-  await database.db.insert(users).values({ username, fullName: 'Nguyễn Văn Thử', passwordHash: source!.passwordHash });
+  await database.db
+    .insert(users)
+    .values({ username, fullName: 'Nguyễn Văn Thử', passwordHash: source!.passwordHash });
   return username;
 };
 
@@ -43,7 +49,11 @@ describe('login', () => {
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Strict');
     const body = await json(res);
-    expect((body.result!.data.json as { user: { memberships: { role: string }[] } }).user.memberships.map((m) => m.role)).toContain('clerk');
+    expect(
+      (body.result!.data.json as { user: { memberships: { role: string }[] } }).user.memberships.map(
+        (m) => m.role,
+      ),
+    ).toContain('clerk');
 
     const me = await json(await get('auth.me', cookie.split(';')[0]));
     expect((me.result!.data.json as { username: string }).username).toBe(username);
@@ -70,7 +80,10 @@ describe('login', () => {
   it('locks the account after five wrong passwords, even for the right one', async () => {
     const username = await makeUser();
     const codes: string[] = [];
-    for (let i = 0; i < 5; i++) codes.push((await json(await trpc('auth.login', { username, password: `wrong-${i}` }))).error!.json.data.appCode);
+    for (let i = 0; i < 5; i++)
+      codes.push(
+        (await json(await trpc('auth.login', { username, password: `wrong-${i}` }))).error!.json.data.appCode,
+      );
     expect(codes).toEqual(['LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'ACCOUNT_LOCKED']);
     const right = await json(await trpc('auth.login', { username, password: 'postdesk-demo' }));
     expect(right.error!.json.data.appCode).toBe('ACCOUNT_LOCKED');
@@ -81,7 +94,13 @@ describe('login', () => {
   it('rate-limits one address that tries many accounts', async () => {
     const codes = new Set<string>();
     for (let i = 0; i < 22; i++) {
-      codes.add((await json(await trpc('auth.login', { username: `nobody${i}`, password: 'x' }, undefined, '10.9.9.9'))).error!.json.data.appCode);
+      codes.add(
+        (
+          await json(
+            await trpc('auth.login', { username: `nobody${i}`, password: 'x' }, undefined, '10.9.9.9'),
+          )
+        ).error!.json.data.appCode,
+      );
     }
     expect(codes.has('RATE_LIMITED')).toBe(true);
   });
@@ -107,7 +126,9 @@ describe('sessions', () => {
   });
 
   it('a request without a session gets UNAUTHENTICATED on a staff procedure', async () => {
-    const res = await get(`dossiers.get?input=${encodeURIComponent(JSON.stringify({ json: { idOrCode: 'x' } }))}`);
+    const res = await get(
+      `dossiers.get?input=${encodeURIComponent(JSON.stringify({ json: { idOrCode: 'x' } }))}`,
+    );
     expect(res.status).toBe(401);
     const body = await json(res);
     expect(body.error!.json.data.appCode).toBe('UNAUTHENTICATED');

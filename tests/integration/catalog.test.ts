@@ -98,8 +98,12 @@ describe('the seeded catalogue through tRPC', () => {
 
   it('an unknown procedure code is PROCEDURE_NOT_FOUND; a malformed one PROCEDURE_CODE_INVALID', async () => {
     const caller = await server.callerAs(null);
-    await expect(caller.catalog.procedure({ code: '9.999999' })).rejects.toMatchObject({ cause: { code: 'PROCEDURE_NOT_FOUND' } });
-    await expect(caller.catalog.procedure({ code: 'abc' })).rejects.toMatchObject({ cause: { code: 'PROCEDURE_CODE_INVALID' } });
+    await expect(caller.catalog.procedure({ code: '9.999999' })).rejects.toMatchObject({
+      cause: { code: 'PROCEDURE_NOT_FOUND' },
+    });
+    await expect(caller.catalog.procedure({ code: 'abc' })).rejects.toMatchObject({
+      cause: { code: 'PROCEDURE_CODE_INVALID' },
+    });
   });
 
   it('has one province with at least 20 communes and offices of every kind', async () => {

@@ -39,7 +39,10 @@ afterAll(() => database.close());
 describe('the desk’s PDF forms over HTTP', () => {
   it('Mẫu 01: two A5 copies with the code, the applicant, the components, the due date and delivery by post', async () => {
     const result = await clerk.intake.submit(
-      intakeFor(lltp, commune, { returnMethod: 'post', delivery: { address: { line: '45 Hùng Vương', communeCode: commune }, window: 'any' } }),
+      intakeFor(lltp, commune, {
+        returnMethod: 'post',
+        delivery: { address: { line: '45 Hùng Vương', communeCode: commune }, window: 'any' },
+      }),
     );
     const res = await get(result.forms[0]!.url, await cookieFor('gdv.hang'));
     expect(res.status).toBe(200);
@@ -50,7 +53,8 @@ describe('the desk’s PDF forms over HTTP', () => {
     expect(Math.round(pdf.width)).toBe(420);
     expect(pdf.flat).toContain(result.code!);
     expect(pdf.flat).toContain('Trần Thị Mỹ Hạnh');
-    for (const c of lltp.components.filter((c) => c.required)) expect(pdf.flat).toContain(c.name.slice(0, 25));
+    for (const c of lltp.components.filter((c) => c.required))
+      expect(pdf.flat).toContain(c.name.slice(0, 25));
     expect(pdf.flat).toContain(dmy(result.dueAt!));
     expect(pdf.flat).toMatch(/bưu chính/i);
     expect(pdf.flat).toContain('45 Hùng Vương');
@@ -59,13 +63,17 @@ describe('the desk’s PDF forms over HTTP', () => {
   it('Mẫu 02 lists what is missing; Mẫu 03 gives the reason', async () => {
     const cookie = await cookieFor('gdv.hang');
     const required = lltp.components.find((c) => c.required)!;
-    const supplement = await clerk.intake.submit(intakeFor(lltp, commune, { outcome: 'request_supplement', absent: [required.code] }));
+    const supplement = await clerk.intake.submit(
+      intakeFor(lltp, commune, { outcome: 'request_supplement', absent: [required.code] }),
+    );
     const m02 = inspectPdf(new Uint8Array(await (await get(supplement.forms[0]!.url, cookie)).arrayBuffer()));
     expect(m02.qpdfOk).toBe(true);
     expect(m02.flat).toContain(required.name.slice(0, 25));
     expect(m02.flat).toMatch(/BỔ SUNG/);
 
-    const refusal = await clerk.intake.submit(intakeFor(lltp, commune, { outcome: 'refuse', reason: 'Hồ sơ không thuộc phạm vi tiếp nhận' }));
+    const refusal = await clerk.intake.submit(
+      intakeFor(lltp, commune, { outcome: 'refuse', reason: 'Hồ sơ không thuộc phạm vi tiếp nhận' }),
+    );
     const m03 = inspectPdf(new Uint8Array(await (await get(refusal.forms[0]!.url, cookie)).arrayBuffer()));
     expect(m03.flat).toContain('Hồ sơ không thuộc phạm vi tiếp nhận');
     expect(m03.flat).toMatch(/TỪ CHỐI/);
@@ -78,7 +86,9 @@ describe('the desk’s PDF forms over HTTP', () => {
     expect(book.qpdfOk).toBe(true);
     expect(book.width).toBeGreaterThan(book.height);
     expect(book.flat).toContain(received.code!);
-    const guidance = inspectPdf(new Uint8Array(await (await get(`/forms/guidance/${lltp.code}`, cookie)).arrayBuffer()));
+    const guidance = inspectPdf(
+      new Uint8Array(await (await get(`/forms/guidance/${lltp.code}`, cookie)).arrayBuffer()),
+    );
     expect(guidance.pages).toBe(1);
     expect(guidance.flat).toContain(lltp.name.slice(0, 30));
   });

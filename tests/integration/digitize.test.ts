@@ -21,15 +21,29 @@ let commune: string;
 
 /** An A4 page at 300 dpi (scaled down 1/2 to keep tests quick) with Vietnamese text, slightly skewed. */
 const textPage = async (label: string) => {
-  const lines = Array.from({ length: 24 }, (_, i) => `<text x="120" y="${200 + i * 60}" font-size="34" font-family="DejaVu Sans">Dòng ${i + 1}: Cộng hòa xã hội chủ nghĩa Việt Nam — ${label}</text>`).join('');
+  const lines = Array.from(
+    { length: 24 },
+    (_, i) =>
+      `<text x="120" y="${200 + i * 60}" font-size="34" font-family="DejaVu Sans">Dòng ${i + 1}: Cộng hòa xã hội chủ nghĩa Việt Nam — ${label}</text>`,
+  ).join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1240" height="1754"><rect width="100%" height="100%" fill="#f4f1ea"/>${lines}</svg>`;
-  return new Uint8Array(await sharp(Buffer.from(svg)).rotate(1.5, { background: '#ffffff' }).greyscale().jpeg({ quality: 85 }).toBuffer());
+  return new Uint8Array(
+    await sharp(Buffer.from(svg))
+      .rotate(1.5, { background: '#ffffff' })
+      .greyscale()
+      .jpeg({ quality: 85 })
+      .toBuffer(),
+  );
 };
 
 const upload = (dossierId: string, code: string, bytes: Uint8Array, name = 'scan.jpg', who = cookie) => {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(bytes)]), name);
-  return server.app.request(`/desk/dossiers/${dossierId}/components/${code}/pages`, { method: 'POST', body: form, headers: { cookie: who } });
+  return server.app.request(`/desk/dossiers/${dossierId}/components/${code}/pages`, {
+    method: 'POST',
+    body: form,
+    headers: { cookie: who },
+  });
 };
 
 const login = async (username: string) => {
@@ -41,11 +55,20 @@ const login = async (username: string) => {
   return res.headers.get('set-cookie')!.split(';')[0]!;
 };
 
-const receive = async (procedureCode: string, citizenId: string, reuse?: { code: string; documentId: string }) => {
+const receive = async (
+  procedureCode: string,
+  citizenId: string,
+  reuse?: { code: string; documentId: string },
+) => {
   const procedure = await clerk.catalog.procedure({ code: procedureCode });
-  const input = intakeFor(procedure, commune, { absent: procedure.components.filter((c) => !c.required).map((c) => c.code) });
+  const input = intakeFor(procedure, commune, {
+    absent: procedure.components.filter((c) => !c.required).map((c) => c.code),
+  });
   input.applicant.citizenId = citizenId;
-  if (reuse) input.components = input.components.map((c) => (c.code === reuse.code ? { ...c, present: false, reuseDocumentId: reuse.documentId } : c));
+  if (reuse)
+    input.components = input.components.map((c) =>
+      c.code === reuse.code ? { ...c, present: false, reuseDocumentId: reuse.documentId } : c,
+    );
   return { procedure, result: await clerk.intake.submit(input) };
 };
 
@@ -85,7 +108,11 @@ describe('digitizing a received dossier at the desk', () => {
     const required = procedure.components.filter((c) => c.required);
     for (const [i, component] of required.entries()) {
       for (let p = 0; p < 2 + i; p++) {
-        const res = await upload(result.dossierId, component.code, await textPage(`${component.code} trang ${p + 1}`));
+        const res = await upload(
+          result.dossierId,
+          component.code,
+          await textPage(`${component.code} trang ${p + 1}`),
+        );
         expect(res.status).toBe(201);
       }
     }
@@ -99,10 +126,15 @@ describe('digitizing a received dossier at the desk', () => {
 
     // Reorder the second component's pages, then finish and sign both components.
     const second = view.components.find((c) => c.code === required[1]!.code)!;
-    await clerk.digitize.reorderPages({ documentId: second.documentId!, pageIds: [...second.pages.map((p) => p.id)].reverse() });
+    await clerk.digitize.reorderPages({
+      documentId: second.documentId!,
+      pageIds: [...second.pages.map((p) => p.id)].reverse(),
+    });
     for (const component of view.components.filter((c) => c.documentId)) {
       const signed = await clerk.digitize.finishComponent({ documentId: component.documentId! });
-      expect(signed.digitizedCode).toMatch(new RegExp(`^${owner}\\.3\\.000333\\.${component.code}\\.\\d{2}$`));
+      expect(signed.digitizedCode).toMatch(
+        new RegExp(`^${owner}\\.3\\.000333\\.${component.code}\\.\\d{2}$`),
+      );
     }
     const after = await clerk.digitize.dossier({ dossierId: result.dossierId });
     const dir = mkdtempSync(join(tmpdir(), 'pd-dig-'));
@@ -117,7 +149,9 @@ describe('digitizing a received dossier at the desk', () => {
       expect(sig).toContain('Certificate is Trusted.');
       expect(sig).toContain('Nguyễn Thị Thu Hằng');
       expect(sig).toContain('ETSI.CAdES.detached');
-      expect(execFileSync('pdfinfo', [path], { encoding: 'utf8' })).toMatch(new RegExp(`Keywords:.*${result.code!.replace(/\./g, '\\.')}`));
+      expect(execFileSync('pdfinfo', [path], { encoding: 'utf8' })).toMatch(
+        new RegExp(`Keywords:.*${result.code!.replace(/\./g, '\\.')}`),
+      );
     }
     expect((await clerk.digitize.complete({ dossierId: result.dossierId })).state).toBe('digitized');
 
@@ -126,7 +160,10 @@ describe('digitizing a received dossier at the desk', () => {
     const found = await clerk.intake.lookupApplicant({ citizenId: owner, procedureCode: signature.code });
     const idCard = found.reusable.find((r) => r.digitizedCode.includes('.3.000333.'));
     expect(idCard).toBeDefined();
-    const next = await receive('2.000884', owner, { code: idCard!.componentCode, documentId: idCard!.documentId });
+    const next = await receive('2.000884', owner, {
+      code: idCard!.componentCode,
+      documentId: idCard!.documentId,
+    });
     const nextView = await clerk.digitize.dossier({ dossierId: next.result.dossierId });
     expect(nextView.components.find((c) => c.code === idCard!.componentCode)).toMatchObject({ reused: true });
   }, 120_000);
@@ -139,8 +176,14 @@ describe('digitizing a received dossier at the desk', () => {
     await server.jobs.idle();
     const [before] = await database.db.select().from(documentPages).where(eq(documentPages.id, pageIds[0]!));
     const job = digitizePageJob({ db: database.db, files: server.files });
-    await Promise.all([job.handler({ pageId: pageIds[0]!, revision: 0 }), job.handler({ pageId: pageIds[0]!, revision: 0 })]);
-    const rows = await database.db.select().from(documentPages).where(eq(documentPages.documentId, before!.documentId));
+    await Promise.all([
+      job.handler({ pageId: pageIds[0]!, revision: 0 }),
+      job.handler({ pageId: pageIds[0]!, revision: 0 }),
+    ]);
+    const rows = await database.db
+      .select()
+      .from(documentPages)
+      .where(eq(documentPages.documentId, before!.documentId));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ state: 'ready', pagePdfSha256: before!.pagePdfSha256 });
   }, 60_000);
@@ -151,7 +194,12 @@ describe('bad scans get a clear error and change nothing', () => {
     const { procedure, result } = await receive('3.000333', citizenId());
     const code = procedure.components.find((c) => c.required)!.code;
     expect((await upload(result.dossierId, code, await textPage('giữ lại'))).status).toBe(201);
-    const html = await upload(result.dossierId, code, new TextEncoder().encode('<!doctype html><html><body>not a pdf</body></html>'), 'scan.pdf');
+    const html = await upload(
+      result.dossierId,
+      code,
+      new TextEncoder().encode('<!doctype html><html><body>not a pdf</body></html>'),
+      'scan.pdf',
+    );
     expect(html.status).toBeGreaterThanOrEqual(400);
     expect(((await html.json()) as { code: string }).code).toMatch(/PDF_INVALID|FILE_TYPE_NOT_ALLOWED/);
     const good = await textPage('hỏng');
@@ -168,10 +216,18 @@ describe('bad scans get a clear error and change nothing', () => {
   it('a clerk of another office cannot upload to, or see, this desk’s dossier', async () => {
     const { procedure, result } = await receive('3.000333', citizenId());
     const other = await login('gdv.quang');
-    const res = await upload(result.dossierId, procedure.components[0]!.code, await textPage('x'), 'scan.jpg', other);
+    const res = await upload(
+      result.dossierId,
+      procedure.components[0]!.code,
+      await textPage('x'),
+      'scan.jpg',
+      other,
+    );
     expect(res.status).toBe(404);
     const theirs = await server.callerAs('gdv.quang');
-    await expect(theirs.digitize.dossier({ dossierId: result.dossierId })).rejects.toMatchObject({ cause: { code: 'DOSSIER_NOT_FOUND' } });
+    await expect(theirs.digitize.dossier({ dossierId: result.dossierId })).rejects.toMatchObject({
+      cause: { code: 'DOSSIER_NOT_FOUND' },
+    });
     const [row] = await database.db.select().from(documents).where(eq(documents.dossierId, result.dossierId));
     expect(row).toBeUndefined();
     const [d] = await database.db.select().from(dossiers).where(eq(dossiers.id, result.dossierId));

@@ -1,6 +1,15 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dossierEvents, dossiers, memberships, offices, outbox, procedures, procedureVersions, users } from '../../server/src/db/schema';
+import {
+  dossierEvents,
+  dossiers,
+  memberships,
+  offices,
+  outbox,
+  procedures,
+  procedureVersions,
+  users,
+} from '../../server/src/db/schema';
 import { createDossier, nextDossierSeq, recordEvent, verifyChain } from '../../server/src/dossiers/engine';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
@@ -28,7 +37,12 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const clerkActor = () => ({ kind: 'clerk' as const, userId: clerk.userId, role: 'clerk' as const, officeId: clerk.officeId });
+const clerkActor = () => ({
+  kind: 'clerk' as const,
+  userId: clerk.userId,
+  role: 'clerk' as const,
+  officeId: clerk.officeId,
+});
 
 const newDraft = () =>
   createDossier(database.db, {
@@ -60,7 +74,11 @@ describe('the dossier engine', () => {
     });
     expect(received.state).toBe('received');
     expect(received.lastSeq).toBe(2);
-    const events = await database.db.select().from(dossierEvents).where(eq(dossierEvents.dossierId, draft.id)).orderBy(dossierEvents.seq);
+    const events = await database.db
+      .select()
+      .from(dossierEvents)
+      .where(eq(dossierEvents.dossierId, draft.id))
+      .orderBy(dossierEvents.seq);
     expect(events.map((e) => [e.event, e.fromState, e.toState])).toEqual([
       ['start_intake', null, 'draft'],
       ['receive', 'draft', 'received'],
@@ -82,7 +100,9 @@ describe('the dossier engine', () => {
 
   it('refuses an event outside its from-states and changes nothing', async () => {
     const draft = await newDraft();
-    await expect(recordEvent(database.db, { dossierId: draft.id, event: 'forward', actor: clerkActor() })).rejects.toMatchObject({
+    await expect(
+      recordEvent(database.db, { dossierId: draft.id, event: 'forward', actor: clerkActor() }),
+    ).rejects.toMatchObject({
       code: 'TRANSITION_NOT_ALLOWED',
     });
     const [row] = await database.db.select().from(dossiers).where(eq(dossiers.id, draft.id));
@@ -95,7 +115,9 @@ describe('the dossier engine', () => {
     for (const event of ['receive', 'complete_digitization', 'forward'] as const) {
       await recordEvent(database.db, { dossierId: draft.id, event, actor: clerkActor() });
     }
-    await expect(recordEvent(database.db, { dossierId: draft.id, event: 'accept', actor: clerkActor() })).rejects.toMatchObject({
+    await expect(
+      recordEvent(database.db, { dossierId: draft.id, event: 'accept', actor: clerkActor() }),
+    ).rejects.toMatchObject({
       code: 'ROLE_NOT_ALLOWED',
     });
     expect(await eventCount(draft.id)).toBe(4);
@@ -105,7 +127,12 @@ describe('the dossier engine', () => {
     const draft = await newDraft();
     const results = await Promise.allSettled([
       recordEvent(database.db, { dossierId: draft.id, event: 'receive', actor: clerkActor() }),
-      recordEvent(database.db, { dossierId: draft.id, event: 'refuse_at_desk', actor: clerkActor(), payload: { reason: 'thiếu' } }),
+      recordEvent(database.db, {
+        dossierId: draft.id,
+        event: 'refuse_at_desk',
+        actor: clerkActor(),
+        payload: { reason: 'thiếu' },
+      }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(await eventCount(draft.id)).toBe(2);
@@ -118,7 +145,9 @@ describe('the dossier engine', () => {
     // Only a superuser can do this: switch the append-only trigger off for one statement.
     await database.db.transaction(async (tx) => {
       await tx.execute(sql`set local session_replication_role = replica`);
-      await tx.execute(sql`update dossier_events set payload = '{"forged":true}' where dossier_id = ${draft.id} and seq = 1`);
+      await tx.execute(
+        sql`update dossier_events set payload = '{"forged":true}' where dossier_id = ${draft.id} and seq = 1`,
+      );
     });
     expect(await verifyChain(database.db, draft.id)).toEqual({ ok: false, brokenAtSeq: 1, events: 2 });
   });
@@ -126,7 +155,9 @@ describe('the dossier engine', () => {
   it('hands out each number of an agency’s daily sequence once, under concurrency', async () => {
     const day = '2026-11-23';
     const seqs = await Promise.all(
-      Array.from({ length: 20 }, () => database.db.transaction((tx) => nextDossierSeq(tx as never, { agencyId: procedure.agencyId, day }))),
+      Array.from({ length: 20 }, () =>
+        database.db.transaction((tx) => nextDossierSeq(tx as never, { agencyId: procedure.agencyId, day })),
+      ),
     );
     expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
@@ -135,7 +166,10 @@ describe('the dossier engine', () => {
 describe('staff see dossiers of their own office only', () => {
   it('a clerk of another post office gets DOSSIER_NOT_FOUND; the receiving clerk sees it', async () => {
     const draft = await newDraft();
-    const [own] = await database.db.select({ username: users.username }).from(users).where(eq(users.id, clerk.userId));
+    const [own] = await database.db
+      .select({ username: users.username })
+      .from(users)
+      .where(eq(users.id, clerk.userId));
     const [other] = await database.db
       .select({ username: users.username })
       .from(users)
@@ -149,6 +183,8 @@ describe('staff see dossiers of their own office only', () => {
     expect(timeline.chainIntact).toBe(true);
     expect(timeline.events).toHaveLength(1);
     const theirs = await server.callerAs(other!.username);
-    await expect(theirs.dossiers.get({ idOrCode: draft.id })).rejects.toMatchObject({ cause: { code: 'DOSSIER_NOT_FOUND' } });
+    await expect(theirs.dossiers.get({ idOrCode: draft.id })).rejects.toMatchObject({
+      cause: { code: 'DOSSIER_NOT_FOUND' },
+    });
   });
 });

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { isWorkingDay, HOLIDAY_TABLES } from '@postdesk/shared';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adviceLog, applicants, documents, dossierEvents, dossiers, memberships, outbox, users } from '../../server/src/db/schema';
+import {
+  adviceLog,
+  applicants,
+  documents,
+  dossierEvents,
+  dossiers,
+  memberships,
+  outbox,
+  users,
+} from '../../server/src/db/schema';
 import { submitIntake } from '../../server/src/intake/submit';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
@@ -23,7 +32,8 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const dossiersWithKey = (clientKey: string) => database.db.select().from(dossiers).where(eq(dossiers.clientKey, clientKey));
+const dossiersWithKey = (clientKey: string) =>
+  database.db.select().from(dossiers).where(eq(dossiers.clientKey, clientKey));
 
 /** A unique citizen id with a valid structure (Huế 046, female born 1995). */
 const citizenId = () => `0461950${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
@@ -32,16 +42,26 @@ describe('receiving a dossier at the desk', () => {
   it('receives with home delivery: code, due time, Mẫu 01 link, event log and portal message', async () => {
     const input = intakeFor(lltp, commune, {
       returnMethod: 'post',
-      delivery: { address: { line: '45 Hùng Vương', communeCode: commune }, lat: 16.46, lng: 107.59, window: 'afternoon' },
+      delivery: {
+        address: { line: '45 Hùng Vương', communeCode: commune },
+        lat: 16.46,
+        lng: 107.59,
+        window: 'afternoon',
+      },
     });
     const result = await clerk.intake.submit(input);
     expect(result.state).toBe('received');
     expect(result.code).toMatch(/^H57\.90\.01-\d{6}-\d{4}$/);
     expect(result.dueAt!.getTime()).toBeGreaterThan(result.receivedAt!.getTime());
     expect(result.fees.postalTariff).toBeGreaterThan(0);
-    expect(result.fees.total).toBe(result.fees.lines.reduce((s, l) => s + l.amount, 0) + result.fees.postalTariff);
+    expect(result.fees.total).toBe(
+      result.fees.lines.reduce((s, l) => s + l.amount, 0) + result.fees.postalTariff,
+    );
     expect(result.forms).toEqual([{ form: 'mau01', url: `/forms/dossiers/${result.dossierId}/mau01` }]);
-    const events = await database.db.select().from(dossierEvents).where(eq(dossierEvents.dossierId, result.dossierId));
+    const events = await database.db
+      .select()
+      .from(dossierEvents)
+      .where(eq(dossierEvents.dossierId, result.dossierId));
     expect(events.map((e) => e.event).sort()).toEqual(['receive', 'start_intake']);
     const messages = await database.db.select().from(outbox).where(eq(outbox.dossierId, result.dossierId));
     expect(messages.map((m) => m.payload.status)).toEqual([2]);
@@ -49,7 +69,10 @@ describe('receiving a dossier at the desk', () => {
     expect(row!.returnMethod).toBe(1);
     expect(row!.deliveryAddress).toMatchObject({ line: '45 Hùng Vương', window: 'afternoon', lat: 16.46 });
     expect(row!.bookEntry).toBeGreaterThan(0);
-    const [applicant] = await database.db.select().from(applicants).where(eq(applicants.id, row!.applicantId!));
+    const [applicant] = await database.db
+      .select()
+      .from(applicants)
+      .where(eq(applicants.id, row!.applicantId!));
     expect(applicant!.phone).toBe('0905123456');
   });
 
@@ -85,7 +108,11 @@ describe('receiving a dossier at the desk', () => {
     const input = intakeFor(lltp, commune);
     const result = await submitIntake(database.db, {
       input,
-      actor: { userId: m!.userId, fullName: m!.fullName, membership: { officeId: m!.officeId, officeCode: '', officeName: '', role: 'clerk' } },
+      actor: {
+        userId: m!.userId,
+        fullName: m!.fullName,
+        membership: { officeId: m!.officeId, officeCode: '', officeName: '', role: 'clerk' },
+      },
       now: new Date('2026-02-13T10:00:00+07:00'),
     });
     // 10 working days = 80 h: 5 h on Fri 13/2, Tết 14–22/2 off, then 9 days and 3 h from Mon 23/2.
@@ -114,7 +141,10 @@ describe('the other outcomes', () => {
   });
 
   it('refuses with the reason, and no code', async () => {
-    const input = intakeFor(lltp, commune, { outcome: 'refuse', reason: 'Thủ tục không thuộc thẩm quyền tiếp nhận' });
+    const input = intakeFor(lltp, commune, {
+      outcome: 'refuse',
+      reason: 'Thủ tục không thuộc thẩm quyền tiếp nhận',
+    });
     const result = await clerk.intake.submit(input);
     expect(result).toMatchObject({ state: 'refused', code: null });
     const [row] = await dossiersWithKey(input.clientKey);
@@ -129,7 +159,11 @@ describe('bad input gets a clear error and creates nothing', () => {
     ['an id number of 11 digits', { applicant: { citizenId: '04619500123' } }, 'CITIZEN_ID_INVALID'],
     ['a phone number that is not Vietnamese', { applicant: { phone: '+1 415 555 0100' } }, 'PHONE_INVALID'],
     ['an email without a domain', { applicant: { email: 'hanh@' } }, 'EMAIL_INVALID'],
-    ['an unknown commune', { applicant: { address: { line: '1 Lê Lợi', communeCode: '99999' } } }, 'COMMUNE_UNKNOWN'],
+    [
+      'an unknown commune',
+      { applicant: { address: { line: '1 Lê Lợi', communeCode: '99999' } } },
+      'COMMUNE_UNKNOWN',
+    ],
     ['an unknown procedure', { procedureCode: '9.999999' }, 'PROCEDURE_NOT_FOUND'],
     ['a refusal without a reason', { outcome: 'refuse' }, 'REASON_REQUIRED'],
   ] as const)('%s', async (_name, patch, code) => {
@@ -147,7 +181,10 @@ describe('bad input gets a clear error and creates nothing', () => {
     const required = lltp.components.find((c) => c.required)!;
     const input = intakeFor(lltp, commune, { absent: [required.code] });
     await expect(clerk.intake.submit(input)).rejects.toMatchObject({
-      cause: { code: 'COMPONENTS_INCOMPLETE', details: { missing: [{ code: required.code, name: required.name }] } },
+      cause: {
+        code: 'COMPONENTS_INCOMPLETE',
+        details: { missing: [{ code: required.code, name: required.name }] },
+      },
     });
     await expectNothing(input.clientKey);
   });
@@ -159,7 +196,9 @@ describe('bad input gets a clear error and creates nothing', () => {
       returnMethod: 'post',
       delivery: { address: { line: '1 Lê Lợi', communeCode: commune }, window: 'any' },
     });
-    await expect(clerk.intake.submit(input)).rejects.toMatchObject({ cause: { code: 'DELIVERY_NOT_ALLOWED' } });
+    await expect(clerk.intake.submit(input)).rejects.toMatchObject({
+      cause: { code: 'DELIVERY_NOT_ALLOWED' },
+    });
     await expectNothing(input.clientKey);
   });
 
@@ -201,13 +240,21 @@ describe('reuse of earlier digitized documents', () => {
 
     const input = intakeFor(lltp, commune, { absent: [component.code] });
     input.applicant.citizenId = owner;
-    input.components = input.components.map((c) => (c.code === component.code ? { ...c, reuseDocumentId: doc.id } : c));
+    input.components = input.components.map((c) =>
+      c.code === component.code ? { ...c, reuseDocumentId: doc.id } : c,
+    );
     const result = await clerk.intake.submit(input);
     expect(result.state).toBe('received');
-    const [reuse] = await database.db.select().from(documents).where(eq(documents.dossierId, result.dossierId));
+    const [reuse] = await database.db
+      .select()
+      .from(documents)
+      .where(eq(documents.dossierId, result.dossierId));
     expect(reuse).toMatchObject({ source: 'reuse', reusedFromId: doc.id, componentCode: component.code });
     const [row] = await dossiersWithKey(input.clientKey);
-    expect(row!.intake!.components.find((c) => c.code === component.code)).toMatchObject({ present: true, reusedDocumentId: doc.id });
+    expect(row!.intake!.components.find((c) => c.code === component.code)).toMatchObject({
+      present: true,
+      reusedDocumentId: doc.id,
+    });
   });
 
   it('another citizen’s document cannot be reused: REUSE_NOT_ALLOWED, nothing created', async () => {
@@ -215,7 +262,9 @@ describe('reuse of earlier digitized documents', () => {
     const component = lltp.components.find((c) => /Căn cước/.test(c.name))!;
     const input = intakeFor(lltp, commune, { absent: [component.code] });
     input.applicant.citizenId = citizenId();
-    input.components = input.components.map((c) => (c.code === component.code ? { ...c, reuseDocumentId: doc.id } : c));
+    input.components = input.components.map((c) =>
+      c.code === component.code ? { ...c, reuseDocumentId: doc.id } : c,
+    );
     await expect(clerk.intake.submit(input)).rejects.toMatchObject({ cause: { code: 'REUSE_NOT_ALLOWED' } });
     expect(await dossiersWithKey(input.clientKey)).toHaveLength(0);
   });
@@ -224,7 +273,10 @@ describe('reuse of earlier digitized documents', () => {
     const first = intakeFor(lltp, commune);
     first.applicant.citizenId = citizenId();
     await clerk.intake.submit(first);
-    const found = await clerk.intake.lookupApplicant({ citizenId: first.applicant.citizenId, procedureCode: lltp.code });
+    const found = await clerk.intake.lookupApplicant({
+      citizenId: first.applicant.citizenId,
+      procedureCode: lltp.code,
+    });
     expect(found.applicant).toMatchObject({ fullName: 'Trần Thị Mỹ Hạnh', phone: '0905123456' });
     const odd = await clerk.intake.lookupApplicant({ citizenId: '999195001234', procedureCode: lltp.code });
     expect(odd.applicant).toBeNull();
@@ -239,7 +291,9 @@ describe('the desk’s day and advice', () => {
     expect(today.find((d) => d.id === mine.dossierId)).toMatchObject({ code: mine.code, state: 'received' });
     const other = await server.callerAs('gdv.quang');
     expect((await other.intake.today()).some((d) => d.id === mine.dossierId)).toBe(false);
-    await expect(other.dossiers.get({ idOrCode: mine.code! })).rejects.toMatchObject({ cause: { code: 'DOSSIER_NOT_FOUND' } });
+    await expect(other.dossiers.get({ idOrCode: mine.code! })).rejects.toMatchObject({
+      cause: { code: 'DOSSIER_NOT_FOUND' },
+    });
   });
 
   it('logs advice given without a dossier with procedure, office, clerk and time', async () => {
@@ -247,6 +301,8 @@ describe('the desk’s day and advice', () => {
     await clerk.intake.advise({ procedureCode: lltp.code });
     const [after] = await database.db.select({ n: sql<number>`count(*)::int` }).from(adviceLog);
     expect(after!.n).toBe(before[0]!.n + 1);
-    await expect(clerk.intake.advise({ procedureCode: '9.999999' })).rejects.toMatchObject({ cause: { code: 'PROCEDURE_NOT_FOUND' } });
+    await expect(clerk.intake.advise({ procedureCode: '9.999999' })).rejects.toMatchObject({
+      cause: { code: 'PROCEDURE_NOT_FOUND' },
+    });
   });
 });

@@ -2,7 +2,12 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createBullmqRunner, createInProcessRunner, defineJob, type JobRunner } from '../../server/src/jobs/queue';
+import {
+  createBullmqRunner,
+  createInProcessRunner,
+  defineJob,
+  type JobRunner,
+} from '../../server/src/jobs/queue';
 import { createLogger } from '../../server/src/logger';
 
 const log = createLogger('silent');
@@ -24,7 +29,8 @@ const flaky = (failures: number, done: number[], runs: { count: number }) =>
   });
 
 const runners: Record<string, (defs: ReturnType<typeof defineJob>[]) => JobRunner> = {
-  bullmq: (defs) => createBullmqRunner({ redisUrl: REDIS, defs, log, prefix: `pdt-${randomBytes(4).toString('hex')}` }),
+  bullmq: (defs) =>
+    createBullmqRunner({ redisUrl: REDIS, defs, log, prefix: `pdt-${randomBytes(4).toString('hex')}` }),
   'in-process': (defs) => createInProcessRunner({ defs, log }),
 };
 
@@ -67,13 +73,27 @@ describe('jobs survive a killed worker (BullMQ)', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/crashing-worker.ts', prefix], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const producer = createBullmqRunner({ redisUrl: REDIS, prefix, log, workers: false, defs: [slowDef(() => {})] });
+    const producer = createBullmqRunner({
+      redisUrl: REDIS,
+      prefix,
+      log,
+      workers: false,
+      defs: [slowDef(() => {})],
+    });
     await producer.enqueue('slow', { n: 42 });
-    await new Promise<void>((resolve) => child.stdout!.on('data', (d) => String(d).includes('started') && resolve()));
+    await new Promise<void>((resolve) =>
+      child.stdout!.on('data', (d) => String(d).includes('started') && resolve()),
+    );
     child.kill('SIGKILL');
 
     let finished = 0;
-    const rescuer = createBullmqRunner({ redisUrl: REDIS, prefix, log, lockDurationMs: 2_000, defs: [slowDef(() => (finished = 42))] });
+    const rescuer = createBullmqRunner({
+      redisUrl: REDIS,
+      prefix,
+      log,
+      lockDurationMs: 2_000,
+      defs: [slowDef(() => (finished = 42))],
+    });
     for (let i = 0; i < 200 && finished === 0; i++) await new Promise((r) => setTimeout(r, 100));
     await rescuer.close();
     await producer.close();

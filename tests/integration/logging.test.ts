@@ -26,7 +26,8 @@ describe('logs', () => {
       'intake',
     );
     const out = text();
-    for (const secret of ['mat-khau', '046095001234', '0905123456', 'Nguyễn Văn A', '12 Lê Lợi']) expect(out).not.toContain(secret);
+    for (const secret of ['mat-khau', '046095001234', '0905123456', 'Nguyễn Văn A', '12 Lê Lợi'])
+      expect(out).not.toContain(secret);
     expect(out).toContain('a4f0c2d1');
     expect(out).toContain('[redacted]');
   });

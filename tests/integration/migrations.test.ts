@@ -7,30 +7,66 @@ import { seedDemo, seedHolidays } from '../../server/src/seed/seed';
 import { createTestDatabase } from '../helpers/db';
 
 const TABLES = [
-  'provinces', 'communes', 'offices', 'desks', 'users', 'memberships', 'sessions', 'procedures', 'procedure_versions',
-  'applicants', 'dossiers', 'dossier_events', 'dossier_counters', 'documents', 'files', 'courier_tasks', 'routes',
-  'payments', 'outbox', 'feedback', 'holidays', 'audit_log',
+  'provinces',
+  'communes',
+  'offices',
+  'desks',
+  'users',
+  'memberships',
+  'sessions',
+  'procedures',
+  'procedure_versions',
+  'applicants',
+  'dossiers',
+  'dossier_events',
+  'dossier_counters',
+  'documents',
+  'files',
+  'courier_tasks',
+  'routes',
+  'payments',
+  'outbox',
+  'feedback',
+  'holidays',
+  'audit_log',
 ];
 
 const tablesOf = async (db: Parameters<typeof rows>[0]) =>
-  (await rows<{ table_name: string }>(db, sql`select table_name from information_schema.tables where table_schema = 'public'`))
+  (
+    await rows<{ table_name: string }>(
+      db,
+      sql`select table_name from information_schema.tables where table_schema = 'public'`,
+    )
+  )
     .map((r) => r.table_name)
     .sort();
 
 /** A dossier with one event, to try to rewrite history on. */
 const dossierWithEvent = async (db: Parameters<typeof rows>[0]) => {
-  const [procedure] = await db.select({ id: procedures.id, agencyId: procedures.agencyId }).from(procedures).limit(1);
+  const [procedure] = await db
+    .select({ id: procedures.id, agencyId: procedures.agencyId })
+    .from(procedures)
+    .limit(1);
   const [version] = await db.select({ id: procedureVersions.id }).from(procedureVersions).limit(1);
   const [office] = await db.select({ id: offices.id }).from(offices).limit(1);
   return createDossier(db, {
     event: 'start_intake',
     actor: { kind: 'clerk' },
-    values: { procedureId: procedure!.id, procedureVersionId: version!.id, receivingOfficeId: office!.id, agencyId: procedure!.agencyId, channel: 1 },
+    values: {
+      procedureId: procedure!.id,
+      procedureVersionId: version!.id,
+      receivingOfficeId: office!.id,
+      agencyId: procedure!.agencyId,
+      channel: 1,
+    },
   });
 };
 
 const expectRefused = async (attempt: () => Promise<unknown>) => {
-  const err = await attempt().then(() => null, (e: unknown) => e);
+  const err = await attempt().then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err, 'the database must refuse this').not.toBeNull();
   expect(sqlState(err)).toBe('P0001');
   expect(String((err as { cause?: Error }).cause?.message ?? err)).toMatch(/append-only/);
@@ -59,9 +95,16 @@ describe('on PostgreSQL 15', () => {
 
   it('refuses UPDATE and DELETE on dossier_events', async () => {
     const dossier = await dossierWithEvent(database.db);
-    await expectRefused(() => database.db.execute(sql`update dossier_events set event = 'forged' where dossier_id = ${dossier.id}`));
-    await expectRefused(() => database.db.execute(sql`delete from dossier_events where dossier_id = ${dossier.id}`));
-    const [still] = await rows<{ event: string }>(database.db, sql`select event from dossier_events where dossier_id = ${dossier.id}`);
+    await expectRefused(() =>
+      database.db.execute(sql`update dossier_events set event = 'forged' where dossier_id = ${dossier.id}`),
+    );
+    await expectRefused(() =>
+      database.db.execute(sql`delete from dossier_events where dossier_id = ${dossier.id}`),
+    );
+    const [still] = await rows<{ event: string }>(
+      database.db,
+      sql`select event from dossier_events where dossier_id = ${dossier.id}`,
+    );
     expect(still!.event).toBe('start_intake');
   });
 });
@@ -84,7 +127,11 @@ describe('on PGlite (the embedded default)', () => {
 
   it('refuses UPDATE and DELETE on dossier_events there too', async () => {
     const dossier = await dossierWithEvent(database.db);
-    await expectRefused(() => database.db.execute(sql`update dossier_events set payload = '{}' where dossier_id = ${dossier.id}`));
-    await expectRefused(() => database.db.execute(sql`delete from dossier_events where dossier_id = ${dossier.id}`));
+    await expectRefused(() =>
+      database.db.execute(sql`update dossier_events set payload = '{}' where dossier_id = ${dossier.id}`),
+    );
+    await expectRefused(() =>
+      database.db.execute(sql`delete from dossier_events where dossier_id = ${dossier.id}`),
+    );
   });
 });

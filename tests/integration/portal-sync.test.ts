@@ -5,7 +5,11 @@ import { documents, dossierEvents, dossiers, offices, outbox, users } from '../.
 import { recordEvent } from '../../server/src/dossiers/engine';
 import { deliverOutbox, findDeadLetters, retryDead } from '../../server/src/integrations/outbox';
 import { classifyResponse, createPortalClient } from '../../server/src/integrations/portal/client';
-import { type PortalSource, toDossierRecord, toProgressEvent } from '../../server/src/integrations/portal/messages';
+import {
+  type PortalSource,
+  toDossierRecord,
+  toProgressEvent,
+} from '../../server/src/integrations/portal/messages';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 import { intakeFor } from '../helpers/intake';
@@ -78,8 +82,11 @@ describe('portal sync: order and status codes', () => {
     await deliver();
     expect(statuses(d.code)).toEqual([2, 2, 4, 4, 5, 4, 4, 9, 9, 10]);
     expect(sim.recordsOf(d.code).map((r) => r.TrangThaiHoSo)).toEqual([2, 2, 4, 4, 5, 4, 4, 9, 9, 10]);
-    expect(sim.received.filter((m) => m.service === 'DongBoHoSoMC' && m.data[0]!.MaHoSo === d.code).map((m) => m.isUpdating))
-      .toEqual([false, true, true, true, true, true, true, true, true, true]);
+    expect(
+      sim.received
+        .filter((m) => m.service === 'DongBoHoSoMC' && m.data[0]!.MaHoSo === d.code)
+        .map((m) => m.isUpdating),
+    ).toEqual([false, true, true, true, true, true, true, true, true, true]);
     expect(sim.progressOf(d.code).map((p) => p.NoiDungXuLy)).toEqual([
       'Tiếp nhận hồ sơ và hẹn ngày trả kết quả',
       'Số hóa hồ sơ',
@@ -100,8 +107,20 @@ describe('portal sync: order and status codes', () => {
     const d = await receiveDossier();
     const [row] = await database.db.select().from(dossiers).where(eq(dossiers.id, d.id));
     await database.db.insert(documents).values([
-      { dossierId: d.id, componentCode: 'TP-SCAN', title: 'Tờ khai', source: 'scan', signedFileSha256: 'a'.repeat(64) },
-      { dossierId: d.id, componentCode: 'TP-REUSE', title: 'Căn cước', source: 'reuse', ownerCitizenId: '046195001234' },
+      {
+        dossierId: d.id,
+        componentCode: 'TP-SCAN',
+        title: 'Tờ khai',
+        source: 'scan',
+        signedFileSha256: 'a'.repeat(64),
+      },
+      {
+        dossierId: d.id,
+        componentCode: 'TP-REUSE',
+        title: 'Căn cước',
+        source: 'reuse',
+        ownerCitizenId: '046195001234',
+      },
     ]);
     await move(d.id, [['complete_digitization', clerkActor]]);
     await deliver();
@@ -121,14 +140,23 @@ describe('portal sync: order and status codes', () => {
       NgayNopHoSo: portalDateTime(row!.createdAt),
       NgayKetThucXuLy: null,
     });
-    const [agency] = await database.db.select({ code: offices.code }).from(offices).where(eq(offices.id, row!.agencyId));
+    const [agency] = await database.db
+      .select({ code: offices.code })
+      .from(offices)
+      .where(eq(offices.id, row!.agencyId));
     expect(first!.DonViXuLy).toBe(agency!.code);
-    for (const field of ['NgayTiepNhan', 'NgayHenTra', 'NgayNopHoSo'] as const) expect(first![field]).toMatch(/^\d{14}$/);
+    for (const field of ['NgayTiepNhan', 'NgayHenTra', 'NgayNopHoSo'] as const)
+      expect(first![field]).toMatch(/^\d{14}$/);
     expect(second!.TrangThaiHoSo).toBe(2);
     expect(second!.HoSoCoThanhPhanSoHoa).toBe(1);
     expect(second!.TaiLieuNop).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ MaThanhPhanHoSo: 'TP-SCAN', DuocSoHoa: 1, DuocTaiSuDung: 0, DuocLayTuKhoDMQG: 0 }),
+        expect.objectContaining({
+          MaThanhPhanHoSo: 'TP-SCAN',
+          DuocSoHoa: 1,
+          DuocTaiSuDung: 0,
+          DuocLayTuKhoDMQG: 0,
+        }),
         expect.objectContaining({ MaThanhPhanHoSo: 'TP-REUSE', DuocSoHoa: 1, DuocTaiSuDung: 1 }),
       ]),
     );
@@ -250,7 +278,14 @@ describe('portal sync: faults', () => {
 
 describe('portal messages and answers (pure)', () => {
   const source: PortalSource = {
-    message: { dossierId: 'd1', code: 'X-250301-0001', seq: 3, event: 'forward', status: 4, at: '2025-03-01T02:00:00.000Z' },
+    message: {
+      dossierId: 'd1',
+      code: 'X-250301-0001',
+      seq: 3,
+      event: 'forward',
+      status: 4,
+      at: '2025-03-01T02:00:00.000Z',
+    },
     isUpdating: true,
     dossier: {
       code: 'X-250301-0001',
@@ -260,12 +295,23 @@ describe('portal messages and answers (pure)', () => {
       receivedAt: new Date('2025-03-01T01:30:05Z'),
       dueAt: new Date('2025-03-10T10:00:00Z'),
     },
-    procedure: { code: '1.000001', name: 'Thủ tục', field: 'Tư pháp', fees: [{ label: 'Lệ phí', amount: 200_000, kind: 'fee' }] },
+    procedure: {
+      code: '1.000001',
+      name: 'Thủ tục',
+      field: 'Tư pháp',
+      fees: [{ label: 'Lệ phí', amount: 200_000, kind: 'fee' }],
+    },
     agency: { code: '000.00.01.H22', name: 'Sở Tư pháp' },
     receivingOffice: { code: 'BD01', name: 'Bưu điện trung tâm' },
     applicant: { kind: 'business', citizenId: null, fullName: 'Công ty A', phone: null, email: null },
     components: [],
-    event: { actorName: null, actorKind: 'clerk', role: 'clerk', officeName: null, at: new Date('2025-03-01T02:00:00Z') },
+    event: {
+      actorName: null,
+      actorKind: 'clerk',
+      role: 'clerk',
+      officeName: null,
+      at: new Date('2025-03-01T02:00:00Z'),
+    },
     history: [],
     filesBaseUrl: null,
   };
@@ -280,7 +326,9 @@ describe('portal messages and answers (pure)', () => {
       NgayTiepNhan: '20250301083005',
       NgayHenTra: '20250310170000',
       HoSoCoThanhPhanSoHoa: 0,
-      DanhSachLePhi: [{ TenPhiLePhi: 'Lệ phí', MaPhiLePhi: '1.000001-1', Gia: 200_000, LoaiPhiLePhi: 1, HinhThucThu: 1 }],
+      DanhSachLePhi: [
+        { TenPhiLePhi: 'Lệ phí', MaPhiLePhi: '1.000001-1', Gia: 200_000, LoaiPhiLePhi: 1, HinhThucThu: 1 },
+      ],
     });
     expect(toProgressEvent(source)).toMatchObject({
       NguoiXuLy: 'Giao dịch viên bưu điện',

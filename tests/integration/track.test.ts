@@ -26,7 +26,10 @@ const track = (input: { code: string; phone: string }, ip = '10.2.0.1') =>
     body: JSON.stringify({ json: input }),
   });
 
-type Body = { result?: { data: { json: Record<string, unknown> } }; error?: { json: { message: string; data: { appCode: string } } } };
+type Body = {
+  result?: { data: { json: Record<string, unknown> } };
+  error?: { json: { message: string; data: { appCode: string } } };
+};
 
 describe('tracking a dossier with the code and the phone on file', () => {
   it('shows the state in plain words, the due time and the timeline, and nothing about the applicant', async () => {
@@ -36,9 +39,12 @@ describe('tracking a dossier with the code and the phone on file', () => {
     const data = body.result!.data.json;
     expect(data).toMatchObject({ code: received.code, state: 'received', progress: 'on_time' });
     expect((data.stateWords as { vi: string }).vi).toBe('Hồ sơ đã được tiếp nhận');
-    expect((data.timeline as { vi: string }[]).map((t) => t.vi)).toEqual(['Tiếp nhận hồ sơ và hẹn ngày trả kết quả']);
+    expect((data.timeline as { vi: string }[]).map((t) => t.vi)).toEqual([
+      'Tiếp nhận hồ sơ và hẹn ngày trả kết quả',
+    ]);
     const text = JSON.stringify(data);
-    for (const personal of ['Trần Thị Mỹ Hạnh', '046195001234', '0905123456', '12 Lê Lợi']) expect(text).not.toContain(personal);
+    for (const personal of ['Trần Thị Mỹ Hạnh', '046195001234', '0905123456', '12 Lê Lợi'])
+      expect(text).not.toContain(personal);
   });
 
   it('tells the citizen what to bring when the agency asks for a supplement, and that the clock is paused', async () => {
@@ -70,14 +76,18 @@ describe('tracking a dossier with the code and the phone on file', () => {
   });
 
   it('travels as POST, so the phone never appears in a URL', async () => {
-    const res = await server.app.request(`/trpc/citizen.track?input=${encodeURIComponent(JSON.stringify({ json: { code: received.code, phone: '0905123456' } }))}`);
+    const res = await server.app.request(
+      `/trpc/citizen.track?input=${encodeURIComponent(JSON.stringify({ json: { code: received.code, phone: '0905123456' } }))}`,
+    );
     expect(res.status).toBe(405);
   });
 
   it('answers a wrong phone exactly like an unknown code', async () => {
     const wrongPhone = (await (await track({ code: received.code, phone: '0912 000 111' })).json()) as Body;
     const [agency, day] = received.code.split(/-(?=\d{6}-)/);
-    const unknownCode = (await (await track({ code: `${agency}-${day!.slice(0, 6)}-9999`, phone: '0905 123 456' })).json()) as Body;
+    const unknownCode = (await (
+      await track({ code: `${agency}-${day!.slice(0, 6)}-9999`, phone: '0905 123 456' })
+    ).json()) as Body;
     expect(wrongPhone.error!.json.data.appCode).toBe('TRACK_NOT_FOUND');
     expect(unknownCode.error!.json).toEqual(wrongPhone.error!.json);
   });
@@ -85,7 +95,9 @@ describe('tracking a dossier with the code and the phone on file', () => {
   it('stops an address that tries many codes', async () => {
     const codes = new Set<string>();
     for (let i = 0; i < 35; i++) {
-      const body = (await (await track({ code: `H57.90.01-261124-${String(1000 + i)}`, phone: '0905123456' }, '10.2.9.9')).json()) as Body;
+      const body = (await (
+        await track({ code: `H57.90.01-261124-${String(1000 + i)}`, phone: '0905123456' }, '10.2.9.9')
+      ).json()) as Body;
       codes.add(body.error!.json.data.appCode);
     }
     expect(codes).toEqual(new Set(['TRACK_NOT_FOUND', 'RATE_LIMITED']));
@@ -95,7 +107,11 @@ describe('tracking a dossier with the code and the phone on file', () => {
 
   it('a malformed code or phone says what is wrong with it', async () => {
     const caller = await server.callerAs(null);
-    await expect(caller.citizen.track({ code: 'abc', phone: '0905123456' })).rejects.toMatchObject({ cause: { code: 'DOSSIER_CODE_INVALID' } });
-    await expect(caller.citizen.track({ code: received.code, phone: '12' })).rejects.toMatchObject({ cause: { code: 'PHONE_INVALID' } });
+    await expect(caller.citizen.track({ code: 'abc', phone: '0905123456' })).rejects.toMatchObject({
+      cause: { code: 'DOSSIER_CODE_INVALID' },
+    });
+    await expect(caller.citizen.track({ code: received.code, phone: '12' })).rejects.toMatchObject({
+      cause: { code: 'PHONE_INVALID' },
+    });
   });
 });

@@ -35,7 +35,9 @@ export default async function setup(project: TestProject) {
   project.provide('runId', runId);
 
   return async () => {
-    const dbs = await admin<{ datname: string }[]>`select datname from pg_database where datname like ${`${runId}%`}`;
+    const dbs = await admin<
+      { datname: string }[]
+    >`select datname from pg_database where datname like ${`${runId}%`}`;
     for (const { datname } of dbs) await admin.unsafe(`drop database if exists "${datname}" with (force)`);
     await admin.end();
   };

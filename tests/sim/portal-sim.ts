@@ -11,7 +11,11 @@ export type PortalSimMessage = {
   receivedAt: Date;
 };
 
-type Reject = { status: number; body: string; match: (body: Record<string, unknown>, key: string) => boolean };
+type Reject = {
+  status: number;
+  body: string;
+  match: (body: Record<string, unknown>, key: string) => boolean;
+};
 
 export type PortalSim = {
   url: string;
@@ -68,7 +72,8 @@ export const startPortalSim = async (): Promise<PortalSim> => {
       sim.repeats += 1;
       return { status: 200, body: { error_code: '00', message: 'already received' } };
     }
-    if (rejecting?.match(body, key)) return { status: 400, body: { error_code: '99', message: rejecting.body } };
+    if (rejecting?.match(body, key))
+      return { status: 400, body: { error_code: '99', message: rejecting.body } };
     byKey.set(key, {
       key,
       service: String(body.service),

@@ -13,9 +13,12 @@ describe('normalizePhone', () => {
     expect(normalizePhone(input)).toBe(expected);
   });
 
-  it.each(['090512345', '09051234567', '0105123456', '+1 415 555 0100', '0905-12345a', ''])('refuses %j with PHONE_INVALID', (input) => {
-    expect(() => normalizePhone(input)).toThrow(expect.objectContaining({ code: 'PHONE_INVALID' }));
-  });
+  it.each(['090512345', '09051234567', '0105123456', '+1 415 555 0100', '0905-12345a', ''])(
+    'refuses %j with PHONE_INVALID',
+    (input) => {
+      expect(() => normalizePhone(input)).toThrow(expect.objectContaining({ code: 'PHONE_INVALID' }));
+    },
+  );
 });
 
 describe('normalizeEmail', () => {

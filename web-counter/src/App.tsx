@@ -1,4 +1,17 @@
 import { Navigate, Route, Router } from '@solidjs/router';
+import { AgencyInboxPage } from './agency/AgencyInboxPage';
+import { AgencyDossierPage } from './agency/AgencyDossierPage';
+import { DeskDossierPage } from './agency/DeskDossierPage';
+import { DeadLettersPage } from './deadletters/DeadLettersPage';
+import { ReconciliationPage } from './payments/ReconciliationPage';
+import { PayPage } from './payments/PayPage';
+import { DispatchPage } from './dispatch/DispatchPage';
+import { RequestPickupPage } from './citizen/RequestPickupPage';
+import { FeedbackPage } from './citizen/FeedbackPage';
+import { ComplaintsPage } from './citizen/ComplaintsPage';
+import { MailboxPage } from './citizen/MailboxPage';
+import { BoardPage } from './board/BoardPage';
+import { IndicatorsPage } from './board/IndicatorsPage';
 import { LoginPage } from './auth/LoginPage';
 import { RequireSession } from './auth/RequireSession';
 import { CatalogPage } from './catalog/CatalogPage';
@@ -11,6 +24,9 @@ import { VerifyPage } from './verify/VerifyPage';
 export const App = () => (
   <Router>
     <Route path="/track" component={TrackPage} />
+    <Route path="/pay/:billCode" component={PayPage} />
+    <Route path="/request-pickup" component={RequestPickupPage} />
+    <Route path="/feedback" component={FeedbackPage} />
     <Route path="/login" component={LoginPage} />
     <Route path="/" component={RequireSession}>
       <Route path="/" component={CatalogPage} />
@@ -18,6 +34,16 @@ export const App = () => (
       <Route path="/today" component={TodayPage} />
       <Route path="/dossiers/:dossierId/scan" component={ScanPage} />
       <Route path="/verify" component={VerifyPage} />
+      <Route path="/agency" component={AgencyInboxPage} />
+      <Route path="/agency/:dossierId" component={AgencyDossierPage} />
+      <Route path="/dossiers/:dossierId" component={DeskDossierPage} />
+      <Route path="/dead-letters" component={DeadLettersPage} />
+      <Route path="/payments" component={ReconciliationPage} />
+      <Route path="/dispatch" component={DispatchPage} />
+      <Route path="/complaints" component={ComplaintsPage} />
+      <Route path="/mailbox" component={MailboxPage} />
+      <Route path="/board" component={BoardPage} />
+      <Route path="/indicators" component={IndicatorsPage} />
     </Route>
     <Route path="*" component={() => <Navigate href="/" />} />
   </Router>

@@ -19,7 +19,12 @@ const TONE: Record<string, 'good' | 'warn' | 'bad' | 'neutral'> = {
   stopped: 'bad',
 };
 
-const MARK: Record<'good' | 'warn' | 'bad' | 'neutral', string> = { good: '✓', warn: '!', bad: '✕', neutral: '•' };
+const MARK: Record<'good' | 'warn' | 'bad' | 'neutral', string> = {
+  good: '✓',
+  warn: '!',
+  bad: '✕',
+  neutral: '•',
+};
 
 /** Colour is never the only cue: every state carries its word and a mark. */
 export const StateChip = (props: { state: string; large?: boolean }) => {

@@ -36,7 +36,8 @@ const isRealDate = (year: number, month: number, day: number) => {
 
 /** `dd/MM/yyyy` (also `d/M/yyyy`, `dd-MM-yyyy`, `ddMMyyyy`) → `YYYY-MM-DD`; null when it is not a real date. */
 export const parseDisplayDate = (text: string) => {
-  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text.trim()) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(text.trim());
+  const m =
+    /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text.trim()) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(text.trim());
   if (!m) return null;
   const [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (!isRealDate(year, month, day)) return null;

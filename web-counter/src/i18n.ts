@@ -1,6 +1,11 @@
 import { createSignal } from 'solid-js';
+import { en as agencyEn, vi as agencyVi } from './agency/strings';
+import { en as paymentsEn, vi as paymentsVi } from './payments/strings';
+import { en as dispatchEn, vi as dispatchVi } from './dispatch/strings';
+import { en as citizenEn, vi as citizenVi } from './citizen/strings';
+import { en as boardEn, vi as boardVi } from './board/strings';
 
-const vi = {
+const coreVi = {
   'app.name': 'PostDesk',
   'app.title': 'PostDesk — Quầy tiếp nhận',
   'lang.switch': 'English',
@@ -77,9 +82,17 @@ const vi = {
   'level.commune': 'Cấp xã',
   'form.original': 'Bản chính',
   'form.copy': 'Bản sao',
-  'form.original_or_certified_copy': 'Bản chính hoặc bản sao chứng thực',  'nav.label': 'Điều hướng',
+  'form.original_or_certified_copy': 'Bản chính hoặc bản sao chứng thực',
+  'nav.label': 'Điều hướng',
   'nav.catalog': 'Thủ tục',
   'nav.today': 'Hồ sơ hôm nay',
+  'nav.agency': 'Hồ sơ chờ xử lý',
+  'nav.board': 'Theo dõi hạn',
+  'nav.indicators': 'Chỉ số',
+  'nav.dispatch': 'Điều phối bưu tá',
+  'nav.complaints': 'Phản ánh',
+  'nav.payments': 'Đối soát thu',
+  'nav.deadLetters': 'Tin gửi lỗi',
   'catalog.agency': 'Cơ quan giải quyết',
   'catalog.agencyAll': 'Tất cả cơ quan',
   'catalog.level': 'Cấp thực hiện',
@@ -117,7 +130,8 @@ const vi = {
   'applicant.citizenIdHint': 'Nhập 12 chữ số hoặc quét mã QR trên thẻ căn cước, rồi Enter.',
   'applicant.qrFilled': 'Đã điền từ mã QR trên thẻ căn cước. Đối chiếu lại với thẻ.',
   'applicant.lookingUp': 'Đang tra cứu người nộp…',
-  'applicant.known': 'Người nộp đã có trong hệ thống: đã điền sẵn thông tin liên hệ, hãy hỏi lại để xác nhận.',
+  'applicant.known':
+    'Người nộp đã có trong hệ thống: đã điền sẵn thông tin liên hệ, hãy hỏi lại để xác nhận.',
   'applicant.new': 'Người nộp lần đầu: nhập thông tin liên hệ.',
   'applicant.fullName': 'Họ và tên',
   'applicant.dateOfBirth': 'Ngày sinh',
@@ -209,7 +223,8 @@ const vi = {
   'formShort.mau01': 'Mẫu 01',
   'formShort.mau02': 'Mẫu 02',
   'formShort.mau03': 'Mẫu 03',
-  'fieldError.citizenId': 'Số định danh cá nhân phải gồm đúng 12 chữ số. Đối chiếu với thẻ căn cước và nhập lại.',
+  'fieldError.citizenId':
+    'Số định danh cá nhân phải gồm đúng 12 chữ số. Đối chiếu với thẻ căn cước và nhập lại.',
   'fieldError.fullName': 'Nhập họ và tên như trên thẻ căn cước.',
   'fieldError.dateOfBirth': 'Nhập ngày sinh dạng dd/mm/yyyy, ví dụ 05/03/1990.',
   'fieldError.sex': 'Chọn giới tính như trên thẻ căn cước.',
@@ -221,7 +236,8 @@ const vi = {
   'fieldError.delivery.communeCode': 'Chọn xã/phường nhận kết quả trong danh sách.',
   'fieldError.delivery.window': 'Chọn khung giờ nhận.',
   'fieldError.delivery.lat': 'Vĩ độ trong lãnh thổ Việt Nam là số từ 8 đến 24, ví dụ 16.4637; hoặc để trống.',
-  'fieldError.delivery.lng': 'Kinh độ trong lãnh thổ Việt Nam là số từ 102 đến 118, ví dụ 107.5909; hoặc để trống.',
+  'fieldError.delivery.lng':
+    'Kinh độ trong lãnh thổ Việt Nam là số từ 102 đến 118, ví dụ 107.5909; hoặc để trống.',
   'fieldError.returnMethod': 'Chọn hình thức nhận kết quả.',
   'fieldError.reason': 'Nhập lý do từ chối; lý do được in trên Mẫu 03.',
   'fieldError.missing': 'Kiểm tra lại các nội dung cần bổ sung.',
@@ -382,7 +398,8 @@ const vi = {
   'camera.failed': 'Không mở được camera. Cho phép trình duyệt dùng camera, hoặc tải ảnh quét lên.',
   'camera.captured': 'Đã chụp {n} trang.',
   'verify.title': 'Kiểm tra chữ ký số',
-  'verify.intro': 'Chọn hoặc kéo thả một tệp PDF đã ký để xem người ký, thời điểm ký, tính toàn vẹn và chuỗi chứng thư.',
+  'verify.intro':
+    'Chọn hoặc kéo thả một tệp PDF đã ký để xem người ký, thời điểm ký, tính toàn vẹn và chuỗi chứng thư.',
   'verify.drop': 'Kéo thả tệp PDF vào đây hoặc bấm để chọn tệp',
   'verify.pickLabel': 'Chọn tệp PDF cần kiểm tra',
   'verify.checking': 'Đang kiểm tra {name}…',
@@ -413,9 +430,11 @@ const vi = {
   'verify.reason': 'Lý do',
 };
 
+const vi = { ...coreVi, ...agencyVi, ...paymentsVi, ...dispatchVi, ...citizenVi, ...boardVi };
+
 export type MessageKey = keyof typeof vi;
 
-const en: Record<MessageKey, string> = {
+const coreEn: Record<keyof typeof coreVi, string> = {
   'app.name': 'PostDesk',
   'app.title': 'PostDesk — Service desk',
   'lang.switch': 'Tiếng Việt',
@@ -492,9 +511,17 @@ const en: Record<MessageKey, string> = {
   'level.commune': 'Commune',
   'form.original': 'Original',
   'form.copy': 'Copy',
-  'form.original_or_certified_copy': 'Original or certified copy',  'nav.label': 'Navigation',
+  'form.original_or_certified_copy': 'Original or certified copy',
+  'nav.label': 'Navigation',
   'nav.catalog': 'Procedures',
   'nav.today': 'Today’s dossiers',
+  'nav.agency': 'Dossiers to process',
+  'nav.board': 'Deadlines',
+  'nav.indicators': 'Indicators',
+  'nav.dispatch': 'Courier dispatch',
+  'nav.complaints': 'Complaints',
+  'nav.payments': 'Reconciliation',
+  'nav.deadLetters': 'Failed messages',
   'catalog.agency': 'Deciding agency',
   'catalog.agencyAll': 'All agencies',
   'catalog.level': 'Level',
@@ -563,7 +590,8 @@ const en: Record<MessageKey, string> = {
   'components.copiesLabel': 'Copies: {name}',
   'components.expected': 'Expected: {form}, copies: {n}',
   'components.none': 'This procedure needs no documents.',
-  'components.incompleteHint': 'Tick the documents the citizen handed in, or choose “Request supplement” (Alt+B).',
+  'components.incompleteHint':
+    'Tick the documents the citizen handed in, or choose “Request supplement” (Alt+B).',
   'reuse.title': 'Digitized documents that can be reused',
   'reuse.none': 'No digitized document fits this procedure.',
   'reuse.use': 'Reuse',
@@ -579,7 +607,8 @@ const en: Record<MessageKey, string> = {
   'return.title': 'How the result is returned',
   'return.desk': 'Collect at the desk',
   'return.post': 'Home delivery by public post',
-  'return.postNotAllowed': 'This procedure does not allow delivery by post: the citizen collects at the desk.',
+  'return.postNotAllowed':
+    'This procedure does not allow delivery by post: the citizen collects at the desk.',
   'delivery.same': 'Deliver to the applicant’s address',
   'delivery.line': 'Delivery address',
   'delivery.commune': 'Delivery commune',
@@ -624,7 +653,8 @@ const en: Record<MessageKey, string> = {
   'formShort.mau01': 'Form 01',
   'formShort.mau02': 'Form 02',
   'formShort.mau03': 'Form 03',
-  'fieldError.citizenId': 'The ID number must be exactly 12 digits. Check it against the ID card and enter it again.',
+  'fieldError.citizenId':
+    'The ID number must be exactly 12 digits. Check it against the ID card and enter it again.',
   'fieldError.fullName': 'Enter the full name as on the ID card.',
   'fieldError.dateOfBirth': 'Enter the date of birth as dd/mm/yyyy, e.g. 05/03/1990.',
   'fieldError.sex': 'Choose the sex as on the ID card.',
@@ -635,8 +665,10 @@ const en: Record<MessageKey, string> = {
   'fieldError.delivery.line': 'Enter the delivery address.',
   'fieldError.delivery.communeCode': 'Pick the delivery commune from the list.',
   'fieldError.delivery.window': 'Choose a delivery time.',
-  'fieldError.delivery.lat': 'A latitude in Viet Nam is a number from 8 to 24, e.g. 16.4637; or leave it empty.',
-  'fieldError.delivery.lng': 'A longitude in Viet Nam is a number from 102 to 118, e.g. 107.5909; or leave it empty.',
+  'fieldError.delivery.lat':
+    'A latitude in Viet Nam is a number from 8 to 24, e.g. 16.4637; or leave it empty.',
+  'fieldError.delivery.lng':
+    'A longitude in Viet Nam is a number from 102 to 118, e.g. 107.5909; or leave it empty.',
   'fieldError.returnMethod': 'Choose how the result is returned.',
   'fieldError.reason': 'Enter the reason for refusal; it is printed on Form 03.',
   'fieldError.missing': 'Check the items to add.',
@@ -700,7 +732,8 @@ const en: Record<MessageKey, string> = {
   'track.submitting': 'Looking it up…',
   'track.codeRequired': 'Enter the dossier code printed on your receipt.',
   'track.phoneRequired': 'Enter the phone number you gave.',
-  'track.phoneInvalid': 'The phone number is not right. Enter a Vietnamese number, e.g. 0905\u00a0123\u00a0456.',
+  'track.phoneInvalid':
+    'The phone number is not right. Enter a Vietnamese number, e.g. 0905\u00a0123\u00a0456.',
   'track.rateLimited': 'You have looked up too many times. Please wait a few minutes and try again.',
   'track.result': 'What we found',
   'track.dossier': 'Dossier code',
@@ -798,14 +831,16 @@ const en: Record<MessageKey, string> = {
   'camera.failed': 'The camera could not be opened. Allow the browser to use it, or upload scans.',
   'camera.captured': '{n} pages captured.',
   'verify.title': 'Verify a digital signature',
-  'verify.intro': 'Choose or drop a signed PDF to see the signer, signing time, integrity and certificate chain.',
+  'verify.intro':
+    'Choose or drop a signed PDF to see the signer, signing time, integrity and certificate chain.',
   'verify.drop': 'Drop a PDF here or click to choose a file',
   'verify.pickLabel': 'Choose the PDF to verify',
   'verify.checking': 'Checking {name}…',
   'verify.file': 'File',
   'verify.none': 'This file has no digital signature.',
   'verify.modified': 'The file was changed after signing',
-  'verify.modifiedHint': 'The content now is not the content that was signed. Ask for a correctly signed copy.',
+  'verify.modifiedHint':
+    'The content now is not the content that was signed. Ask for a correctly signed copy.',
   'verify.unmodified': 'Not changed after signing',
   'verify.count': '{n} signatures',
   'verify.signature': 'Signature {n}',
@@ -827,6 +862,15 @@ const en: Record<MessageKey, string> = {
   'verify.trusted': 'Trusted',
   'verify.untrusted': 'Not trusted',
   'verify.reason': 'Reason',
+};
+
+const en: Record<MessageKey, string> = {
+  ...coreEn,
+  ...agencyEn,
+  ...paymentsEn,
+  ...dispatchEn,
+  ...citizenEn,
+  ...boardEn,
 };
 
 export type Lang = 'vi' | 'en';

@@ -16,7 +16,10 @@ export const adminRouter = router({
         fullName: z.string().trim().min(2).max(100),
         password: z.string().min(12).max(200),
         // Role names are checked by the domain (ROLE_UNKNOWN), so a typo gets its own message.
-        memberships: z.array(z.object({ officeCode: z.string().min(1).max(35), role: z.string().max(40) })).min(1).max(20),
+        memberships: z
+          .array(z.object({ officeCode: z.string().min(1).max(35), role: z.string().max(40) }))
+          .min(1)
+          .max(20),
       }),
     )
     .mutation(({ ctx, input }) =>
@@ -24,5 +27,7 @@ export const adminRouter = router({
     ),
   deactivateUser: admin
     .input(z.object({ userId: z.uuid() }))
-    .mutation(({ ctx, input }) => deactivateUser(ctx.db, { ...input, actor: { userId: ctx.user.id, requestId: ctx.requestId } })),
+    .mutation(({ ctx, input }) =>
+      deactivateUser(ctx.db, { ...input, actor: { userId: ctx.user.id, requestId: ctx.requestId } }),
+    ),
 });

@@ -6,11 +6,22 @@ import { auditLog, memberships, offices, sessions, users } from '../db/schema';
 
 export const findUsers = async (db: Db) => {
   const list = await db
-    .select({ id: users.id, username: users.username, fullName: users.fullName, active: users.active, lockedUntil: users.lockedUntil })
+    .select({
+      id: users.id,
+      username: users.username,
+      fullName: users.fullName,
+      active: users.active,
+      lockedUntil: users.lockedUntil,
+    })
     .from(users)
     .orderBy(asc(users.username));
   const roles = await db
-    .select({ userId: memberships.userId, officeCode: offices.code, officeName: offices.name, role: memberships.role })
+    .select({
+      userId: memberships.userId,
+      officeCode: offices.code,
+      officeName: offices.name,
+      role: memberships.role,
+    })
     .from(memberships)
     .innerJoin(offices, eq(offices.id, memberships.officeId));
   return list.map((u) => ({ ...u, memberships: roles.filter((r) => r.userId === u.id) }));
@@ -29,7 +40,10 @@ export const createUser = async (
 ) => {
   const wanted = opts.memberships.map((m) => ({ officeCode: m.officeCode, role: parseRole(m.role) }));
   const codes = [...new Set(wanted.map((m) => m.officeCode))];
-  const found = await db.select({ id: offices.id, code: offices.code }).from(offices).where(inArray(offices.code, codes));
+  const found = await db
+    .select({ id: offices.id, code: offices.code })
+    .from(offices)
+    .where(inArray(offices.code, codes));
   const missing = codes.filter((c) => !found.some((o) => o.code === c));
   if (missing.length > 0) throw appError('NOT_FOUND', { offices: missing });
   const passwordHash = await hashPassword(opts.password);
@@ -37,11 +51,21 @@ export const createUser = async (
     return await db.transaction(async (tx) => {
       const [user] = await tx
         .insert(users)
-        .values({ username: opts.username.trim().toLowerCase(), fullName: opts.fullName.normalize('NFC'), passwordHash })
+        .values({
+          username: opts.username.trim().toLowerCase(),
+          fullName: opts.fullName.normalize('NFC'),
+          passwordHash,
+        })
         .returning({ id: users.id, username: users.username });
       await tx
         .insert(memberships)
-        .values(wanted.map((m) => ({ userId: user!.id, officeId: found.find((o) => o.code === m.officeCode)!.id, role: m.role })));
+        .values(
+          wanted.map((m) => ({
+            userId: user!.id,
+            officeId: found.find((o) => o.code === m.officeCode)!.id,
+            role: m.role,
+          })),
+        );
       await tx.insert(auditLog).values({
         userId: opts.actor.userId,
         action: 'user_created',
@@ -58,9 +82,16 @@ export const createUser = async (
 };
 
 /** Deactivating signs the user out everywhere at once. */
-export const deactivateUser = async (db: Db, opts: { userId: string; actor: { userId: string; requestId: string } }) =>
+export const deactivateUser = async (
+  db: Db,
+  opts: { userId: string; actor: { userId: string; requestId: string } },
+) =>
   db.transaction(async (tx) => {
-    const [user] = await tx.update(users).set({ active: false }).where(eq(users.id, opts.userId)).returning({ id: users.id });
+    const [user] = await tx
+      .update(users)
+      .set({ active: false })
+      .where(eq(users.id, opts.userId))
+      .returning({ id: users.id });
     if (!user) throw appError('NOT_FOUND');
     await tx.delete(sessions).where(eq(sessions.userId, user.id));
     await tx.insert(auditLog).values({

@@ -12,12 +12,24 @@ export const LOCK_MINUTES = 15;
 /** Checks the password; five wrong ones in a row lock the account for 15 minutes. */
 export const login = async (
   db: Db,
-  opts: { username: string; password: string; ip: string; limiter: RateLimiter; ttlHours: number; requestId: string },
+  opts: {
+    username: string;
+    password: string;
+    ip: string;
+    limiter: RateLimiter;
+    ttlHours: number;
+    requestId: string;
+  },
 ) => {
   if (!opts.limiter.hit(opts.ip)) throw appError('RATE_LIMITED');
   const username = opts.username.trim().toLowerCase();
   const [user] = await db
-    .select({ id: users.id, passwordHash: users.passwordHash, active: users.active, lockedUntil: users.lockedUntil })
+    .select({
+      id: users.id,
+      passwordHash: users.passwordHash,
+      active: users.active,
+      lockedUntil: users.lockedUntil,
+    })
     .from(users)
     .where(eq(users.username, username));
   if (!user) {

@@ -25,7 +25,10 @@ export const authRouter = router({
     }),
   logout: authedProcedure.mutation(async ({ ctx }) => {
     if (ctx.sessionId) await deleteSession(ctx.db, ctx.sessionId);
-    ctx.resHeaders.append('set-cookie', sessionCookie('', { maxAgeSeconds: 0, secure: ctx.config.NODE_ENV === 'production' }));
+    ctx.resHeaders.append(
+      'set-cookie',
+      sessionCookie('', { maxAgeSeconds: 0, secure: ctx.config.NODE_ENV === 'production' }),
+    );
     return { ok: true as const };
   }),
   me: publicProcedure.query(({ ctx }) => ctx.user),

@@ -29,7 +29,12 @@ export const loadUser = async (db: Db, userId: string): Promise<AuthUser | null>
     .where(eq(users.id, userId));
   if (!user?.active) return null;
   const roles = await db
-    .select({ officeId: memberships.officeId, officeCode: offices.code, officeName: offices.name, role: memberships.role })
+    .select({
+      officeId: memberships.officeId,
+      officeCode: offices.code,
+      officeName: offices.name,
+      role: memberships.role,
+    })
     .from(memberships)
     .innerJoin(offices, eq(offices.id, memberships.officeId))
     .where(eq(memberships.userId, userId))
@@ -48,9 +53,11 @@ export const findSession = async (db: Db, token: string) => {
   return user ? { sessionId: row.id, user } : null;
 };
 
-export const deleteSession = (db: Db, sessionId: string) => db.delete(sessions).where(eq(sessions.id, sessionId));
+export const deleteSession = (db: Db, sessionId: string) =>
+  db.delete(sessions).where(eq(sessions.id, sessionId));
 
-export const deleteExpiredSessions = (db: Db) => db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
+export const deleteExpiredSessions = (db: Db) =>
+  db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
 
 export const sessionCookie = (token: string, opts: { maxAgeSeconds: number; secure: boolean }) =>
   [

@@ -43,7 +43,13 @@ const withDays = <T extends { processingHours: number }>(row: T) => ({
  */
 export const findProcedures = async (
   db: Db,
-  opts: { q?: string; agencyCode?: string; level?: 'province' | 'commune'; day?: string; limit?: number } = {},
+  opts: {
+    q?: string;
+    agencyCode?: string;
+    level?: 'province' | 'commune';
+    day?: string;
+    limit?: number;
+  } = {},
 ) => {
   const filters: (SQL | undefined)[] = [inForce(opts.day ?? today())];
   if (opts.agencyCode) filters.push(eq(offices.code, opts.agencyCode));
@@ -61,7 +67,10 @@ export const findProcedures = async (
     return list.map(withDays);
   }
   // Fold once, in PostgreSQL, exactly as the trigger folds the stored text.
-  const [{ folded } = { folded: '' }] = await rows<{ folded: string }>(db, sql`select lower(unaccent('unaccent', ${q})) as folded`);
+  const [{ folded } = { folded: '' }] = await rows<{ folded: string }>(
+    db,
+    sql`select lower(unaccent('unaccent', ${q})) as folded`,
+  );
   const words = folded.split(/\s+/).filter(Boolean).slice(0, 8);
   const likeWord = (w: string) => sql`${procedures.searchText} like ${`%${escapeLike(w)}%`}`;
   const codeMatch = sql`${procedures.code} like ${`${escapeLike(q)}%`}`;
@@ -78,7 +87,11 @@ export const findProcedures = async (
       .orderBy(...order)
       .limit(n);
   // Exact matches first (code prefix, then every word present): LIKE over the folded text is cheap.
-  const exact = await select(or(codeMatch, allWords), [sql`case when ${codeMatch} then 0 else 1 end`, desc(similarity), asc(procedures.name)], limit);
+  const exact = await select(
+    or(codeMatch, allWords),
+    [sql`case when ${codeMatch} then 0 else 1 end`, desc(similarity), asc(procedures.name)],
+    limit,
+  );
   // Then near matches (typos, partial words) by word similarity, which the trigram index answers on its own;
   // in one OR with the exact branches PostgreSQL would compute the similarity of every row instead.
   // Near matches come from the trigram index over procedures alone, then get their version and agency.
@@ -98,7 +111,14 @@ export const findProcedures = async (
       : [];
   const near =
     candidates.length > 0
-      ? await select(inArray(procedures.id, candidates.map((c) => c.id)), [desc(similarity), asc(procedures.name)], limit - exact.length)
+      ? await select(
+          inArray(
+            procedures.id,
+            candidates.map((c) => c.id),
+          ),
+          [desc(similarity), asc(procedures.name)],
+          limit - exact.length,
+        )
       : [];
   const list = [...exact, ...near];
   return list.map(({ score: _score, ...row }) => withDays(row));

@@ -59,9 +59,16 @@ export const trackDossier = async (db: Db, opts: { code: string; phone: string; 
     row.state === 'supplement_requested'
       ? { kind: 'supplement' as const, items: row.intake?.missing ?? [] }
       : row.state === 'agency_supplement_requested'
-        ? { kind: 'supplement' as const, items: (lastOf('request_supplement').missing as { item: string }[] | undefined) ?? [] }
+        ? {
+            kind: 'supplement' as const,
+            items: (lastOf('request_supplement').missing as { item: string }[] | undefined) ?? [],
+          }
         : row.state === 'awaiting_payment'
-          ? { kind: 'payment' as const, amount: Number(lastOf('request_payment').amount ?? 0), reason: String(lastOf('request_payment').reason ?? '') }
+          ? {
+              kind: 'payment' as const,
+              amount: Number(lastOf('request_payment').amount ?? 0),
+              reason: String(lastOf('request_payment').reason ?? ''),
+            }
           : null;
   return {
     code: row.code!,

@@ -7,7 +7,10 @@ import { applicants, documentPages, documents, dossiers, procedures } from '../d
 const OPEN_FOR_SCANNING = new Set(['received']);
 
 /** The dossier a clerk digitizes: only at the office that received it, and only while it is being digitized. */
-export const getDossierToDigitize = async (db: Db, opts: { dossierId: string; officeId: string; forChange: boolean }) => {
+export const getDossierToDigitize = async (
+  db: Db,
+  opts: { dossierId: string; officeId: string; forChange: boolean },
+) => {
   const [row] = await db
     .select({
       id: dossiers.id,
@@ -25,7 +28,10 @@ export const getDossierToDigitize = async (db: Db, opts: { dossierId: string; of
     .where(eq(dossiers.id, opts.dossierId));
   if (!row || row.receivingOfficeId !== opts.officeId) throw appError('DOSSIER_NOT_FOUND');
   if (opts.forChange && !OPEN_FOR_SCANNING.has(row.state)) {
-    throw appError('TRANSITION_NOT_ALLOWED', { state: row.state, reason: 'digitization is closed for this dossier' });
+    throw appError('TRANSITION_NOT_ALLOWED', {
+      state: row.state,
+      reason: 'digitization is closed for this dossier',
+    });
   }
   return row;
 };

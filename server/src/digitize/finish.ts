@@ -29,7 +29,11 @@ export const finishComponent = async (
 ) => {
   const [doc] = await db.select().from(documents).where(eq(documents.id, opts.documentId));
   if (!doc?.dossierId) throw appError('NOT_FOUND');
-  const dossier = await getDossierToDigitize(db, { dossierId: doc.dossierId, officeId: opts.officeId, forChange: true });
+  const dossier = await getDossierToDigitize(db, {
+    dossierId: doc.dossierId,
+    officeId: opts.officeId,
+    forChange: true,
+  });
   if (doc.signedFileSha256) return { documentId: doc.id, digitizedCode: doc.digitizedCode, replayed: true };
   const pages = await db
     .select()
@@ -38,14 +42,22 @@ export const finishComponent = async (
     .orderBy(asc(documentPages.position));
   const notReady = pages.filter((p) => p.state !== 'ready' || !p.pagePdfSha256);
   if (pages.length === 0 || notReady.length > 0) {
-    throw appError('CONFLICT', { reason: 'pages still processing or failed', pages: notReady.map((p) => ({ id: p.id, state: p.state, error: p.error })) });
+    throw appError('CONFLICT', {
+      reason: 'pages still processing or failed',
+      pages: notReady.map((p) => ({ id: p.id, state: p.state, error: p.error })),
+    });
   }
   const [office] = await db.select({ name: offices.name }).from(offices).where(eq(offices.id, opts.officeId));
   const now = opts.now ?? new Date();
   const earlier = await db
     .select({ id: documents.id })
     .from(documents)
-    .where(and(eq(documents.ownerCitizenId, dossier.citizenId ?? ''), eq(documents.componentCode, doc.componentCode)));
+    .where(
+      and(
+        eq(documents.ownerCitizenId, dossier.citizenId ?? ''),
+        eq(documents.componentCode, doc.componentCode),
+      ),
+    );
   const digitizedCode = formatDigitizedCode({
     ownerId: dossier.citizenId ?? '000000000000',
     procedureCode: dossier.procedureCode,
@@ -88,16 +100,27 @@ export const completeDigitization = async (
   db: Db,
   opts: { dossierId: string; officeId: string; actor: { userId: string } },
 ) => {
-  const dossier = await getDossierToDigitize(db, { dossierId: opts.dossierId, officeId: opts.officeId, forChange: true });
+  const dossier = await getDossierToDigitize(db, {
+    dossierId: opts.dossierId,
+    officeId: opts.officeId,
+    forChange: true,
+  });
   const present = (dossier.intake?.components ?? []).filter((c) => c.present).map((c) => c.code);
   const docs = present.length
     ? await db
-        .select({ componentCode: documents.componentCode, source: documents.source, signed: documents.signedFileSha256 })
+        .select({
+          componentCode: documents.componentCode,
+          source: documents.source,
+          signed: documents.signedFileSha256,
+        })
         .from(documents)
         .where(and(eq(documents.dossierId, dossier.id), inArray(documents.componentCode, present)))
     : [];
-  const missing = present.filter((code) => !docs.some((d) => d.componentCode === code && (d.source === 'reuse' || d.signed)));
-  if (missing.length > 0) throw appError('COMPONENTS_INCOMPLETE', { missing: missing.map((code) => ({ code })) });
+  const missing = present.filter(
+    (code) => !docs.some((d) => d.componentCode === code && (d.source === 'reuse' || d.signed)),
+  );
+  if (missing.length > 0)
+    throw appError('COMPONENTS_INCOMPLETE', { missing: missing.map((code) => ({ code })) });
   const row = await recordEvent(db, {
     dossierId: dossier.id,
     event: 'complete_digitization',

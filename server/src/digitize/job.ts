@@ -43,12 +43,22 @@ export const digitizePageJob = (deps: { db: Db; files: FileStore }) =>
           createdAt: new Date(),
         };
         if (isPdf) {
-          const doc = await assembleComponentPdf([{ kind: 'pdf', bytes: original, pageIndex: page.sourcePage }], meta);
+          const doc = await assembleComponentPdf(
+            [{ kind: 'pdf', bytes: original, pageIndex: page.sourcePage }],
+            meta,
+          );
           const pdf = await deps.files.put(deps.db, { bytes: await saveComponentPdf(doc) });
-          await deps.db.update(documentPages).set({ state: 'ready', chosenMode: page.mode, pagePdfSha256: pdf.sha256 }).where(current);
+          await deps.db
+            .update(documentPages)
+            .set({ state: 'ready', chosenMode: page.mode, pagePdfSha256: pdf.sha256 })
+            .where(current);
           return;
         }
-        const result = await processPage(original, { mode: page.mode, rotate: page.rotation as 0 | 90 | 180 | 270, page: page.sourcePage });
+        const result = await processPage(original, {
+          mode: page.mode,
+          rotate: page.rotation as 0 | 90 | 180 | 270,
+          page: page.sourcePage,
+        });
         const doc = await assembleComponentPdf([{ kind: 'processed', result }], meta);
         const [pdf, thumb] = await Promise.all([
           deps.files.put(deps.db, { bytes: await saveComponentPdf(doc) }),

@@ -11,16 +11,33 @@ import { inspectScan } from './pipeline';
 export const SCAN_TYPES = ['image/jpeg', 'image/png', 'image/tiff', 'application/pdf'] as const;
 
 const enqueuePage = (jobs: JobRunner, page: { id: string; revision: number }) =>
-  jobs.enqueue('digitize_page', { pageId: page.id, revision: page.revision }, { jobId: `${page.id}-${page.revision}` });
+  jobs.enqueue(
+    'digitize_page',
+    { pageId: page.id, revision: page.revision },
+    { jobId: `${page.id}-${page.revision}` },
+  );
 
 /** The component's scan document, made on the first page. */
-const documentFor = async (db: Db, dossier: Awaited<ReturnType<typeof getDossierToDigitize>>, componentCode: string) => {
+const documentFor = async (
+  db: Db,
+  dossier: Awaited<ReturnType<typeof getDossierToDigitize>>,
+  componentCode: string,
+) => {
   const component = dossier.intake?.components.find((c) => c.code === componentCode);
-  if (!component) throw appError('VALIDATION_FAILED', { fields: [{ path: 'componentCode', message: 'not a component of this dossier' }] });
+  if (!component)
+    throw appError('VALIDATION_FAILED', {
+      fields: [{ path: 'componentCode', message: 'not a component of this dossier' }],
+    });
   const [existing] = await db
     .select()
     .from(documents)
-    .where(and(eq(documents.dossierId, dossier.id), eq(documents.componentCode, componentCode), eq(documents.source, 'scan')));
+    .where(
+      and(
+        eq(documents.dossierId, dossier.id),
+        eq(documents.componentCode, componentCode),
+        eq(documents.source, 'scan'),
+      ),
+    );
   if (existing) return existing;
   const [created] = await db
     .insert(documents)
@@ -51,7 +68,11 @@ export const addPages = async (
     jobs: JobRunner;
   },
 ) => {
-  const dossier = await getDossierToDigitize(db, { dossierId: opts.dossierId, officeId: opts.officeId, forChange: true });
+  const dossier = await getDossierToDigitize(db, {
+    dossierId: opts.dossierId,
+    officeId: opts.officeId,
+    forChange: true,
+  });
   const scan = await inspectScan(opts.bytes, { maxBytes: opts.files.maxBytes });
   const stored = await opts.files.put(db, { bytes: opts.bytes, allowed: SCAN_TYPES });
   const pages = await db.transaction(async (tx) => {
@@ -106,13 +127,19 @@ export const deletePage = async (db: Db, opts: { pageId: string; officeId: strin
 };
 
 /** The clerk's new order of a component's pages; every page must be named once. */
-export const reorderPages = async (db: Db, opts: { documentId: string; pageIds: string[]; officeId: string }) => {
+export const reorderPages = async (
+  db: Db,
+  opts: { documentId: string; pageIds: string[]; officeId: string },
+) => {
   const current = await db
     .select({ id: documentPages.id })
     .from(documentPages)
     .where(eq(documentPages.documentId, opts.documentId));
   const same = current.length === opts.pageIds.length && current.every((p) => opts.pageIds.includes(p.id));
-  if (!same || current.length === 0) throw appError('VALIDATION_FAILED', { fields: [{ path: 'pageIds', message: 'must list every page once' }] });
+  if (!same || current.length === 0)
+    throw appError('VALIDATION_FAILED', {
+      fields: [{ path: 'pageIds', message: 'must list every page once' }],
+    });
   await getPageToChange(db, { pageId: current[0]!.id, officeId: opts.officeId });
   await db.transaction(async (tx) => {
     for (const [position, id] of opts.pageIds.entries()) {
@@ -130,7 +157,12 @@ export const findDigitization = async (db: Db, opts: { dossierId: string; office
     ? await db
         .select()
         .from(documentPages)
-        .where(inArray(documentPages.documentId, docs.map((d) => d.id)))
+        .where(
+          inArray(
+            documentPages.documentId,
+            docs.map((d) => d.id),
+          ),
+        )
         .orderBy(asc(documentPages.position))
     : [];
   const components = (dossier.intake?.components ?? [])

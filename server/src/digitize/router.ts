@@ -40,6 +40,10 @@ export const digitizeRouter = router({
   complete: clerk
     .input(z.object({ dossierId: z.uuid() }))
     .mutation(({ ctx, input }) =>
-      completeDigitization(ctx.db, { ...input, officeId: ctx.membership.officeId, actor: { userId: ctx.user.id } }),
+      completeDigitization(ctx.db, {
+        ...input,
+        officeId: ctx.membership.officeId,
+        actor: { userId: ctx.user.id },
+      }),
     ),
 });

@@ -111,7 +111,9 @@ const appendEvent = async (
     prevHash: dossier.lastHash,
   };
   const hash = eventHash(fields);
-  await tx.insert(dossierEvents).values({ ...fields, fromState, toState: to, role: input.actor.role ?? null, hash });
+  await tx
+    .insert(dossierEvents)
+    .values({ ...fields, fromState, toState: to, role: input.actor.role ?? null, hash });
   const [row] = await tx
     .update(dossiers)
     .set({ ...input.patch, state: to, lastSeq: fields.seq, lastHash: hash, updatedAt: at })
@@ -124,7 +126,14 @@ const appendEvent = async (
       topic: 'portal.progress',
       dossierId: dossier.id,
       idempotencyKey: `portal.progress:${dossier.id}:${fields.seq}`,
-      payload: { dossierId: dossier.id, code: row.code, seq: fields.seq, event: input.event, status, at: at.toISOString() },
+      payload: {
+        dossierId: dossier.id,
+        code: row.code,
+        seq: fields.seq,
+        event: input.event,
+        status,
+        at: at.toISOString(),
+      },
     });
   }
   return row!;
@@ -136,7 +145,9 @@ export const createDossier = async (
   opts: RecordEventInput & { values: Omit<DossierInsert, 'state' | 'lastSeq' | 'lastHash'> },
 ) =>
   db.transaction(async (tx) => {
-    const initial = applyEvent(null, opts.event, opts.actor.kind, { now: opts.now ?? new Date() } as GuardContext);
+    const initial = applyEvent(null, opts.event, opts.actor.kind, {
+      now: opts.now ?? new Date(),
+    } as GuardContext);
     const [created] = await tx
       .insert(dossiers)
       .values({ ...opts.values, state: initial.to, lastSeq: 0 })
@@ -153,7 +164,11 @@ export const recordEvent = async (db: Db, opts: RecordEventInput & { dossierId: 
   });
 
 export const findEvents = (db: Db, dossierId: string) =>
-  db.select().from(dossierEvents).where(eq(dossierEvents.dossierId, dossierId)).orderBy(asc(dossierEvents.seq));
+  db
+    .select()
+    .from(dossierEvents)
+    .where(eq(dossierEvents.dossierId, dossierId))
+    .orderBy(asc(dossierEvents.seq));
 
 /** Recomputes the hash chain; the first event whose hash or link does not match is where tampering happened. */
 export const verifyChain = async (db: Db, dossierId: string) => {
@@ -161,7 +176,8 @@ export const verifyChain = async (db: Db, dossierId: string) => {
   let prev: string | null = null;
   for (const e of events) {
     const expected = eventHash({ ...e, payload: e.payload, prevHash: prev });
-    if (e.prevHash !== prev || e.hash !== expected) return { ok: false as const, brokenAtSeq: e.seq, events: events.length };
+    if (e.prevHash !== prev || e.hash !== expected)
+      return { ok: false as const, brokenAtSeq: e.seq, events: events.length };
     prev = e.hash;
   }
   return { ok: true as const, events: events.length };

@@ -14,7 +14,10 @@ export const dossiersRouter = router({
     .input(dossierRef)
     .query(async ({ ctx, input }) => {
       const dossier = await getDossierForStaff(ctx.db, { ...input, membership: ctx.membership });
-      const [events, chain] = await Promise.all([findEvents(ctx.db, dossier.id), verifyChain(ctx.db, dossier.id)]);
+      const [events, chain] = await Promise.all([
+        findEvents(ctx.db, dossier.id),
+        verifyChain(ctx.db, dossier.id),
+      ]);
       return {
         chainIntact: chain.ok,
         events: events.map((e) => ({

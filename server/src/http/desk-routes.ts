@@ -25,13 +25,17 @@ const fileVisibleTo = async (db: Db, sha256: string, officeIds: string[]) => {
     : await db
         .select({ receiving: dossiers.receivingOfficeId, agency: dossiers.agencyId, mime: files.mime })
         .from(files)
-        .innerJoin(documentPages, or(eq(documentPages.thumbSha256, files.sha256), eq(documentPages.pagePdfSha256, files.sha256)))
+        .innerJoin(
+          documentPages,
+          or(eq(documentPages.thumbSha256, files.sha256), eq(documentPages.pagePdfSha256, files.sha256)),
+        )
         .innerJoin(documents, eq(documents.id, documentPages.documentId))
         .innerJoin(dossiers, eq(dossiers.id, documents.dossierId))
         .where(and(eq(files.sha256, sha256)))
         .limit(1);
   const hit = row ?? page;
-  if (!hit || !(officeIds.includes(hit.receiving) || officeIds.includes(hit.agency))) throw appError('NOT_FOUND');
+  if (!hit || !(officeIds.includes(hit.receiving) || officeIds.includes(hit.agency)))
+    throw appError('NOT_FOUND');
   return hit.mime;
 };
 
@@ -43,14 +47,22 @@ export const deskRoutes = (deps: AppDeps) => {
 
   app.post(
     '/dossiers/:dossierId/components/:code/pages',
-    bodyLimit({ maxSize: deps.env.MAX_UPLOAD_BYTES + 64 * 1024, onError: () => { throw appError('FILE_TOO_LARGE', { limit: deps.env.MAX_UPLOAD_BYTES }); } }),
+    bodyLimit({
+      maxSize: deps.env.MAX_UPLOAD_BYTES + 64 * 1024,
+      onError: () => {
+        throw appError('FILE_TOO_LARGE', { limit: deps.env.MAX_UPLOAD_BYTES });
+      },
+    }),
     async (c) => {
-      const params = z.object({ dossierId: z.uuid(), code: z.string().min(1).max(20) }).safeParse(c.req.param());
+      const params = z
+        .object({ dossierId: z.uuid(), code: z.string().min(1).max(20) })
+        .safeParse(c.req.param());
       if (!params.success) throw appError('NOT_FOUND');
       const officeId = officeFor(c.get('user'), ['clerk'], c.req.query('office'));
       const body = await c.req.parseBody();
       const file = body.file;
-      if (!(file instanceof File)) throw appError('VALIDATION_FAILED', { fields: [{ path: 'file', message: 'a file is required' }] });
+      if (!(file instanceof File))
+        throw appError('VALIDATION_FAILED', { fields: [{ path: 'file', message: 'a file is required' }] });
       const result = await addPages(deps.db, {
         dossierId: params.data.dossierId,
         componentCode: params.data.code,
@@ -66,10 +78,16 @@ export const deskRoutes = (deps: AppDeps) => {
   // Any signed PDF, ours or an agency's: signer, time, integrity and the chain against the trust roots.
   app.post(
     '/verify',
-    bodyLimit({ maxSize: deps.env.MAX_UPLOAD_BYTES + 64 * 1024, onError: () => { throw appError('FILE_TOO_LARGE', { limit: deps.env.MAX_UPLOAD_BYTES }); } }),
+    bodyLimit({
+      maxSize: deps.env.MAX_UPLOAD_BYTES + 64 * 1024,
+      onError: () => {
+        throw appError('FILE_TOO_LARGE', { limit: deps.env.MAX_UPLOAD_BYTES });
+      },
+    }),
     async (c) => {
       const body = await c.req.parseBody();
-      if (!(body.file instanceof File)) throw appError('VALIDATION_FAILED', { fields: [{ path: 'file', message: 'a file is required' }] });
+      if (!(body.file instanceof File))
+        throw appError('VALIDATION_FAILED', { fields: [{ path: 'file', message: 'a file is required' }] });
       const bytes = new Uint8Array(await body.file.arrayBuffer());
       if (sniffMime(bytes) !== 'application/pdf') throw appError('PDF_INVALID');
       const ownChain = await deps.signer.chain();
@@ -85,7 +103,11 @@ export const deskRoutes = (deps: AppDeps) => {
     const mime = await fileVisibleTo(deps.db, sha256, [...new Set(user.memberships.map((m) => m.officeId))]);
     const bytes = await deps.files.get(sha256);
     return new Response(new Uint8Array(bytes), {
-      headers: { 'content-type': mime, 'cache-control': 'private, max-age=86400, immutable', 'x-content-type-options': 'nosniff' },
+      headers: {
+        'content-type': mime,
+        'cache-control': 'private, max-age=86400, immutable',
+        'x-content-type-options': 'nosniff',
+      },
     });
   });
   return app;

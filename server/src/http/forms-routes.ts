@@ -36,7 +36,11 @@ export const formsRoutes = (deps: AppDeps) => {
 
   app.get('/guidance/:code', async (c) => {
     const officeId = officeFor(c.get('user'), STAFF, c.req.query('office'));
-    const bytes = await renderGuidanceFor(deps.db, { procedureCode: c.req.param('code'), officeId, publicUrl: deps.env.PUBLIC_URL });
+    const bytes = await renderGuidanceFor(deps.db, {
+      procedureCode: c.req.param('code'),
+      officeId,
+      publicUrl: deps.env.PUBLIC_URL,
+    });
     return pdf(bytes, `huong-dan-${c.req.param('code')}.pdf`);
   });
 
@@ -59,11 +63,19 @@ export const formsRoutes = (deps: AppDeps) => {
   app.get('/tracking-book', async (c) => {
     const today = vietnamDate(new Date());
     const query = z
-      .object({ from: z.iso.date().default(today), to: z.iso.date().default(today), office: z.uuid().optional() })
+      .object({
+        from: z.iso.date().default(today),
+        to: z.iso.date().default(today),
+        office: z.uuid().optional(),
+      })
       .safeParse(c.req.query());
     if (!query.success) throw appError('VALIDATION_FAILED');
     const officeId = officeFor(c.get('user'), ['clerk', 'supervisor'], query.data.office);
-    const bytes = await renderTrackingBookFor(deps.db, { officeId, from: query.data.from, to: query.data.to });
+    const bytes = await renderTrackingBookFor(deps.db, {
+      officeId,
+      from: query.data.from,
+      to: query.data.to,
+    });
     return pdf(bytes, `so-theo-doi-${query.data.from}-${query.data.to}.pdf`);
   });
   return app;

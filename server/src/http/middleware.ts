@@ -16,7 +16,12 @@ export const requestContext = (log: Logger) =>
     await next();
     c.header('x-request-id', requestId);
     child.info(
-      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
       'request',
     );
   });

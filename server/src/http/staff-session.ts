@@ -32,7 +32,13 @@ export const jsonError = <V extends AppVariables>(err: Error, c: Context<{ Varia
   if (!isAppError(err)) c.get('log').error({ err: err.message, stack: err.stack }, 'request failed');
   const entry = ERRORS[code];
   return c.json(
-    { code, message: entry.vi, messageEn: entry.en, details: isAppError(err) ? (err.details ?? null) : null, requestId: c.get('requestId') },
+    {
+      code,
+      message: entry.vi,
+      messageEn: entry.en,
+      details: isAppError(err) ? (err.details ?? null) : null,
+      requestId: c.get('requestId'),
+    },
     entry.status,
   );
 };

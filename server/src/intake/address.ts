@@ -2,11 +2,15 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { communes, provinces } from '../db/schema';
 
-const contains = (haystack: string, needle: string) => haystack.toLocaleLowerCase('vi').includes(needle.toLocaleLowerCase('vi'));
+const contains = (haystack: string, needle: string) =>
+  haystack.toLocaleLowerCase('vi').includes(needle.toLocaleLowerCase('vi'));
 
 /** "12 Lê Lợi, Phường Thuận Hóa, Thành phố Huế": the commune and province are added unless the line already has them (an id-card QR gives the whole address). */
 export const joinAddress = (line: string, commune?: string | null, province?: string | null) =>
-  [line, ...[commune, province].filter((part): part is string => Boolean(part) && !contains(line, part!))].join(', ');
+  [
+    line,
+    ...[commune, province].filter((part): part is string => Boolean(part) && !contains(line, part!)),
+  ].join(', ');
 
 /** The commune and province of an address, with the full printable line. */
 export const resolveAddress = async (db: Db, address: { line: string; communeCode: string | null }) => {

@@ -9,7 +9,8 @@ import { formLinks } from './submit';
 export const vietnamDayRange = (from: string, to: string = from) => {
   const start = new Date(`${from}T00:00:00+07:00`);
   const end = new Date(new Date(`${to}T00:00:00+07:00`).getTime() + 86_400_000);
-  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end <= start) throw appError('VALIDATION_FAILED');
+  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end <= start)
+    throw appError('VALIDATION_FAILED');
   return { start, end };
 };
 
@@ -31,7 +32,13 @@ export const findTodayAtOffice = async (db: Db, opts: { officeId: string; now?: 
     .from(dossiers)
     .innerJoin(procedures, eq(procedures.id, dossiers.procedureId))
     .leftJoin(applicants, eq(applicants.id, dossiers.applicantId))
-    .where(and(eq(dossiers.receivingOfficeId, opts.officeId), gte(dossiers.createdAt, start), lt(dossiers.createdAt, end)))
+    .where(
+      and(
+        eq(dossiers.receivingOfficeId, opts.officeId),
+        gte(dossiers.createdAt, start),
+        lt(dossiers.createdAt, end),
+      ),
+    )
     .orderBy(sql`${dossiers.createdAt} desc`, asc(dossiers.id));
   return list.map(({ createdAt: _c, ...d }) => ({
     ...d,
@@ -42,8 +49,13 @@ export const findTodayAtOffice = async (db: Db, opts: { officeId: string; now?: 
 };
 
 /** One piece of advice given at the desk without a dossier, for the statistics. */
-export const recordAdvice = async (db: Db, opts: { procedureCode: string; officeId: string; userId: string }) => {
+export const recordAdvice = async (
+  db: Db,
+  opts: { procedureCode: string; officeId: string; userId: string },
+) => {
   const procedure = await getProcedure(db, { code: opts.procedureCode });
-  await db.insert(adviceLog).values({ procedureId: procedure.id, officeId: opts.officeId, userId: opts.userId });
+  await db
+    .insert(adviceLog)
+    .values({ procedureId: procedure.id, officeId: opts.officeId, userId: opts.userId });
   return { ok: true as const };
 };

@@ -9,7 +9,10 @@ import { applicants, documents, dossiers, procedures } from '../db/schema';
  * What the desk can know from an id number: the applicant's details from earlier dossiers, structure
  * warnings, and their digitized documents that can stand in for this procedure's components (reuse).
  */
-export const lookupApplicant = async (db: Db, opts: { citizenId: string; procedureCode: string; now?: Date }) => {
+export const lookupApplicant = async (
+  db: Db,
+  opts: { citizenId: string; procedureCode: string; now?: Date },
+) => {
   const now = opts.now ?? new Date();
   const check = validateCitizenId(opts.citizenId, { now });
   const procedure = await getProcedure(db, { code: opts.procedureCode, day: vietnamDate(now) });
@@ -70,7 +73,8 @@ export const lookupApplicant = async (db: Db, opts: { citizenId: string; procedu
         validUntil: d.validUntil,
       })),
   );
-  const sex: 'male' | 'female' | null = applicant?.sex === 'male' || applicant?.sex === 'female' ? applicant.sex : null;
+  const sex: 'male' | 'female' | null =
+    applicant?.sex === 'male' || applicant?.sex === 'female' ? applicant.sex : null;
   return {
     applicant: applicant
       ? {

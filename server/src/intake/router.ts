@@ -14,7 +14,9 @@ export const intakeRouter = router({
       recordAdvice(ctx.db, { ...input, officeId: ctx.membership.officeId, userId: ctx.user.id }),
     ),
   lookupApplicant: clerk
-    .input(z.object({ citizenId: z.string().trim().max(20), procedureCode: z.string().trim().min(1).max(16) }))
+    .input(
+      z.object({ citizenId: z.string().trim().max(20), procedureCode: z.string().trim().min(1).max(16) }),
+    )
     .query(({ ctx, input }) => lookupApplicant(ctx.db, input)),
   submit: clerk.input(intakeInput).mutation(({ ctx, input }) =>
     submitIntake(ctx.db, {
@@ -22,6 +24,7 @@ export const intakeRouter = router({
       actor: { userId: ctx.user.id, fullName: ctx.user.fullName, membership: ctx.membership },
     }),
   ),
-  today: staffProcedure('clerk', 'supervisor')
-    .query(({ ctx }) => findTodayAtOffice(ctx.db, { officeId: ctx.membership.officeId })),
+  today: staffProcedure('clerk', 'supervisor').query(({ ctx }) =>
+    findTodayAtOffice(ctx.db, { officeId: ctx.membership.officeId }),
+  ),
 });

@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 const address = z.object({
   line: z.string().trim().min(3).max(300),
-  communeCode: z.string().trim().regex(/^\d{5}$/),
+  communeCode: z
+    .string()
+    .trim()
+    .regex(/^\d{5}$/),
 });
 
 /** What the intake wizard sends; the id number, phone and email are checked by the domain for their own messages. */
@@ -39,7 +42,10 @@ export const intakeInput = z.object({
       window: z.enum(['morning', 'afternoon', 'any']),
     })
     .optional(),
-  missing: z.array(z.object({ item: z.string().trim().min(2).max(300), note: z.string().trim().max(300).optional() })).max(30).optional(),
+  missing: z
+    .array(z.object({ item: z.string().trim().min(2).max(300), note: z.string().trim().max(300).optional() }))
+    .max(30)
+    .optional(),
   reason: z.string().trim().max(1000).optional(),
 });
 

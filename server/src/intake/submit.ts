@@ -112,15 +112,23 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
   const email = normalizeEmail(input.applicant.email);
   if (input.returnMethod === 'post' && !procedure.deliveryAllowed) throw appError('DELIVERY_NOT_ALLOWED');
   if (input.returnMethod === 'post' && !input.delivery) {
-    throw appError('VALIDATION_FAILED', { fields: [{ path: 'delivery.address', message: 'required for delivery by post' }] });
+    throw appError('VALIDATION_FAILED', {
+      fields: [{ path: 'delivery.address', message: 'required for delivery by post' }],
+    });
   }
-  await assertCommunes(db, [input.applicant.address.communeCode, ...(input.delivery ? [input.delivery.address.communeCode] : [])]);
+  await assertCommunes(db, [
+    input.applicant.address.communeCode,
+    ...(input.delivery ? [input.delivery.address.communeCode] : []),
+  ]);
 
   const sent = new Map(input.components.map((c) => [c.code, c]));
   const unknown = input.components.filter((c) => !procedure.components.some((p) => p.code === c.code));
   if (unknown.length > 0) {
     throw appError('VALIDATION_FAILED', {
-      fields: unknown.map((c) => ({ path: `components.${c.code}`, message: 'not a component of this procedure' })),
+      fields: unknown.map((c) => ({
+        path: `components.${c.code}`,
+        message: 'not a component of this procedure',
+      })),
     });
   }
   const components: IntakeComponent[] = procedure.components.map((p) => {
@@ -152,7 +160,9 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
     throw appError('COMPONENTS_INCOMPLETE', { missing: absent.map((c) => ({ code: c.code, name: c.name })) });
   }
   if (input.outcome === 'request_supplement' && missing.length === 0) {
-    throw appError('VALIDATION_FAILED', { fields: [{ path: 'missing', message: 'nothing is missing: receive the dossier instead' }] });
+    throw appError('VALIDATION_FAILED', {
+      fields: [{ path: 'missing', message: 'nothing is missing: receive the dossier instead' }],
+    });
   }
   if (input.outcome === 'refuse' && reasons.length === 0) throw appError('REASON_REQUIRED');
 
@@ -180,7 +190,11 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
         sex: input.applicant.sex ?? null,
         phone,
         email,
-        address: { line: applicantAddress.line, communeCode: applicantAddress.communeCode, provinceCode: applicantAddress.provinceCode },
+        address: {
+          line: applicantAddress.line,
+          communeCode: applicantAddress.communeCode,
+          provinceCode: applicantAddress.provinceCode,
+        },
       };
       const [applicant] = await t
         .insert(applicants)
@@ -221,10 +235,22 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
         },
       });
       if (input.outcome === 'request_supplement') {
-        return recordEvent(t, { dossierId: draft.id, event: 'request_supplement_at_desk', actor: eventActor, now, payload: { missing } });
+        return recordEvent(t, {
+          dossierId: draft.id,
+          event: 'request_supplement_at_desk',
+          actor: eventActor,
+          now,
+          payload: { missing },
+        });
       }
       if (input.outcome === 'refuse') {
-        return recordEvent(t, { dossierId: draft.id, event: 'refuse_at_desk', actor: eventActor, now, payload: { reasons } });
+        return recordEvent(t, {
+          dossierId: draft.id,
+          event: 'refuse_at_desk',
+          actor: eventActor,
+          now,
+          payload: { reasons },
+        });
       }
       const seq = await nextDossierSeq(t, { agencyId: officeId, day: today });
       const code = formatDossierCode({ agencyId: office.code, date: now, seq });
@@ -251,7 +277,11 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
         payload: {
           code,
           dueAt: due!.toISOString(),
-          components: components.map((c) => ({ code: c.code, present: c.present, reused: Boolean(c.reusedDocumentId) })),
+          components: components.map((c) => ({
+            code: c.code,
+            present: c.present,
+            reused: Boolean(c.reusedDocumentId),
+          })),
           returnMethod: input.returnMethod,
         },
         patch: { code, receivedAt: now, dueAt: due, bookVolume: year, bookEntry },

@@ -19,15 +19,33 @@ export type DeliveryPolicy = {
 };
 
 // 10 s doubling to 15 min, 25 attempts: about five hours of portal outage before a supervisor has to act.
-export const DEFAULT_POLICY: DeliveryPolicy = { maxAttempts: 25, baseBackoffMs: 10_000, maxBackoffMs: 15 * 60_000 };
+export const DEFAULT_POLICY: DeliveryPolicy = {
+  maxAttempts: 25,
+  baseBackoffMs: 10_000,
+  maxBackoffMs: 15 * 60_000,
+};
 
 export const backoffMs = (attempts: number, policy: DeliveryPolicy = DEFAULT_POLICY) =>
   Math.min(policy.baseBackoffMs * 2 ** Math.max(0, attempts - 1), policy.maxBackoffMs);
 
-type OutboxRow = typeof outbox.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
+
+/**
+ * Where one topic's messages go: the portal, an agency's webhook, the SMS provider. `send` makes one
+ * delivery attempt for a row and says whether it worked, may be retried, or never will.
+ */
+export type OutboxChannel = {
+  topic: string;
+  /** Longest a send may take; the claim's lease is twice this plus a margin. */
+  timeoutMs: number;
+  send: (db: Db, row: OutboxRow) => Promise<DeliveryOutcome>;
+};
 
 export type DeliverOptions = {
-  client: PortalClient;
+  /** The portal (the default channel) … */
+  client?: PortalClient;
+  /** … or any other channel. */
+  channel?: OutboxChannel;
   now?: () => Date;
   /** Messages claimed at once (each of a different dossier), sent concurrently. */
   batch?: number;
@@ -69,7 +87,10 @@ const atHead = (db: Db) =>
  * `next_attempt_at` past the sending time (a lease), so a second deliverer skips them while they are sent
  * outside the transaction; `attempts` is bumped at the claim and fences the result write.
  */
-const claim = (db: Db, opts: { now: Date; batch: number; leaseMs: number; dossierId?: string }) =>
+const claim = (
+  db: Db,
+  opts: { topic: string; now: Date; batch: number; leaseMs: number; dossierId?: string },
+) =>
   db.transaction(async (tx) => {
     const due = await tx
       .select({ id: outbox.id })
@@ -77,7 +98,7 @@ const claim = (db: Db, opts: { now: Date; batch: number; leaseMs: number; dossie
       .where(
         and(
           eq(outbox.state, 'pending'),
-          eq(outbox.topic, PORTAL_TOPIC),
+          eq(outbox.topic, opts.topic),
           lte(outbox.nextAttemptAt, opts.now),
           opts.dossierId ? eq(outbox.dossierId, opts.dossierId) : undefined,
           atHead(tx as unknown as Db),
@@ -89,7 +110,10 @@ const claim = (db: Db, opts: { now: Date; batch: number; leaseMs: number; dossie
     if (due.length === 0) return [];
     return tx
       .update(outbox)
-      .set({ attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: new Date(opts.now.getTime() + opts.leaseMs) })
+      .set({
+        attempts: sql`${outbox.attempts} + 1`,
+        nextAttemptAt: new Date(opts.now.getTime() + opts.leaseMs),
+      })
       .where(
         inArray(
           outbox.id,
@@ -100,12 +124,18 @@ const claim = (db: Db, opts: { now: Date; batch: number; leaseMs: number; dossie
   });
 
 /** Sends one message's two portal requests, dossier record first, each with its own idempotency key. */
-const send = async (db: Db, row: OutboxRow, opts: DeliverOptions): Promise<DeliveryOutcome> => {
+const sendToPortal = async (
+  db: Db,
+  row: OutboxRow,
+  opts: { client: PortalClient; filesBaseUrl?: string | null | undefined },
+): Promise<DeliveryOutcome> => {
   const message = row.payload as PortalProgressPayload;
   const [previous] = await db
     .select({ id: outbox.id })
     .from(outbox)
-    .where(and(eq(outbox.dossierId, message.dossierId), eq(outbox.topic, PORTAL_TOPIC), lt(outbox.id, row.id)))
+    .where(
+      and(eq(outbox.dossierId, message.dossierId), eq(outbox.topic, PORTAL_TOPIC), lt(outbox.id, row.id)),
+    )
     .limit(1);
   const source = await loadPortalSource(db, {
     message,
@@ -119,10 +149,35 @@ const send = async (db: Db, row: OutboxRow, opts: DeliverOptions): Promise<Deliv
     `${row.idempotencyKey}:HoSo`,
   );
   if (record.kind !== 'ok') return record;
-  return opts.client.send({ service: 'CapNhatTienDoHoSoMC', data: [messages.progress] }, `${row.idempotencyKey}:TienDo`);
+  return opts.client.send(
+    { service: 'CapNhatTienDoHoSoMC', data: [messages.progress] },
+    `${row.idempotencyKey}:TienDo`,
+  );
 };
 
-const settle = async (db: Db, row: OutboxRow, outcome: DeliveryOutcome, now: Date, policy: DeliveryPolicy) => {
+/** The public-service portal as an outbox channel. */
+export const portalChannel = (opts: {
+  client: PortalClient;
+  filesBaseUrl?: string | null | undefined;
+}): OutboxChannel => ({
+  topic: PORTAL_TOPIC,
+  timeoutMs: opts.client.timeoutMs,
+  send: (db, row) => sendToPortal(db, row, opts),
+});
+
+const channelOf = (opts: DeliverOptions): OutboxChannel => {
+  if (opts.channel) return opts.channel;
+  if (!opts.client) throw new Error('deliverOutbox needs a channel or a portal client');
+  return portalChannel({ client: opts.client, filesBaseUrl: opts.filesBaseUrl });
+};
+
+const settle = async (
+  db: Db,
+  row: OutboxRow,
+  outcome: DeliveryOutcome,
+  now: Date,
+  policy: DeliveryPolicy,
+) => {
   // Only the deliverer that made this attempt may record its result.
   const mine = and(eq(outbox.id, row.id), eq(outbox.attempts, row.attempts), eq(outbox.state, 'pending'));
   if (outcome.kind === 'ok') {
@@ -135,26 +190,36 @@ const settle = async (db: Db, row: OutboxRow, outcome: DeliveryOutcome, now: Dat
   }
   await db
     .update(outbox)
-    .set({ lastError: outcome.error, nextAttemptAt: new Date(now.getTime() + backoffMs(row.attempts, policy)) })
+    .set({
+      lastError: outcome.error,
+      nextAttemptAt: new Date(now.getTime() + backoffMs(row.attempts, policy)),
+    })
     .where(mine);
   return 'retrying' as const;
 };
 
 /**
- * Delivers the portal messages that are due, in order per dossier: a dossier's next message is claimed only
+ * Delivers one channel's messages that are due, in order per dossier: a dossier's next message is claimed only
  * after the previous one was acknowledged, so a failing message holds back its own dossier and no other.
  * Safe to run from several workers at once. Returns when nothing more is due now.
  */
 export const deliverOutbox = async (db: Db, opts: DeliverOptions): Promise<DeliveryReport> => {
   const now = opts.now ?? (() => new Date());
   const policy = { ...DEFAULT_POLICY, ...opts.policy };
-  const leaseMs = 2 * opts.client.timeoutMs + 30_000;
+  const channel = channelOf(opts);
+  const leaseMs = 2 * channel.timeoutMs + 30_000;
   const report: DeliveryReport = { sent: 0, retrying: 0, dead: 0, nextAttemptAt: null };
   for (;;) {
-    const claimed = await claim(db, { now: now(), batch: opts.batch ?? 50, leaseMs, dossierId: opts.dossierId });
+    const claimed = await claim(db, {
+      topic: channel.topic,
+      now: now(),
+      batch: opts.batch ?? 50,
+      leaseMs,
+      dossierId: opts.dossierId,
+    });
     if (claimed.length === 0) break;
     const results = await Promise.all(
-      claimed.map(async (row) => settle(db, row, await send(db, row, opts), now(), policy)),
+      claimed.map(async (row) => settle(db, row, await channel.send(db, row), now(), policy)),
     );
     for (const r of results) report[r] += 1;
   }
@@ -164,7 +229,7 @@ export const deliverOutbox = async (db: Db, opts: DeliverOptions): Promise<Deliv
     .where(
       and(
         eq(outbox.state, 'pending'),
-        eq(outbox.topic, PORTAL_TOPIC),
+        eq(outbox.topic, channel.topic),
         opts.dossierId ? eq(outbox.dossierId, opts.dossierId) : undefined,
         atHead(db),
       ),
@@ -216,13 +281,18 @@ export const outboxDeliverPayload = z.object({ dossierId: z.uuid().optional() })
  */
 export const outboxDeliverJob = (deps: {
   db: Db;
-  client: PortalClient;
+  client?: PortalClient;
+  /** Another channel than the portal; its job is `outbox_deliver_<topic>` (BullMQ names take no `:` or `.`). */
+  channel?: OutboxChannel;
   jobs?: () => JobRunner;
   filesBaseUrl?: string | null;
   policy?: Partial<DeliveryPolicy>;
-}) =>
-  defineJob({
-    name: 'outbox_deliver',
+}) => {
+  const name = deps.channel
+    ? `outbox_deliver_${deps.channel.topic.replace(/[^a-z0-9]/gi, '_')}`
+    : 'outbox_deliver';
+  return defineJob({
+    name,
     payload: outboxDeliverPayload,
     concurrency: 2,
     // Delivery failures are recorded per message in the outbox, not as job failures; these cover the database.
@@ -230,13 +300,15 @@ export const outboxDeliverJob = (deps: {
     backoffMs: 5_000,
     handler: async (payload) => {
       const report = await deliverOutbox(deps.db, {
-        client: deps.client,
+        ...(deps.client ? { client: deps.client } : {}),
+        ...(deps.channel ? { channel: deps.channel } : {}),
         dossierId: payload?.dossierId,
         filesBaseUrl: deps.filesBaseUrl,
         policy: deps.policy,
       });
       if (!report.nextAttemptAt || !deps.jobs) return;
       const at = report.nextAttemptAt.getTime();
-      await deps.jobs().enqueue('outbox_deliver', {}, { jobId: `outbox-${at}`, delayMs: Math.max(0, at - Date.now()) });
+      await deps.jobs().enqueue(name, {}, { jobId: `${name}-${at}`, delayMs: Math.max(0, at - Date.now()) });
     },
   });
+};

@@ -25,7 +25,8 @@ export type JobRunner = {
   close: () => Promise<void>;
 };
 
-const invalidPayload = (name: string, err: unknown) => new Error(`Job ${name}: payload rejected: ${String(err)}`);
+const invalidPayload = (name: string, err: unknown) =>
+  new Error(`Job ${name}: payload rejected: ${String(err)}`);
 
 const byName = (defs: JobDefinition[]) => {
   const map = new Map(defs.map((d) => [d.name, d]));
@@ -60,25 +61,28 @@ export const createBullmqRunner = (opts: {
   const workers =
     opts.workers === false
       ? []
-      : opts.defs.map(
-          (def) =>
-            new Worker(
-              def.name,
-              async (job) => {
-                const parsed = def.payload.safeParse(job.data);
-                if (!parsed.success) throw new UnrecoverableError(invalidPayload(def.name, parsed.error).message);
-                await def.handler(parsed.data);
-              },
-              {
-                connection,
-                prefix,
-                concurrency: def.concurrency,
-                lockDuration: opts.lockDurationMs ?? 30_000,
-                stalledInterval: Math.min(opts.lockDurationMs ?? 30_000, 30_000),
-              },
-            ).on('failed', (job, err) =>
-              opts.log.warn({ job: def.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'),
+      : opts.defs.map((def) =>
+          new Worker(
+            def.name,
+            async (job) => {
+              const parsed = def.payload.safeParse(job.data);
+              if (!parsed.success)
+                throw new UnrecoverableError(invalidPayload(def.name, parsed.error).message);
+              await def.handler(parsed.data);
+            },
+            {
+              connection,
+              prefix,
+              concurrency: def.concurrency,
+              lockDuration: opts.lockDurationMs ?? 30_000,
+              stalledInterval: Math.min(opts.lockDurationMs ?? 30_000, 30_000),
+            },
+          ).on('failed', (job, err) =>
+            opts.log.warn(
+              { job: def.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message },
+              'job failed',
             ),
+          ),
         );
   return {
     mode: 'bullmq',
@@ -190,7 +194,12 @@ export const createInProcessRunner = (opts: { defs: JobDefinition[]; log: Logger
   };
 };
 
-export const createJobRunner = (opts: { redisUrl?: string; defs: JobDefinition[]; log: Logger; prefix?: string }) =>
+export const createJobRunner = (opts: {
+  redisUrl?: string;
+  defs: JobDefinition[];
+  log: Logger;
+  prefix?: string;
+}) =>
   opts.redisUrl
     ? createBullmqRunner({ redisUrl: opts.redisUrl, defs: opts.defs, log: opts.log, prefix: opts.prefix })
     : createInProcessRunner(opts);

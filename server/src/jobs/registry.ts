@@ -10,7 +10,17 @@ import type { JobRunner } from './queue';
 import { defineJob } from './queue';
 
 /** Every job the server runs, with its concurrency and retry policy. */
-export const jobDefinitions = ({ db, files, env, jobs }: { db: Db; files: FileStore; env?: Env; jobs?: () => JobRunner }) => [
+export const jobDefinitions = ({
+  db,
+  files,
+  env,
+  jobs,
+}: {
+  db: Db;
+  files: FileStore;
+  env?: Env;
+  jobs?: () => JobRunner;
+}) => [
   digitizePageJob({ db, files }),
   // outbox_deliver: retries and backoff live per message in the outbox table (in order per dossier); the
   // job's own attempts only cover database errors.

@@ -25,7 +25,14 @@ const HOURS_PER_DAY = 8;
 export const seedHolidays = async (db: Db) => {
   for (const table of HOLIDAY_TABLES) {
     const values = [
-      ...table.days.map((d) => ({ day: d.date, year: table.year, kind: d.kind, nameVi: d.name_vi, nameEn: d.name_en, source: table.source })),
+      ...table.days.map((d) => ({
+        day: d.date,
+        year: table.year,
+        kind: d.kind,
+        nameVi: d.name_vi,
+        nameEn: d.name_en,
+        source: table.source,
+      })),
       ...table.workingWeekends.map((d) => ({
         day: d.date,
         year: table.year,
@@ -55,7 +62,9 @@ export const seedDemo = async (db: Db) => {
       .values(seedOffices.map(({ desks: _desks, ...o }) => o))
       .returning({ id: offices.id, code: offices.code });
     const officeId = new Map(officeRows.map((o) => [o.code, o.id]));
-    const deskRows = seedOffices.flatMap((o) => (o.desks ?? []).map((name) => ({ officeId: officeId.get(o.code)!, name })));
+    const deskRows = seedOffices.flatMap((o) =>
+      (o.desks ?? []).map((name) => ({ officeId: officeId.get(o.code)!, name })),
+    );
     if (deskRows.length > 0) await tx.insert(desks).values(deskRows);
     for (const p of seedProcedures) {
       const [row] = await tx
@@ -91,7 +100,13 @@ export const seedDemo = async (db: Db) => {
         .returning({ id: users.id });
       await tx
         .insert(memberships)
-        .values(u.memberships.map((m) => ({ userId: row!.id, officeId: officeId.get(m.officeCode)!, role: m.role })));
+        .values(
+          u.memberships.map((m) => ({
+            userId: row!.id,
+            officeId: officeId.get(m.officeCode)!,
+            role: m.role,
+          })),
+        );
     }
   });
   await seedDemoHistory(db);
@@ -110,7 +125,12 @@ const seedDemoHistory = async (db: Db) => {
     .innerJoin(offices, eq(offices.id, memberships.officeId))
     .where(and(eq(users.username, 'gdv.hang'), eq(memberships.role, 'clerk')));
   const [procedure] = await db
-    .select({ id: procedures.id, code: procedures.code, agencyId: procedures.agencyId, versionId: procedureVersions.id })
+    .select({
+      id: procedures.id,
+      code: procedures.code,
+      agencyId: procedures.agencyId,
+      versionId: procedureVersions.id,
+    })
     .from(procedures)
     .innerJoin(procedureVersions, eq(procedureVersions.procedureId, procedures.id))
     .where(eq(procedures.code, '1.004873'));
@@ -133,8 +153,18 @@ const seedDemoHistory = async (db: Db) => {
         address: { line: '27 Nguyễn Huệ', communeCode: commune?.code ?? null, provinceCode: province.code },
       })
       .returning({ id: applicants.id });
-    const staff = { kind: 'clerk' as const, userId: clerk.userId, role: 'clerk' as const, officeId: clerk.officeId };
-    const agency = { kind: 'agency_official' as const, userId: official?.userId ?? null, role: 'agency_official' as const, officeId: procedure.agencyId };
+    const staff = {
+      kind: 'clerk' as const,
+      userId: clerk.userId,
+      role: 'clerk' as const,
+      officeId: clerk.officeId,
+    };
+    const agency = {
+      kind: 'agency_official' as const,
+      userId: official?.userId ?? null,
+      role: 'agency_official' as const,
+      officeId: procedure.agencyId,
+    };
     const dossier = await createDossier(t, {
       event: 'start_intake',
       actor: staff,
@@ -178,7 +208,12 @@ const seedDemoHistory = async (db: Db) => {
         docType,
         title,
         ownerCitizenId: DEMO_CITIZEN.citizenId,
-        digitizedCode: formatDigitizedCode({ ownerId: DEMO_CITIZEN.citizenId, procedureCode: procedure.code, componentCode, seq: i + 1 }),
+        digitizedCode: formatDigitizedCode({
+          ownerId: DEMO_CITIZEN.citizenId,
+          procedureCode: procedure.code,
+          componentCode,
+          seq: i + 1,
+        }),
         createdAt: at,
       })),
     );
@@ -190,5 +225,7 @@ export const demoCredentials = () =>
   seedUsers.map((u) => ({
     username: u.username,
     password: u.password,
-    roles: u.memberships.map((m) => `${m.role}@${seedOffices.find((o) => o.code === m.officeCode)?.name ?? m.officeCode}`),
+    roles: u.memberships.map(
+      (m) => `${m.role}@${seedOffices.find((o) => o.code === m.officeCode)?.name ?? m.officeCode}`,
+    ),
   }));

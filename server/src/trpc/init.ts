@@ -67,7 +67,13 @@ const t = initTRPC.context<Context>().create({
       return {
         ...shape,
         message: entry.vi,
-        data: { ...shape.data, stack: undefined, appCode: cause.code, messageEn: entry.en, details: cause.details ?? null },
+        data: {
+          ...shape.data,
+          stack: undefined,
+          appCode: cause.code,
+          messageEn: entry.en,
+          details: cause.details ?? null,
+        },
       };
     }
     if (cause instanceof ZodError) {
@@ -99,7 +105,10 @@ const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && isAppError(result.error.cause)) {
     const status = ERRORS[result.error.cause.code].status;
-    throw new TRPCError({ code: TRPC_CODE_BY_STATUS[status] ?? 'INTERNAL_SERVER_ERROR', cause: result.error.cause });
+    throw new TRPCError({
+      code: TRPC_CODE_BY_STATUS[status] ?? 'INTERNAL_SERVER_ERROR',
+      cause: result.error.cause,
+    });
   }
   return result;
 });
@@ -122,9 +131,7 @@ export type Membership = AuthUser['memberships'][number];
 export const staffProcedure = (...roles: Role[]) =>
   authedProcedure.use(({ ctx, next }) => {
     const candidates = ctx.user.memberships.filter((m) => roles.includes(m.role));
-    const membership = ctx.officeHint
-      ? candidates.find((m) => m.officeId === ctx.officeHint)
-      : candidates[0];
+    const membership = ctx.officeHint ? candidates.find((m) => m.officeId === ctx.officeHint) : candidates[0];
     if (!membership) throw new TRPCError({ code: 'FORBIDDEN', cause: appError('FORBIDDEN') });
     return next({ ctx: { ...ctx, membership } });
   });

@@ -11,7 +11,9 @@ export const CatalogFilters = (props: { catalog: Catalog }) => (
         onChange={(event) => props.catalog.setAgencyCode(event.currentTarget.value)}
       >
         <option value="">{t('catalog.agencyAll')}</option>
-        <For each={props.catalog.agencies()}>{(agency) => <option value={agency.code}>{agency.name}</option>}</For>
+        <For each={props.catalog.agencies()}>
+          {(agency) => <option value={agency.code}>{agency.name}</option>}
+        </For>
       </select>
     </label>
     <label class="filter">

@@ -55,7 +55,9 @@ export const createCatalog = () => {
   const agencies = createMemo(() => {
     const seen = new Map<string, string>();
     for (const procedure of all()) seen.set(procedure.agency.code, procedure.agency.name);
-    return [...seen].map(([code, name]) => ({ code, name })).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+    return [...seen]
+      .map(([code, name]) => ({ code, name }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'vi'));
   });
 
   const visible = createMemo(() => {
@@ -63,7 +65,9 @@ export const createCatalog = () => {
     const current = sort();
     if (!current) return list;
     const sign = current.direction === 'asc' ? 1 : -1;
-    return [...list].sort((left, right) => sign * compare(sortValue[current.key](left), sortValue[current.key](right)));
+    return [...list].sort(
+      (left, right) => sign * compare(sortValue[current.key](left), sortValue[current.key](right)),
+    );
   });
 
   const settled = () => !procedures.loading && searched() === query().trim();

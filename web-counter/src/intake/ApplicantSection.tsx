@@ -44,7 +44,9 @@ const TextField = (props: {
 
 export const ApplicantSection = (props: { intake: Intake; onIdAccepted: () => void }) => {
   const accept = async (raw: string) => {
-    const accepted = raw.includes('|') ? await props.intake.acceptQr(raw) : await props.intake.acceptCitizenId();
+    const accepted = raw.includes('|')
+      ? await props.intake.acceptQr(raw)
+      : await props.intake.acceptCitizenId();
     if (accepted) props.onIdAccepted();
   };
 
@@ -70,7 +72,8 @@ export const ApplicantSection = (props: { intake: Intake; onIdAccepted: () => vo
   };
 
   const idError = () => props.intake.errors().citizenId;
-  const idDescribedBy = () => ['citizenId-hint', idError() ? 'applicant-citizenId-error' : ''].join(' ').trim();
+  const idDescribedBy = () =>
+    ['citizenId-hint', idError() ? 'applicant-citizenId-error' : ''].join(' ').trim();
 
   return (
     <div class="applicant-grid">
@@ -148,7 +151,9 @@ export const ApplicantSection = (props: { intake: Intake; onIdAccepted: () => vo
         <select
           id="applicant-sex"
           value={props.intake.applicant.sex}
-          onChange={(event) => props.intake.editApplicant('sex', event.currentTarget.value as ApplicantForm['sex'])}
+          onChange={(event) =>
+            props.intake.editApplicant('sex', event.currentTarget.value as ApplicantForm['sex'])
+          }
           aria-invalid={Boolean(props.intake.errors().sex)}
         >
           <option value="">{t('sex.none')}</option>

@@ -23,7 +23,10 @@ export const CommunePicker = (props: {
   const optionId = (index: number) => `${props.id}-option-${index}`;
 
   const indexed = createMemo(() =>
-    props.communes.map((commune) => ({ commune, haystack: foldDiacritics(`${commune.name} ${commune.code}`) })),
+    props.communes.map((commune) => ({
+      commune,
+      haystack: foldDiacritics(`${commune.name} ${commune.code}`),
+    })),
   );
   const matches = createMemo(() => {
     const query = text()?.trim() ?? '';
@@ -48,7 +51,12 @@ export const CommunePicker = (props: {
   const move = (step: number) => {
     if (!open()) {
       setOpen(true);
-      setActive(Math.max(0, matches().findIndex((commune) => commune.code === props.value)));
+      setActive(
+        Math.max(
+          0,
+          matches().findIndex((commune) => commune.code === props.value),
+        ),
+      );
       return;
     }
     setActive((index) => Math.max(0, Math.min(matches().length - 1, index + step)));

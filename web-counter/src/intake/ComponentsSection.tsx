@@ -96,7 +96,9 @@ const ComponentRows = (props: { intake: Intake }) => (
                   id={`${id}-present`}
                   type="checkbox"
                   checked={component.present}
-                  onChange={(event) => props.intake.setComponent(index(), { present: event.currentTarget.checked })}
+                  onChange={(event) =>
+                    props.intake.setComponent(index(), { present: event.currentTarget.checked })
+                  }
                   aria-label={t('components.presentLabel', { name: component.name })}
                   aria-describedby={props.intake.errors().components ? 'components-error' : undefined}
                 />
@@ -110,7 +112,10 @@ const ComponentRows = (props: { intake: Intake }) => (
                     {component.required ? t('detail.requiredYes') : t('detail.requiredNo')}
                   </span>
                   <span class="muted">
-                    {t('components.expected', { form: formLabel(component.expectedForm), n: component.expectedCopies })}
+                    {t('components.expected', {
+                      form: formLabel(component.expectedForm),
+                      n: component.expectedCopies,
+                    })}
                   </span>
                   <Show when={component.reuse}>
                     {(document) => (
@@ -140,7 +145,9 @@ const ComponentRows = (props: { intake: Intake }) => (
                   value={component.form}
                   aria-label={t('components.formLabel', { name: component.name })}
                   onChange={(event) =>
-                    props.intake.setComponent(index(), { form: event.currentTarget.value as 'original' | 'copy' })
+                    props.intake.setComponent(index(), {
+                      form: event.currentTarget.value as 'original' | 'copy',
+                    })
                   }
                 >
                   <option value="original">{t('form.original')}</option>

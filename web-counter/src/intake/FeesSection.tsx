@@ -31,7 +31,9 @@ const NumberField = (props: { intake: Intake; name: 'lat' | 'lng'; label: string
         inputmode="decimal"
         autocomplete="off"
         value={props.intake.delivery[props.name]}
-        onInput={(event) => props.intake.setDelivery({ [props.name]: event.currentTarget.value } as Partial<DeliveryForm>)}
+        onInput={(event) =>
+          props.intake.setDelivery({ [props.name]: event.currentTarget.value } as Partial<DeliveryForm>)
+        }
         onChange={() => props.intake.checkPoint()}
         aria-invalid={Boolean(error())}
         aria-describedby={error() ? `${id}-error` : undefined}
@@ -52,10 +54,7 @@ const DeliveryFields = (props: { intake: Intake }) => (
       />
       {t('delivery.same')}
       <Show when={props.intake.delivery.sameAsApplicant && props.intake.applicant.line}>
-        <span class="muted">
-          {' '}
-          ({applicantAddress(props.intake)})
-        </span>
+        <span class="muted"> ({applicantAddress(props.intake)})</span>
       </Show>
     </label>
     <Show when={!props.intake.delivery.sameAsApplicant}>
@@ -92,7 +91,9 @@ const DeliveryFields = (props: { intake: Intake }) => (
         <select
           id="delivery-window"
           value={props.intake.delivery.window}
-          onChange={(event) => props.intake.setDelivery({ window: event.currentTarget.value as DeliveryWindow })}
+          onChange={(event) =>
+            props.intake.setDelivery({ window: event.currentTarget.value as DeliveryWindow })
+          }
         >
           <option value="any">{t('window.any')}</option>
           <option value="morning">{t('window.morning')}</option>
@@ -110,7 +111,9 @@ const DeliveryFields = (props: { intake: Intake }) => (
         communes={props.intake.communeList()}
         centre={props.intake.deliveryCommune()}
         point={pointOf(props.intake.delivery.lat, props.intake.delivery.lng)}
-        onPick={(point) => props.intake.setDelivery({ lat: coordinate(point.lat), lng: coordinate(point.lng) })}
+        onPick={(point) =>
+          props.intake.setDelivery({ lat: coordinate(point.lat), lng: coordinate(point.lng) })
+        }
       />
     </div>
   </div>
@@ -143,7 +146,10 @@ export const FeesSection = (props: { intake: Intake }) => (
         </li>
       </ul>
     </div>
-    <fieldset class="return-choice" aria-describedby={props.intake.errors().returnMethod ? 'return-error' : undefined}>
+    <fieldset
+      class="return-choice"
+      aria-describedby={props.intake.errors().returnMethod ? 'return-error' : undefined}
+    >
       <legend>{t('return.title')}</legend>
       <label class="radio-field">
         <input

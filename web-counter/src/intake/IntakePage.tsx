@@ -54,7 +54,12 @@ const nextField = (root: HTMLElement, from: HTMLElement) => {
   const fields = [...root.querySelectorAll<HTMLElement>('input, select, textarea, [data-enter-stop]')].filter(
     (element) =>
       isFocusable(element) &&
-      !(element instanceof HTMLInputElement && element.type === 'radio' && !element.checked && element !== from),
+      !(
+        element instanceof HTMLInputElement &&
+        element.type === 'radio' &&
+        !element.checked &&
+        element !== from
+      ),
   );
   return fields[fields.indexOf(from) + 1];
 };
@@ -72,7 +77,9 @@ const Wizard = (props: { intake: Intake; onNew: () => void }) => {
       ['applicant-line', applicant.line],
       ['applicant-communeCode', applicant.communeCode],
     ].find(([, value]) => !value);
-    const target = empty ? byId(empty[0]!) : scroller.querySelector<HTMLElement>('.checklist input[type="checkbox"]');
+    const target = empty
+      ? byId(empty[0]!)
+      : scroller.querySelector<HTMLElement>('.checklist input[type="checkbox"]');
     (target ?? byId('outcome-receive'))?.focus();
   };
 
@@ -90,7 +97,9 @@ const Wizard = (props: { intake: Intake; onNew: () => void }) => {
       general: () => byId(OUTCOME_BUTTON[props.intake.mode() ?? 'receive']),
       lookup: () => byId('applicant-citizenId'),
     };
-    const element = targets[first]?.() ?? byId(first.startsWith('delivery.') ? first.replace('.', '-') : `applicant-${first}`);
+    const element =
+      targets[first]?.() ??
+      byId(first.startsWith('delivery.') ? first.replace('.', '-') : `applicant-${first}`);
     element?.focus({ preventScroll: first === 'components' });
     if (first === 'components') byId('step-components')?.scrollIntoView({ block: 'start' });
   };
@@ -156,7 +165,9 @@ const Wizard = (props: { intake: Intake; onNew: () => void }) => {
   const goToStep = (id: string) => {
     const section = byId(id);
     section?.scrollIntoView({ block: 'start' });
-    section?.querySelector<HTMLElement>('input:not(:disabled), select, textarea, button:not(:disabled)')?.focus();
+    section
+      ?.querySelector<HTMLElement>('input:not(:disabled), select, textarea, button:not(:disabled)')
+      ?.focus();
   };
 
   const section = (step: (typeof STEPS)[number], body: () => JSX.Element) => (
@@ -171,7 +182,11 @@ const Wizard = (props: { intake: Intake; onNew: () => void }) => {
 
   return (
     <div class="intake">
-      <SummaryBar intake={props.intake} currentStep={props.intake.result() ? 4 : currentStep()} onStep={goToStep} />
+      <SummaryBar
+        intake={props.intake}
+        currentStep={props.intake.result() ? 4 : currentStep()}
+        onStep={goToStep}
+      />
       <form
         class="intake-scroll"
         ref={scroller}
@@ -195,7 +210,12 @@ const Wizard = (props: { intake: Intake; onNew: () => void }) => {
                 <FeesSection intake={props.intake} />
               ))}
               {section(STEPS[3], () => (
-                <OutcomeSection intake={props.intake} onOpen={open} onConfirm={(o) => void confirm(o)} onCancel={cancel} />
+                <OutcomeSection
+                  intake={props.intake}
+                  onOpen={open}
+                  onConfirm={(o) => void confirm(o)}
+                  onCancel={cancel}
+                />
               ))}
             </>
           }

@@ -41,7 +41,10 @@ const SupplementPanel = (props: { intake: Intake; onConfirm: () => void; onCance
   <fieldset class="outcome-panel">
     <legend class="panel-title">{t('outcome.supplementTitle')}</legend>
     <p class="field-label">{t('outcome.absent')}</p>
-    <Show when={props.intake.absentRequired().length > 0} fallback={<p class="muted">{t('outcome.noAbsent')}</p>}>
+    <Show
+      when={props.intake.absentRequired().length > 0}
+      fallback={<p class="muted">{t('outcome.noAbsent')}</p>}
+    >
       <ul class="absent-list" id="supplement-absent">
         <For each={props.intake.absentRequired()}>{(component) => <li>{component.name}</li>}</For>
       </ul>
@@ -116,7 +119,9 @@ export const OutcomeSection = (props: {
         onClick={() => props.onConfirm('receive')}
         aria-keyshortcuts="Alt+T"
       >
-        {props.intake.busy() && props.intake.mode() === undefined ? t('outcome.sending') : t('outcome.receive')}
+        {props.intake.busy() && props.intake.mode() === undefined
+          ? t('outcome.sending')
+          : t('outcome.receive')}
         <kbd>Alt+T</kbd>
       </button>
       <button
@@ -153,9 +158,15 @@ export const OutcomeSection = (props: {
         />
       </Match>
       <Match when={props.intake.mode() === 'refuse'}>
-        <RefusePanel intake={props.intake} onConfirm={() => props.onConfirm('refuse')} onCancel={props.onCancel} />
+        <RefusePanel
+          intake={props.intake}
+          onConfirm={() => props.onConfirm('refuse')}
+          onCancel={props.onCancel}
+        />
       </Match>
     </Switch>
-    <Show when={props.intake.errors().general}>{(problem) => <ProblemNote problem={problem()} id="outcome-error" />}</Show>
+    <Show when={props.intake.errors().general}>
+      {(problem) => <ProblemNote problem={problem()} id="outcome-error" />}
+    </Show>
   </div>
 );

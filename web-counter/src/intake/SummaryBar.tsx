@@ -55,7 +55,9 @@ export const SummaryBar = (props: { intake: Intake; currentStep: number; onStep:
           </span>
         </div>
         <div class="summary-cell summary-missing-cell">
-          <span class="summary-label">{props.intake.result() ? t('summary.dossier') : t('summary.missing')}</span>
+          <span class="summary-label">
+            {props.intake.result() ? t('summary.dossier') : t('summary.missing')}
+          </span>
           <span class="summary-value" id="summary-missing">
             <Show when={props.intake.result()} fallback={<Missing intake={props.intake} />}>
               {(result) => (

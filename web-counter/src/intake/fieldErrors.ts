@@ -34,7 +34,6 @@ const FIELDS_WITH_MESSAGES = new Set([
 export const fieldMessage = (key: FieldKey) =>
   message(FIELDS_WITH_MESSAGES.has(key) ? (`fieldError.${key}` as MessageKey) : 'fieldError.general');
 
-
 /** `applicant.address.communeCode` → `communeCode`; `delivery.address.line` → `delivery.line`; `components.2.copies` → `components`. */
 export const fieldKeyOfPath = (path: string): FieldKey => {
   const parts = path.split('.').filter((part) => part !== 'address' && part !== 'applicant');

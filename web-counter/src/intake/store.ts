@@ -74,7 +74,11 @@ const emptyApplicant = (): ApplicantForm => ({
   communeCode: '',
 });
 
-const problemOf = (code: keyof typeof ERRORS): Problem => ({ code, vi: ERRORS[code].vi, en: ERRORS[code].en });
+const problemOf = (code: keyof typeof ERRORS): Problem => ({
+  code,
+  vi: ERRORS[code].vi,
+  en: ERRORS[code].en,
+});
 
 const numberOrUndefined = (text: string) => {
   const trimmed = text.trim().replace(',', '.');
@@ -177,7 +181,8 @@ export const createIntake = (procedureCode: string) => {
       return next;
     });
 
-  const setError = (key: string, problem: Problem) => setErrors((current) => ({ ...current, [key]: problem }));
+  const setError = (key: string, problem: Problem) =>
+    setErrors((current) => ({ ...current, [key]: problem }));
 
   const editApplicant = <K extends keyof ApplicantForm>(key: K, value: ApplicantForm[K]) => {
     setApplicant(key, value);
@@ -188,7 +193,8 @@ export const createIntake = (procedureCode: string) => {
     if (!found) return;
     batch(() => {
       if (!applicant.fullName) setApplicant('fullName', found.fullName);
-      if (!applicant.dateOfBirth && found.dateOfBirth) setApplicant('dateOfBirth', formatDate(found.dateOfBirth));
+      if (!applicant.dateOfBirth && found.dateOfBirth)
+        setApplicant('dateOfBirth', formatDate(found.dateOfBirth));
       if (!applicant.sex && found.sex) setApplicant('sex', found.sex);
       if (!applicant.phone && found.phone) setApplicant('phone', found.phone);
       if (!applicant.email && found.email) setApplicant('email', found.email);
@@ -290,13 +296,16 @@ export const createIntake = (procedureCode: string) => {
 
   const stopReusing = (index: number) => setComponent(index, { reuse: undefined });
 
-  const absentRequired = createMemo(() => components.filter((component) => component.required && !component.present));
+  const absentRequired = createMemo(() =>
+    components.filter((component) => component.required && !component.present),
+  );
 
   const feeLines = () => (procedure.state === 'ready' ? procedure()?.fees : undefined) ?? [];
   const postalTariff = () => (procedure.state === 'ready' ? (procedure()?.postalTariff ?? 0) : 0);
   const deliveryAllowed = () => procedure.state === 'ready' && Boolean(procedure()?.deliveryAllowed);
   const total = createMemo(
-    () => feeLines().reduce((sum, fee) => sum + fee.amount, 0) + (returnMethod() === 'post' ? postalTariff() : 0),
+    () =>
+      feeLines().reduce((sum, fee) => sum + fee.amount, 0) + (returnMethod() === 'post' ? postalTariff() : 0),
   );
 
   const communeName = (code: string) => communeList().find((commune) => commune.code === code)?.name ?? '';
@@ -308,7 +317,11 @@ export const createIntake = (procedureCode: string) => {
     if (!applicant.phone.trim()) missing.push('missing.phone');
     if (!applicant.line.trim()) missing.push('missing.address');
     if (!applicant.communeCode) missing.push('missing.commune');
-    if (returnMethod() === 'post' && !delivery.sameAsApplicant && (!delivery.line.trim() || !delivery.communeCode))
+    if (
+      returnMethod() === 'post' &&
+      !delivery.sameAsApplicant &&
+      (!delivery.line.trim() || !delivery.communeCode)
+    )
       missing.push('missing.deliveryAddress');
     return missing;
   });
@@ -317,8 +330,10 @@ export const createIntake = (procedureCode: string) => {
     const found: FieldErrors = {};
     const lat = numberOrUndefined(delivery.lat);
     const lng = numberOrUndefined(delivery.lng);
-    if (lat !== undefined && !within(lat, VIETNAM_BOUNDS.lat)) found['delivery.lat'] = fieldMessage('delivery.lat');
-    if (lng !== undefined && !within(lng, VIETNAM_BOUNDS.lng)) found['delivery.lng'] = fieldMessage('delivery.lng');
+    if (lat !== undefined && !within(lat, VIETNAM_BOUNDS.lat))
+      found['delivery.lat'] = fieldMessage('delivery.lat');
+    if (lng !== undefined && !within(lng, VIETNAM_BOUNDS.lng))
+      found['delivery.lng'] = fieldMessage('delivery.lng');
     return found;
   };
 
@@ -327,7 +342,9 @@ export const createIntake = (procedureCode: string) => {
 
   /** The commune the map opens on: the delivery commune, or the applicant's. */
   const deliveryCommune = () => {
-    const code = delivery.sameAsApplicant ? applicant.communeCode : delivery.communeCode || applicant.communeCode;
+    const code = delivery.sameAsApplicant
+      ? applicant.communeCode
+      : delivery.communeCode || applicant.communeCode;
     return communeList().find((commune) => commune.code === code);
   };
 
@@ -372,7 +389,9 @@ export const createIntake = (procedureCode: string) => {
       })),
       returnMethod: returnMethod(),
       delivery:
-        returnMethod() === 'post' ? { address: deliveryAddress(), lat, lng, window: delivery.window } : undefined,
+        returnMethod() === 'post'
+          ? { address: deliveryAddress(), lat, lng, window: delivery.window }
+          : undefined,
       missing: outcome === 'request_supplement' ? extra : undefined,
       reason: outcome === 'refuse' ? reason().trim() : undefined,
     };

@@ -1,7 +1,8 @@
+import type { Role } from '@postdesk/shared';
 import { A, useNavigate } from '@solidjs/router';
-import { createSignal, type JSX, Show } from 'solid-js';
+import { createSignal, For, type JSX, Show } from 'solid-js';
 import { describeError, type Problem } from '../errors';
-import { t } from '../i18n';
+import { type MessageKey, t } from '../i18n';
 import { LogoutIcon } from '../icons';
 import { ProblemNote } from '../ProblemNote';
 import { session, type User } from '../session';
@@ -10,9 +11,34 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { OfficeSwitch } from './OfficeSwitch';
 import { onKey } from './shortcuts';
 
+type NavItem = { href: string; label: MessageKey; roles: Role[]; key?: string; end?: boolean };
+
+/** What each role works on; the page itself checks the role again on the server. */
+const NAV: NavItem[] = [
+  { href: '/', label: 'nav.catalog', roles: ['clerk', 'supervisor', 'admin'], key: 'M', end: true },
+  { href: '/today', label: 'nav.today', roles: ['clerk', 'supervisor'], key: 'H' },
+  { href: '/agency', label: 'nav.agency', roles: ['agency_official'], key: 'C' },
+  { href: '/board', label: 'nav.board', roles: ['supervisor', 'admin'], key: 'B' },
+  { href: '/indicators', label: 'nav.indicators', roles: ['supervisor', 'admin'], key: 'S' },
+  { href: '/dispatch', label: 'nav.dispatch', roles: ['supervisor'], key: 'D' },
+  { href: '/complaints', label: 'nav.complaints', roles: ['supervisor'] },
+  { href: '/payments', label: 'nav.payments', roles: ['clerk', 'supervisor'] },
+  { href: '/dead-letters', label: 'nav.deadLetters', roles: ['supervisor', 'admin'] },
+  {
+    href: '/verify',
+    label: 'nav.verify',
+    roles: ['clerk', 'supervisor', 'agency_official', 'admin'],
+    key: 'K',
+  },
+];
+
 export const Shell = (props: { user: User; children?: JSX.Element }) => {
   const navigate = useNavigate();
   const [problem, setProblem] = createSignal<Problem>();
+  const visibleNav = () => {
+    const role = session.membership()?.role;
+    return NAV.filter((item) => role !== undefined && item.roles.includes(role));
+  };
 
   const logout = async () => {
     setProblem(undefined);
@@ -26,12 +52,8 @@ export const Shell = (props: { user: User; children?: JSX.Element }) => {
 
   onKey((event) => {
     if (!event.altKey || event.ctrlKey || event.metaKey) return;
-    const action: Record<string, () => void> = {
-      KeyQ: () => void logout(),
-      KeyM: () => navigate('/'),
-      KeyH: () => navigate('/today'),
-      KeyK: () => navigate('/verify'),
-    };
+    const action: Record<string, () => void> = { KeyQ: () => void logout() };
+    for (const item of visibleNav()) if (item.key) action[`Key${item.key}`] = () => navigate(item.href);
     const run = action[event.code];
     if (!run) return;
     event.preventDefault();
@@ -43,18 +65,19 @@ export const Shell = (props: { user: User; children?: JSX.Element }) => {
       <header class="shell-header">
         <span class="brand">{t('app.name')}</span>
         <nav class="shell-nav" aria-label={t('nav.label')}>
-          <A href="/" end activeClass="active" aria-keyshortcuts="Alt+M">
-            {t('nav.catalog')}
-            <kbd>Alt+M</kbd>
-          </A>
-          <A href="/today" activeClass="active" aria-keyshortcuts="Alt+H">
-            {t('nav.today')}
-            <kbd>Alt+H</kbd>
-          </A>
-          <A href="/verify" activeClass="active" aria-keyshortcuts="Alt+K">
-            {t('nav.verify')}
-            <kbd>Alt+K</kbd>
-          </A>
+          <For each={visibleNav()}>
+            {(item) => (
+              <A
+                href={item.href}
+                end={item.end ?? false}
+                activeClass="active"
+                aria-keyshortcuts={item.key ? `Alt+${item.key}` : undefined}
+              >
+                {t(item.label)}
+                <Show when={item.key}>{(key) => <kbd>Alt+{key()}</kbd>}</Show>
+              </A>
+            )}
+          </For>
         </nav>
         <div class="shell-header-end">
           <span class="user-name" title={t('shell.user')}>

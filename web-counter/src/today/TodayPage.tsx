@@ -60,7 +60,9 @@ export const TodayPage = () => {
                     <For each={dossiers()}>
                       {(dossier) => (
                         <tr>
-                          <td class="code">{dossier.code ?? <span class="muted">{t('today.noCode')}</span>}</td>
+                          <td class="code">
+                            {dossier.code ?? <span class="muted">{t('today.noCode')}</span>}
+                          </td>
                           <td>{dossier.procedureName}</td>
                           <td>{dossier.applicantName}</td>
                           <td>
@@ -99,9 +101,12 @@ export const TodayPage = () => {
                               <A
                                 class="scan-link"
                                 href={`/dossiers/${dossier.id}/scan`}
-                                aria-label={t(dossier.state === 'received' ? 'today.scanLabel' : 'today.scanViewLabel', {
-                                  code: dossier.code ?? t('today.noCode'),
-                                })}
+                                aria-label={t(
+                                  dossier.state === 'received' ? 'today.scanLabel' : 'today.scanViewLabel',
+                                  {
+                                    code: dossier.code ?? t('today.noCode'),
+                                  },
+                                )}
                               >
                                 <UploadIcon />
                                 {t(dossier.state === 'received' ? 'today.scan' : 'today.scanView')}

@@ -72,7 +72,9 @@ export const TrackingBookForm = () => {
         {t('book.open')}
         <kbd>Enter</kbd>
       </button>
-      <Show when={errorFor('office')}>{(current) => <FieldError id="book-office-error" problem={current()} />}</Show>
+      <Show when={errorFor('office')}>
+        {(current) => <FieldError id="book-office-error" problem={current()} />}
+      </Show>
     </form>
   );
 };

@@ -1,4 +1,5 @@
 import {
+  boolean,
   date,
   doublePrecision,
   index,
@@ -9,6 +10,7 @@ import {
   text,
   timestamp,
   uuid,
+  varchar,
 } from 'drizzle-orm/pg-core';
 import { dossiers } from './dossiers';
 import { offices } from './offices';
@@ -43,6 +45,19 @@ export const courierTasks = pgTable(
     courierId: uuid('courier_id').references(() => users.id),
     routeDay: date('route_day'),
     attempts: integer('attempts').notNull().default(0),
+    /** Bumped by every reassignment or cancellation: a courier's queued action for an older version conflicts. */
+    version: integer('version').notNull().default(0),
+    /** Position on the courier's route for the day (1-based). */
+    sequence: integer('sequence'),
+    /** Legal service level of the postal service (J+1, J+2, …; DOMAIN.md). */
+    serviceLevel: varchar('service_level', { length: 8 }),
+    /** Who to meet at the door; a pickup may come before an applicant record exists. Personal data. */
+    contactName: text('contact_name'),
+    contactPhone: varchar('contact_phone', { length: 15 }),
+    /** The last failed attempt's reason, and the earliest time of the next attempt. */
+    failReason: text('fail_reason'),
+    nextAttemptAfter: timestamp('next_attempt_after', { withTimezone: true }),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
     /** What to collect at the door: documents, fees, documents the agency recovers. */
     collect: jsonb('collect').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -69,4 +84,39 @@ export const routes = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('routes_by_day').on(t.officeId, t.day)],
+);
+
+export const proofKind = pgEnum('proof_kind', ['pickup', 'delivery', 'failed_pickup', 'failed_delivery']);
+
+/** What happened at the door, as the courier's phone recorded it; one row per queued action (idempotent). */
+export const courierProofs = pgTable(
+  'courier_proofs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The phone's id for this action: a re-sent action finds the first one. */
+    clientActionId: varchar('client_action_id', { length: 64 }).notNull().unique(),
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => courierTasks.id),
+    dossierId: uuid('dossier_id')
+      .notNull()
+      .references(() => dossiers.id),
+    courierId: uuid('courier_id')
+      .notNull()
+      .references(() => users.id),
+    kind: proofKind('kind').notNull(),
+    /** Checklist, seal number, identity check (recipient or proxy), reason, cash, recovered documents. */
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    photoSha256s: jsonb('photo_sha256s').$type<string[]>().notNull().default([]),
+    signatureSha256: varchar('signature_sha256', { length: 64 }),
+    otpVerified: boolean('otp_verified').notNull().default(false),
+    lat: doublePrecision('lat'),
+    lng: doublePrecision('lng'),
+    accuracyM: doublePrecision('accuracy_m'),
+    deviceAt: timestamp('device_at', { withTimezone: true }),
+    serverAt: timestamp('server_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The proof-of-delivery (or dispatch-note) PDF. */
+    pdfSha256: varchar('pdf_sha256', { length: 64 }),
+  },
+  (t) => [index('courier_proofs_by_task').on(t.taskId), index('courier_proofs_by_dossier').on(t.dossierId)],
 );

@@ -88,12 +88,29 @@ export const dossiers = pgTable(
     channel: smallint('channel').notNull(),
     /** HinhThuc: 0 at the desk, 1 by post. */
     returnMethod: smallint('return_method').notNull().default(0),
-    deliveryAddress: jsonb('delivery_address').$type<AddressJson & { lat?: number; lng?: number; window?: string }>(),
+    deliveryAddress: jsonb('delivery_address').$type<
+      AddressJson & { lat?: number; lng?: number; window?: string }
+    >(),
     fromPortal: boolean('from_portal').notNull().default(false),
     receivedAt: timestamp('received_at', { withTimezone: true }),
     dueAt: timestamp('due_at', { withTimezone: true }),
     supplementCount: integer('supplement_count').notNull().default(0),
     apologyCount: integer('apology_count').notNull().default(0),
+    /** When the dossier was handed to the deciding agency (the latest forward). */
+    forwardedAt: timestamp('forwarded_at', { withTimezone: true }),
+    /** Set while the agency's supplement request pauses the clock; cleared (and due time moved) on completion. */
+    clockPausedAt: timestamp('clock_paused_at', { withTimezone: true }),
+    /** The agency's decision: approved, or refused with written reasons; the result's number and date. */
+    decision: jsonb('decision').$type<{
+      outcome: 'approved' | 'refused';
+      reasons?: string[];
+      resultNumber?: string;
+      decidedAt: string;
+    }>(),
+    /** The signed electronic result (a PDF in the file store), verified on upload. */
+    resultFileSha256: varchar('result_file_sha256', { length: 64 }),
+    /** The agency also issues a paper result, to be collected by the post. */
+    paperResult: boolean('paper_result').notNull().default(false),
     /** Idempotency key from the client that created the dossier: a retried request finds the first one. */
     clientKey: varchar('client_key', { length: 64 }).unique(),
     /** What the clerk checked at the desk: components, fees, what was missing, why it was refused. */
@@ -183,7 +200,8 @@ export const documents = pgTable(
     source: documentSource('source').notNull(),
     ownerCitizenId: varchar('owner_citizen_id', { length: 12 }),
     digitizedCode: varchar('digitized_code', { length: 120 }).unique(),
-    pages: jsonb('pages').$type<{ fileSha256: string; rotation: number; mode: 'bilevel' | 'grey' | 'colour' }[]>()
+    pages: jsonb('pages')
+      .$type<{ fileSha256: string; rotation: number; mode: 'bilevel' | 'grey' | 'colour' }[]>()
       .notNull()
       .default([]),
     signedFileSha256: varchar('signed_file_sha256', { length: 64 }),
@@ -191,7 +209,10 @@ export const documents = pgTable(
     validUntil: date('valid_until'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('documents_by_dossier').on(t.dossierId), index('documents_by_owner').on(t.ownerCitizenId, t.docType)],
+  (t) => [
+    index('documents_by_dossier').on(t.dossierId),
+    index('documents_by_owner').on(t.ownerCitizenId, t.docType),
+  ],
 );
 
 /** Content-addressed blobs on disk; the row says what the bytes are. */
@@ -227,6 +248,10 @@ export const documentPages = pgTable(
     /** The cleaned page as a one-page PDF, merged into the component's PDF when it is finished. */
     pagePdfSha256: varchar('page_pdf_sha256', { length: 64 }),
     error: varchar('error', { length: 40 }),
+    /** Optional OCR (tesseract, Vietnamese): `requested` → `done`/`failed`; null = not asked for. */
+    ocrState: varchar('ocr_state', { length: 12 }),
+    /** The recognised text, stored for search; the PDF carries it as an invisible text layer. */
+    ocrText: text('ocr_text'),
     /** Bumped by every change the clerk makes, so a late job result for an older version is dropped. */
     revision: integer('revision').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,3 +1,4 @@
+export * from './agency';
 export * from './courier';
 export * from './dossiers';
 export * from './geo';

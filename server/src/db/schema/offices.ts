@@ -14,7 +14,12 @@ import { communes } from './geo';
 
 /** Electronic id code scheme: legacy right-to-left (`000.00.01.H22`) or Decision 20/2020 left-to-right (`H42.01`). */
 export const agencyIdScheme = pgEnum('agency_id_scheme', ['legacy', 'qd20']);
-export const officeKind = pgEnum('office_kind', ['service_centre', 'post_office', 'agency', 'commune_committee']);
+export const officeKind = pgEnum('office_kind', [
+  'service_centre',
+  'post_office',
+  'agency',
+  'commune_committee',
+]);
 
 export type OfficeHoursJson = { sessions: { start: string; end: string }[] };
 

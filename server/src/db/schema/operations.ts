@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   bigserial,
   date,
@@ -9,6 +10,7 @@ import {
   smallint,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
@@ -35,6 +37,12 @@ export const payments = pgTable(
     billCode: varchar('bill_code', { length: 64 }).unique(),
     gatewayRef: varchar('gateway_ref', { length: 64 }),
     paidAt: timestamp('paid_at', { withTimezone: true }),
+    /** Where the citizen pays online (the gateway's page). */
+    payUrl: text('pay_url'),
+    /** Staff who recorded a cash payment (clerk or courier). */
+    recordedBy: uuid('recorded_by').references(() => users.id),
+    /** The receipt PDF, once paid. */
+    receiptSha256: varchar('receipt_sha256', { length: 64 }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('payments_by_dossier').on(t.dossierId)],
@@ -76,10 +84,53 @@ export const feedback = pgTable(
       .references(() => dossiers.id),
     kind: feedbackKind('kind').notNull(),
     rating: smallint('rating'),
+    /** For a dissatisfied rating or a complaint: what went wrong (fixed reason codes). */
+    reasons: jsonb('reasons').$type<string[]>().notNull().default([]),
     comment: text('comment'),
+    /** A complaint is answered by a supervisor before `answerDueAt`. */
+    answer: text('answer'),
+    answeredBy: uuid('answered_by').references(() => users.id),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    answerDueAt: timestamp('answer_due_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('feedback_by_dossier').on(t.dossierId)],
+  (t) => [
+    index('feedback_by_dossier').on(t.dossierId),
+    uniqueIndex('feedback_one_rating_per_dossier').on(t.dossierId).where(sql`kind = 'rating'`),
+  ],
+);
+
+/** One-time codes sent by SMS (pickup requests, delivery at the door): hashed, expiring, single-use. */
+export const otpCodes = pgTable(
+  'otp_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    purpose: varchar('purpose', { length: 30 }).notNull(),
+    /** Normalised phone number the code went to. Personal data: never logged. */
+    phone: varchar('phone', { length: 15 }).notNull(),
+    dossierId: uuid('dossier_id').references(() => dossiers.id),
+    /** HMAC of the code: a leaked table does not give working codes. */
+    codeHash: varchar('code_hash', { length: 64 }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('otp_codes_by_phone').on(t.purpose, t.phone, t.createdAt)],
+);
+
+/** What the development SMS/Zalo sender "sent": the mailbox page reads it. Never written in production. */
+export const devMailbox = pgTable(
+  'dev_mailbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    channel: varchar('channel', { length: 10 }).notNull(),
+    recipient: varchar('recipient', { length: 40 }).notNull(),
+    body: text('body').notNull(),
+    dossierId: uuid('dossier_id').references(() => dossiers.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('dev_mailbox_by_recipient').on(t.recipient, t.createdAt)],
 );
 
 export const holidayKind = pgEnum('holiday_kind', ['holiday', 'compensatory', 'swap_off', 'working_weekend']);
@@ -110,7 +161,6 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_by_time').on(t.at), index('audit_log_by_user').on(t.userId, t.at)],
 );
-
 
 /** Advice given at a desk without a dossier (for the statistics): which procedure, where, by whom, when. */
 export const adviceLog = pgTable(

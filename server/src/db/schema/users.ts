@@ -1,4 +1,14 @@
-import { boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { offices } from './offices';
 
 export const role = pgEnum('role', ['clerk', 'courier', 'agency_official', 'supervisor', 'admin']);
@@ -12,6 +22,8 @@ export const users = pgTable('users', {
   active: boolean('active').notNull().default(true),
   failedLogins: integer('failed_logins').notNull().default(0),
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  /** Label of this person's signing key/certificate on the PKCS#11 token (clerks, agency officials). */
+  signingKeyLabel: text('signing_key_label'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -27,7 +39,10 @@ export const memberships = pgTable(
       .references(() => offices.id),
     role: role('role').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.officeId, t.role] }), index('memberships_by_office').on(t.officeId)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.officeId, t.role] }),
+    index('memberships_by_office').on(t.officeId),
+  ],
 );
 
 export const sessions = pgTable(

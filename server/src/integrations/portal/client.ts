@@ -30,9 +30,12 @@ export const classifyResponse = (status: number, body: string): DeliveryOutcome 
   if (status === 409 || ALREADY_RECEIVED.test(body)) return { kind: 'ok' };
   if (status >= 200 && status < 300) {
     const code = errorCodeOf(body);
-    return code === null || code === '00' ? { kind: 'ok' } : { kind: 'permanent', error: `error_code ${code}: ${short}` };
+    return code === null || code === '00'
+      ? { kind: 'ok' }
+      : { kind: 'permanent', error: `error_code ${code}: ${short}` };
   }
-  if (status === 408 || status === 429 || status >= 500) return { kind: 'retry', error: `HTTP ${status}: ${short}` };
+  if (status === 408 || status === 429 || status >= 500)
+    return { kind: 'retry', error: `HTTP ${status}: ${short}` };
   return { kind: 'permanent', error: `HTTP ${status}: ${short}` };
 };
 
@@ -46,7 +49,11 @@ const errorCodeOf = (body: string): string | null => {
 };
 
 /** HTTP client for the portal's sync endpoint; every failure comes back as an outcome, never as a throw. */
-export const createPortalClient = (opts: { baseUrl: string; timeoutMs?: number; token?: string }): PortalClient => {
+export const createPortalClient = (opts: {
+  baseUrl: string;
+  timeoutMs?: number;
+  token?: string;
+}): PortalClient => {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const url = new URL('sync', opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`).toString();
   return {
@@ -69,7 +76,10 @@ export const createPortalClient = (opts: { baseUrl: string; timeoutMs?: number; 
         return classifyResponse(res.status, await res.text());
       } catch (err) {
         const aborted = controller.signal.aborted;
-        return { kind: 'retry', error: aborted ? `timeout after ${timeoutMs} ms` : `network: ${(err as Error).message}` };
+        return {
+          kind: 'retry',
+          error: aborted ? `timeout after ${timeoutMs} ms` : `network: ${(err as Error).message}`,
+        };
       } finally {
         clearTimeout(timer);
       }

@@ -110,7 +110,13 @@ export type PortalDossierRecord = {
     DuocLayTuKhoDMQG: 0 | 1;
     MaKetQuaThayThe: string | null;
   }[];
-  DanhSachLePhi: { TenPhiLePhi: string; MaPhiLePhi: string; HinhThucThu: number; Gia: number; LoaiPhiLePhi: number }[];
+  DanhSachLePhi: {
+    TenPhiLePhi: string;
+    MaPhiLePhi: string;
+    HinhThucThu: number;
+    Gia: number;
+    LoaiPhiLePhi: number;
+  }[];
 };
 
 /** CapNhatTienDoHoSoMC — one progress event. */
@@ -126,7 +132,11 @@ export type PortalProgressEvent = {
   NgayKetThucTheoQuyDinh: string | null;
 };
 
-export type PortalMessages = { isUpdating: boolean; dossier: PortalDossierRecord; progress: PortalProgressEvent };
+export type PortalMessages = {
+  isUpdating: boolean;
+  dossier: PortalDossierRecord;
+  progress: PortalProgressEvent;
+};
 
 const LOAI_DOI_TUONG: Record<ApplicantKind, number> = { citizen: 1, business: 2, state_body: 3, other: 4 };
 
@@ -154,7 +164,8 @@ const firstAt = (history: PortalSource['history'], states: string[]) =>
   history.find((h) => states.includes(h.toState))?.at ?? null;
 
 /** A component counts as digitized when it carries a signed electronic copy or is a reused one (already electronic). */
-const isDigitized = (c: PortalSource['components'][number]) => c.signedFileSha256 !== null || c.source === 'reuse';
+const isDigitized = (c: PortalSource['components'][number]) =>
+  c.signedFileSha256 !== null || c.source === 'reuse';
 
 export const toDossierRecord = (s: PortalSource): PortalDossierRecord => {
   const components = s.components.map((c) => ({
@@ -162,7 +173,8 @@ export const toDossierRecord = (s: PortalSource): PortalDossierRecord => {
     TenTepDinhKem: c.title ?? c.componentCode,
     IsDeleted: false,
     MaThanhPhanHoSo: c.componentCode,
-    DuongDanTaiTepTin: c.signedFileSha256 && s.filesBaseUrl ? `${s.filesBaseUrl}/${c.signedFileSha256}` : null,
+    DuongDanTaiTepTin:
+      c.signedFileSha256 && s.filesBaseUrl ? `${s.filesBaseUrl}/${c.signedFileSha256}` : null,
     DuocSoHoa: flag(isDigitized(c)),
     DuocTaiSuDung: flag(c.source === 'reuse'),
     DuocLayTuKhoDMQG: 0 as const,
@@ -320,7 +332,12 @@ export const loadPortalSource = async (
       receivedAt: row.receivedAt,
       dueAt: row.dueAt,
     },
-    procedure: { code: row.procedureCode, name: row.procedureName, field: row.procedureField, fees: row.fees },
+    procedure: {
+      code: row.procedureCode,
+      name: row.procedureName,
+      field: row.procedureField,
+      fees: row.fees,
+    },
     agency: { code: row.agencyCode, name: row.agencyName },
     receivingOffice: { code: row.receivingCode, name: row.receivingName },
     applicant: applicant

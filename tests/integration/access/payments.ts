@@ -1,0 +1,4 @@
+import type { Access } from './types';
+
+/** Who may call the procedures of payments. */
+export const PAYMENTS_ACCESS: Record<string, Access> = {};

@@ -1,0 +1,2 @@
+/** /agency/:dossierId — placeholder until the feature lands. */
+export const AgencyDossierPage = () => <main class="page">/agency/:dossierId</main>;

@@ -1,0 +1,2 @@
+/** /indicators — placeholder until the feature lands. */
+export const IndicatorsPage = () => <main class="page">/indicators</main>;

@@ -1,0 +1,4 @@
+/** Texts of the board screens: Vietnamese first; `en` must have every key of `vi`. */
+export const vi = {} as const;
+
+export const en: Record<keyof typeof vi, string> = {};
