@@ -1,0 +1,48 @@
+import { normalizePhone } from '@postdesk/shared';
+import type { Db } from '../db/client';
+import { outbox } from '../db/schema';
+
+export const SMS_TOPIC = 'notify.sms';
+
+/** The moments a citizen hears from us (issue 7), plus the one-time codes. */
+export type NotificationKind =
+  | 'received'
+  | 'supplement_needed'
+  | 'result_ready'
+  | 'courier_on_the_way'
+  | 'delivered'
+  | 'otp';
+
+export type SmsMessage = {
+  kind: NotificationKind;
+  /** Normalised phone number. Personal data: the outbox row holds it, logs never do. */
+  to: string;
+  /** Final text, Vietnamese, without diacritics-dependent tricks; one segment where possible. */
+  body: string;
+  dossierId: string | null;
+};
+
+/**
+ * Queues a text message in the outbox, inside the caller's transaction (so it is sent if and only if the
+ * change that caused it is committed). `key` makes it exactly-once: the same key is queued once.
+ */
+export const queueSms = async (
+  tx: Db,
+  opts: { kind: NotificationKind; phone: string; body: string; dossierId?: string | null; key: string },
+) => {
+  const payload: SmsMessage = {
+    kind: opts.kind,
+    to: normalizePhone(opts.phone),
+    body: opts.body,
+    dossierId: opts.dossierId ?? null,
+  };
+  await tx
+    .insert(outbox)
+    .values({
+      topic: SMS_TOPIC,
+      dossierId: opts.dossierId ?? null,
+      idempotencyKey: `${SMS_TOPIC}:${opts.key}`,
+      payload,
+    })
+    .onConflictDoNothing({ target: outbox.idempotencyKey });
+};
