@@ -1,7 +1,9 @@
-// Development PKI: a SoftHSM2 token in <dir> with a clerk's key and certificate, the test CA that issued it and
-// an NSS db (for `pdfsig -nssdir`) that trusts the CA. Idempotent.
+// Development PKI: a SoftHSM2 token in <dir> with a key and certificate for every seeded clerk and agency
+// official (labelled with their username, as users.signingKeyLabel says, so pdfsig shows the signer's own
+// name), the test CA that issued them and an NSS db (for `pdfsig -nssdir`) that trusts the CA. Idempotent.
 //   node --import tsx scripts/dev-pki.ts <dir>
 import { resolve } from 'node:path';
+import { seededSigners } from '../server/src/seed/signing-keys';
 import { closeTokens, setupDevPki } from '../server/src/signing';
 
 const dir = process.argv[2];
@@ -10,7 +12,7 @@ if (!dir) {
   process.exit(2);
 }
 
-const pki = await setupDevPki({ dir: resolve(dir) });
+const pki = await setupDevPki({ dir: resolve(dir), clerks: seededSigners() });
 closeTokens();
 const lines = Object.entries(pki.env).map(([key, value]) => `export ${key}='${value}'`);
 process.stdout.write(

@@ -185,6 +185,8 @@ describe('the scanning station in Chromium', () => {
       const report = pdfsig(path);
       expect(report).toContain('Signature is Valid.');
       expect(report).toContain('Certificate is Trusted.');
+      // Signed with the clerk's own key and certificate, in her name.
+      expect(report).toContain('Nguyễn Thị Thu Hằng');
       expect(() => execFileSync('qpdf', ['--check', path], { stdio: 'pipe' })).not.toThrow();
       const info = execFileSync('pdfinfo', [path], { encoding: 'utf8' });
       expect(info).toMatch(new RegExp(`Pages:\\s+${component === first ? 2 : 3}`));
@@ -238,6 +240,30 @@ describe('the scanning station in Chromium', () => {
     expect(await violations(page)).toEqual([]);
     await page.context().close();
   }, 120_000);
+
+  it('OCR switched on for a page: its state shows, the search finds the words; axe finds nothing', async () => {
+    const { result, required } = await receive();
+    const code = required[0]!.code;
+    const page = await openStation(result.dossierId);
+    await page.locator(`#comp-${code}-files`).setInputFiles([await jpeg('Tờ khai Phú Hội')]);
+    await waitReady(page, code, 1);
+    const tileId = (await tiles(page, code).first().getAttribute('id'))!.replace(/-tile$/, '');
+    await page.locator(`#${tileId}-ocr`).check();
+    await expect
+      .poll(() => page.locator(`#${tileId}-ocr-state`).innerText(), { timeout: 15_000 })
+      .toMatch(/Đang nhận dạng chữ|Đã có lớp chữ/);
+    await expect
+      .poll(() => page.locator(`#${tileId}-ocr-state`).innerText(), { timeout: 150_000 })
+      .toContain('Đã có lớp chữ');
+    await page.locator('#scan-search').fill('cong hoa xa hoi');
+    await expect.poll(() => page.locator('#scan-search-results li').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.locator('#scan-search-results mark').first().innerText()).toBe('Cộng hòa xã hội');
+    await page.screenshot({ path: `${SHOTS}/scan-ocr.png` });
+    expect(await violations(page)).toEqual([]);
+    await page.locator('#scan-search').fill('giấy phép lái xe');
+    await expect.poll(() => page.locator('.scan-search').innerText()).toContain('Không trang nào có');
+    await page.context().close();
+  }, 240_000);
 
   it('verifies a signed PDF and flags a changed one', async () => {
     expect(signedPdf).toBeDefined();

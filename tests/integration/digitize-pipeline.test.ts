@@ -246,7 +246,7 @@ describe('assembleComponentPdf', () => {
       .map((line) => line.trim().split(/\s+/));
     // page num type width height color comp bpc enc …
     expect(images.map((c) => [c[0], c[5], c[7], c[8]])).toEqual([
-      ['1', 'gray', '1', 'image'],
+      ['1', 'gray', '1', 'ccitt'], // CCITT G4, 1 bit per pixel
       ['2', 'rgb', '8', 'jpeg'],
       ['3', 'gray', '8', 'jpeg'],
     ]);

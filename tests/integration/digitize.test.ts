@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentPages, documents, dossiers } from '../../server/src/db/schema';
+import { documentPages, documents, dossiers, memberships, users } from '../../server/src/db/schema';
+import { finishComponent } from '../../server/src/digitize/finish';
 import { digitizePageJob } from '../../server/src/digitize/job';
-import { closeTokens, createSigner, type DevPki, setupDevPki } from '../../server/src/signing';
+import { closeTokens, createSigner, type DevPki, type Signer, setupDevPki } from '../../server/src/signing';
+import { pkcs11js } from '../../server/src/signing/token';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 import { intakeFor } from '../helpers/intake';
@@ -82,13 +84,17 @@ beforeAll(async () => {
   pki = await setupDevPki({
     dir: mkdtempSync(join(tmpdir(), 'pd-dig-pki-')),
     tokenLabel: `pd-dig-${randomBytes(3).toString('hex')}`,
-    clerks: [{ keyLabel: 'gdv-hang', fullName: 'Nguyễn Thị Thu Hằng', office: 'Bưu điện thành phố Huế' }],
+    // One token, one key per clerk, labelled as users.signingKeyLabel says (the seed: the username).
+    clerks: [
+      { keyLabel: 'gdv.hang', fullName: 'Nguyễn Thị Thu Hằng', office: 'Bưu điện thành phố Huế' },
+      { keyLabel: 'gdv.linh', fullName: 'Tôn Nữ Khánh Linh', office: 'Bưu điện thành phố Huế' },
+    ],
   });
+  // No PKCS11_KEY_LABEL: the desk signs with the key of the clerk who finishes the component.
   const signer = createSigner({
     NODE_ENV: 'test',
     PKCS11_MODULE: pki.module,
     PKCS11_TOKEN_LABEL: pki.tokenLabel,
-    PKCS11_KEY_LABEL: 'gdv-hang',
     PKCS11_PIN: pki.pin,
   });
   server = createTestServer(database.db, { signer });
@@ -186,7 +192,149 @@ describe('digitizing a received dossier at the desk', () => {
       .where(eq(documentPages.documentId, before!.documentId));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ state: 'ready', pagePdfSha256: before!.pagePdfSha256 });
+
+    // A worker killed in the middle leaves the page `processing` with no result: the re-run (BullMQ hands
+    // the stalled job to another worker) finishes it, still as the one page.
+    await database.db
+      .update(documentPages)
+      .set({ state: 'processing', pagePdfSha256: null, thumbSha256: null })
+      .where(eq(documentPages.id, pageIds[0]!));
+    await job.handler({ pageId: pageIds[0]!, revision: 0 });
+    const resumed = await database.db
+      .select()
+      .from(documentPages)
+      .where(eq(documentPages.documentId, before!.documentId));
+    expect(resumed).toHaveLength(1);
+    expect(resumed[0]).toMatchObject({ state: 'ready', error: null });
+    expect(resumed[0]!.pagePdfSha256).toMatch(/^[0-9a-f]{64}$/);
   }, 60_000);
+});
+
+/** The clerk gdv.hang's user id and office, to call finishComponent as the router does. */
+const deskOf = async (username: string) => {
+  const [hang] = await database.db
+    .select({ userId: users.id, officeId: memberships.officeId, fullName: users.fullName })
+    .from(users)
+    .innerJoin(memberships, eq(memberships.userId, users.id))
+    .where(eq(users.username, 'gdv.hang'));
+  const [who] = await database.db
+    .select({ userId: users.id, fullName: users.fullName })
+    .from(users)
+    .where(eq(users.username, username));
+  return { officeId: hang!.officeId, userId: who!.userId, clerkName: who!.fullName };
+};
+
+/** A received dossier with one scanned, processed page in each of its first two required components. */
+const scannedDossier = async () => {
+  const { procedure, result } = await receive('3.000333', citizenId());
+  const codes = procedure.components.filter((c) => c.required).map((c) => c.code);
+  for (const code of codes.slice(0, 2)) await upload(result.dossierId, code, await textPage(code));
+  await server.jobs.idle();
+  const view = await clerk.digitize.dossier({ dossierId: result.dossierId });
+  return view.components.filter((c) => c.documentId).map((c) => c.documentId!);
+};
+
+const pdfsigOf = async (documentId: string) => {
+  const [doc] = await database.db.select().from(documents).where(eq(documents.id, documentId));
+  const path = join(mkdtempSync(join(tmpdir(), 'pd-dig-sig-')), 'signed.pdf');
+  writeFileSync(path, await server.files.get(doc!.signedFileSha256!));
+  return execFileSync('pdfsig', ['-nssdir', `sql:${pki.nssDir}`, path], { encoding: 'utf8' });
+};
+
+const setLabel = (username: string, label: string | null) =>
+  database.db.update(users).set({ signingKeyLabel: label }).where(eq(users.username, username));
+
+describe('each clerk signs with a key of their own', () => {
+  it('picks the key by the clerk’s label, so pdfsig names who signed; no key of one’s own says ask the admin', async () => {
+    const [first, second] = await scannedDossier();
+    await finishComponent(database.db, {
+      documentId: first!,
+      ...(await deskOf('gdv.linh')),
+      files: server.files,
+      signer: server.signer,
+    });
+    const byLinh = await pdfsigOf(first!);
+    expect(byLinh).toContain('Tôn Nữ Khánh Linh');
+    expect(byLinh).toContain('Signature is Valid.');
+    expect(byLinh).not.toContain('Nguyễn Thị Thu Hằng');
+
+    // A label with no key behind it on the token, then no label at all: the same clear error, nothing signed.
+    for (const label of ['gdv.khongco', null]) {
+      await setLabel('gdv.hang', label);
+      await expect(clerk.digitize.finishComponent({ documentId: second! })).rejects.toMatchObject({
+        cause: { code: 'TOKEN_NOT_FOUND', details: { reason: 'no_signing_key' } },
+      });
+    }
+    await setLabel('gdv.hang', 'gdv.hang');
+    const [unsigned] = await database.db.select().from(documents).where(eq(documents.id, second!));
+    expect(unsigned!.signedFileSha256).toBeNull();
+    await clerk.digitize.finishComponent({ documentId: second! });
+    expect(await pdfsigOf(second!)).toContain('Nguyễn Thị Thu Hằng');
+  }, 90_000);
+});
+
+describe('the token at signing time', () => {
+  it('a wrong PIN typed at the desk: TOKEN_PIN_INVALID, nothing signed; the right one signs', async () => {
+    const [documentId] = await scannedDossier();
+    await expect(
+      clerk.digitize.finishComponent({ documentId: documentId!, pin: '9999' }),
+    ).rejects.toMatchObject({
+      cause: { code: 'TOKEN_PIN_INVALID' },
+    });
+    const [doc] = await database.db.select().from(documents).where(eq(documents.id, documentId!));
+    expect(doc!.signedFileSha256).toBeNull();
+    await clerk.digitize.finishComponent({ documentId: documentId!, pin: pki.pin });
+    expect(await pdfsigOf(documentId!)).toContain('Signature is Valid.');
+  }, 90_000);
+
+  it('a token pulled out in the middle of signing: TOKEN_REMOVED, pages kept, no retry loop; signing again works', async () => {
+    const [documentId] = await scannedDossier();
+    const pagesBefore = await database.db
+      .select()
+      .from(documentPages)
+      .where(eq(documentPages.documentId, documentId!));
+    // The PDF is assembled and hashed; just before the token signs, the PKCS#11 module is finalized under
+    // us (what a driver does when the token leaves its reader): every session and login is gone.
+    let signAttempts = 0;
+    const pulling: Signer = {
+      ...server.signer,
+      forKey: (label, holder) => {
+        const own = server.signer.forKey(label, holder);
+        return {
+          ...own,
+          sign: (data, options) => {
+            signAttempts += 1;
+            const other = new pkcs11js.PKCS11();
+            other.load(pki.module);
+            other.C_Finalize();
+            return own.sign(data, options);
+          },
+        };
+      },
+    };
+    await expect(
+      finishComponent(database.db, {
+        documentId: documentId!,
+        ...(await deskOf('gdv.hang')),
+        files: server.files,
+        signer: pulling,
+      }),
+    ).rejects.toMatchObject({ code: 'TOKEN_REMOVED' });
+    expect(signAttempts).toBe(1);
+    const [doc] = await database.db.select().from(documents).where(eq(documents.id, documentId!));
+    expect(doc!.signedFileSha256).toBeNull();
+    const pagesAfter = await database.db
+      .select()
+      .from(documentPages)
+      .where(eq(documentPages.documentId, documentId!));
+    expect(pagesAfter).toEqual(pagesBefore);
+
+    // The token is back (the module loads afresh): the clerk signs again and it works.
+    await clerk.digitize.finishComponent({ documentId: documentId! });
+    const sig = await pdfsigOf(documentId!);
+    expect(sig).toContain('Signature is Valid.');
+    expect(sig).toContain('Certificate is Trusted.');
+  }, 90_000);
 });
 
 describe('bad scans get a clear error and change nothing', () => {

@@ -10,6 +10,7 @@ import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closeTokens,
+  countersignPdf,
   createSigner,
   type DevPki,
   ensureSoftwareKey,
@@ -21,6 +22,8 @@ import {
 } from '../../server/src/signing';
 
 const CLERK = { keyLabel: 'clerk-lan', fullName: 'Trần Thị Ngọc Lan', office: 'Bưu điện Văn hóa xã Phú Mậu' };
+/** An agency official on the same token: one token, one key per person, picked by label. */
+const OFFICIAL = { keyLabel: 'stp-lan', fullName: 'Đặng Thị Lan', office: 'Sở Tư pháp thành phố Huế' };
 const SIGN_OPTIONS = {
   reason: 'Chứng thực bản điện tử từ bản giấy',
   location: 'Bộ phận Một cửa xã Phú Mậu, Huế',
@@ -76,7 +79,11 @@ const tokenSigner = (pin?: string) =>
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pd-signing-'));
-  pki = await setupDevPki({ dir, tokenLabel: `pd-${randomBytes(3).toString('hex')}`, clerks: [CLERK] });
+  pki = await setupDevPki({
+    dir,
+    tokenLabel: `pd-${randomBytes(3).toString('hex')}`,
+    clerks: [CLERK, OFFICIAL],
+  });
   token = tokenSigner(pki.pin);
 });
 
@@ -162,7 +169,8 @@ describe('a PDF signed with the clerk’s token', () => {
       const stillValid = result?.signatures.some((s) => s.signatureValid) ?? false;
       expect({ at, stillValid }).toEqual({ at, stillValid: false });
     }
-  });
+    // About 200 verifications: room for a busy machine.
+  }, 180_000);
 });
 
 describe('the token session', () => {
@@ -288,6 +296,46 @@ describe('bad input', () => {
   });
 });
 
+describe('a counter-signature on the signed copy (incremental update)', () => {
+  it('keeps the clerk’s signature valid and adds the official’s, both trusted; qpdf accepts it', async () => {
+    const first = await signPdf(await makePdf(), token, SIGN_OPTIONS);
+    const official = token.forKey(OFFICIAL.keyLabel, { commonName: '', organization: '' });
+    const both = await countersignPdf(first, official, {
+      reason: 'Sở Tư pháp xác nhận bản điện tử',
+      location: 'Huế',
+      name: OFFICIAL.fullName,
+    });
+    // The first signature's bytes are untouched: the update is appended.
+    expect(Buffer.from(both.subarray(0, first.length)).equals(Buffer.from(first))).toBe(true);
+    const report = pdfsig(both);
+    expect(report.match(/Signature is Valid\./g)).toHaveLength(2);
+    expect(report.match(/Certificate is Trusted\./g)).toHaveLength(2);
+    expect(report).toContain(`Signer Certificate Common Name: ${CLERK.fullName}`);
+    expect(report).toContain(`Signer Certificate Common Name: ${OFFICIAL.fullName}`);
+    expect(report).toContain('Not total document signed');
+    expect(report).toContain('Total document signed');
+    expect(qpdfCheck(both)).toBe(0);
+
+    const result = await verifyPdf(both, { trustRoots: [pki.caCertificate] });
+    expect(result.modifiedAfterSigning).toBe(false);
+    expect(result.signatures.map((s) => [s.signer.commonName, s.signatureValid, s.chain.trusted])).toEqual([
+      [CLERK.fullName, true, true],
+      [OFFICIAL.fullName, true, true],
+    ]);
+    expect(result.signatures[0]!.integrity).toMatchObject({
+      byteRangeCoversWholeFileExceptContents: false,
+      coveredByLaterSignature: true,
+    });
+
+    // A change in what the counter-signature covers is caught, by pdfsig and by verifyPdf.
+    const tampered = new Uint8Array(both);
+    const at = Buffer.from(both).toString('latin1').lastIndexOf('/SigFlags 3');
+    tampered[at + 10] = '1'.charCodeAt(0);
+    expect(pdfsig(tampered)).toContain('Digest Mismatch');
+    expect((await verifyPdf(tampered, { trustRoots: [pki.caCertificate] })).modifiedAfterSigning).toBe(true);
+  }, 60_000);
+});
+
 describe('certificates made by the development PKI', () => {
   it('always have a serial number OpenSSL accepts (no leading zero byte), over many issues', async () => {
     const { X509Certificate } = await import('node:crypto');
@@ -299,5 +347,6 @@ describe('certificates made by the development PKI', () => {
       const key = ensureSoftwareKey(mkdtempSync(join(tmpdir(), 'pd-serial-')));
       for (const der of [key.certificate, ...key.chain]) expect(() => new X509Certificate(der)).not.toThrow();
     }
-  }, 60_000);
+    // 80 RSA-2048 key pairs: generous, since a busy machine must not fail it on time alone.
+  }, 300_000);
 });

@@ -3,8 +3,8 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { applicants, documentPages, documents, dossiers, procedures } from '../db/schema';
 
-/** States in which the desk may still add or change scanned pages. */
-const OPEN_FOR_SCANNING = new Set(['received']);
+/** States in which the desk may still add or change scanned pages (the agency's supplement adds documents). */
+const OPEN_FOR_SCANNING = new Set(['received', 'agency_supplement_requested']);
 
 /** The dossier a clerk digitizes: only at the office that received it, and only while it is being digitized. */
 export const getDossierToDigitize = async (

@@ -10,6 +10,7 @@ import {
   popGraphicsState,
   pushGraphicsState,
 } from 'pdf-lib';
+import { g4DecodeParms } from './ccitt';
 import { isEncryptedPdf } from './image-sniff';
 import type { PageImage, ProcessedPage } from './pipeline';
 
@@ -33,8 +34,8 @@ export type ComponentMeta = {
 };
 
 /**
- * A 1-bit DeviceGray image XObject over the deflated rows as they are: pdf-lib's `embedPng` would decode
- * and re-encode them as 8-bit RGB, some thirty times larger and a hundred times slower (STACK.md §4).
+ * A 1-bit DeviceGray image XObject over the CCITT G4 data as it is: pdf-lib's `embedPng` would decode and
+ * re-encode a 1-bit page as 8-bit RGB, some thirty times larger and a hundred times slower (STACK.md §4).
  */
 const embedBilevel = (doc: PDFDocument, image: Extract<PageImage, { kind: 'bilevel' }>) =>
   doc.context.register(
@@ -45,7 +46,8 @@ const embedBilevel = (doc: PDFDocument, image: Extract<PageImage, { kind: 'bilev
       Height: image.height,
       BitsPerComponent: 1,
       ColorSpace: 'DeviceGray',
-      Filter: 'FlateDecode',
+      Filter: 'CCITTFaxDecode',
+      DecodeParms: g4DecodeParms(image.width, image.height),
     }),
   );
 

@@ -1,11 +1,12 @@
-import { appError, formatDigitizedCode } from '@postdesk/shared';
+import { appError, formatDigitizedCode, isAppError } from '@postdesk/shared';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { PDFDocument } from 'pdf-lib';
 import type { Db } from '../db/client';
-import { documentPages, documents, offices } from '../db/schema';
+import { documentPages, documents, offices, users } from '../db/schema';
 import { recordEvent } from '../dossiers/engine';
 import type { FileStore } from '../files/store';
 import { type Signer, signPdfDocument } from '../signing';
+import { NO_SIGNING_KEY } from '../signing/signer';
 import { getDossierToDigitize } from './access';
 
 /** How long a digitized copy may be reused by later procedures (electronic records: ≥ 5 years). */
@@ -20,6 +21,8 @@ export const finishComponent = async (
   opts: {
     documentId: string;
     officeId: string;
+    /** The clerk who signs, with their own key (users.signingKeyLabel). */
+    userId: string;
     clerkName: string;
     files: FileStore;
     signer: Signer;
@@ -48,6 +51,20 @@ export const finishComponent = async (
     });
   }
   const [office] = await db.select({ name: offices.name }).from(offices).where(eq(offices.id, opts.officeId));
+  // Each clerk signs with their own key: no key of one's own is a clear error (ask the administrator), not
+  // a signature with someone else's.
+  const [clerk] = await db
+    .select({ label: users.signingKeyLabel, fullName: users.fullName })
+    .from(users)
+    .where(eq(users.id, opts.userId));
+  // The embedded demo's software keys are made on first use, so a demo clerk without a label (a database
+  // seeded before labels existed, a user the admin added) gets one of their own; production has none.
+  const label = clerk?.label ?? (opts.signer.kind === 'software' && clerk ? `user:${opts.userId}` : null);
+  if (!clerk || !label) throw appError('TOKEN_NOT_FOUND', { reason: NO_SIGNING_KEY });
+  const signer = opts.signer.forKey(label, {
+    commonName: clerk.fullName,
+    organization: office?.name ?? 'PostDesk',
+  });
   const now = opts.now ?? new Date();
   const earlier = await db
     .select({ id: documents.id })
@@ -79,12 +96,18 @@ export const finishComponent = async (
   merged.setCreator('PostDesk');
   merged.setCreationDate(now);
   merged.setModificationDate(now);
-  const signed = await signPdfDocument(merged, opts.signer, {
+  const signed = await signPdfDocument(merged, signer, {
     reason: `Số hóa hồ sơ ${dossier.code}`,
     location: office?.name ?? '',
     name: opts.clerkName,
     signingTime: now,
     ...(opts.pin ? { pin: opts.pin } : {}),
+  }).catch((err: unknown) => {
+    // A label with no key behind it on the token: the same "ask the administrator" as no label at all.
+    if (isAppError(err) && err.code === 'TOKEN_NOT_FOUND' && err.details?.key === label) {
+      throw appError('TOKEN_NOT_FOUND', { ...err.details, reason: NO_SIGNING_KEY });
+    }
+    throw err;
   });
   const stored = await opts.files.put(db, { bytes: signed, allowed: ['application/pdf'] });
   const validUntil = new Date(now.getTime() + REUSE_YEARS * 365.25 * 86_400_000).toISOString().slice(0, 10);

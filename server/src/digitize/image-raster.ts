@@ -229,13 +229,12 @@ const warpGrey = (
 };
 
 /**
- * `warp` and `packBits` in one pass for 1-bit pages, sampling the nearest source pixel: a threshold
+ * `warp` and the threshold in one pass for 1-bit pages, sampling the nearest source pixel: a threshold
  * leaves no grey for bilinear weights to smooth, and at 300 dpi the one-pixel steps of a turned stroke are
- * invisible (Leptonica deskews 1-bit pages by shears the same way). Rows are packed most significant bit
- * first, each padded to a whole byte, 1 = paper (white) and 0 = ink (black): DeviceGray's own convention,
- * so the PDF image needs no /Decode array.
+ * invisible (Leptonica deskews 1-bit pages by shears the same way). One byte per pixel, 255 = ink and
+ * 0 = paper: what the CCITT G4 encoder wants (`encodeG4`), ink as fax black runs.
  */
-export const warpBits = (src: Raster, o: Omit<WarpOptions, 'lut'>, threshold: number) => {
+export const warpInk = (src: Raster, o: Omit<WarpOptions, 'lut'>, threshold: number) => {
   const { width: sw, height: sh, data } = src;
   const theta = (o.skewDegrees * Math.PI) / 180;
   const cos = Math.cos(theta);
@@ -250,35 +249,23 @@ export const warpBits = (src: Raster, o: Omit<WarpOptions, 'lut'>, threshold: nu
   const stepY = Math.round(sin * sx * ONE);
   const limitX = (sw - 0.5) * ONE;
   const limitY = (sh - 0.5) * ONE;
-  const paper = o.background >= threshold ? 1 : 0;
-  const rowBytes = (o.width + 7) >> 3;
-  const out = new Uint8Array(rowBytes * o.height);
+  const outside = o.background >= threshold ? 0 : 255;
+  // A table instead of a comparison per pixel: ink (below the threshold) is 255.
+  const ink = new Uint8Array(256);
+  for (let v = 0; v < threshold && v < 256; v += 1) ink[v] = 255;
+  const out = new Uint8Array(o.width * o.height);
   for (let v = 0; v < o.height; v += 1) {
     const dy = o.crop.top + (v + 0.5) * sy - 0.5 - cy;
     const dx0 = o.crop.left + 0.5 * sx - 0.5 - cx;
     // Offset by half a pixel so that truncation rounds to the nearest source pixel.
     let x = Math.round((cx + cos * dx0 - sin * dy) * ONE) + HALF;
     let y = Math.round((cy + sin * dx0 + cos * dy) * ONE) + HALF;
-    let q = v * rowBytes;
-    let byte = 0;
-    let bit = 7;
-    for (let u = 0; u < o.width; u += 1, x += stepX, y += stepY) {
-      const white =
-        x < 0 || y < 0 || x >= limitX || y >= limitY
-          ? paper
-          : data[(y >> 16) * sw + (x >> 16)]! >= threshold
-            ? 1
-            : 0;
-      byte |= white << bit;
-      if (bit === 0) {
-        out[q++] = byte;
-        byte = 0;
-        bit = 7;
-      } else {
-        bit -= 1;
-      }
+    let q = v * o.width;
+    const end = q + o.width;
+    for (; q < end; q += 1, x += stepX, y += stepY) {
+      out[q] =
+        x < 0 || y < 0 || x >= limitX || y >= limitY ? outside : ink[data[(y >> 16) * sw + (x >> 16)]!]!;
     }
-    if (bit !== 7) out[q] = byte | ((1 << (bit + 1)) - 1);
   }
   return out;
 };

@@ -6,6 +6,7 @@ import type { FileStore } from '../files/store';
 import { documentTypeOf } from '../intake/doc-types';
 import type { JobRunner } from '../jobs/queue';
 import { getDossierToDigitize, getPageToChange } from './access';
+import { enqueueOcr } from './job';
 import { inspectScan } from './pipeline';
 
 export const SCAN_TYPES = ['image/jpeg', 'image/png', 'image/tiff', 'application/pdf'] as const;
@@ -100,23 +101,55 @@ export const addPages = async (
   return { pageIds: pages.map((p) => p.id) };
 };
 
-/** A change the clerk makes to a page re-runs its processing; the revision drops any older result. */
+/**
+ * A change the clerk makes to a page. A turn or a mode re-runs its processing (the revision drops any older
+ * result, and OCR asked for is done again on the new image). OCR on asks for the text of the page (now when
+ * the page is ready, else as soon as it is); OCR off forgets the text and, when a text layer is already in
+ * the page PDF, processes the page again without it.
+ */
 export const changePage = async (
   db: Db,
   opts: {
     pageId: string;
     officeId: string;
     jobs: JobRunner;
-    change: { rotation?: 0 | 90 | 180 | 270; mode?: 'auto' | 'bilevel' | 'grey' | 'colour' };
+    change: {
+      rotation?: 0 | 90 | 180 | 270;
+      mode?: 'auto' | 'bilevel' | 'grey' | 'colour';
+      ocr?: boolean;
+    };
   },
 ) => {
-  await getPageToChange(db, opts);
+  const current = await getPageToChange(db, opts);
+  const { ocr, ...image } = opts.change;
+  const wantsOcr = ocr ?? current.ocrState !== null;
+  const reprocess = Object.keys(image).length > 0 || (ocr === false && current.ocrState === 'done');
+  if (reprocess) {
+    const [page] = await db
+      .update(documentPages)
+      .set({
+        ...image,
+        state: 'queued',
+        error: null,
+        ocrState: wantsOcr ? 'requested' : null,
+        ocrText: null,
+        revision: sql`${documentPages.revision} + 1`,
+      })
+      .where(eq(documentPages.id, opts.pageId))
+      .returning({ id: documentPages.id, revision: documentPages.revision });
+    await enqueuePage(opts.jobs, page!);
+    return { ok: true as const };
+  }
+  if (ocr === undefined || (ocr && current.ocrState === 'done')) return { ok: true as const };
   const [page] = await db
     .update(documentPages)
-    .set({ ...opts.change, state: 'queued', error: null, revision: sql`${documentPages.revision} + 1` })
-    .where(eq(documentPages.id, opts.pageId))
-    .returning({ id: documentPages.id, revision: documentPages.revision });
-  await enqueuePage(opts.jobs, page!);
+    .set({ ocrState: ocr ? 'requested' : null, ocrText: null })
+    .where(and(eq(documentPages.id, opts.pageId), eq(documentPages.revision, current.revision)))
+    .returning({ id: documentPages.id, revision: documentPages.revision, state: documentPages.state });
+  // A ready page is read now; a page still in processing is queued for OCR by its own job when it is done.
+  if (ocr && page?.state === 'ready') {
+    await enqueueOcr(opts.jobs, page, `${Date.now()}`);
+  }
   return { ok: true as const };
 };
 
@@ -149,8 +182,45 @@ export const reorderPages = async (
   return { ok: true as const };
 };
 
-/** Every component of the dossier with its pages and their progress, for the scanning station. */
-export const findDigitization = async (db: Db, opts: { dossierId: string; officeId: string }) => {
+/** Lower case without Vietnamese marks, one output character per input UTF-16 unit (indexes line up). */
+export const foldText = (text: string) =>
+  Array.from(text.normalize('NFC'), (c) =>
+    c.length === 1 ? (c.normalize('NFD')[0] ?? c).toLowerCase().replace('đ', 'd') : c,
+  ).join('');
+
+const SNIPPET_CHARS = 60;
+
+/** Where `query` occurs in a page's text, ignoring case and marks: a short excerpt around each hit. */
+export const findInText = (text: string, query: string, limit = 3) => {
+  const haystack = foldText(text.normalize('NFC'));
+  const needle = foldText(query.trim()).replace(/\s+/g, ' ');
+  const original = text.normalize('NFC');
+  const hits: { before: string; match: string; after: string }[] = [];
+  if (!needle) return hits;
+  const flat = haystack.replace(/\s/g, ' ');
+  for (let at = flat.indexOf(needle); at >= 0 && hits.length < limit; at = flat.indexOf(needle, at + 1)) {
+    const from = Math.max(0, at - SNIPPET_CHARS);
+    const to = Math.min(original.length, at + needle.length + SNIPPET_CHARS);
+    hits.push({
+      before: `${from > 0 ? '…' : ''}${original.slice(from, at)}`.replace(/\s+/g, ' '),
+      match: original.slice(at, at + needle.length).replace(/\s+/g, ' '),
+      after: `${original.slice(at + needle.length, to)}${to < original.length ? '…' : ''}`.replace(
+        /\s+/g,
+        ' ',
+      ),
+    });
+  }
+  return hits;
+};
+
+/**
+ * Every component of the dossier with its pages and their progress, for the scanning station; with
+ * `search`, also the pages whose recognised text holds it (case and Vietnamese marks ignored).
+ */
+export const findDigitization = async (
+  db: Db,
+  opts: { dossierId: string; officeId: string; search?: string },
+) => {
   const dossier = await getDossierToDigitize(db, { ...opts, forChange: false });
   const docs = await db.select().from(documents).where(eq(documents.dossierId, dossier.id));
   const pages = docs.length
@@ -189,8 +259,22 @@ export const findDigitization = async (db: Db, opts: { dossierId: string; office
             rotation: p.rotation,
             error: p.error,
             thumbUrl: p.thumbSha256 ? `/desk/files/${p.thumbSha256}` : null,
+            ocrState: (p.ocrState ?? null) as 'requested' | 'done' | 'failed' | null,
           })),
       };
     });
-  return { dossierId: dossier.id, code: dossier.code, state: dossier.state, components };
+  const search = opts.search?.trim() ?? '';
+  const matches =
+    search.length >= 2
+      ? components.flatMap((c) =>
+          c.pages.flatMap((view, index) => {
+            const text = pages.find((p) => p.id === view.id)?.ocrText;
+            const hits = text ? findInText(text, search) : [];
+            return hits.length
+              ? [{ pageId: view.id, componentCode: c.code, componentName: c.name, number: index + 1, hits }]
+              : [];
+          }),
+        )
+      : [];
+  return { dossierId: dossier.id, code: dossier.code, state: dossier.state, components, matches };
 };

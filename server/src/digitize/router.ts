@@ -7,7 +7,8 @@ const clerk = staffProcedure('clerk');
 
 export const digitizeRouter = router({
   dossier: clerk
-    .input(z.object({ dossierId: z.uuid() }))
+    // `search`: pages of this dossier whose OCR text holds the words (case and marks ignored).
+    .input(z.object({ dossierId: z.uuid(), search: z.string().max(100).optional() }))
     .query(({ ctx, input }) => findDigitization(ctx.db, { ...input, officeId: ctx.membership.officeId })),
   changePage: clerk
     .input(
@@ -15,6 +16,8 @@ export const digitizeRouter = router({
         pageId: z.uuid(),
         rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).optional(),
         mode: z.enum(['auto', 'bilevel', 'grey', 'colour']).optional(),
+        /** OCR of this page on (the text is stored for search, and laid invisibly in the PDF) or off. */
+        ocr: z.boolean().optional(),
       }),
     )
     .mutation(({ ctx, input: { pageId, ...change } }) =>
@@ -32,18 +35,17 @@ export const digitizeRouter = router({
       finishComponent(ctx.db, {
         ...input,
         officeId: ctx.membership.officeId,
+        userId: ctx.user.id,
         clerkName: ctx.user.fullName,
         files: ctx.files,
         signer: ctx.signer,
       }),
     ),
-  complete: clerk
-    .input(z.object({ dossierId: z.uuid() }))
-    .mutation(({ ctx, input }) =>
-      completeDigitization(ctx.db, {
-        ...input,
-        officeId: ctx.membership.officeId,
-        actor: { userId: ctx.user.id },
-      }),
-    ),
+  complete: clerk.input(z.object({ dossierId: z.uuid() })).mutation(({ ctx, input }) =>
+    completeDigitization(ctx.db, {
+      ...input,
+      officeId: ctx.membership.officeId,
+      actor: { userId: ctx.user.id },
+    }),
+  ),
 });

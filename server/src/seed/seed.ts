@@ -17,6 +17,7 @@ import {
   provinces,
   users,
 } from '../db/schema';
+import { signingKeyLabelFor } from './signing-keys';
 import { offices as seedOffices, procedures as seedProcedures, province, users as seedUsers } from './data';
 
 const HOURS_PER_DAY = 8;
@@ -96,7 +97,12 @@ export const seedDemo = async (db: Db) => {
     for (const u of seedUsers) {
       const [row] = await tx
         .insert(users)
-        .values({ username: u.username, fullName: u.fullName, passwordHash: passwordHashes.get(u.password)! })
+        .values({
+          username: u.username,
+          fullName: u.fullName,
+          passwordHash: passwordHashes.get(u.password)!,
+          signingKeyLabel: signingKeyLabelFor(u),
+        })
         .returning({ id: users.id });
       await tx
         .insert(memberships)

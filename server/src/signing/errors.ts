@@ -20,6 +20,8 @@ const REMOVAL_FAILURES = new Set([
   'CKR_SESSION_HANDLE_INVALID',
   'CKR_SESSION_CLOSED',
   'CKR_DEVICE_ERROR',
+  // The module itself was finalized under us (a reader driver reset, a hot-unplugged HSM): same to the clerk.
+  'CKR_CRYPTOKI_NOT_INITIALIZED',
 ]);
 
 const NOT_FOUND_FAILURES = new Set(['CKR_SLOT_ID_INVALID', 'CKR_TOKEN_NOT_RECOGNIZED']);

@@ -1,4 +1,5 @@
 export { buildCadesSignature } from './cms';
+export { countersignPdf } from './countersign';
 export { tokenError } from './errors';
 export { type SignPdfOptions, signPdf, signPdfDocument } from './pades';
 export { type DevPki, type DevPkiOptions, ensureSoftwareKey, setupDevPki, trustInNss } from './pki';

@@ -19,7 +19,7 @@ export type SignPdfOptions = {
 };
 
 // Hex digits reserved for the CMS: room for a signer certificate and a two-level chain of RSA-4096 CAs.
-const SIGNATURE_HEX_LENGTH = 16384;
+export const SIGNATURE_HEX_LENGTH = 16384;
 
 const ascii = (bytes: Uint8Array, from: number, to: number) =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', from, to);
@@ -52,7 +52,7 @@ export const pdfLiteralText = (text: string): string => {
 // fails to parse such a file before it gets to say it is encrypted.
 const ENCRYPT_ENTRY = /\/Encrypt\s*(?:\d+\s+\d+\s+R|<<)/;
 
-const loadPdf = async (bytes: Uint8Array) => {
+export const loadPdf = async (bytes: Uint8Array) => {
   assertPdfHeader(bytes);
   if (ENCRYPT_ENTRY.test(ascii(bytes, 0, bytes.length))) throw appError('PDF_ENCRYPTED');
   try {
@@ -66,13 +66,25 @@ const loadPdf = async (bytes: Uint8Array) => {
 };
 
 // @signpdf checks `instanceof Signer`, so the external signer has to be a subclass.
-class CadesSigner extends SignPdfSigner {
-  constructor(private readonly produce: (content: Buffer) => Promise<Uint8Array>) {
+export class CadesSigner extends SignPdfSigner {
+  constructor(
+    private readonly certificate: Uint8Array,
+    private readonly chain: Uint8Array[],
+    private readonly signer: Signer,
+    private readonly pin: { pin?: string },
+  ) {
     super();
   }
 
   override async sign(content: Buffer): Promise<Buffer> {
-    return Buffer.from(await this.produce(content));
+    return Buffer.from(
+      await buildCadesSignature({
+        content: new Uint8Array(content),
+        certificate: this.certificate,
+        chain: this.chain,
+        sign: (toBeSigned) => this.signer.sign(toBeSigned, this.pin),
+      }),
+    );
   }
 }
 
@@ -98,21 +110,13 @@ export const signPdfDocument = async (doc: PDFDocument, signer: Signer, options:
   });
   const prepared = Buffer.from(await doc.save({ useObjectStreams: false }));
   const pin = options.pin === undefined ? {} : { pin: options.pin };
-  const external = new CadesSigner((content) =>
-    buildCadesSignature({
-      content: new Uint8Array(content),
-      certificate,
-      chain,
-      sign: (toBeSigned) => signer.sign(toBeSigned, pin),
-    }),
-  );
-  return new Uint8Array(await new SignPdf().sign(prepared, external));
+  return new Uint8Array(await new SignPdf().sign(prepared, new CadesSigner(certificate, chain, signer, pin)));
 };
 
 /**
  * Signs PDF bytes (any unencrypted, unsigned PDF) as PAdES baseline B. pdf-lib re-writes the file once before
- * the signature goes in, so an earlier signature in it would break: a second signature needs an incremental
- * update instead.
+ * the signature goes in, so an earlier signature in it would break: a second signature goes in as an
+ * incremental update instead (`countersignPdf`).
  */
 export const signPdf = async (pdfBytes: Uint8Array, signer: Signer, options: SignPdfOptions) =>
   signPdfDocument(await loadPdf(pdfBytes), signer, options);

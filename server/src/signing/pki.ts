@@ -182,6 +182,8 @@ export const SOFTWARE_SIGNER_SUBJECT: Subject = {
 export const ensureSoftwareKey = (
   dataDir: string,
   subject: Subject = SOFTWARE_SIGNER_SUBJECT,
+  /** File name of the signer's key and certificate: one per clerk in the demo (see signer.ts). */
+  name = 'demo-signer',
 ): SoftwareKey => {
   const dir = resolve(dataDir, 'signing');
   const ca = fileKeyPair(dir, 'demo-ca', (key, spki) =>
@@ -192,7 +194,7 @@ export const ensureSoftwareKey = (
       selfKey: key,
     }),
   );
-  const signer = fileKeyPair(dir, 'demo-signer', (_key, spki) =>
+  const signer = fileKeyPair(dir, name, (_key, spki) =>
     issueCertificate({ subject, spki, profile: 'signer', issuer: ca }),
   );
   return { key: signer.key, certificate: signer.certificate, chain: [ca.certificate], caPath: ca.certPath };

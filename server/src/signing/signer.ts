@@ -1,9 +1,9 @@
-import { sign as rsaSign } from 'node:crypto';
+import { createHash, sign as rsaSign } from 'node:crypto';
 import { resolve } from 'node:path';
 import { appError } from '@postdesk/shared';
 import { z } from 'zod';
-import { ensureSoftwareKey, type SoftwareKey } from './pki';
-import { openTokenKey, SOFTHSM_MODULE } from './token';
+import { ensureSoftwareKey, type SoftwareKey, type Subject } from './pki';
+import { openTokenKey, SOFTHSM_MODULE, tokenAuthorities } from './token';
 
 /** Whoever holds the clerk's key: a PKCS#11 token, or the embedded demo's software key. */
 export type Signer = {
@@ -13,7 +13,16 @@ export type Signer = {
   chain: () => Promise<Uint8Array[]>;
   /** sha256WithRSAEncryption over `data`. `pin` is the one the clerk typed; else the configured one is used. */
   sign: (data: Uint8Array, options?: { pin?: string }) => Promise<Uint8Array>;
+  /**
+   * The same transport with the clerk's own key: `label` is users.signingKeyLabel, the CKA_LABEL of the
+   * clerk's private key and certificate on the token (one token, one key per clerk, one session serialising
+   * them all). The demo's software transport makes a key and certificate in the holder's name instead.
+   */
+  forKey: (label: string, holder: Subject) => Signer;
 };
+
+/** The detail that tells the desk a clerk has no key of their own yet (the web shows "ask the admin"). */
+export const NO_SIGNING_KEY = 'no_signing_key';
 
 // To merge into server/src/env.ts; kept here while signing is the only reader.
 export const signingEnvSchema = z.object({
@@ -22,7 +31,10 @@ export const signingEnvSchema = z.object({
   /** Vendor PKCS#11 library of the clerks' tokens; unset = the embedded demo's software key. */
   PKCS11_MODULE: z.string().min(1).optional(),
   PKCS11_TOKEN_LABEL: z.string().min(1).optional(),
-  /** CKA_LABEL of the key and certificate on the token. */
+  /**
+   * CKA_LABEL of a key and certificate on the token for signing outside the desk (tools, tests). The desk
+   * signs with each clerk's own key, users.signingKeyLabel, on the same token.
+   */
   PKCS11_KEY_LABEL: z.string().min(1).optional(),
   /** CKA_ID (hex) of the key and certificate, instead of or with the label. */
   PKCS11_KEY_ID: z
@@ -37,10 +49,12 @@ export const signingEnvSchema = z.object({
 
 export type SigningConfig = z.input<typeof signingEnvSchema>;
 
-const softwareSigner = (dataDir: string): Signer => {
+const softwareSigner = (dataDir: string, file?: { name: string; subject: Subject }): Signer => {
   let key: SoftwareKey | undefined;
   const load = () => {
-    key ??= ensureSoftwareKey(resolve(dataDir));
+    key ??= file
+      ? ensureSoftwareKey(resolve(dataDir), file.subject, file.name)
+      : ensureSoftwareKey(resolve(dataDir));
     return key;
   };
   return {
@@ -48,6 +62,11 @@ const softwareSigner = (dataDir: string): Signer => {
     certificate: async () => load().certificate,
     chain: async () => load().chain,
     sign: async (data) => new Uint8Array(rsaSign('sha256', data, load().key)),
+    forKey: (label, holder) =>
+      softwareSigner(dataDir, {
+        name: `demo-signer-${createHash('sha256').update(label).digest('hex').slice(0, 16)}`,
+        subject: holder,
+      }),
   };
 };
 
@@ -63,18 +82,38 @@ export const createSigner = (config: SigningConfig = process.env as SigningConfi
     if (env.NODE_ENV === 'production') throw appError('SOFTWARE_KEY_IN_PRODUCTION');
     return softwareSigner(env.DATA_DIR);
   }
-  if (!env.PKCS11_TOKEN_LABEL || !(env.PKCS11_KEY_LABEL || env.PKCS11_KEY_ID)) {
-    throw appError('TOKEN_NOT_FOUND', {
-      reason: 'PKCS11_TOKEN_LABEL and PKCS11_KEY_LABEL or PKCS11_KEY_ID must be set',
-      module,
-    });
+  if (!env.PKCS11_TOKEN_LABEL) {
+    throw appError('TOKEN_NOT_FOUND', { reason: 'PKCS11_TOKEN_LABEL must be set', module });
   }
-  const key = openTokenKey({
+  const token = {
     module,
     tokenLabel: env.PKCS11_TOKEN_LABEL,
+    ...(env.PKCS11_PIN ? { pin: env.PKCS11_PIN } : {}),
+  };
+  const clerks = new Map<string, Signer>();
+  const tokenSigner = (key: { keyLabel?: string; keyId?: string }): Signer => {
+    const configured = key.keyLabel !== undefined || key.keyId !== undefined;
+    const opened = configured ? openTokenKey({ ...token, ...key }) : undefined;
+    const none = () =>
+      Promise.reject(appError('TOKEN_NOT_FOUND', { token: token.tokenLabel, reason: NO_SIGNING_KEY }));
+    return {
+      kind: 'pkcs11',
+      certificate: () => opened?.certificate() ?? none(),
+      // Without a key of its own, the token's CA certificates (what the verify page adds to its trust roots).
+      chain: () => opened?.chain() ?? tokenAuthorities(token),
+      sign: (data, options) => opened?.sign(data, options) ?? none(),
+      forKey: (label) => {
+        let signer = clerks.get(label);
+        if (!signer) {
+          signer = tokenSigner({ keyLabel: label });
+          clerks.set(label, signer);
+        }
+        return signer;
+      },
+    };
+  };
+  return tokenSigner({
     ...(env.PKCS11_KEY_LABEL ? { keyLabel: env.PKCS11_KEY_LABEL } : {}),
     ...(env.PKCS11_KEY_ID ? { keyId: env.PKCS11_KEY_ID } : {}),
-    ...(env.PKCS11_PIN ? { pin: env.PKCS11_PIN } : {}),
   });
-  return { kind: 'pkcs11', ...key };
 };

@@ -159,6 +159,18 @@ export const withToken = <T>(
     } catch (err) {
       if (isTokenRemoval(err)) {
         dropSession(p, state);
+        // A finalized module must be initialized again before the next call: load it afresh then, and
+        // forget every session opened through it.
+        if (pkcs11ReturnName(err) === 'CKR_CRYPTOKI_NOT_INITIALIZED' && modules.get(config.module) === p) {
+          modules.delete(config.module);
+          for (const other of tokens.values()) {
+            if (other.module === config.module) {
+              other.session = undefined;
+              other.pinHash = undefined;
+              other.keys.clear();
+            }
+          }
+        }
         throw appError('TOKEN_REMOVED', { token: state.label, pkcs11: pkcs11ReturnName(err) });
       }
       throw tokenError(err, { token: state.label });
@@ -207,6 +219,12 @@ export const chainFrom = (leaf: Uint8Array, pool: Uint8Array[]): Uint8Array[] =>
   }
   return chain;
 };
+
+/** The CA certificates the token carries (public objects, no login), for the chain when no key is named. */
+export const tokenAuthorities = (config: TokenConfig): Promise<Uint8Array[]> =>
+  withToken(config, (ctx) => tokenCertificates(ctx).filter((der) => new X509Certificate(der).ca), {
+    login: false,
+  });
 
 export type TokenKey = {
   certificate: () => Promise<Uint8Array>;

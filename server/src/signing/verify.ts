@@ -10,7 +10,15 @@ export type VerifiedSignature = {
   /** From the signature dictionary's /M: the time the signer's computer claimed, not a timestamp. */
   signedAt: Date | null;
   subFilter: string;
-  integrity: { byteRangeCoversWholeFileExceptContents: boolean; digestMatches: boolean };
+  integrity: {
+    byteRangeCoversWholeFileExceptContents: boolean;
+    digestMatches: boolean;
+    /**
+     * An earlier signature of a file signed again by incremental update: it covers its own revision, and
+     * what was appended after it is covered by a later signature whose digest matches.
+     */
+    coveredByLaterSignature?: boolean;
+  };
   signatureValid: boolean;
   chain: { trusted: boolean; path: string[]; reason?: string };
 };
@@ -279,6 +287,21 @@ export const verifyPdf = async (bytes: Uint8Array, options: VerifyOptions): Prom
   }
   if (signatures.length === 0 && !text.slice(0, 1024).includes('%PDF-')) {
     throw appError('PDF_INVALID', { reason: 'no %PDF- header' });
+  }
+  // A counter-signature appended as an incremental update: the earlier signatures cover their revision and
+  // the last one the whole file. The file is unmodified when every digest matches and one covers it all.
+  const whole = signatures.find(
+    (s) => s.integrity.byteRangeCoversWholeFileExceptContents && s.integrity.digestMatches,
+  );
+  if (whole) {
+    for (const signature of signatures) {
+      if (signature !== whole && signature.integrity.digestMatches) {
+        signature.integrity.coveredByLaterSignature = true;
+      }
+    }
+    modifiedAfterSigning = signatures.some(
+      (s) => !s.integrity.digestMatches || /byte range|dictionary has no/.test(s.chain.reason ?? ''),
+    );
   }
   return { signatures, modifiedAfterSigning };
 };

@@ -92,6 +92,12 @@ export const ComponentPanel = (props: { scan: Scan; component: ScanComponent }) 
   const signed = () => Boolean(props.component.signedUrl);
   const editable = () => props.scan.open() && !props.component.reused && !signed();
   const blocker = () => finishBlocker(props.component, props.scan.uploading(code()));
+  const allOcr = () => {
+    const pages = props.component.pages.filter((page) => page.state !== 'failed');
+    return (
+      pages.length > 0 && pages.every((page) => page.ocrState === 'requested' || page.ocrState === 'done')
+    );
+  };
   const titleId = () => `comp-${code()}-title`;
 
   const sign = async (pin?: string) => {
@@ -136,6 +142,17 @@ export const ComponentPanel = (props: { scan: Scan; component: ScanComponent }) 
               {t('comp.camera')}
             </button>
           </Show>
+          <Show when={editable() && props.component.pages.some((page) => page.state !== 'failed')}>
+            <button
+              type="button"
+              class="button"
+              id={`comp-${code()}-ocr`}
+              aria-describedby={`comp-${code()}-ocr-hint`}
+              onClick={() => void props.scan.setComponentOcr(code(), !allOcr())}
+            >
+              {allOcr() ? t('scan.ocrNone') : t('scan.ocrAll')}
+            </button>
+          </Show>
           <Show when={editable()}>
             <button
               type="button"
@@ -170,6 +187,11 @@ export const ComponentPanel = (props: { scan: Scan; component: ScanComponent }) 
             {t('comp.digitizedCode')}: <span class="mono">{digitized()}</span>
           </p>
         )}
+      </Show>
+      <Show when={editable() && props.component.pages.some((page) => page.ocrState !== null)}>
+        <p class="hint" id={`comp-${code()}-ocr-hint`}>
+          {t('scan.ocrHint')}
+        </p>
       </Show>
       <Show when={editable()}>
         <p class="hint comp-blocker" id={`comp-${code()}-blocker`}>

@@ -11,6 +11,7 @@ import {
   WarningIcon,
 } from '../icons';
 import { toasts } from '../toast';
+import './scan.css';
 import { isBusy, type PageMode, type Scan, type ScanPage } from './store';
 
 const MODES: PageMode[] = ['auto', 'bilevel', 'grey', 'colour'];
@@ -115,6 +116,44 @@ export const PageTile = (props: {
           </Match>
         </Switch>
       </p>
+      <Show when={props.page.state !== 'failed' && (props.editable || props.page.ocrState)}>
+        <div class="page-ocr">
+          <Show when={props.editable}>
+            <label class="ocr-toggle" title={t('scan.ocrPage', n())}>
+              <input
+                type="checkbox"
+                id={id('ocr')}
+                checked={props.page.ocrState !== null}
+                aria-label={t('scan.ocrPage', n())}
+                onChange={(event) =>
+                  void props.scan.setOcr(props.code, props.page, event.currentTarget.checked)
+                }
+              />
+              {t('scan.ocr')}
+            </label>
+          </Show>
+          <Switch>
+            <Match when={props.page.ocrState === 'requested'}>
+              <span class="ocr-state" id={id('ocr-state')}>
+                <SpinnerIcon />
+                {t('scan.ocrRequested')}
+              </span>
+            </Match>
+            <Match when={props.page.ocrState === 'done'}>
+              <span class="ocr-state ocr-done" id={id('ocr-state')}>
+                <CheckIcon size={14} />
+                {t('scan.ocrDone')}
+              </span>
+            </Match>
+            <Match when={props.page.ocrState === 'failed'}>
+              <span class="ocr-state ocr-failed" id={id('ocr-state')}>
+                <WarningIcon size={14} />
+                {t('scan.ocrFailed')}
+              </span>
+            </Match>
+          </Switch>
+        </div>
+      </Show>
       <Show when={props.editable}>
         <div class="page-tools">
           <button

@@ -3,8 +3,8 @@ import { For, Match, onMount, Show, Switch } from 'solid-js';
 import { t } from '../i18n';
 import { CheckIcon, SpinnerIcon } from '../icons';
 import { ProblemNote } from '../ProblemNote';
-import { onKey } from '../shell/shortcuts';
 import { StateChip } from '../StateChip';
+import { onKey } from '../shell/shortcuts';
 import { toasts } from '../toast';
 import { ComponentPanel } from './ComponentPanel';
 import { createScan, isDone, type Scan } from './store';
@@ -14,12 +14,79 @@ const alt = (event: KeyboardEvent, code: string) =>
 
 const LiveStatus = (props: { scan: Scan }) => (
   <p class="scan-live" role="status" aria-live="polite">
-    <Show when={props.scan.processing() > 0} fallback={<span class="muted">{t('scan.idle')}</span>}>
+    <Show
+      when={props.scan.processing() > 0}
+      fallback={
+        <Show when={props.scan.recognising() > 0} fallback={<span class="muted">{t('scan.idle')}</span>}>
+          <SpinnerIcon />
+          {t('scan.ocrCount', { n: props.scan.recognising() })}
+        </Show>
+      }
+    >
       <SpinnerIcon />
       {t('scan.processing', { n: props.scan.processing() })}
     </Show>
   </p>
 );
+
+/** A search of the text OCR found on this dossier's pages: where it is, with the words around it. */
+const TextSearch = (props: { scan: Scan }) => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onInput = (value: string) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void props.scan.findText(value), 300);
+  };
+  return (
+    <search class="scan-search" aria-labelledby="scan-search-label">
+      <div class="scan-search-row">
+        <label id="scan-search-label" for="scan-search">
+          {t('scan.search')}
+        </label>
+        <input
+          id="scan-search"
+          type="search"
+          autocomplete="off"
+          placeholder={t('scan.searchPlaceholder')}
+          value={props.scan.search()}
+          onInput={(event) => onInput(event.currentTarget.value)}
+        />
+      </div>
+      <Show when={props.scan.searchProblem()}>{(problem) => <ProblemNote problem={problem()} />}</Show>
+      <div role="status" aria-live="polite">
+        <Show when={props.scan.matches()}>
+          {(matches) => (
+            <Show
+              when={matches().length > 0}
+              fallback={<p class="muted">{t('scan.searchNone', { q: props.scan.search().trim() })}</p>}
+            >
+              <p class="muted">{t('scan.searchCount', { n: matches().length })}</p>
+              <ul class="scan-search-results" id="scan-search-results">
+                <For each={matches()}>
+                  {(match) => (
+                    <li>
+                      <a class="scan-search-where" href={`#page-${match.pageId}-tile`}>
+                        {t('scan.searchHit', { name: match.componentName, n: match.number })}
+                      </a>
+                      <For each={match.hits}>
+                        {(hit) => (
+                          <p>
+                            {hit.before}
+                            <mark>{hit.match}</mark>
+                            {hit.after}
+                          </p>
+                        )}
+                      </For>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </Show>
+          )}
+        </Show>
+      </div>
+    </search>
+  );
+};
 
 const Station = (props: { dossierId: string }) => {
   const scan = createScan(props.dossierId);
@@ -113,6 +180,11 @@ const Station = (props: { dossierId: string }) => {
               </p>
             </Match>
           </Switch>
+          <Show when={scan.dossier()}>
+            <A class="button button-small" href={`/dossiers/${props.dossierId}`}>
+              {t('desk.openPage')}
+            </A>
+          </Show>
         </div>
         <Show when={scan.completeProblem()}>
           {(problem) => (
@@ -144,6 +216,11 @@ const Station = (props: { dossierId: string }) => {
                 fallback={<p class="page-status">{t('scan.noComponents')}</p>}
               >
                 <Show when={scan.loadProblem()}>{(problem) => <ProblemNote problem={problem()} />}</Show>
+                <Show
+                  when={dossier().components.some((c) => c.pages.some((page) => page.ocrState === 'done'))}
+                >
+                  <TextSearch scan={scan} />
+                </Show>
                 <h2 class="visually-hidden">{t('scan.components')}</h2>
                 <For each={dossier().components}>
                   {(component) => <ComponentPanel scan={scan} component={component} />}

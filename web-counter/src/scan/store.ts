@@ -2,6 +2,7 @@ import { batch, createEffect, createMemo, createSignal, on, onCleanup } from 'so
 import { createStore, produce, reconcile, unwrap } from 'solid-js/store';
 import { api, desk, type Outputs } from '../api';
 import { describeError, errorDetails, type Problem } from '../errors';
+import { tIn } from '../i18n';
 import { session } from '../session';
 
 export type Digitization = Outputs['digitize']['dossier'];
@@ -22,6 +23,8 @@ type ComponentUi = { uploads: Upload[]; problem?: Problem; signing?: boolean; ne
 const POLL_MS = 1000;
 
 export const isBusy = (page: ScanPage) => page.state === 'queued' || page.state === 'processing';
+export const isRecognising = (page: ScanPage) => page.ocrState === 'requested';
+export type TextMatch = Digitization['matches'][number];
 export const isDone = (component: ScanComponent) => component.reused || Boolean(component.signedUrl);
 
 /** Why a component cannot be signed yet, or undefined when it can. */
@@ -84,12 +87,18 @@ export const createScan = (dossierId: string) => {
   const processing = createMemo(() =>
     (dossier()?.components ?? []).reduce((sum, component) => sum + component.pages.filter(isBusy).length, 0),
   );
+  const recognising = createMemo(() =>
+    (dossier()?.components ?? []).reduce(
+      (sum, component) => sum + component.pages.filter(isRecognising).length,
+      0,
+    ),
+  );
   const open = () => dossier()?.state === 'received';
   const doneCount = () => (dossier()?.components ?? []).filter(isDone).length;
   const canComplete = () => open() && (dossier()?.components ?? []).every(isDone);
 
   createEffect(() => {
-    if (processing() === 0) return;
+    if (processing() === 0 && recognising() === 0) return;
     const timer = setInterval(() => void load(), POLL_MS);
     onCleanup(() => clearInterval(timer));
   });
@@ -177,6 +186,44 @@ export const createScan = (dossierId: string) => {
   const setMode = (code: string, page: ScanPage, mode: PageMode) =>
     act(code, () => api.digitize.changePage.mutate({ pageId: page.id, mode }));
 
+  /** OCR of one page on or off; the text arrives later, in its own job, and never holds the clerk up. */
+  const setOcr = (code: string, page: ScanPage, on: boolean) =>
+    act(code, () => api.digitize.changePage.mutate({ pageId: page.id, ocr: on }));
+
+  /** OCR for every page of a component that is not failed: on for those without it, or off for all. */
+  const setComponentOcr = (code: string, on: boolean) =>
+    act(code, async () => {
+      const pages = (component(code)?.pages ?? []).filter(
+        (page) =>
+          page.state !== 'failed' &&
+          (on ? page.ocrState === null || page.ocrState === 'failed' : page.ocrState !== null),
+      );
+      for (const page of pages) await api.digitize.changePage.mutate({ pageId: page.id, ocr: on });
+    });
+
+  const [search, setSearch] = createSignal('');
+  const [matches, setMatches] = createSignal<TextMatch[]>();
+  const [searching, setSearching] = createSignal(false);
+  const [searchProblem, setSearchProblem] = createSignal<Problem>();
+  /** The pages of this dossier whose recognised text holds `text` (case and Vietnamese marks ignored). */
+  const findText = async (text: string) => {
+    setSearch(text);
+    if (text.trim().length < 2) {
+      setMatches(undefined);
+      return;
+    }
+    setSearching(true);
+    setSearchProblem(undefined);
+    try {
+      const result = await api.digitize.dossier.query({ dossierId, search: text.trim() });
+      if (!disposed && search() === text) setMatches(result.matches);
+    } catch (error) {
+      if (!disposed) setSearchProblem(describeError(error));
+    } finally {
+      setSearching(false);
+    }
+  };
+
   const remove = (code: string, pageId: string) =>
     act(code, () => api.digitize.deletePage.mutate({ pageId }));
 
@@ -219,7 +266,12 @@ export const createScan = (dossierId: string) => {
       await load();
       return true;
     } catch (error) {
-      const problem = describeError(error);
+      const described = describeError(error);
+      // No key of the clerk's own on the token: say who can fix it (the administrator).
+      const problem =
+        described.code === 'TOKEN_NOT_FOUND' && errorDetails(error).reason === 'no_signing_key'
+          ? { ...described, vi: tIn('vi', 'scan.noKey'), en: tIn('en', 'scan.noKey') }
+          : described;
       patchUi(code, {
         signing: false,
         problem,
@@ -256,6 +308,7 @@ export const createScan = (dossierId: string) => {
     componentUi,
     uploading,
     processing,
+    recognising,
     open,
     doneCount,
     canComplete,
@@ -266,6 +319,13 @@ export const createScan = (dossierId: string) => {
     move,
     rotate,
     setMode,
+    setOcr,
+    setComponentOcr,
+    search,
+    matches,
+    searching,
+    searchProblem,
+    findText,
     remove,
     rescan,
     finish,

@@ -23,6 +23,10 @@ const Row = (props: { label: string; children: JSX.Element }) => (
 export const SignatureCard = (props: { signature: VerifiedSignature; number: number }) => {
   const valid = () => t('verify.valid');
   const invalid = () => t('verify.invalid');
+  // `coveredByLaterSignature` (server/src/signing/verify.ts): a counter-signed file's earlier signature.
+  const covered = () =>
+    props.signature.integrity.byteRangeCoversWholeFileExceptContents ||
+    Boolean((props.signature.integrity as { coveredByLaterSignature?: boolean }).coveredByLaterSignature);
   return (
     <article class="signature-card" aria-labelledby={`signature-${props.number}`}>
       <h2 id={`signature-${props.number}`} class="section-title">
@@ -31,7 +35,7 @@ export const SignatureCard = (props: { signature: VerifiedSignature; number: num
           ok={
             props.signature.signatureValid &&
             props.signature.integrity.digestMatches &&
-            props.signature.integrity.byteRangeCoversWholeFileExceptContents &&
+            covered() &&
             props.signature.chain.trusted
           }
           yes={valid()}
@@ -63,8 +67,12 @@ export const SignatureCard = (props: { signature: VerifiedSignature; number: num
         </Row>
         <Row label={t('verify.byteRange')}>
           <Verdict
-            ok={props.signature.integrity.byteRangeCoversWholeFileExceptContents}
-            yes={t('verify.byteRangeOk')}
+            ok={covered()}
+            yes={
+              props.signature.integrity.byteRangeCoversWholeFileExceptContents
+                ? t('verify.byteRangeOk')
+                : t('verify.byteRangeRevision')
+            }
             no={t('verify.byteRangeBad')}
           />
         </Row>
