@@ -1,0 +1,177 @@
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { api, type Outputs } from '../api';
+import { describeError, type Problem } from '../errors';
+import { formatDateTime, formatMoney } from '../format';
+import { type MessageKey, t } from '../i18n';
+import { ProblemNote } from '../ProblemNote';
+import { toasts } from '../toast';
+import { BillStateChip } from './parts';
+import './payments.css';
+
+type StaffBill = Outputs['payments']['forDossier'][number];
+
+/**
+ * The bills of one dossier for staff: the clerk bills the fee or the postal tariff and records cash (or a VietQR
+ * transfer seen arriving); everyone sees what is paid, with the citizen's pay page and the receipt.
+ * Mount it on a dossier page: `<BillsPanel dossierId={id} canBill={role === 'clerk'} />`.
+ */
+export const BillsPanel = (props: { dossierId: string; canBill?: boolean; onChanged?: () => void }) => {
+  const [bills, { refetch }] = createResource(
+    () => props.dossierId,
+    (dossierId) => api.payments.forDossier.query({ dossierId }),
+  );
+  const [kind, setKind] = createSignal<'fee' | 'postal_tariff'>('fee');
+  const [amount, setAmount] = createSignal('');
+  const [busy, setBusy] = createSignal<string | null>(null);
+  const [problem, setProblem] = createSignal<Problem>();
+  const value = () => Number(amount().replace(/\D/g, ''));
+
+  const run = async (key: string, work: () => Promise<unknown>, done: MessageKey) => {
+    setBusy(key);
+    setProblem(undefined);
+    try {
+      await work();
+      toasts.show(t(done));
+      await refetch();
+      props.onChanged?.();
+      return true;
+    } catch (error) {
+      setProblem(describeError(error));
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const create = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const ok = await run(
+      'create',
+      () => api.payments.createBill.mutate({ dossierId: props.dossierId, kind: kind(), amount: value() }),
+      'payments.desk.created',
+    );
+    if (ok) setAmount('');
+  };
+
+  const record = (bill: StaffBill, method: 'cash' | 'vietqr') =>
+    run(
+      `${bill.id}:${method}`,
+      () => api.payments.recordCash.mutate({ billCode: bill.billCode!, method }),
+      'payments.desk.recorded',
+    );
+
+  return (
+    <section class="bills-panel" aria-labelledby="bills-title">
+      <h2 id="bills-title" class="bills-title">
+        {t('payments.desk.title')}
+      </h2>
+      <Show when={bills.error}>
+        <ProblemNote problem={describeError(bills.error)} />
+      </Show>
+      <Show
+        when={(bills.latest?.length ?? 0) > 0}
+        fallback={<p class="muted">{bills.loading ? t('payments.pay.loading') : t('payments.desk.none')}</p>}
+      >
+        <table class="data-table bills-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('payments.recon.kind')}</th>
+              <th scope="col" class="numeric">
+                {t('payments.recon.amount')}
+              </th>
+              <th scope="col">{t('payments.desk.state')}</th>
+              <th scope="col">{t('payments.pay.billCode')}</th>
+              <th scope="col">
+                <span class="visually-hidden">{t('payments.desk.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={bills.latest}>
+              {(bill) => (
+                <tr>
+                  <td>
+                    {t(`payments.kind.${bill.kind}` as MessageKey)}
+                    <Show when={bill.reason}>
+                      <span class="recon-sub">{bill.reason}</span>
+                    </Show>
+                  </td>
+                  <td class="numeric">{formatMoney(bill.amount)}</td>
+                  <td>
+                    <BillStateChip state={bill.state} />
+                    <Show when={bill.state === 'paid'}>
+                      <span class="recon-sub">
+                        {formatDateTime(bill.paidAt)} · {t(`payments.method.${bill.method}` as MessageKey)}
+                      </span>
+                    </Show>
+                  </td>
+                  <td class="code">
+                    <Show when={bill.payPageUrl} fallback={bill.billCode}>
+                      <a href={bill.payPageUrl!} target="_blank" rel="noopener">
+                        {bill.billCode}
+                      </a>
+                    </Show>
+                  </td>
+                  <td>
+                    <div class="bills-actions">
+                      <Show when={bill.state === 'paid' && bill.receiptUrl}>
+                        <a class="button button-small" href={bill.receiptUrl!} target="_blank" rel="noopener">
+                          {t('payments.desk.receipt')}
+                        </a>
+                      </Show>
+                      <Show when={props.canBill && bill.state === 'pending'}>
+                        <button
+                          type="button"
+                          class="button button-small"
+                          disabled={busy() !== null}
+                          onClick={() => record(bill, 'cash')}
+                        >
+                          {t('payments.desk.cash')}
+                        </button>
+                        <button
+                          type="button"
+                          class="button button-small"
+                          disabled={busy() !== null}
+                          onClick={() => record(bill, 'vietqr')}
+                        >
+                          {t('payments.desk.transfer')}
+                        </button>
+                      </Show>
+                    </div>
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </Show>
+      <Show when={props.canBill}>
+        <form class="bills-form" onSubmit={create}>
+          <label class="field">
+            <span class="field-label">{t('payments.recon.kind')}</span>
+            <select
+              value={kind()}
+              onChange={(event) => setKind(event.currentTarget.value as 'fee' | 'postal_tariff')}
+            >
+              <option value="fee">{t('payments.kind.fee')}</option>
+              <option value="postal_tariff">{t('payments.kind.postal_tariff')}</option>
+            </select>
+          </label>
+          <label class="field">
+            <span class="field-label">{t('payments.desk.amount')}</span>
+            <input
+              type="text"
+              inputmode="numeric"
+              value={amount()}
+              onInput={(event) => setAmount(event.currentTarget.value)}
+            />
+          </label>
+          <button type="submit" class="button button-primary" disabled={busy() !== null || value() <= 0}>
+            {t('payments.desk.create')}
+          </button>
+        </form>
+      </Show>
+      <Show when={problem()}>{(p) => <ProblemNote problem={p()} />}</Show>
+    </section>
+  );
+};
