@@ -5,3 +5,5 @@ export { renderRefusal } from './refusal';
 export { renderSupplementRequest } from './supplement';
 export { renderTrackingBook } from './tracking-book';
 export type * from './types';
+export { type ApologyData, renderApology } from './apology';
+export { type ControlSlipData, type HandOverRow, renderControlSlip } from './control-slip';

@@ -2,6 +2,7 @@ import { appError, ERRORS, isAppError, type Role, vietnamDate } from '@postdesk/
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
+import { renderAgencyForm } from '../agency/forms';
 import { officeIdsOf, renderDossierForm, renderGuidanceFor, renderTrackingBookFor } from '../intake/forms';
 import { officeFor, requireStaff, type StaffVariables } from './staff-session';
 
@@ -42,6 +43,22 @@ export const formsRoutes = (deps: AppDeps) => {
       publicUrl: deps.env.PUBLIC_URL,
     });
     return pdf(bytes, `huong-dan-${c.req.param('code')}.pdf`);
+  });
+
+  // The agency's Mẫu 02 (supplement) and Mẫu 03 (refusal), Mẫu 04 (apology), Mẫu 05 (control slip), from the event log.
+  app.get('/dossiers/:id/:form{mau02-agency|mau03-agency|mau04|mau05}', async (c) => {
+    const params = z
+      .object({ id: z.uuid(), form: z.enum(['mau02-agency', 'mau03-agency', 'mau04', 'mau05']) })
+      .safeParse(c.req.param());
+    if (!params.success) throw appError('NOT_FOUND');
+    const user = c.get('user');
+    const bytes = await renderAgencyForm(deps.db, {
+      dossierId: params.data.id,
+      form: params.data.form,
+      officeIds: officeIdsOf(user.memberships.filter((m) => STAFF.includes(m.role))),
+      isAdmin: user.memberships.some((m) => m.role === 'admin'),
+    });
+    return pdf(bytes, `${params.data.form}-${params.data.id.slice(0, 8)}.pdf`);
   });
 
   app.get('/dossiers/:id/:form', async (c) => {

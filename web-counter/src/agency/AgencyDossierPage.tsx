@@ -1,2 +1,535 @@
-/** /agency/:dossierId — placeholder until the feature lands. */
-export const AgencyDossierPage = () => <main class="page">/agency/:dossierId</main>;
+import { A, useParams } from '@solidjs/router';
+import { createResource, createSignal, For, Index, Match, onMount, Show, Switch } from 'solid-js';
+import { api } from '../api';
+import { describeError, type Problem } from '../errors';
+import { formatDateTime } from '../format';
+import { t } from '../i18n';
+import { ArrowLeftIcon, PlusIcon, PrintIcon, TrashIcon } from '../icons';
+import { ProblemNote } from '../ProblemNote';
+import { StateChip } from '../StateChip';
+import { toasts } from '../toast';
+import './agency.css';
+import { agencyDesk, type DossierView, formUrl } from './client';
+import { DocumentViewer, DossierFacts, TimeLeft, Timeline } from './parts';
+
+/** Runs one action at a time; its problem shows next to the action, in both languages. */
+const createAction = () => {
+  const [busy, setBusy] = createSignal<string | null>(null);
+  const [problem, setProblem] = createSignal<{ action: string; problem: Problem } | null>(null);
+  const run = async (action: string, fn: () => Promise<unknown>, done: string) => {
+    if (busy()) return false;
+    setBusy(action);
+    setProblem(null);
+    try {
+      await fn();
+      toasts.show(done);
+      return true;
+    } catch (err) {
+      setProblem({ action, problem: describeError(err) });
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  };
+  const problemFor = (action: string) => {
+    const p = problem();
+    return p?.action === action ? p.problem : null;
+  };
+  return { busy, run, problemFor };
+};
+
+type Action = ReturnType<typeof createAction>;
+
+const SupplementForm = (props: { dossier: DossierView; action: Action; onDone: () => void }) => {
+  const [items, setItems] = createSignal([{ item: '', note: '' }]);
+  const update = (i: number, field: 'item' | 'note', value: string) =>
+    setItems((cur) => cur.map((x, j) => (j === i ? { ...x, [field]: value } : x)));
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const list = items()
+      .filter((x) => x.item.trim())
+      .map((x) => ({ item: x.item.trim(), ...(x.note.trim() ? { note: x.note.trim() } : {}) }));
+    const ok = await props.action.run(
+      'supplement',
+      () => api.agency.requestSupplement.mutate({ dossierId: props.dossier.id, items: list }),
+      t('agency.supplement.done'),
+    );
+    if (ok) props.onDone();
+  };
+  return (
+    <form class="agency-action" onSubmit={submit} aria-labelledby="supplement-title">
+      <h3 id="supplement-title">{t('agency.supplement.title')}</h3>
+      <p class="hint">
+        {t('agency.supplement.hint')}
+        <Show when={props.dossier.supplementCount >= 1}>
+          {' '}
+          <strong class="agency-warning-text">{t('agency.supplement.secondLate')}</strong>
+        </Show>
+      </p>
+      <Index each={items()}>
+        {(item, i) => (
+          <div class="agency-item-row">
+            <label class="field">
+              <span class="field-label">{t('agency.supplement.item', { n: i + 1 })}</span>
+              <input
+                type="text"
+                value={item().item}
+                maxlength={300}
+                onInput={(e) => update(i, 'item', e.currentTarget.value)}
+              />
+            </label>
+            <label class="field">
+              <span class="field-label">{t('agency.supplement.note')}</span>
+              <input
+                type="text"
+                value={item().note}
+                maxlength={500}
+                onInput={(e) => update(i, 'note', e.currentTarget.value)}
+              />
+            </label>
+            <Show when={items().length > 1}>
+              <button
+                type="button"
+                class="icon-button icon-button-danger"
+                aria-label={t('agency.supplement.remove', { n: i + 1 })}
+                onClick={() => setItems((cur) => cur.filter((_, j) => j !== i))}
+              >
+                <TrashIcon />
+              </button>
+            </Show>
+          </div>
+        )}
+      </Index>
+      <div class="button-row">
+        <button
+          type="button"
+          class="button button-quiet"
+          onClick={() => setItems((cur) => [...cur, { item: '', note: '' }])}
+        >
+          <PlusIcon /> {t('agency.supplement.add')}
+        </button>
+        <button
+          type="submit"
+          class="button button-primary"
+          disabled={props.action.busy() !== null || !items().some((x) => x.item.trim())}
+        >
+          {t('agency.supplement.submit')}
+        </button>
+      </div>
+      <Show when={props.action.problemFor('supplement')}>{(p) => <ProblemNote problem={p()} />}</Show>
+    </form>
+  );
+};
+
+const DecisionForm = (props: { dossier: DossierView; action: Action; onDone: () => void }) => {
+  const [outcome, setOutcome] = createSignal<'approved' | 'refused'>('approved');
+  const [number, setNumber] = createSignal('');
+  const [reasons, setReasons] = createSignal('');
+  const [file, setFile] = createSignal<File | null>(null);
+  const [sign, setSign] = createSignal(false);
+  const [paper, setPaper] = createSignal(true);
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const ok = await props.action.run(
+      'decide',
+      () =>
+        agencyDesk.decide(props.dossier.id, {
+          outcome: outcome(),
+          resultNumber: number().trim(),
+          reasons: outcome() === 'refused' ? reasons() : '',
+          paperResult: outcome() === 'approved' && paper(),
+          signInPostDesk: sign(),
+          file: outcome() === 'approved' ? file() : null,
+        }),
+      t(outcome() === 'approved' ? 'agency.decide.doneApproved' : 'agency.decide.doneRefused'),
+    );
+    if (ok) props.onDone();
+  };
+  return (
+    <form class="agency-action" onSubmit={submit} aria-labelledby="decide-title">
+      <h3 id="decide-title">{t('agency.decide.title')}</h3>
+      <fieldset class="agency-radios">
+        <legend class="visually-hidden">{t('agency.decide.outcome')}</legend>
+        <label class="radio-field">
+          <input
+            type="radio"
+            name="outcome"
+            checked={outcome() === 'approved'}
+            onChange={() => setOutcome('approved')}
+          />
+          {t('agency.outcome.approved')}
+        </label>
+        <label class="radio-field">
+          <input
+            type="radio"
+            name="outcome"
+            checked={outcome() === 'refused'}
+            onChange={() => setOutcome('refused')}
+          />
+          {t('agency.outcome.refused')}
+        </label>
+      </fieldset>
+      <Show
+        when={outcome() === 'approved'}
+        fallback={
+          <label class="field">
+            <span class="field-label">{t('agency.decide.reasons')}</span>
+            <textarea rows={3} value={reasons()} onInput={(e) => setReasons(e.currentTarget.value)} />
+            <span class="field-hint">{t('agency.decide.reasonsHint')}</span>
+          </label>
+        }
+      >
+        <label class="field">
+          <span class="field-label">{t('agency.decide.number')}</span>
+          <input
+            type="text"
+            value={number()}
+            maxlength={60}
+            onInput={(e) => setNumber(e.currentTarget.value)}
+          />
+        </label>
+        <label class="field">
+          <span class="field-label">{t('agency.decide.file')}</span>
+          <input
+            type="file"
+            accept="application/pdf,.pdf"
+            onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
+          />
+          <span class="field-hint">{t('agency.decide.fileHint')}</span>
+        </label>
+        <label class="check-field">
+          <input type="checkbox" checked={sign()} onChange={(e) => setSign(e.currentTarget.checked)} />
+          {t('agency.decide.signHere')}
+        </label>
+        <label class="check-field">
+          <input type="checkbox" checked={paper()} onChange={(e) => setPaper(e.currentTarget.checked)} />
+          {t('agency.decide.paper')}
+        </label>
+      </Show>
+      <div class="button-row">
+        <button
+          type="submit"
+          class="button button-primary"
+          disabled={props.action.busy() !== null || (outcome() === 'approved' ? !file() : !reasons().trim())}
+        >
+          {t('agency.decide.submit')}
+        </button>
+      </div>
+      <Show when={props.action.problemFor('decide')}>{(p) => <ProblemNote problem={p()} />}</Show>
+    </form>
+  );
+};
+
+const ApologyForm = (props: { dossier: DossierView; action: Action; onDone: () => void }) => {
+  const [reason, setReason] = createSignal('');
+  const [date, setDate] = createSignal('');
+  const [time, setTime] = createSignal('16:00');
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const newDueAt = new Date(`${date()}T${time()}:00+07:00`);
+    const ok = await props.action.run(
+      'apology',
+      () => api.agency.apologize.mutate({ dossierId: props.dossier.id, reason: reason().trim(), newDueAt }),
+      t('agency.apology.done'),
+    );
+    if (ok) props.onDone();
+  };
+  return (
+    <form class="agency-action" onSubmit={submit} aria-labelledby="apology-title">
+      <h3 id="apology-title">{t('agency.apology.title')}</h3>
+      <p class="hint">{t('agency.apology.hint')}</p>
+      <label class="field">
+        <span class="field-label">{t('agency.apology.reason')}</span>
+        <textarea rows={2} value={reason()} onInput={(e) => setReason(e.currentTarget.value)} />
+      </label>
+      <div class="agency-item-row">
+        <label class="field">
+          <span class="field-label">{t('agency.apology.date')}</span>
+          <input type="date" value={date()} onInput={(e) => setDate(e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span class="field-label">{t('agency.apology.time')}</span>
+          <input type="time" value={time()} onInput={(e) => setTime(e.currentTarget.value)} />
+        </label>
+      </div>
+      <div class="button-row">
+        <button
+          type="submit"
+          class="button"
+          disabled={props.action.busy() !== null || !reason().trim() || !date()}
+        >
+          {t('agency.apology.submit')}
+        </button>
+      </div>
+      <Show when={props.action.problemFor('apology')}>{(p) => <ProblemNote problem={p()} />}</Show>
+    </form>
+  );
+};
+
+const PaymentForm = (props: { dossier: DossierView; action: Action; onDone: () => void }) => {
+  const [amount, setAmount] = createSignal('');
+  const [reason, setReason] = createSignal('');
+  const value = () => Number(amount().replace(/\D/g, ''));
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const ok = await props.action.run(
+      'payment',
+      () =>
+        api.payments.requestObligation.mutate({
+          dossierId: props.dossier.id,
+          amount: value(),
+          reason: reason().trim(),
+        }),
+      t('agency.payment.done'),
+    );
+    if (ok) props.onDone();
+  };
+  return (
+    <form class="agency-action" onSubmit={submit} aria-labelledby="payment-title">
+      <h3 id="payment-title">{t('agency.payment.title')}</h3>
+      <div class="agency-item-row">
+        <label class="field">
+          <span class="field-label">{t('agency.payment.amount')}</span>
+          <input
+            type="text"
+            inputmode="numeric"
+            value={amount()}
+            onInput={(e) => setAmount(e.currentTarget.value)}
+          />
+        </label>
+        <label class="field">
+          <span class="field-label">{t('agency.payment.reason')}</span>
+          <input type="text" value={reason()} onInput={(e) => setReason(e.currentTarget.value)} />
+        </label>
+      </div>
+      <div class="button-row">
+        <button
+          type="submit"
+          class="button"
+          disabled={props.action.busy() !== null || value() <= 0 || reason().trim().length < 3}
+        >
+          {t('agency.payment.submit')}
+        </button>
+      </div>
+      <Show when={props.action.problemFor('payment')}>{(p) => <ProblemNote problem={p()} />}</Show>
+    </form>
+  );
+};
+
+/** /agency/:dossierId — the data beside the signed PDFs, and the actions that apply now. */
+export const AgencyDossierPage = () => {
+  const params = useParams<{ dossierId: string }>();
+  const [dossier, { refetch }] = createResource(
+    () => params.dossierId,
+    (dossierId) => api.agency.dossier.query({ dossierId }),
+  );
+  const action = createAction();
+  const [paperOnRelease, setPaperOnRelease] = createSignal<boolean | null>(null);
+  let heading!: HTMLHeadingElement;
+  onMount(() => heading?.focus());
+  const can = (event: string) => dossier.latest?.allowed.includes(event as never) ?? false;
+
+  return (
+    <section class="agency-page" aria-labelledby="dossier-title">
+      <div class="agency-head">
+        <A class="button button-quiet button-small" href="/agency">
+          <ArrowLeftIcon /> {t('agency.back')}
+        </A>
+        <h1 id="dossier-title" class="page-title" tabindex="-1" ref={heading}>
+          {t('agency.dossier.title')} <span class="dossier-code">{dossier.latest?.code ?? ''}</span>
+        </h1>
+        <Show when={dossier.latest}>
+          {(d) => (
+            <>
+              <StateChip state={d().state} large />
+              <span class="agency-due">
+                {t('agency.dossier.due')} <strong>{formatDateTime(d().dueAt)}</strong>
+              </span>
+              <TimeLeft hoursLeft={d().hoursLeft} overdue={d().overdue} paused={d().clockPausedAt !== null} />
+            </>
+          )}
+        </Show>
+      </div>
+      <Switch fallback={<p class="page-status">{t('agency.dossier.loading')}</p>}>
+        <Match when={dossier.error}>
+          <ProblemNote problem={describeError(dossier.error)} />
+        </Match>
+        <Match when={dossier.latest}>
+          {(d) => (
+            <div class="agency-layout">
+              <div class="agency-side">
+                <section aria-labelledby="data-title">
+                  <h2 id="data-title" class="section-title">
+                    {t('agency.dossier.data')}
+                  </h2>
+                  <DossierFacts dossier={d()} />
+                </section>
+                <section class="agency-actions" aria-labelledby="actions-title">
+                  <h2 id="actions-title" class="section-title">
+                    {t('agency.dossier.actions')}
+                  </h2>
+                  <Show when={d().allowed.length === 0}>
+                    <p class="muted">
+                      {d().state === 'agency_supplement_requested'
+                        ? t('agency.dossier.waitingSupplement', { office: d().receivingOffice.name })
+                        : t('agency.dossier.noActions')}
+                    </p>
+                  </Show>
+                  <Show when={can('accept')}>
+                    <div class="agency-action">
+                      <p class="hint">{t('agency.accept.hint')}</p>
+                      <button
+                        type="button"
+                        class="button button-primary"
+                        disabled={action.busy() !== null}
+                        onClick={() =>
+                          void action
+                            .run(
+                              'accept',
+                              () => api.agency.accept.mutate({ dossierId: d().id }),
+                              t('agency.accept.done'),
+                            )
+                            .then(() => refetch())
+                        }
+                      >
+                        {t('agency.accept.submit')}
+                      </button>
+                      <Show when={action.problemFor('accept')}>{(p) => <ProblemNote problem={p()} />}</Show>
+                    </div>
+                  </Show>
+                  <Show when={can('decide')}>
+                    <DecisionForm dossier={d()} action={action} onDone={() => void refetch()} />
+                  </Show>
+                  <Show when={can('request_supplement')}>
+                    <SupplementForm dossier={d()} action={action} onDone={() => void refetch()} />
+                  </Show>
+                  <Show when={can('release_result')}>
+                    <div class="agency-action">
+                      <h3>{t('agency.release.title')}</h3>
+                      <p class="hint">{t('agency.release.hint')}</p>
+                      <label class="check-field">
+                        <input
+                          type="checkbox"
+                          checked={paperOnRelease() ?? d().paperResult}
+                          onChange={(e) => setPaperOnRelease(e.currentTarget.checked)}
+                        />
+                        {t('agency.decide.paper')}
+                      </label>
+                      <button
+                        type="button"
+                        class="button button-primary"
+                        disabled={action.busy() !== null}
+                        onClick={() =>
+                          void action
+                            .run(
+                              'release',
+                              () =>
+                                api.agency.release.mutate({
+                                  dossierId: d().id,
+                                  paperResult: paperOnRelease() ?? d().paperResult,
+                                }),
+                              t('agency.release.done'),
+                            )
+                            .then(() => refetch())
+                        }
+                      >
+                        {t('agency.release.submit')}
+                      </button>
+                      <Show when={action.problemFor('release')}>{(p) => <ProblemNote problem={p()} />}</Show>
+                    </div>
+                  </Show>
+                  <Show when={can('request_payment')}>
+                    <PaymentForm dossier={d()} action={action} onDone={() => void refetch()} />
+                  </Show>
+                  <Show when={can('apologize_and_extend')}>
+                    <ApologyForm dossier={d()} action={action} onDone={() => void refetch()} />
+                  </Show>
+                  <div class="agency-forms">
+                    <a
+                      class="button button-small"
+                      href={formUrl(d().id, 'mau05')}
+                      target="_blank"
+                      rel="noopener"
+                    >
+                      <PrintIcon /> {t('agency.form.mau05')}
+                    </a>
+                    <Show when={d().apology}>
+                      <a
+                        class="button button-small"
+                        href={formUrl(d().id, 'mau04')}
+                        target="_blank"
+                        rel="noopener"
+                      >
+                        <PrintIcon /> {t('agency.form.mau04')}
+                      </a>
+                    </Show>
+                    <Show when={d().decision?.outcome === 'refused'}>
+                      <a
+                        class="button button-small"
+                        href={formUrl(d().id, 'mau03-agency')}
+                        target="_blank"
+                        rel="noopener"
+                      >
+                        <PrintIcon /> {t('agency.form.mau03')}
+                      </a>
+                    </Show>
+                    <Show when={d().supplements.length > 0}>
+                      <a
+                        class="button button-small"
+                        href={formUrl(d().id, 'mau02-agency')}
+                        target="_blank"
+                        rel="noopener"
+                      >
+                        <PrintIcon /> {t('agency.form.mau02')}
+                      </a>
+                    </Show>
+                  </div>
+                </section>
+                <Show when={d().supplements.length > 0}>
+                  <section aria-labelledby="supplements-title">
+                    <h2 id="supplements-title" class="section-title">
+                      {t('agency.supplements.title')}
+                    </h2>
+                    <For each={d().supplements}>
+                      {(s) => (
+                        <div class="agency-supplement">
+                          <p>
+                            <strong>{t('agency.supplements.round', { n: s.round })}</strong>{' '}
+                            <span class="muted">{formatDateTime(s.at)}</span>
+                            <Show when={s.countsLate}>
+                              {' '}
+                              <span class="badge agency-late-badge">{t('agency.fact.countsLate')}</span>
+                            </Show>
+                          </p>
+                          <ol>
+                            <For each={s.items}>
+                              {(i) => (
+                                <li>
+                                  {i.item}
+                                  <Show when={i.note}>
+                                    <span class="muted"> — {i.note}</span>
+                                  </Show>
+                                </li>
+                              )}
+                            </For>
+                          </ol>
+                        </div>
+                      )}
+                    </For>
+                  </section>
+                </Show>
+                <section aria-labelledby="timeline-title">
+                  <h2 id="timeline-title" class="section-title">
+                    {t('agency.timeline')}
+                  </h2>
+                  <Timeline events={d().timeline} />
+                </section>
+              </div>
+              <DocumentViewer dossier={d()} />
+            </div>
+          )}
+        </Match>
+      </Switch>
+    </section>
+  );
+};
