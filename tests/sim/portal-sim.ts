@@ -1,5 +1,6 @@
 // The national public-service portal's sync endpoint as a real HTTP server on 127.0.0.1, with the faults an
-// integration must survive: 500s, a held response (timeout), a request delivered twice, a rejected message.
+// integration must survive: 500s, a held response (timeout), a request delivered twice, a rejected message,
+// slow answers and dropped connections.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -36,6 +37,12 @@ export type PortalSim = {
   accept: () => void;
   /** Fails each request with probability `rate` (500), for the benchmark's unhealthy portal. */
   failRandomly: (rate: number) => void;
+  /** Each answer waits this long first (a slow portal). */
+  slowMs: (ms: number) => void;
+  /** The next `n` requests lose their connection before any answer; nothing is stored. */
+  dropNext: (n: number) => void;
+  /** Called with each newly stored message (the benchmark measures acknowledgement lag with it). */
+  onStored: (fn: ((m: PortalSimMessage) => void) | null) => void;
   /** Progress events (`CapNhatTienDoHoSoMC`) for one dossier code, in arrival order. */
   progressOf: (code: string) => Record<string, unknown>[];
   /** Dossier records (`DongBoHoSoMC`) for one dossier code, in arrival order. */
@@ -63,6 +70,9 @@ export const startPortalSim = async (): Promise<PortalSim> => {
   let holding = 0;
   let duplicating = 0;
   let failRate = 0;
+  let slow = 0;
+  let dropping = 0;
+  let stored: ((m: PortalSimMessage) => void) | null = null;
   let rejecting: Reject | null = null;
 
   /** What the portal does with one arrival of a request; returns the answer it gives. */
@@ -82,11 +92,19 @@ export const startPortalSim = async (): Promise<PortalSim> => {
       receivedAt: new Date(),
     });
     sim.received.push(byKey.get(key)!);
+    stored?.(byKey.get(key)!);
     return { status: 200, body: { error_code: '00', message: 'OK' } };
   };
 
   const server = createServer(async (req, res) => {
     const raw = await readBody(req);
+    if (slow > 0) await new Promise((r) => setTimeout(r, slow));
+    if (dropping > 0) {
+      dropping -= 1;
+      sim.requests += 1;
+      req.socket.destroy();
+      return;
+    }
     const key = req.headers['idempotency-key'];
     if (req.method !== 'POST' || typeof key !== 'string' || key === '') {
       answer(res, 400, { error_code: '01', message: 'Idempotency-Key header required' });
@@ -146,6 +164,15 @@ export const startPortalSim = async (): Promise<PortalSim> => {
     },
     failRandomly: (rate) => {
       failRate = rate;
+    },
+    slowMs: (ms) => {
+      slow = ms;
+    },
+    dropNext: (n) => {
+      dropping = n;
+    },
+    onStored: (fn) => {
+      stored = fn;
     },
     progressOf: (code) => ofCode('CapNhatTienDoHoSoMC', code),
     recordsOf: (code) => ofCode('DongBoHoSoMC', code),

@@ -1,6 +1,7 @@
 import { ERRORS } from '@postdesk/shared';
 import { Hono } from 'hono';
 import { AGENCY_OPENAPI_PATHS, agencyApiRoutes } from '../agency-api/http';
+import { AGENCY_API_COMPONENTS, AGENCY_WEBHOOK_DOC } from '../agency-api/openapi';
 import type { AppDeps } from '../app';
 import type { AppVariables } from '../http/middleware';
 import { jsonError } from '../http/staff-session';
@@ -22,6 +23,12 @@ const openApi = {
     ...PAYMENTS_OPENAPI_PATHS,
     ...PORTAL_INBOUND_OPENAPI_PATHS,
   },
+  webhooks: {
+    agencyDossierForwarded: {
+      post: { ...AGENCY_WEBHOOK_DOC, responses: { '200': { description: 'Stored' } } },
+    },
+  },
+  components: AGENCY_API_COMPONENTS,
 };
 
 /** `/api/*`: machine integrations (portal, agencies, payment gateway). Errors are JSON with a code and both languages. */

@@ -238,19 +238,42 @@ export const deliverOutbox = async (db: Db, opts: DeliverOptions): Promise<Deliv
   return report;
 };
 
+/**
+ * Messages of dossiers received at these offices (a supervisor's scope); `undefined` = every message (admin).
+ * A message without a dossier (an OTP text) is in no office's scope.
+ */
+const inOffices = (officeIds: readonly string[] | undefined) =>
+  officeIds === undefined
+    ? undefined
+    : officeIds.length === 0
+      ? sql`false`
+      : inArray(
+          outbox.dossierId,
+          sql`(select ${dossiers.id} from ${dossiers} where ${inArray(dossiers.receivingOfficeId, [...officeIds])})`,
+        );
+
 /** Puts a dead message back at the head of its dossier's queue with fresh attempts (supervisor's retry). */
-export const retryDead = async (db: Db, opts: { id: number; now?: Date }) => {
+export const retryDead = async (
+  db: Db,
+  opts: { id: number; now?: Date; officeIds?: readonly string[] | undefined },
+) => {
   const [row] = await db
     .update(outbox)
     .set({ state: 'pending', attempts: 0, nextAttemptAt: opts.now ?? new Date() })
-    .where(and(eq(outbox.id, opts.id), eq(outbox.state, 'dead')))
-    .returning({ id: outbox.id, dossierId: outbox.dossierId });
+    .where(and(eq(outbox.id, opts.id), eq(outbox.state, 'dead'), inOffices(opts.officeIds)))
+    .returning({ id: outbox.id, dossierId: outbox.dossierId, topic: outbox.topic });
   if (!row) throw appError('NOT_FOUND', { outboxId: opts.id });
   return row;
 };
 
-/** The dead letters, oldest first, with why they died and how many later messages of the dossier wait behind. */
-export const findDeadLetters = (db: Db, opts: { limit?: number } = {}) => {
+/**
+ * The dead letters, oldest first, with why they died and how many later messages of the dossier wait behind;
+ * `officeIds` limits them to dossiers received at those offices (a supervisor's), absent = all (admin).
+ */
+export const findDeadLetters = (
+  db: Db,
+  opts: { limit?: number; officeIds?: readonly string[] | undefined } = {},
+) => {
   return db
     .select({
       id: outbox.id,
@@ -261,13 +284,15 @@ export const findDeadLetters = (db: Db, opts: { limit?: number } = {}) => {
       attempts: outbox.attempts,
       lastError: outbox.lastError,
       createdAt: outbox.createdAt,
+      /** The dossier's receiving office (the supervisor's scope). */
+      officeId: dossiers.receivingOfficeId,
       blocked: sql<number>`(select count(*)::int from outbox behind
         where behind.dossier_id = ${outbox.dossierId} and behind.topic = ${outbox.topic}
           and behind.state = 'pending' and behind.id > ${outbox.id})`,
     })
     .from(outbox)
     .leftJoin(dossiers, eq(dossiers.id, outbox.dossierId))
-    .where(eq(outbox.state, 'dead'))
+    .where(and(eq(outbox.state, 'dead'), inOffices(opts.officeIds)))
     .orderBy(asc(outbox.id))
     .limit(opts.limit ?? 200);
 };

@@ -1,15 +1,34 @@
 import { z } from 'zod';
+import { supervisedOffices } from '../board/facts';
+import type { AuthUser } from '../auth/sessions';
 import { router, staffProcedure } from '../trpc/init';
 import { findDeadLetters, retryDead } from './outbox';
 
 const supervisor = staffProcedure('supervisor', 'admin');
 
-/** The dead-letter view: messages the portal refused or that failed for hours, and sending one again. */
+/** An admin sees every message; a supervisor those of dossiers received at the offices they supervise. */
+const scopeOf = (user: AuthUser) =>
+  user.memberships.some((m) => m.role === 'admin') ? undefined : supervisedOffices(user.memberships);
+
+/** The dead-letter view: messages the portal (or an agency, or the SMS provider) refused or that failed for hours. */
 export const outboxRouter = router({
   deadLetters: supervisor
     .input(z.object({ limit: z.number().int().min(1).max(500).optional() }).optional())
-    .query(({ ctx, input }) => findDeadLetters(ctx.db, input ?? {})),
-  retry: supervisor
-    .input(z.object({ id: z.number().int().positive() }))
-    .mutation(({ ctx, input }) => retryDead(ctx.db, input)),
+    .query(({ ctx, input }) => findDeadLetters(ctx.db, { ...(input ?? {}), officeIds: scopeOf(ctx.user) })),
+  /** Sends a dead letter again (and lets the messages behind it follow); another office's is "not found". */
+  retry: supervisor.input(z.object({ id: z.number().int().positive() })).mutation(async ({ ctx, input }) => {
+    const row = await retryDead(ctx.db, { id: input.id, officeIds: scopeOf(ctx.user) });
+    ctx.log.info({ outboxId: row.id, topic: row.topic }, 'dead letter retried');
+    // Wake the channel's deliverer now rather than at the next sweep; a job that does not exist here is fine.
+    const job =
+      row.topic === 'portal.progress'
+        ? 'outbox_deliver'
+        : `outbox_deliver_${row.topic.replace(/[^a-z0-9]/gi, '_')}`;
+    try {
+      await ctx.jobs.enqueue(job, row.dossierId ? { dossierId: row.dossierId } : {});
+    } catch {
+      // No deliverer for this channel in this process (e.g. portal sync off): the message waits for one.
+    }
+    return row;
+  }),
 });

@@ -1,0 +1,78 @@
+/** Texts of the dead-letter page: Vietnamese first; `en` must have every key of `vi`. */
+export const vi = {
+  'deadletters.title': 'Tin gửi đi bị kẹt',
+  'deadletters.intro':
+    'Các tin PostDesk đã thử gửi nhiều lần mà không được: tới Cổng dịch vụ công quốc gia, tới hệ thống riêng của cơ quan giải quyết, hoặc tin nhắn SMS. Mỗi tin kẹt giữ lại các tin sau của cùng hồ sơ để thứ tự không bị đảo. Khắc phục nguyên nhân (xem cột "Lý do") rồi bấm "Gửi lại".',
+  'deadletters.refresh': 'Tải lại',
+  'deadletters.loading': 'Đang tải danh sách tin bị kẹt…',
+  'deadletters.empty': 'Không có tin nào bị kẹt. Mọi tin đã được gửi hoặc đang chờ đến lượt.',
+  'deadletters.count': '{n} tin bị kẹt',
+  'deadletters.col.dossier': 'Hồ sơ',
+  'deadletters.col.to': 'Gửi tới',
+  'deadletters.col.why': 'Lý do',
+  'deadletters.col.attempts': 'Số lần thử',
+  'deadletters.col.behind': 'Tin chờ phía sau',
+  'deadletters.col.since': 'Tạo lúc',
+  'deadletters.col.action': 'Thao tác',
+  'deadletters.noDossier': '(không gắn hồ sơ)',
+  'deadletters.to.portal': 'Cổng DVC quốc gia',
+  'deadletters.to.agency': 'Hệ thống của cơ quan',
+  'deadletters.to.sms': 'Tin nhắn SMS',
+  'deadletters.to.other': 'Kênh khác',
+  'deadletters.why.signature':
+    'Bên nhận từ chối chữ ký hoặc khóa (HTTP 401/403). Kiểm tra khóa bí mật đã cấu hình cho bên nhận.',
+  'deadletters.why.refused': 'Bên nhận từ chối nội dung tin. Kiểm tra dữ liệu hồ sơ theo chi tiết bên dưới.',
+  'deadletters.why.timeout': 'Bên nhận không trả lời kịp trong nhiều lần thử.',
+  'deadletters.why.network': 'Không kết nối được tới bên nhận trong nhiều lần thử.',
+  'deadletters.why.unavailable': 'Bên nhận báo lỗi hệ thống (5xx) trong nhiều lần thử.',
+  'deadletters.why.noWebhook': 'Cơ quan chưa đặt hoặc đã tắt địa chỉ webhook. Đặt lại webhook rồi gửi lại.',
+  'deadletters.why.unknown': 'Không gửi được. Xem chi tiết kỹ thuật bên dưới.',
+  'deadletters.behindNone': 'Không có',
+  'deadletters.behind': '{n} tin',
+  'deadletters.retry': 'Gửi lại',
+  'deadletters.retrying': 'Đang đưa lại…',
+  'deadletters.retryLabel': 'Gửi lại tin của hồ sơ {code}',
+  'deadletters.retried':
+    'Đã đưa tin của hồ sơ {code} trở lại hàng đợi; các tin phía sau sẽ gửi tiếp theo thứ tự.',
+  'deadletters.detail': 'Chi tiết kỹ thuật',
+} as const;
+
+export const en: Record<keyof typeof vi, string> = {
+  'deadletters.title': 'Stuck outgoing messages',
+  'deadletters.intro':
+    'Messages PostDesk tried to send many times without success: to the national public-service portal, to a deciding agency’s own system, or as SMS. Each stuck message holds back the later messages of the same dossier so that their order is kept. Fix the cause (see "Why") and press "Send again".',
+  'deadletters.refresh': 'Reload',
+  'deadletters.loading': 'Loading stuck messages…',
+  'deadletters.empty': 'No message is stuck. Every message has been sent or is waiting for its turn.',
+  'deadletters.count': '{n} stuck',
+  'deadletters.col.dossier': 'Dossier',
+  'deadletters.col.to': 'To',
+  'deadletters.col.why': 'Why',
+  'deadletters.col.attempts': 'Attempts',
+  'deadletters.col.behind': 'Waiting behind',
+  'deadletters.col.since': 'Created',
+  'deadletters.col.action': 'Action',
+  'deadletters.noDossier': '(no dossier)',
+  'deadletters.to.portal': 'National portal',
+  'deadletters.to.agency': 'Agency system',
+  'deadletters.to.sms': 'SMS',
+  'deadletters.to.other': 'Other channel',
+  'deadletters.why.signature':
+    'The receiver refused the signature or key (HTTP 401/403). Check the secret configured for the receiver.',
+  'deadletters.why.refused':
+    'The receiver refused the message’s content. Check the dossier data in the details below.',
+  'deadletters.why.timeout': 'The receiver did not answer in time, many times over.',
+  'deadletters.why.network': 'The receiver could not be reached, many times over.',
+  'deadletters.why.unavailable': 'The receiver reported a system error (5xx), many times over.',
+  'deadletters.why.noWebhook':
+    'The agency has no active webhook address. Set the webhook again, then send again.',
+  'deadletters.why.unknown': 'Could not be sent. See the technical details below.',
+  'deadletters.behindNone': 'None',
+  'deadletters.behind': '{n} waiting',
+  'deadletters.retry': 'Send again',
+  'deadletters.retrying': 'Queuing…',
+  'deadletters.retryLabel': 'Send the message of dossier {code} again',
+  'deadletters.retried':
+    'The message of dossier {code} is back in the queue; the ones behind it follow in order.',
+  'deadletters.detail': 'Technical details',
+};
