@@ -47,6 +47,8 @@ export const intakeInput = z.object({
     .max(30)
     .optional(),
   reason: z.string().trim().max(1000).optional(),
+  /** A dossier a courier collected at home (`picked_up`): the hand-over at the desk is its legal submission. */
+  pickedUpDossierId: z.uuid().optional(),
 });
 
 export type IntakeInput = z.infer<typeof intakeInput>;

@@ -8,11 +8,19 @@ import {
   validateCitizenId,
   vietnamDate,
 } from '@postdesk/shared';
-import { and, eq, gte, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { getProcedure } from '../catalog/queries';
 import { type Db, rows, sqlState } from '../db/client';
 import { resolveAddress } from './address';
-import { applicants, communes, documents, dossiers, type IntakeComponent, offices } from '../db/schema';
+import {
+  applicants,
+  communes,
+  documents,
+  dossierEvents,
+  dossiers,
+  type IntakeComponent,
+  offices,
+} from '../db/schema';
 import { createDossier, nextDossierSeq, recordEvent } from '../dossiers/engine';
 import type { Membership } from '../trpc/init';
 import { loadHolidayTables } from './holidays';
@@ -93,6 +101,48 @@ const nextBookEntry = async (tx: Db, officeId: string, year: number) => {
   return Number(row!.last);
 };
 
+/** A dossier a courier picked up, brought to this office's desk (its receiving office). */
+const findPickedUp = async (db: Db, dossierId: string, officeId: string) => {
+  const [row] = await db.select().from(dossiers).where(eq(dossiers.id, dossierId));
+  if (!row || row.receivingOfficeId !== officeId) throw appError('DOSSIER_NOT_FOUND');
+  if (row.state !== 'picked_up' && !row.receivedAt && !row.intake) {
+    throw appError('TRANSITION_NOT_ALLOWED', { event: 'start_intake', from: row.state });
+  }
+  return row;
+};
+
+/**
+ * `start_intake` on a picked-up dossier instead of creating one: the courier hands it over at the desk now,
+ * and that moment is the legal submission time (Decision 45 Art. 7.4), so the clock starts here, not at the
+ * pickup. The dossier keeps its id (events, pickup proof) and its client key from the original request.
+ */
+const startPickedUp =
+  (
+    row: typeof dossiers.$inferSelect,
+    opts: { actor: Parameters<typeof recordEvent>[1]['actor']; now: Date },
+  ) =>
+  async (t: Db, create: Parameters<typeof createDossier>[1]) => {
+    const { receivingOfficeId: _office, clientKey, ...values } = create.values;
+    const [pickup] = await t
+      .select({ at: dossierEvents.at, payload: dossierEvents.payload })
+      .from(dossierEvents)
+      .where(and(eq(dossierEvents.dossierId, row.id), eq(dossierEvents.event, 'pick_up')))
+      .orderBy(desc(dossierEvents.seq))
+      .limit(1);
+    return recordEvent(t, {
+      dossierId: row.id,
+      event: 'start_intake',
+      actor: opts.actor,
+      now: opts.now,
+      payload: {
+        handOverAt: opts.now.toISOString(),
+        pickedUpAt: pickup?.at.toISOString() ?? null,
+        sealNumber: (pickup?.payload as { sealNumber?: string } | undefined)?.sealNumber ?? null,
+      },
+      patch: { ...values, ...(row.clientKey ? {} : { clientKey }) },
+    });
+  };
+
 /**
  * The desk's three outcomes for a dossier checked in front of the citizen: receive it (code, due time,
  * Mẫu 01), ask for everything missing at once (Mẫu 02), or refuse it (Mẫu 03). Everything is checked
@@ -103,6 +153,8 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
   const officeId = actor.membership.officeId;
   const earlier = await findByClientKey(db, input.clientKey);
   if (earlier) return replay(earlier, officeId);
+  const pickedUp = input.pickedUpDossierId ? await findPickedUp(db, input.pickedUpDossierId, officeId) : null;
+  if (pickedUp && pickedUp.state !== 'picked_up') return replay(pickedUp, officeId);
 
   const now = opts.now ?? new Date();
   const today = vietnamDate(now);
@@ -201,7 +253,13 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
         .values(applicantValues)
         .onConflictDoUpdate({ target: applicants.citizenId, set: applicantValues })
         .returning({ id: applicants.id });
-      const draft = await createDossier(t, {
+      if (pickedUp && pickedUp.procedureId !== procedure.id) {
+        throw appError('VALIDATION_FAILED', {
+          fields: [{ path: 'procedureCode', message: 'not the procedure the courier collected' }],
+        });
+      }
+      const start = pickedUp ? startPickedUp(pickedUp, { actor: eventActor, now }) : createDossier;
+      const draft = await start(t, {
         event: 'start_intake',
         actor: eventActor,
         now,
@@ -211,7 +269,7 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
           applicantId: applicant!.id,
           receivingOfficeId: officeId,
           agencyId: procedure.agency.id,
-          channel: 1,
+          channel: pickedUp ? 3 : 1,
           returnMethod: input.returnMethod === 'post' ? 1 : 0,
           deliveryAddress: delivery
             ? {
