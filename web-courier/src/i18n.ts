@@ -1,4 +1,5 @@
 import { createSignal } from 'solid-js';
+import { courierEn, courierVi } from './courier/strings';
 
 const vi = {
   'app.name': 'PostDesk',
@@ -24,6 +25,7 @@ const vi = {
   'shell.greeting': 'Xin chào',
   'shell.offices': 'Bưu cục',
   'shell.notCourier': 'Tài khoản này chưa được phân công làm bưu tá ở bưu cục nào. Liên hệ giám sát viên.',
+  ...courierVi,
 };
 
 export type MessageKey = keyof typeof vi;
@@ -52,6 +54,7 @@ const en: Record<MessageKey, string> = {
   'shell.greeting': 'Hello',
   'shell.offices': 'Post office',
   'shell.notCourier': 'This account is not a courier at any post office yet. Ask your supervisor.',
+  ...courierEn,
 };
 
 export type Lang = 'vi' | 'en';

@@ -1,15 +1,49 @@
-import { createEffect, createResource, createRoot, on } from 'solid-js';
+import { TRPCClientError } from '@trpc/client';
+import { createEffect, createResource, createRoot, createSignal, on } from 'solid-js';
 import { api, type Outputs } from './api';
 import { online } from './network';
 
 export type User = NonNullable<Outputs['auth']['me']>;
 
+const cacheKey = 'postdesk.courier.user';
+
+const cachedUser = (): User | null => {
+  try {
+    return JSON.parse(localStorage.getItem(cacheKey) ?? 'null') as User | null;
+  } catch {
+    return null;
+  }
+};
+
+const isNetworkFailure = (error: unknown) => error instanceof TRPCClientError && !error.data;
+
 export const session = createRoot(() => {
-  const [user, { refetch, mutate }] = createResource(() => api.auth.me.query());
+  /** True while the app runs on the user remembered from the last time the server answered. */
+  const [remembered, setRemembered] = createSignal(false);
+
+  const fetchUser = async (): Promise<User | null> => {
+    try {
+      const me = await api.auth.me.query();
+      if (me) localStorage.setItem(cacheKey, JSON.stringify(me));
+      else localStorage.removeItem(cacheKey);
+      setRemembered(false);
+      return me;
+    } catch (error) {
+      // No signal on the road: the last signed-in courier keeps working; the server checks the session at sync.
+      const known = cachedUser();
+      if (isNetworkFailure(error) && known) {
+        setRemembered(true);
+        return known;
+      }
+      throw error;
+    }
+  };
+
+  const [user, { refetch, mutate }] = createResource(fetchUser);
 
   createEffect(
     on(online, (isOnline) => {
-      if (isOnline && user.state === 'errored') void refetch();
+      if (isOnline && (user.state === 'errored' || remembered())) void refetch();
     }),
   );
 
@@ -25,8 +59,9 @@ export const session = createRoot(() => {
 
   const logout = async () => {
     await api.auth.logout.mutate();
+    localStorage.removeItem(cacheKey);
     mutate(null);
   };
 
-  return { user, refetch, courierOffices, login, logout };
+  return { user, remembered, refetch, courierOffices, login, logout };
 });

@@ -2,6 +2,7 @@ import { Navigate, useNavigate } from '@solidjs/router';
 import { createSignal, onMount, Show } from 'solid-js';
 import { describeError, type Problem } from '../errors';
 import { type MessageKey, t } from '../i18n';
+import { queue } from '../offline/queue';
 import { ProblemNote } from '../ProblemNote';
 import { session } from '../session';
 import { LanguageSwitch } from '../shell/LanguageSwitch';
@@ -38,6 +39,8 @@ export const LoginPage = () => {
     setBusy(true);
     try {
       await session.login({ username: username().trim(), password: password() });
+      // Actions queued before the session ran out go now.
+      void queue.run();
       navigate('/', { replace: true });
     } catch (error) {
       setProblem(describeError(error));

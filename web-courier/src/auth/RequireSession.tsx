@@ -1,11 +1,11 @@
 import { Navigate } from '@solidjs/router';
-import { Match, Switch } from 'solid-js';
+import { type JSX, Match, Switch } from 'solid-js';
 import { t } from '../i18n';
 import { session } from '../session';
 import { NetworkStatus } from '../shell/NetworkStatus';
 import { Shell } from '../shell/Shell';
 
-export const RequireSession = () => (
+export const RequireSession = (props: { children?: JSX.Element }) => (
   <Switch fallback={<p class="page-status">{t('session.loading')}</p>}>
     <Match when={session.user.state === 'errored'}>
       <div class="page-status" role="alert">
@@ -20,7 +20,7 @@ export const RequireSession = () => (
       <Navigate href="/login" />
     </Match>
     <Match when={session.user.state !== 'errored' && session.user()}>
-      {(user) => <Shell user={user()} />}
+      {(user) => <Shell user={user()}>{props.children}</Shell>}
     </Match>
   </Switch>
 );

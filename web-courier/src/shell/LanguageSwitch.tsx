@@ -1,13 +1,13 @@
 import { otherLang, setLang, t } from '../i18n';
 
-export const LanguageSwitch = () => (
+export const LanguageSwitch = (props: { compact?: boolean }) => (
   <button
     type="button"
-    class="button button-quiet"
+    classList={{ button: true, 'button-quiet': !props.compact, 'button-header': props.compact }}
     lang={otherLang()}
     aria-label={t('lang.switchLabel')}
     onClick={() => setLang(otherLang())}
   >
-    {t('lang.switch')}
+    {props.compact ? otherLang().toUpperCase() : t('lang.switch')}
   </button>
 );

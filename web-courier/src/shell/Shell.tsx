@@ -1,19 +1,28 @@
 import { useNavigate } from '@solidjs/router';
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, type JSX, onMount, Show } from 'solid-js';
+import { today } from '../courier/today';
 import { describeError, type Problem } from '../errors';
-import { t } from '../i18n';
+import { t, tIn } from '../i18n';
 import { LogoutIcon } from '../icons';
+import { queue } from '../offline/queue';
 import { ProblemNote } from '../ProblemNote';
 import { session, type User } from '../session';
 import { LanguageSwitch } from './LanguageSwitch';
 import { NetworkStatus } from './NetworkStatus';
+import { SyncStatus } from './SyncStatus';
 
-export const Shell = (props: { user: User }) => {
+export const Shell = (props: { user: User; children?: JSX.Element }) => {
   const navigate = useNavigate();
   const [problem, setProblem] = createSignal<Problem>();
+  // The day is loaded here, not on the route page, so a door form reopened from the phone's history still finds its task.
+  onMount(() => void today.load(props.user.id));
 
   const logout = async () => {
     setProblem(undefined);
+    if (queue.pending().length > 0) {
+      setProblem({ vi: tIn('vi', 'shell.logoutPending'), en: tIn('en', 'shell.logoutPending') });
+      return;
+    }
     try {
       await session.logout();
       navigate('/login', { replace: true });
@@ -27,36 +36,31 @@ export const Shell = (props: { user: User }) => {
       <header class="shell-header">
         <div class="shell-header-bar">
           <span class="brand">{t('app.name')}</span>
-          <button type="button" class="button button-header" onClick={() => void logout()}>
+          <span class="header-name">{props.user.fullName}</span>
+          <LanguageSwitch compact />
+          <button
+            type="button"
+            class="button button-header"
+            onClick={() => void logout()}
+            aria-label={t('shell.logout')}
+          >
             <LogoutIcon />
-            {t('shell.logout')}
+            <span class="header-logout-text">{t('shell.logout')}</span>
           </button>
         </div>
-        <NetworkStatus />
+        <div class="shell-status">
+          <NetworkStatus />
+          <SyncStatus />
+        </div>
       </header>
       <main class="shell-main">
         <Show when={problem()}>{(current) => <ProblemNote problem={current()} />}</Show>
-        <p class="greeting">{t('shell.greeting')}</p>
-        <h1 class="courier-name">{props.user.fullName}</h1>
         <Show
           when={session.courierOffices().length > 0}
           fallback={<p class="notice">{t('shell.notCourier')}</p>}
         >
-          <h2 class="section-label">{t('shell.offices')}</h2>
-          <ul class="offices">
-            <For each={session.courierOffices()}>
-              {(membership) => (
-                <li>
-                  <span class="office-name">{membership.officeName}</span>
-                  <span class="office-code">{membership.officeCode}</span>
-                </li>
-              )}
-            </For>
-          </ul>
+          {props.children}
         </Show>
-        <div class="shell-footer">
-          <LanguageSwitch />
-        </div>
       </main>
     </div>
   );
