@@ -1,15 +1,93 @@
 import { appError } from '@postdesk/shared';
 import { z } from 'zod';
-import { publicProcedure, router } from '../trpc/init';
+import { type Context, publicProcedure, router } from '../trpc/init';
+import { SMS_JOB } from '../notify/sender';
+import {
+  confirmDeliveryRequest,
+  confirmPickupRequest,
+  pickupDays,
+  startDeliveryRequest,
+  startPickupRequest,
+} from './requests';
 import { trackDossier } from './track';
 
-/** The public side: no session, so every call is rate-limited by address. */
+const holder = z.object({ code: z.string().trim().min(1).max(50), phone: z.string().trim().min(1).max(20) });
+const address = z.object({
+  line: z.string().trim().min(3).max(300),
+  communeCode: z.string().trim().min(1).max(5),
+});
+const point = {
+  lat: z.number().min(8).max(24).optional(),
+  lng: z.number().min(102).max(118).optional(),
+};
+const otp = z.string().trim().min(1).max(10);
+const window = z.enum(['morning', 'afternoon']);
+
+const limited = (ctx: Pick<Context, 'limits' | 'ip'>) => {
+  if (!ctx.limits.track.hit(ctx.ip)) throw appError('RATE_LIMITED');
+};
+
+/** The code's text goes out now rather than at the next sweep: the citizen is waiting for it. */
+const sendTextsNow = (ctx: Pick<Context, 'jobs' | 'log'>) =>
+  ctx.jobs
+    .enqueue(SMS_JOB, {})
+    .catch((err: Error) => ctx.log.warn({ err: err.message }, 'sms job not queued'));
+
+/**
+ * The public side: no session, so every call is rate-limited by address, and every call that names a
+ * dossier needs its code and the phone on file. Mutations, so that a phone number travels as POST and never
+ * sits in a URL that proxies log.
+ */
 export const citizenRouter = router({
-  // A mutation only so that it travels as POST: a phone number must not sit in a URL that proxies log.
-  track: publicProcedure
-    .input(z.object({ code: z.string().trim().min(1).max(50), phone: z.string().trim().min(1).max(20) }))
+  track: publicProcedure.input(holder).mutation(({ ctx, input }) => {
+    limited(ctx);
+    return trackDossier(ctx.db, input);
+  }),
+  /** Home delivery, step 1: a one-time code to the phone on file. */
+  deliveryCode: publicProcedure.input(holder).mutation(async ({ ctx, input }) => {
+    limited(ctx);
+    const sent = await startDeliveryRequest(ctx.db, { ...input, secret: ctx.config.SESSION_SECRET });
+    await sendTextsNow(ctx);
+    return sent;
+  }),
+  /** Home delivery, step 2: with the code, the result goes home by post. */
+  requestDelivery: publicProcedure
+    .input(holder.extend({ otp, address, ...point, window }))
     .mutation(({ ctx, input }) => {
-      if (!ctx.limits.track.hit(ctx.ip)) throw appError('RATE_LIMITED');
-      return trackDossier(ctx.db, input);
+      limited(ctx);
+      return confirmDeliveryRequest(ctx.db, { input, secret: ctx.config.SESSION_SECRET });
+    }),
+  /** The days a pickup can be booked (working days, from tomorrow). */
+  pickupDays: publicProcedure.query(({ ctx }) => pickupDays(ctx.db)),
+  /** Home pickup, step 1: a one-time code to the phone typed. */
+  pickupCode: publicProcedure
+    .input(
+      z.object({ procedureCode: z.string().trim().min(1).max(16), phone: z.string().trim().min(1).max(20) }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      limited(ctx);
+      const sent = await startPickupRequest(ctx.db, { ...input, secret: ctx.config.SESSION_SECRET });
+      await sendTextsNow(ctx);
+      return sent;
+    }),
+  /** Home pickup, step 2: the dossier (pickup_requested) and the courier's pickup task. */
+  requestPickup: publicProcedure
+    .input(
+      z.object({
+        procedureCode: z.string().trim().min(1).max(16),
+        fullName: z.string().trim().min(2).max(120),
+        phone: z.string().trim().min(1).max(20),
+        otp,
+        address,
+        ...point,
+        day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+        window,
+        deliverResult: z.boolean().default(false),
+        clientKey: z.string().trim().min(8).max(64),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      limited(ctx);
+      return confirmPickupRequest(ctx.db, { input, secret: ctx.config.SESSION_SECRET });
     }),
 });

@@ -6,9 +6,89 @@ import {
   parseDossierCode,
   STATE_WORDS,
 } from '@postdesk/shared';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, ne } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { applicants, dossierEvents, dossiers, offices, procedures } from '../db/schema';
+import {
+  applicants,
+  courierTasks,
+  dossierEvents,
+  dossiers,
+  feedback,
+  offices,
+  payments,
+  procedures,
+  procedureVersions,
+} from '../db/schema';
+
+/** States from which the citizen may still ask for the result to come home instead of to the desk. */
+const DELIVERY_ASKABLE = new Set<string>([
+  'received',
+  'digitized',
+  'forwarded',
+  'in_review',
+  'agency_supplement_requested',
+  'awaiting_payment',
+  'decided',
+  'result_ready',
+]);
+
+/**
+ * Finds a dossier by code and the phone on file: both must match. A wrong code, a wrong phone and a dossier
+ * without a phone all get TRACK_NOT_FOUND, so neither half can be probed on its own.
+ */
+export const findTrackable = async (db: Db, opts: { code: string; phone: string }) => {
+  const { code } = parseDossierCode(opts.code);
+  const phone = normalizePhone(opts.phone);
+  const [row] = await db
+    .select({ dossier: dossiers, phone: applicants.phone })
+    .from(dossiers)
+    .leftJoin(applicants, eq(applicants.id, dossiers.applicantId))
+    .where(eq(dossiers.code, code));
+  if (!row?.phone || row.phone !== phone) throw appError('TRACK_NOT_FOUND');
+  return { dossier: row.dossier, phone };
+};
+
+/**
+ * The courier's progress towards this citizen, never their position: how many stops on the same courier's
+ * route that day come before this one and are not done yet, and the time window promised.
+ */
+const deliveryProgress = async (db: Db, dossierId: string) => {
+  const [task] = await db
+    .select()
+    .from(courierTasks)
+    .where(
+      and(
+        eq(courierTasks.dossierId, dossierId),
+        eq(courierTasks.kind, 'delivery'),
+        ne(courierTasks.state, 'cancelled'),
+      ),
+    )
+    .orderBy(desc(courierTasks.createdAt))
+    .limit(1);
+  if (!task) return null;
+  let stopsBefore: number | null = null;
+  if (task.courierId && task.routeDay && task.sequence !== null && task.state === 'assigned') {
+    const before = await db
+      .select({ id: courierTasks.id })
+      .from(courierTasks)
+      .where(
+        and(
+          eq(courierTasks.courierId, task.courierId),
+          eq(courierTasks.routeDay, task.routeDay),
+          lt(courierTasks.sequence, task.sequence),
+          inArray(courierTasks.state, ['open', 'assigned']),
+        ),
+      );
+    stopsBefore = before.length;
+  }
+  return {
+    state: task.state,
+    routeDay: task.routeDay,
+    windowStart: task.windowStart,
+    windowEnd: task.windowEnd,
+    stopsBefore,
+  };
+};
 
 /**
  * What the holder of a receipt may know: the dossier's progress in plain words, its due time and what is
@@ -16,8 +96,7 @@ import { applicants, dossierEvents, dossiers, offices, procedures } from '../db/
  * neither can be probed, and nothing about the applicant is returned.
  */
 export const trackDossier = async (db: Db, opts: { code: string; phone: string; now?: Date }) => {
-  const { code } = parseDossierCode(opts.code);
-  const phone = normalizePhone(opts.phone);
+  const found = await findTrackable(db, opts);
   const [row] = await db
     .select({
       id: dossiers.id,
@@ -28,16 +107,17 @@ export const trackDossier = async (db: Db, opts: { code: string; phone: string; 
       returnMethod: dossiers.returnMethod,
       deliveryAddress: dossiers.deliveryAddress,
       intake: dossiers.intake,
-      phone: applicants.phone,
       procedureName: procedures.name,
       officeName: offices.name,
+      deliveryAllowed: procedureVersions.deliveryAllowed,
+      postalTariff: procedureVersions.postalTariff,
     })
     .from(dossiers)
     .innerJoin(procedures, eq(procedures.id, dossiers.procedureId))
+    .innerJoin(procedureVersions, eq(procedureVersions.id, dossiers.procedureVersionId))
     .innerJoin(offices, eq(offices.id, dossiers.receivingOfficeId))
-    .leftJoin(applicants, eq(applicants.id, dossiers.applicantId))
-    .where(eq(dossiers.code, code));
-  if (!row || row.phone !== phone) throw appError('TRACK_NOT_FOUND');
+    .where(eq(dossiers.id, found.dossier.id));
+  if (!row) throw appError('TRACK_NOT_FOUND');
 
   const events = await db
     .select({ event: dossierEvents.event, at: dossierEvents.at, payload: dossierEvents.payload })
@@ -70,6 +150,21 @@ export const trackDossier = async (db: Db, opts: { code: string; phone: string; 
               reason: String(lastOf('request_payment').reason ?? ''),
             }
           : null;
+  // Bills waiting to be paid online (the fee, the postal tariff, a financial obligation): the pay page's links.
+  const bills = (
+    await db
+      .select({ billCode: payments.billCode, kind: payments.kind, amount: payments.amount })
+      .from(payments)
+      .where(and(eq(payments.dossierId, row.id), eq(payments.state, 'pending')))
+      .orderBy(asc(payments.createdAt))
+  ).flatMap((b) =>
+    b.billCode ? [{ kind: b.kind, amount: b.amount, payPath: `/pay/${encodeURIComponent(b.billCode)}` }] : [],
+  );
+  const [rating] = await db
+    .select({ id: feedback.id })
+    .from(feedback)
+    .where(and(eq(feedback.dossierId, row.id), eq(feedback.kind, 'rating')));
+  const finishedWithResult = row.state === 'delivered' || row.state === 'returned';
   return {
     code: row.code!,
     procedureName: row.procedureName,
@@ -80,7 +175,19 @@ export const trackDossier = async (db: Db, opts: { code: string; phone: string; 
     dueAt: row.dueAt,
     progress,
     asks,
-    delivery: row.returnMethod === 1 ? { window: row.deliveryAddress?.window ?? 'any' } : null,
+    delivery:
+      row.returnMethod === 1
+        ? { window: row.deliveryAddress?.window ?? 'any', progress: await deliveryProgress(db, row.id) }
+        : null,
+    bills,
+    /** What the citizen can do from here. */
+    actions: {
+      askDelivery: row.returnMethod === 0 && row.deliveryAllowed && DELIVERY_ASKABLE.has(row.state),
+      postalTariff: row.postalTariff,
+      rate: finishedWithResult && !rating,
+      rated: Boolean(rating),
+      complain: finishedWithResult || !isTerminal(row.state),
+    },
     timeline,
   };
 };

@@ -11,6 +11,7 @@ export type NotificationKind =
   | 'result_ready'
   | 'courier_on_the_way'
   | 'delivered'
+  | 'complaint_answer'
   | 'otp';
 
 export type SmsMessage = {
@@ -20,6 +21,8 @@ export type SmsMessage = {
   /** Final text, Vietnamese, without diacritics-dependent tricks; one segment where possible. */
   body: string;
   dossierId: string | null;
+  /** 'sms' unless said otherwise; a Zalo-style message goes through the same outbox and sender. */
+  channel?: 'sms' | 'zalo';
 };
 
 /**
@@ -28,13 +31,21 @@ export type SmsMessage = {
  */
 export const queueSms = async (
   tx: Db,
-  opts: { kind: NotificationKind; phone: string; body: string; dossierId?: string | null; key: string },
+  opts: {
+    kind: NotificationKind;
+    phone: string;
+    body: string;
+    dossierId?: string | null;
+    key: string;
+    channel?: 'sms' | 'zalo';
+  },
 ) => {
   const payload: SmsMessage = {
     kind: opts.kind,
     to: normalizePhone(opts.phone),
     body: opts.body,
     dossierId: opts.dossierId ?? null,
+    ...(opts.channel && opts.channel !== 'sms' ? { channel: opts.channel } : {}),
   };
   await tx
     .insert(outbox)

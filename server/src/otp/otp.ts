@@ -24,10 +24,19 @@ const hashCode = (secret: string, id: string, code: string) =>
  */
 export const issueOtp = async (
   db: Db,
-  opts: { purpose: OtpPurpose; phone: string; dossierId?: string | null; secret: string; now?: Date },
+  opts: {
+    purpose: OtpPurpose;
+    phone: string;
+    dossierId?: string | null;
+    secret: string;
+    now?: Date;
+    /** How long the code lives (default OTP_TTL_MS); a courier's hand-over code lives for the route day. */
+    ttlMs?: number;
+  },
 ) => {
   const now = opts.now ?? new Date();
   const phone = normalizePhone(opts.phone);
+  const expiresAt = new Date(now.getTime() + (opts.ttlMs ?? OTP_TTL_MS));
   const [recent] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(otpCodes)
@@ -51,10 +60,10 @@ export const issueOtp = async (
     phone,
     dossierId: opts.dossierId ?? null,
     codeHash: hashCode(opts.secret, id, code),
-    expiresAt: new Date(now.getTime() + OTP_TTL_MS),
+    expiresAt,
     createdAt: now,
   });
-  return { id, code, phone, expiresAt: new Date(now.getTime() + OTP_TTL_MS) };
+  return { id, code, phone, expiresAt };
 };
 
 /**
@@ -64,11 +73,20 @@ export const issueOtp = async (
  */
 export const verifyOtp = async (
   db: Db,
-  opts: { purpose: OtpPurpose; phone: string; code: string; dossierId?: string | null; secret: string; now?: Date },
+  opts: {
+    purpose: OtpPurpose;
+    phone: string;
+    code: string;
+    dossierId?: string | null;
+    secret: string;
+    now?: Date;
+  },
 ) => {
   const now = opts.now ?? new Date();
   const phone = normalizePhone(opts.phone);
-  return db.transaction(async (tx) => {
+  // The transaction returns what happened and commits; the error is thrown after it, so a wrong try's
+  // count is kept (throwing inside would roll it back and let a code be guessed forever).
+  const outcome = await db.transaction(async (tx) => {
     const [live] = await tx
       .select()
       .from(otpCodes)
@@ -84,8 +102,8 @@ export const verifyOtp = async (
       .orderBy(desc(otpCodes.createdAt))
       .limit(1)
       .for('update');
-    if (!live) throw appError('OTP_INVALID');
-    if (live.attempts >= OTP_MAX_ATTEMPTS) throw appError('OTP_TOO_MANY_ATTEMPTS');
+    if (!live) return { kind: 'invalid' as const };
+    if (live.attempts >= OTP_MAX_ATTEMPTS) return { kind: 'spent' as const };
     const expected = Buffer.from(live.codeHash, 'hex');
     const given = Buffer.from(hashCode(opts.secret, live.id, opts.code.trim()), 'hex');
     if (!timingSafeEqual(expected, given)) {
@@ -94,9 +112,11 @@ export const verifyOtp = async (
         .update(otpCodes)
         .set({ attempts, ...(attempts >= OTP_MAX_ATTEMPTS ? { usedAt: now } : {}) })
         .where(eq(otpCodes.id, live.id));
-      throw appError(attempts >= OTP_MAX_ATTEMPTS ? 'OTP_TOO_MANY_ATTEMPTS' : 'OTP_INVALID');
+      return { kind: attempts >= OTP_MAX_ATTEMPTS ? ('spent' as const) : ('invalid' as const) };
     }
     await tx.update(otpCodes).set({ usedAt: now }).where(eq(otpCodes.id, live.id));
-    return { id: live.id, phone, dossierId: live.dossierId };
+    return { kind: 'ok' as const, id: live.id, dossierId: live.dossierId };
   });
+  if (outcome.kind !== 'ok') throw appError(outcome.kind === 'spent' ? 'OTP_TOO_MANY_ATTEMPTS' : 'OTP_INVALID');
+  return { id: outcome.id, phone, dossierId: outcome.dossierId };
 };

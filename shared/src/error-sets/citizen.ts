@@ -17,4 +17,59 @@ export const CITIZEN_ERRORS = {
     vi: 'Đã gửi quá nhiều mã tới số điện thoại này. Vui lòng đợi 15 phút rồi thử lại.',
     en: 'Too many codes were sent to this phone number. Please wait 15 minutes and try again.',
   },
+  PICKUP_NO_OFFICE: {
+    status: 409,
+    vi: 'Chưa có bưu điện nhận hồ sơ tại nhà ở xã, phường này. Vui lòng mang hồ sơ đến bưu điện gần nhất hoặc gọi tổng đài bưu điện.',
+    en: 'No post office collects dossiers at home in this commune yet. Please take the dossier to the nearest post office or call the post office.',
+  },
+  PICKUP_NOT_ALLOWED: {
+    status: 409,
+    vi: 'Thủ tục này không nhận hồ sơ tại nhà qua bưu điện. Vui lòng nộp trực tiếp tại quầy hoặc chọn thủ tục khác.',
+    en: 'This procedure cannot be collected at home by the post. Please lodge it at a desk or choose another procedure.',
+  },
+  PICKUP_DAY_INVALID: {
+    status: 400,
+    vi: 'Ngày hẹn không hợp lệ. Vui lòng chọn một ngày làm việc trong 7 ngày làm việc tới.',
+    en: 'That day cannot be booked. Please choose a working day within the next 7 working days.',
+  },
+  DELIVERY_ALREADY_ASKED: {
+    status: 409,
+    vi: 'Hồ sơ này đã đăng ký giao kết quả tận nhà. Vui lòng tra cứu lại để xem khung giờ giao.',
+    en: 'Home delivery is already arranged for this dossier. Please look it up again to see the delivery window.',
+  },
+  DELIVERY_TOO_LATE: {
+    status: 409,
+    vi: 'Hồ sơ ở bước này không thể chuyển sang giao tận nhà. Vui lòng liên hệ nơi tiếp nhận hồ sơ.',
+    en: 'The dossier can no longer be switched to home delivery. Please contact the office that received it.',
+  },
+  FEEDBACK_NOT_YET: {
+    status: 409,
+    vi: 'Chỉ đánh giá được sau khi đã nhận kết quả. Vui lòng quay lại sau khi nhận kết quả.',
+    en: 'The service can be rated only after the result has been received. Please come back once you have it.',
+  },
+  FEEDBACK_ALREADY_RATED: {
+    status: 409,
+    vi: 'Hồ sơ này đã được đánh giá. Nếu chưa hài lòng, vui lòng gửi phản ánh.',
+    en: 'This dossier has already been rated. If something went wrong, please file a complaint.',
+  },
+  FEEDBACK_REASON_REQUIRED: {
+    status: 400,
+    vi: 'Vui lòng chọn ít nhất một lý do chưa hài lòng.',
+    en: 'Please choose at least one reason you were not satisfied.',
+  },
+  COMPLAINT_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy phản ánh này trong các bưu cục bạn phụ trách. Vui lòng tải lại danh sách.',
+    en: 'This complaint is not in the offices you supervise. Please reload the list.',
+  },
+  COMPLAINT_ALREADY_ANSWERED: {
+    status: 409,
+    vi: 'Phản ánh này đã được trả lời. Vui lòng tải lại danh sách để xem câu trả lời.',
+    en: 'This complaint has already been answered. Please reload the list to see the answer.',
+  },
+  MAILBOX_DISABLED: {
+    status: 403,
+    vi: 'Hộp thư thử nghiệm không có trên máy chủ chính thức. Vui lòng xem tin nhắn trên điện thoại.',
+    en: 'The test mailbox does not exist on the production server. Please read the messages on the phone.',
+  },
 } as const satisfies Record<string, ErrorEntry>;

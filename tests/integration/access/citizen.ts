@@ -1,4 +1,18 @@
 import type { Access } from './types';
 
-/** Who may call the procedures of citizens, feedback and notifications. */
-export const CITIZEN_ACCESS: Record<string, Access> = {};
+/** Who may call the procedures of citizens, feedback and notifications. (citizen.track is in the core list.) */
+export const CITIZEN_ACCESS: Record<string, Access> = {
+  'citizen.deliveryCode': 'public',
+  'citizen.requestDelivery': 'public',
+  'citizen.pickupDays': 'public',
+  'citizen.pickupCode': 'public',
+  'citizen.requestPickup': 'public',
+  'feedback.desk': 'public',
+  'feedback.status': 'public',
+  'feedback.rate': 'public',
+  'feedback.complain': 'public',
+  'feedback.deskQrs': ['clerk', 'supervisor'],
+  'feedback.list': ['supervisor'],
+  'feedback.answer': ['supervisor'],
+  'notify.mailbox': ['clerk', 'supervisor', 'admin'],
+};

@@ -114,7 +114,11 @@ export const TrackPage = () => {
           </button>
         </form>
         <div ref={resultRegion} class="track-result" aria-live="polite" aria-busy={tracking.busy()}>
-          <Show when={tracking.dossier()}>{(dossier) => <TrackResult dossier={dossier()} />}</Show>
+          <Show when={tracking.dossier()}>
+            {(dossier) => (
+              <TrackResult dossier={dossier()} holder={tracking.holder()} onChanged={tracking.refresh} />
+            )}
+          </Show>
         </div>
       </main>
     </div>

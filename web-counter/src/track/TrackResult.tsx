@@ -1,7 +1,10 @@
-import { For, Match, Show, Switch } from 'solid-js';
+import { useNavigate } from '@solidjs/router';
+import { createSignal, For, Match, Show, Switch } from 'solid-js';
+import '../citizen/citizen.css';
 import { formatDateTime, formatMoney } from '../format';
 import { lang, t } from '../i18n';
 import { CheckIcon, ClockIcon, DeliveryIcon, WarningIcon } from '../icons';
+import { DeliveryRequest } from './DeliveryRequest';
 import type { Tracked } from './store';
 
 type Progress = Tracked['progress'];
@@ -70,7 +73,152 @@ const Asks = (props: { asks: NonNullable<Tracked['asks']> }) => (
   </section>
 );
 
-export const TrackResult = (props: { dossier: Tracked }) => {
+type Holder = { code: string; phone: string };
+
+/** Bills waiting to be paid online: each opens the pay page (`/pay/<billCode>`). */
+const Bills = (props: { bills: Tracked['bills'] }) => (
+  <section class="citizen-bills" aria-labelledby="track-bills-title">
+    <h3 id="track-bills-title" class="track-subtitle">
+      {t('citizen.pay.title')}
+    </h3>
+    <ul class="citizen-bill-list">
+      <For each={props.bills}>
+        {(bill) => (
+          <li>
+            <span>{t(`citizen.pay.kind.${bill.kind}`)}</span>
+            <a class="button button-primary citizen-pay" href={bill.payPath}>
+              {t('citizen.pay.button', { amount: formatMoney(bill.amount) })}
+            </a>
+          </li>
+        )}
+      </For>
+    </ul>
+  </section>
+);
+
+/** Where the courier is on the way to this citizen: stops before theirs and the window, never a position. */
+const CourierProgress = (props: { delivery: NonNullable<Tracked['delivery']> }) => {
+  const progress = () => props.delivery.progress;
+  return (
+    <section
+      class="track-delivery citizen-courier"
+      aria-label={t('track.delivery', { window: windowWords(props.delivery.window) })}
+    >
+      <DeliveryIcon size={22} />
+      <div>
+        <p>{t('track.delivery', { window: windowWords(props.delivery.window) })}</p>
+        <Show when={progress()?.windowStart && progress()?.windowEnd}>
+          <p id="track-window">
+            {t('citizen.courier.window', {
+              from: formatDateTime(progress()!.windowStart),
+              to: formatDateTime(progress()!.windowEnd).slice(-5),
+            })}
+          </p>
+        </Show>
+        <Switch>
+          <Match when={progress()?.state === 'done'}>
+            <p>{t('citizen.courier.done')}</p>
+          </Match>
+          <Match when={progress()?.stopsBefore === 0}>
+            <p class="citizen-stops" id="track-stops">
+              {t('citizen.courier.next')}
+            </p>
+          </Match>
+          <Match when={(progress()?.stopsBefore ?? null) !== null}>
+            <p class="citizen-stops" id="track-stops">
+              {t('citizen.courier.stops', { n: progress()!.stopsBefore! })}
+            </p>
+          </Match>
+        </Switch>
+        <Show when={progress()?.stopsBefore !== null && progress()?.stopsBefore !== undefined}>
+          <p class="track-hint">{t('citizen.courier.privacy')}</p>
+        </Show>
+      </div>
+    </section>
+  );
+};
+
+/** What the citizen can do from here: ask for home delivery, rate the service, complain. */
+const NextSteps = (props: { dossier: Tracked; holder: Holder | undefined; onChanged: () => void }) => {
+  const navigate = useNavigate();
+  const [asking, setAsking] = createSignal(false);
+  const [asked, setAsked] = createSignal(false);
+  const actions = () => props.dossier.actions;
+  // The phone travels in the navigation's memory, never in the address bar.
+  const toFeedback = () =>
+    navigate(`/feedback?code=${encodeURIComponent(props.dossier.code)}`, {
+      state: { phone: props.holder?.phone },
+    });
+  return (
+    <section class="citizen-next" aria-labelledby="track-next-title">
+      <h3 id="track-next-title" class="track-subtitle">
+        {t('citizen.next.title')}
+      </h3>
+      <Show when={asked()}>
+        <p class="citizen-done" role="status">
+          <CheckIcon size={22} />
+          {t('citizen.delivery.done')}
+        </p>
+      </Show>
+      <Show when={actions().askDelivery && props.holder && !asked()}>
+        <Show
+          when={asking()}
+          fallback={
+            <div class="citizen-action">
+              <button
+                type="button"
+                class="button button-primary track-submit"
+                onClick={() => setAsking(true)}
+              >
+                <DeliveryIcon size={22} />
+                {t('citizen.next.askDelivery')}
+              </button>
+              <p class="track-hint">
+                {t('citizen.next.askDeliveryHint', { tariff: formatMoney(actions().postalTariff) })}
+              </p>
+            </div>
+          }
+        >
+          <DeliveryRequest
+            holder={props.holder!}
+            tariff={actions().postalTariff}
+            onCancel={() => setAsking(false)}
+            onDone={() => {
+              setAsking(false);
+              setAsked(true);
+              props.onChanged();
+            }}
+          />
+        </Show>
+      </Show>
+      <Show when={actions().rate}>
+        <div class="citizen-action">
+          <button type="button" class="button button-primary track-submit" onClick={toFeedback}>
+            {t('citizen.next.rate')}
+          </button>
+          <p class="track-hint">{t('citizen.next.rateHint')}</p>
+        </div>
+      </Show>
+      <Show when={actions().rated}>
+        <p class="citizen-done">
+          <CheckIcon size={22} />
+          {t('citizen.next.rated')}
+        </p>
+      </Show>
+      <Show when={actions().complain}>
+        <button type="button" class="button button-quiet citizen-link" onClick={toFeedback}>
+          {t('citizen.next.complain')}
+        </button>
+      </Show>
+    </section>
+  );
+};
+
+export const TrackResult = (props: {
+  dossier: Tracked;
+  holder?: Holder | undefined;
+  onChanged?: () => void;
+}) => {
   const timeline = () => [...props.dossier.timeline].reverse();
   return (
     <article class="track-card" aria-labelledby="track-state">
@@ -82,6 +230,9 @@ export const TrackResult = (props: { dossier: Tracked }) => {
       </h2>
       <ProgressBadge progress={props.dossier.progress} />
       <Show when={props.dossier.asks}>{(asks) => <Asks asks={asks()} />}</Show>
+      <Show when={props.dossier.bills.length > 0}>
+        <Bills bills={props.dossier.bills} />
+      </Show>
       <Show when={props.dossier.dueAt}>
         {(due) => (
           <dl class="track-facts">
@@ -94,14 +245,8 @@ export const TrackResult = (props: { dossier: Tracked }) => {
           </dl>
         )}
       </Show>
-      <Show when={props.dossier.delivery}>
-        {(delivery) => (
-          <p class="track-delivery">
-            <DeliveryIcon size={22} />
-            {t('track.delivery', { window: windowWords(delivery().window) })}
-          </p>
-        )}
-      </Show>
+      <Show when={props.dossier.delivery}>{(delivery) => <CourierProgress delivery={delivery()} />}</Show>
+      <NextSteps dossier={props.dossier} holder={props.holder} onChanged={() => props.onChanged?.()} />
       <section aria-labelledby="track-timeline-title">
         <h3 id="track-timeline-title" class="track-subtitle">
           {t('track.timeline')}

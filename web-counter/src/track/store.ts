@@ -11,7 +11,7 @@ const CITIZEN_WORDS: Record<string, MessageKey> = {
   PHONE_INVALID: 'track.phoneInvalid',
 };
 
-const citizenProblem = (error: unknown): Problem => {
+export const citizenProblem = (error: unknown): Problem => {
   const problem = describeError(error);
   const key = problem.code ? CITIZEN_WORDS[problem.code] : undefined;
   return key ? { code: problem.code, vi: tIn('vi', key), en: tIn('en', key) } : problem;
@@ -22,15 +22,19 @@ export const createTracking = () => {
   const [dossier, setDossier] = createSignal<Tracked>();
   const [problem, setProblem] = createSignal<Problem>();
   const [busy, setBusy] = createSignal(false);
+  // The code and phone of the dossier shown, kept in memory only, for the follow-up requests (delivery, rating).
+  const [holder, setHolder] = createSignal<{ code: string; phone: string }>();
 
   const lookUp = async (input: { code: string; phone: string }) => {
     setBusy(true);
     setProblem(undefined);
     try {
       setDossier(await api.citizen.track.mutate(input));
+      setHolder(input);
       return true;
     } catch (error) {
       setDossier(undefined);
+      setHolder(undefined);
       setProblem(citizenProblem(error));
       return false;
     } finally {
@@ -38,5 +42,16 @@ export const createTracking = () => {
     }
   };
 
-  return { dossier, problem, busy, lookUp };
+  /** Reloads the dossier shown (after a request changed it); a failure keeps what is on screen. */
+  const refresh = async () => {
+    const input = holder();
+    if (!input) return;
+    try {
+      setDossier(await api.citizen.track.mutate(input));
+    } catch (error) {
+      setProblem(citizenProblem(error));
+    }
+  };
+
+  return { dossier, problem, busy, lookUp, holder, refresh };
 };

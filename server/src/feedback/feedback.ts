@@ -1,0 +1,275 @@
+import { addWorkingDays, appError } from '@postdesk/shared';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { applicants, desks, dossiers, feedback, offices, procedures } from '../db/schema';
+import { findTrackable } from '../citizen/track';
+import { loadHolidayTables } from '../intake/holidays';
+import { queueSms } from '../notify/notify';
+import { WEB_TOKEN } from '../notify/texts';
+
+/**
+ * What went wrong, as fixed codes the indicators and the supervisors can count. A dissatisfied rating is
+ * stored as 1 and a satisfied one as 5: the satisfaction indicator counts `rating <= 2` as the "dislike"
+ * (server/src/board/facts.ts), and complaints separately.
+ */
+export const FEEDBACK_REASONS = [
+  'late',
+  'extra_documents',
+  'many_trips',
+  'staff_attitude',
+  'unclear_guidance',
+  'delivery',
+  'fees',
+  'other',
+] as const;
+export type FeedbackReason = (typeof FEEDBACK_REASONS)[number];
+
+export const RATING_SATISFIED = 5;
+export const RATING_DISSATISFIED = 1;
+/** Decree 61/2018 and the domain brief: a complaint is answered within 5 working days. */
+export const COMPLAINT_ANSWER_WORKING_DAYS = 5;
+
+const RATABLE = new Set(['delivered', 'returned']);
+
+/** The desk a QR code names, for the page's heading: public, like the desk's sign. */
+export const deskInfo = async (db: Db, deskId: string) => {
+  const [row] = await db
+    .select({ deskName: desks.name, officeName: offices.name })
+    .from(desks)
+    .innerJoin(offices, eq(offices.id, desks.officeId))
+    .where(eq(desks.id, deskId));
+  return row ?? null;
+};
+
+/** The desks of an office and the feedback address each desk's QR code opens. */
+export const desksOf = async (db: Db, opts: { officeId: string; publicUrl: string }) => {
+  const rows = await db
+    .select({ id: desks.id, name: desks.name, officeName: offices.name })
+    .from(desks)
+    .innerJoin(offices, eq(offices.id, desks.officeId))
+    .where(eq(desks.officeId, opts.officeId))
+    .orderBy(desks.name);
+  const base = opts.publicUrl.replace(/\/+$/, '');
+  return rows.map((d) => ({ ...d, url: `${base}/feedback?desk=${d.id}` }));
+};
+
+/** What the holder of the code and phone may see: whether they can still rate, and their own complaints. */
+export const feedbackStatus = async (db: Db, opts: { code: string; phone: string }) => {
+  const { dossier } = await findTrackable(db, opts);
+  const rows = await db
+    .select()
+    .from(feedback)
+    .where(eq(feedback.dossierId, dossier.id))
+    .orderBy(desc(feedback.createdAt));
+  const rating = rows.find((r) => r.kind === 'rating');
+  return {
+    code: dossier.code!,
+    finished: RATABLE.has(dossier.state),
+    canRate: RATABLE.has(dossier.state) && !rating,
+    rating: rating ? { satisfied: (rating.rating ?? 0) > 2, at: rating.createdAt } : null,
+    complaints: rows
+      .filter((r) => r.kind === 'complaint')
+      .map((r) => ({
+        id: r.id,
+        createdAt: r.createdAt,
+        reasons: r.reasons,
+        text: r.comment,
+        answer: r.answer,
+        answeredAt: r.answeredAt,
+        answerDueAt: r.answerDueAt,
+      })),
+  };
+};
+
+export const rateService = async (
+  db: Db,
+  opts: {
+    code: string;
+    phone: string;
+    satisfied: boolean;
+    reasons: FeedbackReason[];
+    comment?: string | undefined;
+  },
+) => {
+  const { dossier } = await findTrackable(db, opts);
+  if (!RATABLE.has(dossier.state)) throw appError('FEEDBACK_NOT_YET');
+  if (!opts.satisfied && opts.reasons.length === 0) throw appError('FEEDBACK_REASON_REQUIRED');
+  const [row] = await db
+    .insert(feedback)
+    .values({
+      dossierId: dossier.id,
+      kind: 'rating',
+      rating: opts.satisfied ? RATING_SATISFIED : RATING_DISSATISFIED,
+      reasons: opts.satisfied ? [] : [...new Set(opts.reasons)],
+      comment: opts.comment?.trim() || null,
+    })
+    .onConflictDoNothing()
+    .returning({ id: feedback.id });
+  if (!row) throw appError('FEEDBACK_ALREADY_RATED');
+  return { ok: true as const };
+};
+
+/** End of the working day `days` working days after `from` (17:00 Vietnam time). */
+export const answerDueAt = async (db: Db, from: Date, days = COMPLAINT_ANSWER_WORKING_DAYS) => {
+  const holidays = await loadHolidayTables(db);
+  const day = addWorkingDays(from, days, { holidays });
+  return new Date(`${day}T17:00:00+07:00`);
+};
+
+export const fileComplaint = async (
+  db: Db,
+  opts: { code: string; phone: string; reasons: FeedbackReason[]; text: string; now?: Date },
+) => {
+  const { dossier } = await findTrackable(db, opts);
+  const now = opts.now ?? new Date();
+  const due = await answerDueAt(db, now);
+  const [row] = await db
+    .insert(feedback)
+    .values({
+      dossierId: dossier.id,
+      kind: 'complaint',
+      reasons: [...new Set(opts.reasons)],
+      comment: opts.text.trim(),
+      answerDueAt: due,
+      createdAt: now,
+    })
+    .returning({ id: feedback.id, answerDueAt: feedback.answerDueAt });
+  return { id: row!.id, answerDueAt: row!.answerDueAt! };
+};
+
+// ───────────────────────────── Supervisors ─────────────────────────────
+
+/** Ratings and complaints about dossiers received by the given offices, newest first. */
+export const listFeedback = async (db: Db, opts: { officeIds: string[]; now?: Date; limit?: number }) => {
+  const now = opts.now ?? new Date();
+  if (opts.officeIds.length === 0)
+    return { ratings: [], complaints: [], summary: { satisfied: 0, dissatisfied: 0, open: 0, overdue: 0 } };
+  const rows = await db
+    .select({
+      id: feedback.id,
+      kind: feedback.kind,
+      rating: feedback.rating,
+      reasons: feedback.reasons,
+      comment: feedback.comment,
+      answer: feedback.answer,
+      answeredAt: feedback.answeredAt,
+      answerDueAt: feedback.answerDueAt,
+      createdAt: feedback.createdAt,
+      dossierId: dossiers.id,
+      code: dossiers.code,
+      procedureName: procedures.name,
+      officeName: offices.name,
+    })
+    .from(feedback)
+    .innerJoin(dossiers, eq(dossiers.id, feedback.dossierId))
+    .innerJoin(procedures, eq(procedures.id, dossiers.procedureId))
+    .innerJoin(offices, eq(offices.id, dossiers.receivingOfficeId))
+    .where(inArray(dossiers.receivingOfficeId, opts.officeIds))
+    .orderBy(desc(feedback.createdAt))
+    .limit(opts.limit ?? 500);
+  const ratings = rows
+    .filter((r) => r.kind === 'rating')
+    .map((r) => ({
+      id: r.id,
+      code: r.code,
+      procedureName: r.procedureName,
+      officeName: r.officeName,
+      satisfied: (r.rating ?? 0) > 2,
+      reasons: r.reasons,
+      comment: r.comment,
+      createdAt: r.createdAt,
+    }));
+  const complaints = rows
+    .filter((r) => r.kind === 'complaint')
+    .map((r) => ({
+      id: r.id,
+      code: r.code,
+      procedureName: r.procedureName,
+      officeName: r.officeName,
+      reasons: r.reasons,
+      text: r.comment,
+      answer: r.answer,
+      answeredAt: r.answeredAt,
+      answerDueAt: r.answerDueAt,
+      createdAt: r.createdAt,
+      overdue: !r.answer && r.answerDueAt !== null && r.answerDueAt < now,
+      answeredLate: Boolean(r.answer && r.answeredAt && r.answerDueAt && r.answeredAt > r.answerDueAt),
+    }));
+  // Open complaints first, the most overdue on top; answered ones after, newest first.
+  complaints.sort((a, b) =>
+    Boolean(a.answer) !== Boolean(b.answer)
+      ? a.answer
+        ? 1
+        : -1
+      : !a.answer
+        ? (a.answerDueAt?.getTime() ?? 0) - (b.answerDueAt?.getTime() ?? 0)
+        : b.createdAt.getTime() - a.createdAt.getTime(),
+  );
+  return {
+    ratings,
+    complaints,
+    summary: {
+      satisfied: ratings.filter((r) => r.satisfied).length,
+      dissatisfied: ratings.filter((r) => !r.satisfied).length,
+      open: complaints.filter((c) => !c.answer).length,
+      overdue: complaints.filter((c) => c.overdue).length,
+    },
+  };
+};
+
+/** Vietnamese without diacritics, so an answer travels in GSM-7 (160 characters a segment). */
+export const unaccent = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^\x20-\x7e\n]/g, '');
+
+/** Records the answer and texts it to the phone on file, in one transaction; a complaint is answered once. */
+export const answerComplaint = async (
+  db: Db,
+  opts: { id: string; answer: string; userId: string; officeIds: string[]; now?: Date },
+) => {
+  const now = opts.now ?? new Date();
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const [row] = await t
+      .select({
+        id: feedback.id,
+        answer: feedback.answer,
+        dossierId: dossiers.id,
+        code: dossiers.code,
+        phone: applicants.phone,
+      })
+      .from(feedback)
+      .innerJoin(dossiers, eq(dossiers.id, feedback.dossierId))
+      .leftJoin(applicants, eq(applicants.id, dossiers.applicantId))
+      .where(
+        and(
+          eq(feedback.id, opts.id),
+          eq(feedback.kind, 'complaint'),
+          inArray(dossiers.receivingOfficeId, opts.officeIds),
+        ),
+      )
+      .for('update', { of: feedback });
+    if (!row) throw appError('COMPLAINT_NOT_FOUND');
+    if (row.answer) throw appError('COMPLAINT_ALREADY_ANSWERED');
+    const [updated] = await t
+      .update(feedback)
+      .set({ answer: opts.answer.trim(), answeredBy: opts.userId, answeredAt: now })
+      .where(and(eq(feedback.id, opts.id), isNull(feedback.answer)))
+      .returning({ id: feedback.id, answeredAt: feedback.answeredAt });
+    if (!updated) throw appError('COMPLAINT_ALREADY_ANSWERED');
+    if (row.phone) {
+      await queueSms(t, {
+        kind: 'complaint_answer',
+        phone: row.phone,
+        body: `PostDesk tra loi phan anh ho so ${row.code}: ${unaccent(opts.answer.trim())} Xem: ${WEB_TOKEN}/feedback`,
+        dossierId: row.dossierId,
+        key: `${row.dossierId}:complaint_answer:${row.id}`,
+      });
+    }
+    return { id: updated.id, answeredAt: updated.answeredAt!, texted: Boolean(row.phone) };
+  });
+};

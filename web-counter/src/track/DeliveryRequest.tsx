@@ -1,0 +1,133 @@
+import { createSignal, Show } from 'solid-js';
+import { api } from '../api';
+import { AddressFields, createCommunes, OtpField, type Point, type Window } from '../citizen/fields';
+import type { Problem } from '../errors';
+import { formatMoney } from '../format';
+import { t } from '../i18n';
+import { ProblemNote } from '../ProblemNote';
+import { citizenProblem } from './store';
+
+/** "Deliver my result home": the address, a code to the phone on file, then the request. */
+export const DeliveryRequest = (props: {
+  holder: { code: string; phone: string };
+  tariff: number;
+  onDone: () => void;
+  onCancel: () => void;
+}) => {
+  const [communes] = createCommunes();
+  const [line, setLine] = createSignal('');
+  const [communeCode, setCommuneCode] = createSignal('');
+  const [window, setWindow] = createSignal<Window>('morning');
+  const [point, setPoint] = createSignal<Point>();
+  const [otp, setOtp] = createSignal('');
+  const [sentTo, setSentTo] = createSignal<string>();
+  const [invalid, setInvalid] = createSignal<'line' | 'commune' | 'otp'>();
+  const [problem, setProblem] = createSignal<Problem>();
+  const [busy, setBusy] = createSignal(false);
+
+  const addressInvalid = () => {
+    const field = invalid();
+    return field === 'otp' ? undefined : field;
+  };
+
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await work();
+    } catch (error) {
+      setProblem(citizenProblem(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const sendCode = () =>
+    run(async () => {
+      const sent = await api.citizen.deliveryCode.mutate(props.holder);
+      setSentTo(sent.sentTo);
+      setOtp('');
+      queueMicrotask(() => document.getElementById('delivery-otp')?.focus());
+    });
+
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const missing = !line().trim()
+      ? 'line'
+      : !communeCode()
+        ? 'commune'
+        : sentTo() && otp().length !== 6
+          ? 'otp'
+          : undefined;
+    setInvalid(missing);
+    if (missing) {
+      document.getElementById(`delivery-${missing}`)?.focus();
+      return;
+    }
+    if (!sentTo()) return void sendCode();
+    void run(async () => {
+      await api.citizen.requestDelivery.mutate({
+        ...props.holder,
+        otp: otp(),
+        address: { line: line().trim(), communeCode: communeCode() },
+        ...(point() ?? {}),
+        window: window(),
+      });
+      props.onDone();
+    });
+  };
+
+  return (
+    <form class="citizen-panel" onSubmit={submit} noValidate aria-labelledby="delivery-title">
+      <h3 id="delivery-title" class="track-subtitle">
+        {t('citizen.delivery.title')}
+      </h3>
+      <p class="track-hint">{t('citizen.delivery.intro')}</p>
+      <AddressFields
+        idPrefix="delivery"
+        communes={communes() ?? []}
+        line={line()}
+        onLine={setLine}
+        communeCode={communeCode()}
+        onCommune={setCommuneCode}
+        window={window()}
+        onWindow={setWindow}
+        point={point()}
+        onPoint={setPoint}
+        invalid={addressInvalid()}
+      />
+      <p class="citizen-tariff">{t('citizen.delivery.tariff', { tariff: formatMoney(props.tariff) })}</p>
+      <Show when={sentTo()}>
+        {(phone) => (
+          <OtpField
+            id="delivery-otp"
+            value={otp()}
+            onInput={setOtp}
+            invalid={invalid() === 'otp'}
+            note={t('citizen.delivery.codeSent', { phone: phone() })}
+          />
+        )}
+      </Show>
+      <Show when={problem()}>{(p) => <ProblemNote problem={p()} id="delivery-problem" />}</Show>
+      <div class="citizen-actions">
+        <button type="submit" class="button button-primary track-submit" disabled={busy()}>
+          {sentTo()
+            ? busy()
+              ? t('citizen.delivery.confirming')
+              : t('citizen.delivery.confirm')
+            : busy()
+              ? t('citizen.delivery.sending')
+              : t('citizen.delivery.sendCode')}
+        </button>
+        <Show when={sentTo()}>
+          <button type="button" class="button button-quiet" disabled={busy()} onClick={() => void sendCode()}>
+            {t('citizen.otp.resend')}
+          </button>
+        </Show>
+        <button type="button" class="button button-quiet" onClick={() => props.onCancel()}>
+          {t('citizen.delivery.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+};
