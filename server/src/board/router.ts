@@ -1,4 +1,116 @@
-import { router } from '../trpc/init';
+import { INDICATORS } from '@postdesk/shared';
+import { z } from 'zod';
+import { loadHolidayTables } from '../intake/holidays';
+import { router, staffProcedure } from '../trpc/init';
+import { supervisedOffices } from './facts';
+import {
+  courierFigures,
+  deadlineBoard,
+  drilldown,
+  monthFigures,
+  monthOf,
+  monthPeriod,
+  monthsBack,
+  namesOf,
+  narrowOffices,
+  recentWarnings,
+  summarize,
+  trend,
+} from './service';
 
-/** The supervisor's deadline board and the service-quality indicators. */
-export const boardRouter = router({});
+const supervisor = staffProcedure('supervisor');
+
+const month = z.string().regex(/^\d{4}-\d{2}$/);
+const groupBy = z.enum(['office', 'agency', 'commune', 'procedure', 'none']);
+const scope = { officeId: z.uuid().nullish() };
+
+/** The supervisor's deadline board and the service-quality indicators, for the offices they supervise. */
+export const boardRouter = router({
+  /** Open dossiers of the supervisor's offices with due time, working hours left, whereabouts and risk. */
+  deadlines: supervisor.input(z.object(scope).optional()).query(async ({ ctx, input }) => {
+    const officeIds = narrowOffices(supervisedOffices(ctx.user.memberships), input?.officeId);
+    const now = new Date();
+    const board = await deadlineBoard(ctx.db, { officeIds, now });
+    const warnings = await recentWarnings(ctx.db, officeIds, 30);
+    return { now: now.toISOString(), ...board, warnings };
+  }),
+
+  /** The offices the caller supervises, for the filters. */
+  offices: supervisor.query(async ({ ctx }) => {
+    const ids = supervisedOffices(ctx.user.memberships);
+    const names = await namesOf(ctx.db, 'office', ids);
+    return ids
+      .map((id) => ({ id, name: names[id] ?? id }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  }),
+
+  /** Decision 766 indicators of one month per unit, with points, ranks and what would move them. */
+  indicators: supervisor
+    .input(z.object({ month: month.optional(), groupBy: groupBy.default('office'), ...scope }).optional())
+    .query(async ({ ctx, input }) => {
+      const now = new Date();
+      const officeIds = narrowOffices(supervisedOffices(ctx.user.memberships), input?.officeId);
+      const m = input?.month ?? monthOf(now);
+      const figures = await monthFigures(ctx.db, {
+        officeIds,
+        month: m,
+        groupBy: input?.groupBy ?? 'office',
+        now,
+      });
+      const courier = await courierFigures(ctx.db, {
+        officeIds,
+        period: monthPeriod(m, now),
+        holidays: await loadHolidayTables(ctx.db),
+      });
+      return { ...summarize(figures), courier };
+    }),
+
+  /** The dossiers behind one figure: in the numerator, and in the denominator only (with the reason). */
+  drilldown: supervisor
+    .input(
+      z.object({
+        month,
+        groupBy: groupBy.default('office'),
+        key: z.string().max(64),
+        indicator: z.enum([...INDICATORS, 'postal']),
+        ...scope,
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const officeIds = narrowOffices(supervisedOffices(ctx.user.memberships), input.officeId);
+      const figures = await monthFigures(ctx.db, {
+        officeIds,
+        month: input.month,
+        groupBy: input.groupBy,
+        now: new Date(),
+      });
+      return drilldown(figures, input.key, input.indicator);
+    }),
+
+  /** Monthly trend per unit from the roll-ups (the last `months` months up to `month`). */
+  trend: supervisor
+    .input(
+      z
+        .object({
+          month: month.optional(),
+          months: z.number().int().min(1).max(36).default(12),
+          groupBy: z.enum(['office', 'agency', 'none']).default('none'),
+          ...scope,
+        })
+        .optional(),
+    )
+    .query(async ({ ctx, input }) => {
+      const officeIds = narrowOffices(supervisedOffices(ctx.user.memberships), input?.officeId);
+      const last = input?.month ?? monthOf(new Date());
+      monthPeriod(last, new Date());
+      const months = monthsBack(last, input?.months ?? 12);
+      const groupByValue = input?.groupBy ?? 'none';
+      const points = await trend(ctx.db, { officeIds, months, groupBy: groupByValue });
+      const names = await namesOf(
+        ctx.db,
+        groupByValue,
+        [...new Set(points.map((p) => p.key))].filter((k) => k !== 'all'),
+      );
+      return { months, points, names };
+    }),
+});

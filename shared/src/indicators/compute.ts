@@ -11,7 +11,7 @@ import {
   indicatorRulesOn,
 } from './rules';
 
-export type GroupBy = 'office' | 'agency' | 'procedure' | 'none';
+export type GroupBy = 'office' | 'agency' | 'commune' | 'procedure' | 'none';
 
 export type ComputeOptions = ClockOptions & {
   groupBy: GroupBy;
@@ -20,7 +20,7 @@ export type ComputeOptions = ClockOptions & {
 };
 
 export type GroupResult = {
-  /** Office, agency or procedure code; `all` when not grouped. */
+  /** Office, agency, commune or procedure code; `all` when not grouped. */
   key: string;
   indicators: Record<IndicatorKey, Rate>;
   /** The on-time verdict of every dossier of the group, including those this period does not count. */
@@ -49,9 +49,11 @@ const keyOf = (fact: DossierFact, groupBy: GroupBy) =>
     ? fact.officeId
     : groupBy === 'agency'
       ? fact.agencyId
-      : groupBy === 'procedure'
-        ? fact.procedureCode
-        : 'all';
+      : groupBy === 'commune'
+        ? (fact.communeCode ?? 'none')
+        : groupBy === 'procedure'
+          ? fact.procedureCode
+          : 'all';
 
 const GROUPS: readonly IndicatorGroup[] = ['progress', 'digitization', 'online', 'satisfaction'];
 

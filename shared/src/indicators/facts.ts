@@ -26,6 +26,8 @@ export type DossierFact = {
   officeId: string;
   /** The agency that decides it. */
   agencyId: string;
+  /** Commune of the receiving office (two-tier local government), for the per-commune ranking. */
+  communeCode?: string | null;
   /** `d.dddddd`, e.g. `1.000894`. */
   procedureCode: string;
   /** `KenhThucHien`: 1 in person, 2 online, 3 via public postal service. */

@@ -25,3 +25,11 @@ export {
   indicatorRulesOn,
 } from './rules';
 export { type Move, type Step, whatMovesIt } from './what-moves-it';
+export {
+  AT_RISK_HOURS,
+  type DeadlineStatus,
+  deadlineStatus,
+  type Risk,
+  type Whereabouts,
+  whereaboutsOf,
+} from './deadline';

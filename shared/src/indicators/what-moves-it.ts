@@ -56,7 +56,9 @@ const stepTo = (rate: Rate, target: number, totalAfter: (points: number) => numb
 const sentence = (indicator: IndicatorKey, step: Step, full: boolean) => {
   const noun = NOUNS[indicator];
   const fewer = indicator === 'satisfaction';
-  const vi = `${fewer ? 'Giảm' : 'Thêm'} ${step.more} ${noun.vi} → ${full ? `điểm tối đa (${step.points} điểm)` : `${step.points} điểm`}`;
+  // Vietnamese writes the decimal comma: 13,33 điểm.
+  const viPoints = String(step.points).replace('.', ',');
+  const vi = `${fewer ? 'Giảm' : 'Thêm'} ${step.more} ${noun.vi} → ${full ? `điểm tối đa (${viPoints} điểm)` : `${viPoints} điểm`}`;
   const en = `${step.more} ${fewer ? 'fewer' : 'more'} ${noun.en} → ${full ? `full marks (${step.points} points)` : `${step.points} points`}`;
   return { vi, en };
 };

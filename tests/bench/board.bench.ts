@@ -1,0 +1,171 @@
+// The deadline board and the indicators at volume: `npm run bench -- board [dossiers]` (default 100,000;
+// also BOARD_SCALE=1000000). Generates the dossiers (scripts/generate-volume.ts) into a database of its own,
+// then prints p50/p99 of the board, the month's indicators for a supervisor (5 offices), the 12-month trend
+// across every office from the roll-ups, the roll-up refresh, and what keeping dossier_facts current costs per
+// received dossier. Figures only; nothing is asserted.
+import { sql } from 'drizzle-orm';
+import { generateVolume } from '../../scripts/generate-volume';
+import { rows } from '../../server/src/db/client';
+import {
+  monthFigures,
+  monthOf,
+  monthsBack,
+  refreshRollups,
+  deadlineBoard,
+  trend,
+} from '../../server/src/board/service';
+import { benchDatabase, percentile } from './pg';
+
+const ms = (t0: number) => performance.now() - t0;
+const say = (text: string) => process.stdout.write(`${text}\n`);
+
+const timed = async (runs: number, fn: () => Promise<unknown>) => {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(ms(t0));
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99), runs };
+};
+
+const line = (label: string, r: { p50: number; p99: number; runs: number }, extra = '') =>
+  say(
+    `${label.padEnd(46)} p50 ${r.p50.toFixed(1).padStart(8)} ms   p99 ${r.p99.toFixed(1).padStart(8)} ms   (${r.runs} runs)${extra}`,
+  );
+
+export const run = async () => {
+  const scale = Number(process.argv[3] ?? process.env.BOARD_SCALE ?? 100_000);
+  const database = await benchDatabase();
+  if (!database) {
+    say('PostgreSQL is not reachable: skipped');
+    return;
+  }
+  const db = database.db;
+  try {
+    const now = new Date();
+    say(`scale: ${scale.toLocaleString('en')} dossiers (2,000 per office)`);
+    const seconds = await generateVolume(db, { n: scale, now });
+    await db.execute(sql`analyze`);
+    const [size] = await rows<{ facts: string; events: string; dossiers: string; n: string }>(
+      db,
+      sql`select pg_size_pretty(pg_total_relation_size('dossier_facts')) facts,
+            pg_size_pretty(pg_total_relation_size('dossier_events')) events,
+            pg_size_pretty(pg_total_relation_size('dossiers')) dossiers,
+            (select count(*) from dossier_events)::text n`,
+    );
+    say(
+      `generated in ${seconds.toFixed(1)} s (${Math.round(scale / seconds).toLocaleString('en')} dossiers/s); ` +
+        `${Number(size!.n).toLocaleString('en')} events; sizes: dossiers ${size!.dossiers}, events ${size!.events}, facts ${size!.facts}`,
+    );
+
+    const supervised = (
+      await rows<{ office_id: string }>(
+        db,
+        sql`select m.office_id from memberships m join users u on u.id = m.user_id
+            where u.username = 'bench.giamsat' order by m.office_id`,
+      )
+    ).map((r) => r.office_id);
+    const allOffices = (
+      await rows<{ id: string }>(db, sql`select id from offices where code like 'B%' and address = 'bench'`)
+    ).map((r) => r.id);
+
+    // Roll-ups: the job's work, month by month.
+    const months = monthsBack(monthOf(now), 12);
+    const t0 = performance.now();
+    const rollupRows = await refreshRollups(db, months, now);
+    const refresh = ms(t0);
+    const [perMonth] = await rows<{ n: string }>(
+      db,
+      sql`select count(*)::text n from dossier_facts where received_at >= ${new Date(now.getTime() - 365 * 86_400_000).toISOString()}::timestamptz`,
+    );
+    say(
+      `roll-up refresh of 12 months: ${(refresh / 1000).toFixed(2)} s, ${rollupRows.toLocaleString('en')} rows ` +
+        `(${((refresh * 1000) / Math.max(1, Number(perMonth!.n))).toFixed(1)} µs per dossier of the year; the job refreshes 2 months)`,
+    );
+
+    const board = await deadlineBoard(db, { officeIds: supervised, now });
+    line(
+      'board: open dossiers of 5 offices',
+      await timed(20, () => deadlineBoard(db, { officeIds: supervised, now })),
+      `  [${board.rows.length} rows]`,
+    );
+    const lastMonth = monthsBack(monthOf(now), 2)[0]!;
+    const figures = await monthFigures(db, {
+      officeIds: supervised,
+      month: lastMonth,
+      groupBy: 'office',
+      now,
+    });
+    line(
+      `indicators ${lastMonth}, 5 offices (exact, JS)`,
+      await timed(20, () =>
+        monthFigures(db, { officeIds: supervised, month: lastMonth, groupBy: 'office', now }),
+      ),
+      `  [${figures.meta.size} dossiers]`,
+    );
+    line(
+      `indicators ${lastMonth}, 5 offices by procedure`,
+      await timed(10, () =>
+        monthFigures(db, { officeIds: supervised, month: lastMonth, groupBy: 'procedure', now }),
+      ),
+    );
+    line(
+      `trend 12 months, all ${allOffices.length.toLocaleString('en')} offices (roll-up)`,
+      await timed(20, () => trend(db, { officeIds: allOffices, months, groupBy: 'none' })),
+    );
+    line(
+      'trend 12 months per office, 5 offices (roll-up)',
+      await timed(20, () => trend(db, { officeIds: supervised, months, groupBy: 'office' })),
+    );
+
+    // Keeping dossier_facts current: the trigger's cost on a received dossier (start_intake + receive), measured
+    // inside PostgreSQL (the same inserts and updates recordEvent makes) so that client noise does not hide it.
+    await db.execute(sql`
+      create function pg_temp.bench_receive(n int, tag text) returns float8 language plpgsql as $$
+      declare t0 timestamptz := clock_timestamp(); d uuid; o uuid; p record; at timestamptz := now();
+      begin
+        select m.office_id into o from memberships m join users u on u.id = m.user_id
+          where u.username = 'bench.giamsat' limit 1;
+        select pr.id, pr.agency_id, v.id vid into p from procedures pr
+          join procedure_versions v on v.procedure_id = pr.id limit 1;
+        for i in 1..n loop
+          insert into dossiers (code, state, procedure_id, procedure_version_id, receiving_office_id, agency_id, channel)
+            values (tag || i, 'draft', p.id, p.vid, o, p.agency_id, 1) returning id into d;
+          insert into dossier_events (dossier_id, seq, event, to_state, actor_kind, office_id, at, payload, hash)
+            values (d, 1, 'start_intake', 'draft', 'clerk', o, at, '{}', md5(d::text) || md5(tag));
+          update dossiers set last_seq = 1 where id = d;
+          insert into dossier_events (dossier_id, seq, event, from_state, to_state, actor_kind, office_id, at, payload, hash)
+            values (d, 2, 'receive', 'draft', 'received', 'clerk', o, at,
+                    jsonb_build_object('dueAt', at + interval '3 days'), md5(tag || d::text) || md5(tag));
+          update dossiers set last_seq = 2, state = 'received', received_at = at, due_at = at + interval '3 days'
+            where id = d;
+        end loop;
+        return extract(epoch from clock_timestamp() - t0) * 1000 / n;
+      end $$`);
+    const per = async (tag: string, on: boolean) => {
+      await db.execute(
+        sql.raw(`alter table dossiers ${on ? 'enable' : 'disable'} trigger dossier_facts_on_event`),
+      );
+      const [r] = await rows<{ ms: number }>(db, sql`select pg_temp.bench_receive(2000, ${tag}) as ms`);
+      return Number(r!.ms);
+    };
+    const on: number[] = [];
+    const off: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      on.push(await per(`RX-ON${i}-`, true));
+      off.push(await per(`RX-OFF${i}-`, false));
+    }
+    await db.execute(sql`alter table dossiers enable trigger dossier_facts_on_event`);
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[1]!;
+    say(
+      `received dossier (2 events, in SQL): ${median(on).toFixed(3)} ms with the dossier_facts trigger, ` +
+        `${median(off).toFixed(3)} ms without: +${(median(on) - median(off)).toFixed(3)} ms per received dossier ` +
+        `(median of 3 × 2,000); the roll-up job adds ${((refresh * 1000) / Math.max(1, Number(perMonth!.n))).toFixed(0)} µs per dossier per refresh`,
+    );
+  } finally {
+    await database.drop();
+  }
+};
