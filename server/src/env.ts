@@ -2,6 +2,10 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 
 const DEV_SECRET = 'postdesk-development-secret-do-not-use';
+/** Demo payment defaults: never valid in production (see parseEnv). */
+export const DEV_PAYMENT_SECRET = 'postdesk-payment-demo-secret-do-not-use';
+export const DEMO_VIETQR_BANK_BIN = '970449';
+export const DEMO_VIETQR_ACCOUNT = '0000000000';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -32,8 +36,35 @@ const schema = z.object({
   PORTAL_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Base URL the portal fetches signed component PDFs from: `<base>/<sha256>`. */
   PORTAL_FILES_URL: z.url().optional(),
+  /** The SMS provider's HTTP endpoint and key; unset = the development mailbox (refused in production). */
+  SMS_PROVIDER_URL: z.url().optional(),
+  SMS_PROVIDER_KEY: z.string().min(8).optional(),
+  SMS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Shared secret the portal signs `POST /api/portal/dossiers` with (HMAC-SHA256); unset = inbound off (503). */
+  PORTAL_INBOUND_SECRET: z.string().min(32).optional(),
+  /** Longest one webhook POST to an agency's system may take before it is retried. */
+  AGENCY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Colon-separated PEM/DER files of the CAs whose signatures the verify page trusts (besides our own). */
   SIGNING_TRUST_ROOTS: z.string().optional(),
+  /** Payment gateway (PayGov style) base URL; unset = online payment not offered (VietQR and cash remain). */
+  PAYMENT_GATEWAY_URL: z.url().optional(),
+  PAYMENT_MERCHANT_ID: z.string().min(1).default('POSTDESK-DEMO'),
+  /** Shared secret of the gateway's SHA-256 checksums; production refuses the default when a gateway is set. */
+  PAYMENT_SECRET: z.string().min(16).default(DEV_PAYMENT_SECRET),
+  PAYMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** VietQR bank transfer: the receiving bank's BIN and account. DEMO defaults (LPBank BIN, a made-up account):
+   * production shows no VietQR until both are set. */
+  PAYMENT_VIETQR_BANK_BIN: z
+    .string()
+    .regex(/^\d{6}$/)
+    .default(DEMO_VIETQR_BANK_BIN),
+  PAYMENT_VIETQR_ACCOUNT: z
+    .string()
+    .regex(/^[0-9A-Za-z]{1,19}$/)
+    .default(DEMO_VIETQR_ACCOUNT),
+  PAYMENT_VIETQR_ACCOUNT_NAME: z.string().min(1).default('BUU DIEN TP HUE (TAI KHOAN DEMO)'),
+  /** Map tiles for the courier app (`https://…/{z}/{x}/{y}.png`); unset = no tiles, plain background. */
+  COURIER_TILE_URL: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Seed the demo province, offices, procedures and users into an empty database. */
   SEED_DEMO: z
@@ -60,6 +91,10 @@ export const parseEnv = (source: Record<string, string | undefined> = process.en
     if (env.SESSION_SECRET === DEV_SECRET) missing.push('SESSION_SECRET (≥ 32 characters)');
     if (!source.FILES_DIR) missing.push('FILES_DIR (the object storage directory)');
     if (!env.PORTAL_SYNC_URL) missing.push('PORTAL_SYNC_URL (the public-service portal)');
+    if (env.PAYMENT_GATEWAY_URL && env.PAYMENT_SECRET === DEV_PAYMENT_SECRET)
+      missing.push("PAYMENT_SECRET (the payment gateway's shared secret, ≥ 16 characters)");
+    if (env.PORTAL_INBOUND_SECRET?.includes('demo'))
+      missing.push('PORTAL_INBOUND_SECRET (a random secret shared with the portal, not a demo value)');
     if (env.SEED_DEMO) missing.push('SEED_DEMO=false (demo users must not exist in production)');
     if (missing.length > 0) {
       throw new Error(`Production refuses development defaults. Set:\n  ${missing.join('\n  ')}`);

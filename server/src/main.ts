@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { AGENCY_WEBHOOK_JOB } from './agency-api/webhooks';
 import { createApp } from './app';
 import { openDatabase } from './db/client';
 import { parseEnv } from './env';
@@ -6,8 +7,10 @@ import { createFileStore } from './files/store';
 import { createJobRunner, type JobRunner } from './jobs/queue';
 import { jobDefinitions } from './jobs/registry';
 import { createLogger } from './logger';
-import { createSigner } from './signing';
+import { SMS_JOB } from './notify/sender';
+import { PAYMENT_POLL_JOB } from './payments/online';
 import { demoCredentials, seedDemo, seedHolidays } from './seed/seed';
+import { createSigner } from './signing';
 
 const env = parseEnv();
 const log = createLogger(env.LOG_LEVEL);
@@ -28,20 +31,30 @@ const jobs: JobRunner = createJobRunner({
 const signer = createSigner({ ...process.env, DATA_DIR: env.DATA_DIR });
 const app = createApp({ db: database.db, env, log, jobs, files, signer });
 
-const hourly = setInterval(
-  () =>
-    void jobs.enqueue('cleanup_sessions', {}, { jobId: `cleanup-${new Date().toISOString().slice(0, 13)}` }),
-  3_600_000,
-);
-
-// Portal sync: a sweep every 10 s delivers what the outbox holds, in order per dossier.
-const outboxSweep = env.PORTAL_SYNC_URL
-  ? setInterval(
-      () =>
-        void jobs.enqueue('outbox_deliver', {}, { jobId: `outbox-sweep-${Math.floor(Date.now() / 10_000)}` }),
-      10_000,
-    )
-  : null;
+/**
+ * Jobs that run on a clock. Each sweep's job id is its time slot, so several server processes enqueue one
+ * job per slot between them. The outbox channels are swept as well as woken after each change, so a
+ * message whose wake-up was lost (a restart, Redis away) still goes out within a slot.
+ */
+const periodic: { job: string; everyMs: number; when: boolean }[] = [
+  { job: 'cleanup_sessions', everyMs: 3_600_000, when: true },
+  { job: 'outbox_deliver', everyMs: 10_000, when: Boolean(env.PORTAL_SYNC_URL) },
+  { job: AGENCY_WEBHOOK_JOB, everyMs: 10_000, when: true },
+  { job: SMS_JOB, everyMs: 10_000, when: true },
+  { job: PAYMENT_POLL_JOB, everyMs: 300_000, when: Boolean(env.PAYMENT_GATEWAY_URL) },
+  { job: 'board_deadline_warn', everyMs: 600_000, when: true },
+  { job: 'indicator_rollup_refresh', everyMs: 900_000, when: true },
+];
+const timers = periodic
+  .filter((p) => p.when)
+  .map((p) =>
+    setInterval(() => {
+      const slot = Math.floor(Date.now() / p.everyMs);
+      jobs.enqueue(p.job, {}, { jobId: `${p.job}-sweep-${slot}` }).catch((err: Error) => {
+        log.warn({ job: p.job, err: err.message }, 'could not enqueue a periodic job');
+      });
+    }, p.everyMs),
+  );
 if (!env.PORTAL_SYNC_URL) log.warn('PORTAL_SYNC_URL is not set: portal messages wait in the outbox');
 
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
@@ -68,8 +81,7 @@ const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'shutting down');
-  clearInterval(hourly);
-  if (outboxSweep) clearInterval(outboxSweep);
+  for (const timer of timers) clearInterval(timer);
   const force = setTimeout(() => process.exit(1), 15_000);
   force.unref();
   await new Promise<void>((r) => server.close(() => r()));

@@ -64,7 +64,9 @@ describe('receiving a dossier at the desk', () => {
       .where(eq(dossierEvents.dossierId, result.dossierId));
     expect(events.map((e) => e.event).sort()).toEqual(['receive', 'start_intake']);
     const messages = await database.db.select().from(outbox).where(eq(outbox.dossierId, result.dossierId));
-    expect(messages.map((m) => m.payload.status)).toEqual([2]);
+    // The portal hears of the receipt once; the citizen gets one text saying it was received.
+    expect(messages.filter((m) => m.topic === 'portal.progress').map((m) => m.payload.status)).toEqual([2]);
+    expect(messages.filter((m) => m.topic === 'notify.sms').map((m) => m.payload.kind)).toEqual(['received']);
     const [row] = await database.db.select().from(dossiers).where(eq(dossiers.id, result.dossierId));
     expect(row!.returnMethod).toBe(1);
     expect(row!.deliveryAddress).toMatchObject({ line: '45 Hùng Vương', window: 'afternoon', lat: 16.46 });

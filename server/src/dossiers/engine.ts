@@ -12,6 +12,7 @@ import {
 import { asc, eq, sql } from 'drizzle-orm';
 import { type Db, rows } from '../db/client';
 import { dossierEvents, dossiers, outbox } from '../db/schema';
+import { queueNotificationsFor } from '../notify/triggers';
 
 export type EventActor = {
   kind: Actor;
@@ -136,6 +137,7 @@ const appendEvent = async (
       },
     });
   }
+  if (row) await queueNotificationsFor(tx, row, input.event);
   return row!;
 };
 

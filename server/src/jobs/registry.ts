@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { deleteExpiredSessions } from '../auth/sessions';
+import { boardJobs } from '../board/jobs';
 import type { Db } from '../db/client';
-import { digitizePageJob } from '../digitize/job';
+import { digitizePageJob, ocrPageJob } from '../digitize/job';
 import type { Env } from '../env';
 import type { FileStore } from '../files/store';
+import { agencyWebhookChannel } from '../agency-api/webhooks';
 import { outboxDeliverJob } from '../integrations/outbox';
 import { createPortalClient } from '../integrations/portal/client';
+import { createSmsSender, smsChannel } from '../notify/sender';
+import { paymentPollJob } from '../payments/online';
 import type { JobRunner } from './queue';
 import { defineJob } from './queue';
 
@@ -21,7 +25,10 @@ export const jobDefinitions = ({
   env?: Env;
   jobs?: () => JobRunner;
 }) => [
-  digitizePageJob({ db, files }),
+  digitizePageJob({ db, files, ...(jobs ? { jobs } : {}) }),
+  // Optional OCR, one page per core, apart from the scan processing so the clerk never waits for it.
+  ocrPageJob({ db, files }),
+  ...boardJobs({ db }),
   // outbox_deliver: retries and backoff live per message in the outbox table (in order per dossier); the
   // job's own attempts only cover database errors.
   ...(env?.PORTAL_SYNC_URL
@@ -34,6 +41,21 @@ export const jobDefinitions = ({
         }),
       ]
     : []),
+  // Text messages to citizens (topic notify.sms): the SMS provider, or the development mailbox.
+  ...(env
+    ? [outboxDeliverJob({ db, ...(jobs ? { jobs } : {}), channel: smsChannel(createSmsSender(env)) })]
+    : []),
+  // payment_poll: online bills whose callback did not arrive are settled by asking the gateway.
+  paymentPollJob({ db, ...(env ? { env } : {}), ...(jobs ? { jobs } : {}) }),
+  // Signed webhooks to agencies' systems (dossier forwarded), from the same outbox, in order per dossier.
+  outboxDeliverJob({
+    db,
+    ...(jobs ? { jobs } : {}),
+    channel: agencyWebhookChannel({
+      publicUrl: env?.PUBLIC_URL ?? 'http://localhost:3000',
+      timeoutMs: env?.AGENCY_WEBHOOK_TIMEOUT_MS ?? 10_000,
+    }),
+  }),
   defineJob({
     name: 'cleanup_sessions',
     payload: z.object({}),

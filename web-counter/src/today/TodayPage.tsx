@@ -1,5 +1,6 @@
 import { A } from '@solidjs/router';
-import { For, Match, onMount, Show, Switch } from 'solid-js';
+import { createSignal, For, Match, onMount, Show, Switch } from 'solid-js';
+import { DeskQrSheet } from '../citizen/DeskQrSheet';
 import { describeError } from '../errors';
 import { formatDateTime } from '../format';
 import { t } from '../i18n';
@@ -15,6 +16,7 @@ const shortForm = (form: string) =>
 
 export const TodayPage = () => {
   const today = createToday();
+  const [deskQr, setDeskQr] = createSignal(false);
   let heading!: HTMLHeadingElement;
   onMount(() => heading.focus());
 
@@ -30,7 +32,13 @@ export const TodayPage = () => {
         <button type="button" class="button" onClick={() => today.refetch()}>
           {t('today.refresh')}
         </button>
+        <button type="button" class="button" aria-expanded={deskQr()} onClick={() => setDeskQr(!deskQr())}>
+          {t('citizen.deskQr.show')}
+        </button>
       </div>
+      <Show when={deskQr()}>
+        <DeskQrSheet />
+      </Show>
       <div class="today-body">
         <div class="table-scroll">
           <Switch fallback={<p class="page-status">{t('today.loading')}</p>}>
@@ -61,7 +69,17 @@ export const TodayPage = () => {
                       {(dossier) => (
                         <tr>
                           <td class="code">
-                            {dossier.code ?? <span class="muted">{t('today.noCode')}</span>}
+                            <Show
+                              when={dossier.code}
+                              fallback={<span class="muted">{t('today.noCode')}</span>}
+                            >
+                              <A
+                                href={`/dossiers/${dossier.id}`}
+                                aria-label={t('desk.openLabel', { code: dossier.code ?? '' })}
+                              >
+                                {dossier.code}
+                              </A>
+                            </Show>
                           </td>
                           <td>{dossier.procedureName}</td>
                           <td>{dossier.applicantName}</td>
