@@ -31,5 +31,8 @@ export const authRouter = router({
     );
     return { ok: true as const };
   }),
-  me: publicProcedure.query(({ ctx }) => ctx.user),
+  /** The signed-in user, and whether this server shows the development mailbox (never in production). */
+  me: publicProcedure.query(({ ctx }) =>
+    ctx.user ? { ...ctx.user, devMailbox: ctx.config.NODE_ENV !== 'production' } : null,
+  ),
 });

@@ -11,7 +11,15 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { OfficeSwitch } from './OfficeSwitch';
 import { onKey } from './shortcuts';
 
-type NavItem = { href: string; label: MessageKey; roles: Role[]; key?: string; end?: boolean };
+type NavItem = {
+  href: string;
+  label: MessageKey;
+  roles: Role[];
+  key?: string;
+  end?: boolean;
+  /** Shown only when the server says so (the development mailbox). */
+  when?: (user: User) => boolean;
+};
 
 /** What each role works on; the page itself checks the role again on the server. */
 const NAV: NavItem[] = [
@@ -37,7 +45,9 @@ export const Shell = (props: { user: User; children?: JSX.Element }) => {
   const [problem, setProblem] = createSignal<Problem>();
   const visibleNav = () => {
     const role = session.membership()?.role;
-    return NAV.filter((item) => role !== undefined && item.roles.includes(role));
+    return NAV.filter(
+      (item) => role !== undefined && item.roles.includes(role) && (item.when?.(props.user) ?? true),
+    );
   };
 
   const logout = async () => {
