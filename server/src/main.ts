@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { AGENCY_WEBHOOK_JOB } from './agency-api/webhooks';
 import { createApp } from './app';
 import { openDatabase } from './db/client';
+import { resumeUnfinishedPages } from './digitize/pages';
 import { parseEnv } from './env';
 import { createFileStore } from './files/store';
 import { createJobRunner, type JobRunner } from './jobs/queue';
@@ -28,6 +29,9 @@ const jobs: JobRunner = createJobRunner({
   defs: jobDefinitions({ db: database.db, files, env, jobs: () => jobs }),
   log,
 });
+// The in-process runner forgets its queue on a restart: pages a clerk scanned before it are taken up again.
+const resumed = await resumeUnfinishedPages(database.db, jobs);
+if (resumed > 0) log.info({ pages: resumed }, 'resumed unfinished scanned pages');
 const signer = createSigner({ ...process.env, DATA_DIR: env.DATA_DIR });
 const app = createApp({ db: database.db, env, log, jobs, files, signer });
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentPages, documents, dossiers, memberships, users } from '../../server/src/db/schema';
 import { finishComponent } from '../../server/src/digitize/finish';
 import { digitizePageJob } from '../../server/src/digitize/job';
+import { resumeUnfinishedPages } from '../../server/src/digitize/pages';
 import { closeTokens, createSigner, type DevPki, type Signer, setupDevPki } from '../../server/src/signing';
 import { pkcs11js } from '../../server/src/signing/token';
 import { createTestServer } from '../helpers/app';
@@ -207,6 +208,29 @@ describe('digitizing a received dossier at the desk', () => {
     expect(resumed).toHaveLength(1);
     expect(resumed[0]).toMatchObject({ state: 'ready', error: null });
     expect(resumed[0]!.pagePdfSha256).toMatch(/^[0-9a-f]{64}$/);
+  }, 60_000);
+
+  it('pages left waiting by a stopped server are processed after the restart, once', async () => {
+    const { procedure, result } = await receive('3.000333', citizenId());
+    const code = procedure.components.find((c) => c.required)!.code;
+    const res = await upload(result.dossierId, code, await textPage('khởi động lại'));
+    const { pageIds } = (await res.json()) as { pageIds: string[] };
+    await server.jobs.idle();
+    // The in-process queue died with the old server: the page is left as it was when the job was taken.
+    await database.db
+      .update(documentPages)
+      .set({ state: 'processing', pagePdfSha256: null, thumbSha256: null })
+      .where(eq(documentPages.id, pageIds[0]!));
+    const restarted = createTestServer(database.db, { env: { FILES_DIR: server.env.filesDir } });
+    expect(await resumeUnfinishedPages(database.db, restarted.jobs)).toBeGreaterThanOrEqual(1);
+    await restarted.jobs.idle();
+    const [page] = await database.db.select().from(documentPages).where(eq(documentPages.id, pageIds[0]!));
+    expect(page).toMatchObject({ state: 'ready', error: null });
+    const siblings = await database.db
+      .select()
+      .from(documentPages)
+      .where(eq(documentPages.documentId, page!.documentId));
+    expect(siblings).toHaveLength(1);
   }, 60_000);
 });
 

@@ -1,5 +1,5 @@
 import { appError } from '@postdesk/shared';
-import { and, asc, eq, inArray, max, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, max, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { documentPages, documents } from '../db/schema';
 import type { FileStore } from '../files/store';
@@ -277,4 +277,28 @@ export const findDigitization = async (
         )
       : [];
   return { dossierId: dossier.id, code: dossier.code, state: dossier.state, components, matches };
+};
+
+/**
+ * At start-up: puts every page still waiting (queued, or left processing by a stopped server) and every
+ * OCR still asked for back on the queue. The in-process runner loses its queue on a restart; under BullMQ
+ * the same job ids make this a no-op. The page job re-reads the row, so nothing is done twice.
+ */
+export const resumeUnfinishedPages = async (db: Db, jobs: JobRunner) => {
+  const waiting = await db
+    .select({
+      id: documentPages.id,
+      revision: documentPages.revision,
+      state: documentPages.state,
+      ocr: documentPages.ocrState,
+    })
+    .from(documentPages)
+    .where(
+      or(inArray(documentPages.state, ['queued', 'processing']), eq(documentPages.ocrState, 'requested')),
+    );
+  for (const page of waiting) {
+    if (page.state === 'queued' || page.state === 'processing') await enqueuePage(jobs, page);
+    else if (page.ocr === 'requested') await enqueueOcr(jobs, page);
+  }
+  return waiting.length;
 };
