@@ -38,6 +38,9 @@ const schema = z.object({
   PORTAL_FILES_URL: z.url().optional(),
   /** The SMS provider's HTTP endpoint and key; unset = the development mailbox (refused in production). */
   SMS_PROVIDER_URL: z.url().optional(),
+  /** Zalo (OA/ZNS-style) provider: when set, citizens get Zalo messages first and an SMS when that fails. */
+  ZALO_PROVIDER_URL: z.url().optional(),
+  ZALO_PROVIDER_KEY: z.string().min(8).optional(),
   SMS_PROVIDER_KEY: z.string().min(8).optional(),
   SMS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Shared secret the portal signs `POST /api/portal/dossiers` with (HMAC-SHA256); unset = inbound off (503). */

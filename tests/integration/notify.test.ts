@@ -179,4 +179,51 @@ describe('senders', () => {
     expect(dead!.lastError).toContain('400');
     expect(dead!.lastError).not.toContain('0911000999');
   });
+
+  it('Zalo first, SMS when the number has no Zalo; a Zalo outage is retried, not spilled onto SMS', async () => {
+    const zaloSim = await startSmsSim();
+    try {
+      const sender = createSmsSender({
+        NODE_ENV: 'production',
+        PUBLIC_URL: 'https://pd.example.vn',
+        SMS_PROVIDER_URL: sim.url,
+        SMS_PROVIDER_KEY: sim.key,
+        ZALO_PROVIDER_URL: zaloSim.url,
+        ZALO_PROVIDER_KEY: zaloSim.key,
+      });
+      expect(sender.name).toBe('zalo-then-sms');
+      const channel = smsChannel(sender);
+      const policy = { maxAttempts: 3, baseBackoffMs: 1, maxBackoffMs: 1 };
+      let clock = Date.now() + 10 * 60_000;
+      const now = () => new Date(clock);
+      const onZalo = '0911000101';
+      const noZalo = '0911000102';
+      await queueSms(database.db, { kind: 'otp', phone: onZalo, body: 'PostDesk: Ma 111111', key: 'zalo-a' });
+      await deliverOutbox(database.db, { channel, policy, now });
+      expect(zaloSim.to(onZalo)).toEqual(['PostDesk: Ma 111111']);
+      expect(zaloSim.received.at(-1)!.channel).toBe('zalo');
+      expect(sim.to(onZalo)).toEqual([]);
+
+      // The Zalo provider refuses the number (no Zalo account): the same text goes by SMS.
+      await queueSms(database.db, { kind: 'otp', phone: noZalo, body: 'PostDesk: Ma 222222', key: 'zalo-b' });
+      zaloSim.rejectNext(1);
+      clock += 60_000;
+      await deliverOutbox(database.db, { channel, policy, now });
+      expect(zaloSim.to(noZalo)).toEqual([]);
+      expect(sim.to(noZalo)).toEqual(['PostDesk: Ma 222222']);
+
+      // Zalo down: retried later on Zalo, nothing sent by SMS meanwhile.
+      await queueSms(database.db, { kind: 'otp', phone: onZalo, body: 'PostDesk: Ma 333333', key: 'zalo-c' });
+      zaloSim.failNext(1);
+      clock += 60_000;
+      const down = await deliverOutbox(database.db, { channel, policy, now });
+      expect(down.retrying).toBe(1);
+      expect(sim.to(onZalo)).toEqual([]);
+      clock += 60_000;
+      await deliverOutbox(database.db, { channel, policy, now });
+      expect(zaloSim.to(onZalo)).toEqual(['PostDesk: Ma 111111', 'PostDesk: Ma 333333']);
+    } finally {
+      await zaloSim.close();
+    }
+  });
 });

@@ -5,9 +5,9 @@ import type { DeliveryOutcome } from '../integrations/portal/client';
 import { SMS_TOPIC, type SmsMessage } from './notify';
 import { renderText } from './texts';
 
-/** Where a text message goes: the development mailbox, or an SMS provider over HTTP. */
+/** Where a text message goes: the development mailbox, an SMS provider over HTTP, or Zalo first then SMS. */
 export type SmsSender = {
-  name: 'dev-mailbox' | 'http';
+  name: 'dev-mailbox' | 'http' | 'zalo-then-sms';
   timeoutMs: number;
   /** One attempt; `ref` is the outbox key, so the provider can drop a repeat of a message it already took. */
   send: (db: Db, message: SmsMessage & { channel?: 'sms' | 'zalo' }, ref: string) => Promise<DeliveryOutcome>;
@@ -74,6 +74,22 @@ export const httpSmsSender = (opts: {
   };
 };
 
+/**
+ * Zalo first (a Zalo Official Account / ZNS message, free for the citizen and with the full text), and an
+ * SMS when the number has no Zalo or the Zalo provider refuses it. A Zalo outage is retried like any
+ * provider outage rather than spilling every message onto SMS. Each leg has its own reference, so each
+ * provider drops its own repeats.
+ */
+export const zaloThenSmsSender = (opts: { zalo: SmsSender; sms: SmsSender }): SmsSender => ({
+  name: 'zalo-then-sms',
+  timeoutMs: opts.zalo.timeoutMs + opts.sms.timeoutMs,
+  send: async (db, message, ref) => {
+    const zalo = await opts.zalo.send(db, { ...message, channel: 'zalo' }, `${ref}:zalo`);
+    if (zalo.kind !== 'permanent') return zalo;
+    return opts.sms.send(db, { ...message, channel: 'sms' }, `${ref}:sms`);
+  },
+});
+
 /** Picks the sender for the configuration; production refuses the development mailbox. */
 export const createSmsSender = (env: {
   NODE_ENV: string;
@@ -81,15 +97,26 @@ export const createSmsSender = (env: {
   SMS_PROVIDER_URL?: string | undefined;
   SMS_PROVIDER_KEY?: string | undefined;
   SMS_TIMEOUT_MS?: number | undefined;
+  ZALO_PROVIDER_URL?: string | undefined;
+  ZALO_PROVIDER_KEY?: string | undefined;
 }): SmsSender => {
   if (env.SMS_PROVIDER_URL) {
     if (!env.SMS_PROVIDER_KEY) throw new Error('SMS_PROVIDER_URL is set but SMS_PROVIDER_KEY is not');
-    return httpSmsSender({
+    const sms = httpSmsSender({
       url: env.SMS_PROVIDER_URL,
       apiKey: env.SMS_PROVIDER_KEY,
       publicUrl: env.PUBLIC_URL,
       ...(env.SMS_TIMEOUT_MS ? { timeoutMs: env.SMS_TIMEOUT_MS } : {}),
     });
+    if (!env.ZALO_PROVIDER_URL) return sms;
+    if (!env.ZALO_PROVIDER_KEY) throw new Error('ZALO_PROVIDER_URL is set but ZALO_PROVIDER_KEY is not');
+    const zalo = httpSmsSender({
+      url: env.ZALO_PROVIDER_URL,
+      apiKey: env.ZALO_PROVIDER_KEY,
+      publicUrl: env.PUBLIC_URL,
+      ...(env.SMS_TIMEOUT_MS ? { timeoutMs: env.SMS_TIMEOUT_MS } : {}),
+    });
+    return zaloThenSmsSender({ zalo, sms });
   }
   if (env.NODE_ENV === 'production') {
     throw new Error(
