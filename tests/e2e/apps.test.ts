@@ -33,6 +33,9 @@ describe('the desk app in Chromium', () => {
     await expect.poll(() => page.locator('tbody tr').count()).toBeGreaterThanOrEqual(15);
     await expect.poll(() => page.locator('header').innerText()).toContain('Nguyễn Thị Thu Hằng');
 
+    // The search box takes the focus when the page mounts; type only once it has it (a loaded machine can
+    // still be rendering when the rows appear).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('INPUT');
     await page.keyboard.type('ly lich tu phap');
     await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
     await page.keyboard.press('Enter');
