@@ -17,6 +17,7 @@ import {
   provinces,
   users,
 } from '../db/schema';
+import { seedDemoDossiers } from './demo-dossiers';
 import { signingKeyLabelFor } from './signing-keys';
 import { offices as seedOffices, procedures as seedProcedures, province, users as seedUsers } from './data';
 
@@ -47,8 +48,11 @@ export const seedHolidays = async (db: Db) => {
   }
 };
 
-/** Demo province, offices, procedures and users, once: a database that already has offices is left alone. */
-export const seedDemo = async (db: Db) => {
+/**
+ * Demo province, offices, procedures and users, once: a database that already has offices is left alone.
+ * `dossiers: false` leaves out the dossiers in flight (demo-dossiers.ts), e.g. for the test template.
+ */
+export const seedDemo = async (db: Db, opts: { dossiers?: boolean } = {}) => {
   const [existing] = await db.select({ n: count() }).from(offices);
   if ((existing?.n ?? 0) > 0) return { seeded: false as const };
   const passwordHashes = new Map<string, string>();
@@ -116,6 +120,7 @@ export const seedDemo = async (db: Db) => {
     }
   });
   await seedDemoHistory(db);
+  if (opts.dossiers !== false) await seedDemoDossiers(db);
   return { seeded: true as const };
 };
 
