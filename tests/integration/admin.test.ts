@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memberships, users } from '../../server/src/db/schema';
+import { auditLog, memberships, users } from '../../server/src/db/schema';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 
@@ -94,6 +94,74 @@ describe('staff accounts', () => {
     expect(me.result.data.json).toBeNull();
     const left = await database.db.select().from(memberships).where(eq(memberships.userId, created.id));
     expect(left).toHaveLength(1);
+  });
+});
+
+describe('signing key labels', () => {
+  it('an admin gives a new clerk a key label at creation, then changes it, then takes it away; each change is audited', async () => {
+    const admin = await server.callerAs('admin');
+    const username = fresh();
+    const created = await admin.admin.createUser({
+      username,
+      fullName: 'Hồ Thị Ký',
+      password: 'mat-khau-du-dai-1',
+      memberships: [{ officeCode: await officeCode(), role: 'clerk' }],
+      signingKeyLabel: `  ${username}  `,
+    });
+    expect(created.signingKeyLabel).toBe(username);
+    const labelOf = async () =>
+      (await database.db.select().from(users).where(eq(users.id, created.id)))[0]!.signingKeyLabel;
+    expect(await labelOf()).toBe(username);
+    expect((await admin.admin.users()).find((u) => u.id === created.id)?.signingKeyLabel).toBe(username);
+
+    const moved = await admin.admin.setSigningKeyLabel({ userId: created.id, signingKeyLabel: 'token-2:ky' });
+    expect(moved).toMatchObject({ signingKeyLabel: 'token-2:ky', changed: true });
+    expect(await labelOf()).toBe('token-2:ky');
+    // The same label again is a no-op (a retried request), with no second audit row.
+    expect(
+      await admin.admin.setSigningKeyLabel({ userId: created.id, signingKeyLabel: 'token-2:ky' }),
+    ).toMatchObject({ changed: false });
+    await admin.admin.setSigningKeyLabel({ userId: created.id, signingKeyLabel: null });
+    expect(await labelOf()).toBeNull();
+    const audit = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.target, created.id), eq(auditLog.action, 'signing_key_label_set')))
+      .orderBy(asc(auditLog.id));
+    expect(audit.map((a) => a.details)).toEqual([
+      { from: username, to: 'token-2:ky' },
+      { from: 'token-2:ky', to: null },
+    ]);
+  });
+
+  it('without a label a new user has none; a label with spaces inside or an unknown user is refused', async () => {
+    const admin = await server.callerAs('admin');
+    const created = await admin.admin.createUser({
+      username: fresh(),
+      fullName: 'Đoàn Văn Chưa',
+      password: 'mat-khau-du-dai-1',
+      memberships: [{ officeCode: await officeCode(), role: 'clerk' }],
+    });
+    expect(created.signingKeyLabel).toBeNull();
+    await expect(
+      admin.admin.setSigningKeyLabel({ userId: created.id, signingKeyLabel: 'hai tu' }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      admin.admin.setSigningKeyLabel({
+        userId: '00000000-0000-4000-8000-000000000000',
+        signingKeyLabel: 'x',
+      }),
+    ).rejects.toMatchObject({ cause: { code: 'NOT_FOUND' } });
+  });
+
+  it('only an admin may set a key label', async () => {
+    const clerk = await server.callerAs('gdv.hang');
+    const [hang] = await database.db.select().from(users).where(eq(users.username, 'gdv.hang'));
+    await expect(
+      clerk.admin.setSigningKeyLabel({ userId: hang!.id, signingKeyLabel: 'gdv.quang' }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const [after] = await database.db.select().from(users).where(eq(users.username, 'gdv.hang'));
+    expect(after!.signingKeyLabel).toBe(hang!.signingKeyLabel);
   });
 });
 

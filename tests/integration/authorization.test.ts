@@ -22,6 +22,7 @@ const CORE_ACCESS: Record<string, Access> = {
   'admin.users': ['admin'],
   'admin.createUser': ['admin'],
   'admin.deactivateUser': ['admin'],
+  'admin.setSigningKeyLabel': ['admin'],
   'auth.login': 'public',
   'auth.logout': 'signed-in',
   'auth.me': 'public',

@@ -43,7 +43,12 @@ export type VerifiedSignature = {
   signer: { commonName: string; organization: string; serial: string };
   signedAt: string | null;
   subFilter: string;
-  integrity: { byteRangeCoversWholeFileExceptContents: boolean; digestMatches: boolean };
+  integrity: {
+    byteRangeCoversWholeFileExceptContents: boolean;
+    digestMatches: boolean;
+    /** An earlier signature of a counter-signed file: a later signature covers the bytes added after it. */
+    coveredByLaterSignature?: boolean;
+  };
   signatureValid: boolean;
   chain: { trusted: boolean; path: string[]; reason?: string };
 };

@@ -12,6 +12,7 @@ export const findUsers = async (db: Db) => {
       fullName: users.fullName,
       active: users.active,
       lockedUntil: users.lockedUntil,
+      signingKeyLabel: users.signingKeyLabel,
     })
     .from(users)
     .orderBy(asc(users.username));
@@ -35,6 +36,8 @@ export const createUser = async (
     fullName: string;
     password: string;
     memberships: { officeCode: string; role: string }[];
+    /** CKA_LABEL of the user's own signing key on the token (clerks, agency officials); none = cannot sign. */
+    signingKeyLabel?: string | null;
     actor: { userId: string; requestId: string };
   },
 ) => {
@@ -55,23 +58,22 @@ export const createUser = async (
           username: opts.username.trim().toLowerCase(),
           fullName: opts.fullName.normalize('NFC'),
           passwordHash,
+          signingKeyLabel: opts.signingKeyLabel ?? null,
         })
-        .returning({ id: users.id, username: users.username });
-      await tx
-        .insert(memberships)
-        .values(
-          wanted.map((m) => ({
-            userId: user!.id,
-            officeId: found.find((o) => o.code === m.officeCode)!.id,
-            role: m.role,
-          })),
-        );
+        .returning({ id: users.id, username: users.username, signingKeyLabel: users.signingKeyLabel });
+      await tx.insert(memberships).values(
+        wanted.map((m) => ({
+          userId: user!.id,
+          officeId: found.find((o) => o.code === m.officeCode)!.id,
+          role: m.role,
+        })),
+      );
       await tx.insert(auditLog).values({
         userId: opts.actor.userId,
         action: 'user_created',
         target: user!.id,
         requestId: opts.actor.requestId,
-        details: { roles: wanted },
+        details: { roles: wanted, signingKeyLabel: opts.signingKeyLabel ?? null },
       });
       return user!;
     });
@@ -101,4 +103,34 @@ export const deactivateUser = async (
       requestId: opts.actor.requestId,
     });
     return { ok: true as const };
+  });
+
+/**
+ * Names the user's own signing key on the token (users.signingKeyLabel): the key the desk (digitized copies)
+ * and the agency desk (results signed in PostDesk) sign with. `null` takes it away: signing then says "ask the
+ * administrator". Setting the same label again changes nothing and writes no audit row.
+ */
+export const setSigningKeyLabel = async (
+  db: Db,
+  opts: { userId: string; signingKeyLabel: string | null; actor: { userId: string; requestId: string } },
+) =>
+  db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ id: users.id, label: users.signingKeyLabel })
+      .from(users)
+      .where(eq(users.id, opts.userId))
+      .for('update');
+    if (!current) throw appError('NOT_FOUND');
+    if (current.label === opts.signingKeyLabel) {
+      return { id: current.id, signingKeyLabel: current.label, changed: false };
+    }
+    await tx.update(users).set({ signingKeyLabel: opts.signingKeyLabel }).where(eq(users.id, current.id));
+    await tx.insert(auditLog).values({
+      userId: opts.actor.userId,
+      action: 'signing_key_label_set',
+      target: current.id,
+      requestId: opts.actor.requestId,
+      details: { from: current.label, to: opts.signingKeyLabel },
+    });
+    return { id: current.id, signingKeyLabel: opts.signingKeyLabel, changed: true };
   });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   appError,
+  isAppError,
   type DossierEvent,
   type DossierState,
   dueAt as dueAfter,
@@ -15,11 +16,13 @@ import {
   dossiers,
   type IntakeComponent,
   procedureVersions,
+  users,
 } from '../db/schema';
 import { queueAgencyWebhook } from '../agency-api/webhooks';
 import { type EventActor, recordEvent } from '../dossiers/engine';
 import type { FileStore } from '../files/store';
-import { readTrustRoots, type Signer, signPdf, verifyPdf } from '../signing';
+import { countersignPdf, readTrustRoots, type Signer, signPdf, verifyPdf } from '../signing';
+import { NO_SIGNING_KEY } from '../signing/signer';
 import { boundWorkingHours, calendarFor, paperHandOverBy } from './clock';
 import { onResultReleased } from './delivery';
 
@@ -292,33 +295,75 @@ export const requestAgencySupplement = (
   });
 };
 
-/** Verifies an uploaded result (or signs it in PostDesk) and stores it; nothing is written when it fails. */
+/**
+ * The official's own key (users.signingKeyLabel, on the same token as the desk's keys), as the desk's clerks
+ * sign digitized copies: no key of one's own is a clear error (ask the administrator), never a signature with
+ * PostDesk's base key in the official's name. The embedded demo's software transport makes a key per user.
+ */
+const officialSigner = async (
+  db: Db,
+  signer: Signer,
+  actor: EventActor | undefined,
+  organization: string,
+) => {
+  const [official] = actor?.userId
+    ? await db
+        .select({ id: users.id, label: users.signingKeyLabel, fullName: users.fullName })
+        .from(users)
+        .where(eq(users.id, actor.userId))
+    : [];
+  const label = official?.label ?? (signer.kind === 'software' && official ? `user:${official.id}` : null);
+  if (!official || !label) throw appError('TOKEN_NOT_FOUND', { reason: NO_SIGNING_KEY });
+  return {
+    label,
+    fullName: official.fullName,
+    signer: signer.forKey(label, { commonName: official.fullName, organization: organization || 'PostDesk' }),
+  };
+};
+
+/**
+ * Verifies an uploaded result (or signs it in PostDesk with the official's own key) and stores it; nothing is
+ * written when it fails. A result the agency already signed and the official also asks PostDesk to sign is
+ * counter-signed (an incremental update), so both signatures stay valid.
+ */
 export const prepareResultFile = async (
   db: Db,
   result: ResultUpload,
-  opts: ResultOptions & { reason: string; location: string; now?: Date },
+  opts: ResultOptions & { reason: string; location: string; now?: Date; actor?: EventActor },
 ) => {
   const head = Buffer.from(result.bytes.subarray(0, 1024)).toString('latin1');
   if (!head.includes('%PDF-')) throw appError('PDF_INVALID', { reason: 'no %PDF- header' });
   const sourceSha256 = sha256(result.bytes);
+  const trustRoots = opts.trustRoots ?? (await agencyTrustRoots({ signer: opts.signer }));
   let bytes = result.bytes;
   if (result.signInPostDesk) {
     if (!opts.signer) throw appError('AGENCY_RESULT_UNSIGNED', { reason: 'no signer available' });
-    bytes = await signPdf(result.bytes, opts.signer, {
+    const own = await officialSigner(db, opts.signer, opts.actor, opts.location);
+    const options = {
       reason: opts.reason,
       location: opts.location,
-      name: result.signerName ?? opts.location,
+      name: result.signerName ?? own.fullName,
       ...(opts.now ? { signingTime: opts.now } : {}),
+    };
+    const already = (await verifyPdf(result.bytes, { trustRoots })).signatures.length > 0;
+    bytes = await (already
+      ? countersignPdf(result.bytes, own.signer, options)
+      : signPdf(result.bytes, own.signer, options)
+    ).catch((err: unknown) => {
+      // A label with no key behind it on the token: the same "ask the administrator" as no label at all.
+      if (isAppError(err) && err.code === 'TOKEN_NOT_FOUND' && err.details?.key === own.label) {
+        throw appError('TOKEN_NOT_FOUND', { ...err.details, reason: NO_SIGNING_KEY });
+      }
+      throw err;
     });
   }
-  const trustRoots = opts.trustRoots ?? (await agencyTrustRoots({ signer: opts.signer }));
   const verified = await verifyPdf(bytes, { trustRoots });
   if (verified.signatures.length === 0) throw appError('AGENCY_RESULT_UNSIGNED');
   const bad = verified.signatures.find(
     (s) =>
       !s.signatureValid ||
       !s.integrity.digestMatches ||
-      !s.integrity.byteRangeCoversWholeFileExceptContents ||
+      !(s.integrity.byteRangeCoversWholeFileExceptContents || s.integrity.coveredByLaterSignature) ||
       !s.chain.trusted,
   );
   if (bad || verified.modifiedAfterSigning) {
@@ -518,6 +563,7 @@ export const releaseResult = async (db: Db, input: ReleaseInput): Promise<Releas
               ...(input.trustRoots ? { trustRoots: input.trustRoots } : {}),
               reason: 'Kết quả giải quyết hồ sơ',
               location: input.agencyName ?? '',
+              actor: input.actor,
               ...(input.now ? { now: input.now } : {}),
             }
           : (() => {

@@ -1,5 +1,9 @@
-import { A, useParams } from '@solidjs/router';
+import { A, useParams, useSearchParams } from '@solidjs/router';
 import { createSignal, type JSX, Match, onMount, Show, Switch } from 'solid-js';
+import { formatDateTime } from '../format';
+import { PickupIcon } from '../icons';
+import { tp } from '../today/strings';
+import '../today/today.css';
 import { describeError } from '../errors';
 import { t } from '../i18n';
 import { ProblemNote } from '../ProblemNote';
@@ -63,6 +67,23 @@ const nextField = (root: HTMLElement, from: HTMLElement) => {
   );
   return fields[fields.indexOf(from) + 1];
 };
+
+/** Above the wizard when the desk receives a dossier a courier collected: the seal to check, the pickup time. */
+const PickupBanner = (props: { intake: Intake }) => (
+  <Show when={props.intake.pickedUp.state === 'ready' && !props.intake.result() && props.intake.pickedUp()}>
+    {(entry) => (
+      <p class="pickup-banner" role="status">
+        <PickupIcon />
+        <span>
+          {tp('pickup.banner', {
+            seal: entry().sealNumber ?? tp('pickup.noSeal'),
+            at: formatDateTime(entry().pickedUpAt),
+          })}
+        </span>
+      </p>
+    )}
+  </Show>
+);
 
 const Wizard = (props: { intake: Intake; onNew: () => void }) => {
   const [currentStep, setCurrentStep] = createSignal(1);
@@ -200,6 +221,7 @@ const Wizard = (props: { intake: Intake; onNew: () => void }) => {
           when={props.intake.result()}
           fallback={
             <>
+              <PickupBanner intake={props.intake} />
               {section(STEPS[0], () => (
                 <ApplicantSection intake={props.intake} onIdAccepted={focusFirstEmpty} />
               ))}
@@ -227,10 +249,26 @@ const Wizard = (props: { intake: Intake; onNew: () => void }) => {
   );
 };
 
-const IntakeRun = (props: { code: string; onNew: () => void }) => {
-  const intake = createIntake(props.code);
+const IntakeRun = (props: { code: string; pickedUpDossierId?: string; onNew: () => void }) => {
+  const intake = createIntake(props.code, props.pickedUpDossierId);
   return (
     <Switch fallback={<p class="page-status">{t('intake.loading')}</p>}>
+      <Match when={intake.pickedUp.state === 'errored'}>
+        <div class="page-status">
+          <ProblemNote problem={describeError(intake.pickedUp.error)} />
+          <A href="/today" class="button">
+            {tp('pickup.backToday')}
+          </A>
+        </div>
+      </Match>
+      <Match when={props.pickedUpDossierId && intake.pickedUp.state === 'ready' && !intake.pickedUp()}>
+        <div class="page-status">
+          <p>{tp('pickup.notFound')}</p>
+          <A href="/today" class="button">
+            {tp('pickup.backToday')}
+          </A>
+        </div>
+      </Match>
       <Match when={intake.procedure.state === 'errored'}>
         <div class="page-status">
           <ProblemNote problem={describeError(intake.procedure.error)} />
@@ -239,7 +277,12 @@ const IntakeRun = (props: { code: string; onNew: () => void }) => {
           </A>
         </div>
       </Match>
-      <Match when={intake.procedure.state === 'ready'}>
+      <Match
+        when={
+          intake.procedure.state === 'ready' &&
+          (!props.pickedUpDossierId || intake.pickedUp.state === 'ready')
+        }
+      >
         <Wizard intake={intake} onNew={props.onNew} />
       </Match>
     </Switch>
@@ -248,10 +291,16 @@ const IntakeRun = (props: { code: string; onNew: () => void }) => {
 
 export const IntakePage = () => {
   const params = useParams<{ procedureCode: string }>();
+  const [search, setSearch] = useSearchParams<{ pickup?: string }>();
   const [run, setRun] = createSignal(1);
+  /** After a picked-up dossier is received, "new dossier" starts an ordinary walk-in intake. */
+  const next = () => {
+    if (search.pickup) setSearch({ pickup: undefined });
+    setRun((n) => n + 1);
+  };
   return (
-    <Show when={`${params.procedureCode}#${run()}`} keyed>
-      <IntakeRun code={params.procedureCode} onNew={() => setRun((n) => n + 1)} />
+    <Show when={`${params.procedureCode}#${search.pickup ?? ''}#${run()}`} keyed>
+      <IntakeRun code={params.procedureCode} pickedUpDossierId={search.pickup} onNew={next} />
     </Show>
   );
 };

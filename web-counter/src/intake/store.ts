@@ -1,7 +1,7 @@
 import { type CitizenIdCheck, ERRORS, isAppError, parseIdCardQr, validateCitizenId } from '@postdesk/shared';
 import { batch, createEffect, createMemo, createResource, createSignal, on } from 'solid-js';
 import { createStore } from 'solid-js/store';
-import { api } from '../api';
+import { api, type Outputs } from '../api';
 import { describeError, type Problem } from '../errors';
 import { formatDate, parseDisplayDate } from '../format';
 import { foldDiacritics } from '../search';
@@ -105,7 +105,18 @@ const communeInAddress = (address: string, communes: Commune[]) => {
   return communes.find((commune) => folded.includes(foldDiacritics(commune.name)));
 };
 
-export const createIntake = (procedureCode: string) => {
+/** A dossier a courier collected at home, as `courier.pickedUp` lists it for the desk. */
+export type PickedUp = Outputs['courier']['pickedUp'][number];
+
+/** The picked-up dossier `pickedUpDossierId` names, or null when it no longer waits at the desk. */
+const findPickedUp = async (dossierId: string): Promise<PickedUp | null> =>
+  (await api.courier.pickedUp.query()).find((entry) => entry.dossierId === dossierId) ?? null;
+
+/**
+ * The wizard's state. With `pickedUpDossierId` it receives a dossier a courier collected at home: the fields are
+ * filled in from the courier's dispatch note and the submission records the hand-over on that dossier.
+ */
+export const createIntake = (procedureCode: string, pickedUpDossierId?: string) => {
   /** One key per wizard: a double click or a retry after a network error is the same request to the server. */
   const clientKey = crypto.randomUUID();
   const [procedure] = createResource(
@@ -113,6 +124,7 @@ export const createIntake = (procedureCode: string) => {
     (code) => api.catalog.procedure.query({ code }),
   );
   const [communes] = createResource(() => api.catalog.communes.query());
+  const [pickedUp] = createResource(() => pickedUpDossierId ?? false, findPickedUp);
   const [applicant, setApplicant] = createStore<ApplicantForm>(emptyApplicant());
   const [components, setComponents] = createStore<ComponentEntry[]>([]);
   const [delivery, setDelivery] = createStore<DeliveryForm>({
@@ -169,6 +181,40 @@ export const createIntake = (procedureCode: string) => {
           })),
         );
         if (!loaded.deliveryAllowed) setReturnMethod('desk');
+      },
+    ),
+  );
+
+  /** The courier's dispatch note fills in the contact and the checklist; the clerk checks them against the bag. */
+  createEffect(
+    on(
+      () =>
+        [
+          procedure.state === 'ready' ? procedure() : undefined,
+          pickedUp.state === 'ready' ? pickedUp() : undefined,
+          communes.state === 'ready' ? communes() : undefined,
+        ] as const,
+      ([loaded, entry, communeRows]) => {
+        if (!loaded || !entry || !communeRows) return;
+        batch(() => {
+          if (!applicant.fullName && entry.contactName) setApplicant('fullName', entry.contactName);
+          if (!applicant.phone && entry.contactPhone) setApplicant('phone', entry.contactPhone);
+          if (!applicant.line && entry.address) {
+            const commune = communeInAddress(entry.address, communeRows);
+            setApplicant('line', entry.address);
+            if (commune && !applicant.communeCode)
+              setApplicant({ communeCode: commune.code, provinceCode: commune.provinceCode });
+          }
+          for (const item of entry.checklist) {
+            const index = components.findIndex((component) => component.code === item.code);
+            if (index < 0) continue;
+            setComponents(index, {
+              present: item.present,
+              form: item.form,
+              copies: item.copies ?? components[index]!.copies,
+            });
+          }
+        });
       },
     ),
   );
@@ -394,6 +440,7 @@ export const createIntake = (procedureCode: string) => {
           : undefined,
       missing: outcome === 'request_supplement' ? extra : undefined,
       reason: outcome === 'refuse' ? reason().trim() : undefined,
+      pickedUpDossierId,
     };
     return { input };
   };
@@ -428,6 +475,8 @@ export const createIntake = (procedureCode: string) => {
     procedureCode,
     clientKey,
     procedure,
+    pickedUpDossierId,
+    pickedUp,
     communes,
     communeList,
     communeName,

@@ -1,5 +1,5 @@
 import { createResource } from 'solid-js';
-import { api } from '../api';
+import { api, type Outputs } from '../api';
 import type { TodayDossier } from '../intake/types';
 import { session } from '../session';
 
@@ -16,3 +16,14 @@ export const createToday = () => {
 };
 
 export type Today = ReturnType<typeof createToday>;
+
+export type PickedUpDossier = Outputs['courier']['pickedUp'][number];
+
+/** Dossiers couriers collected for the office chosen in the header, waiting to be handed over at the desk. */
+export const createPickedUp = () => {
+  const [list, { refetch }] = createResource(
+    () => (session.membership()?.role === 'clerk' ? session.membership()!.officeId : false),
+    async (): Promise<PickedUpDossier[]> => api.courier.pickedUp.query(),
+  );
+  return { list, refetch };
+};

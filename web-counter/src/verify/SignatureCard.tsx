@@ -26,7 +26,7 @@ export const SignatureCard = (props: { signature: VerifiedSignature; number: num
   // `coveredByLaterSignature` (server/src/signing/verify.ts): a counter-signed file's earlier signature.
   const covered = () =>
     props.signature.integrity.byteRangeCoversWholeFileExceptContents ||
-    Boolean((props.signature.integrity as { coveredByLaterSignature?: boolean }).coveredByLaterSignature);
+    Boolean(props.signature.integrity.coveredByLaterSignature);
   return (
     <article class="signature-card" aria-labelledby={`signature-${props.number}`}>
       <h2 id={`signature-${props.number}`} class="section-title">

@@ -1,0 +1,141 @@
+import { A } from '@solidjs/router';
+import { For, Match, Show, Switch } from 'solid-js';
+import { describeError } from '../errors';
+import { formatDateTime } from '../format';
+import { FileIcon, IntakeIcon, PickupIcon } from '../icons';
+import { ProblemNote } from '../ProblemNote';
+import type { createPickedUp, PickedUpDossier } from './store';
+import { tp } from './strings';
+
+/** Where the desk receives a picked-up dossier: the intake wizard, filled in from the courier's dispatch note. */
+export const pickupIntakeHref = (dossier: PickedUpDossier) =>
+  `/intake/${encodeURIComponent(dossier.procedureCode)}?${new URLSearchParams({ pickup: dossier.dossierId })}`;
+
+/** The courier's name, once `courier.pickedUp` returns it (today it gives only the courier's id): the column shows then. */
+const courierNameOf = (row: PickedUpDossier) =>
+  'courierName' in row && typeof row.courierName === 'string' ? row.courierName : undefined;
+
+/** "Hồ sơ bưu tá đã thu gom": sealed bags a courier brings back, to check and receive at the desk. */
+export const PickedUpSection = (props: { pickedUp: ReturnType<typeof createPickedUp> }) => {
+  const list = props.pickedUp.list;
+  return (
+    <section class="pickup-desk" aria-labelledby="pickup-desk-title">
+      <div class="pickup-desk-head">
+        <h2 id="pickup-desk-title" class="section-title">
+          <PickupIcon />
+          {tp('pickup.title')}
+        </h2>
+        <Show when={list.state === 'ready' && (list()?.length ?? 0) > 0}>
+          <span class="count">{tp('pickup.count', { n: list()?.length ?? 0 })}</span>
+        </Show>
+      </div>
+      <Switch fallback={<p class="hint">{tp('pickup.loading')}</p>}>
+        <Match when={list.state === 'errored'}>
+          <ProblemNote problem={describeError(list.error)} />
+        </Match>
+        <Match when={list.state === 'ready' && list()?.length === 0}>
+          <p class="hint">{tp('pickup.empty')}</p>
+        </Match>
+        <Match when={list.latest}>
+          {(rows) => (
+            <>
+              <p class="hint">{tp('pickup.hint')}</p>
+              <div class="pickup-desk-scroll">
+                <table class="data-table pickup-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{tp('pickup.col.seal')}</th>
+                      <th scope="col">{tp('pickup.col.procedure')}</th>
+                      <th scope="col">{tp('pickup.col.contact')}</th>
+                      <Show when={rows().some(courierNameOf)}>
+                        <th scope="col">{tp('pickup.col.courier')}</th>
+                      </Show>
+                      <th scope="col">{tp('pickup.col.pickedUpAt')}</th>
+                      <th scope="col">{tp('pickup.col.note')}</th>
+                      <th scope="col">{tp('pickup.col.action')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={rows()}>
+                      {(row) => {
+                        const seal = () => row.sealNumber ?? tp('pickup.noSeal');
+                        const present = () => row.checklist.filter((item) => item.present).length;
+                        return (
+                          <tr data-dossier={row.dossierId}>
+                            <td class="seal-cell">
+                              <Show
+                                when={row.sealNumber}
+                                fallback={<span class="muted">{tp('pickup.noSeal')}</span>}
+                              >
+                                <strong class="seal-number">{row.sealNumber}</strong>
+                              </Show>
+                            </td>
+                            <td>
+                              <span class="pickup-procedure">{row.procedureName}</span>
+                              <Show when={row.checklist.length > 0}>
+                                <span class="muted pickup-components">
+                                  {tp('pickup.components', {
+                                    present: present(),
+                                    total: row.checklist.length,
+                                  })}
+                                </span>
+                              </Show>
+                            </td>
+                            <td>
+                              <span>{row.contactName}</span>
+                              <span class="muted pickup-address">{row.address}</span>
+                            </td>
+                            <Show when={rows().some(courierNameOf)}>
+                              <td>
+                                <Show
+                                  when={courierNameOf(row)}
+                                  fallback={<span class="muted">{tp('pickup.noCourier')}</span>}
+                                >
+                                  {courierNameOf(row)}
+                                </Show>
+                              </td>
+                            </Show>
+                            <td class="numeric">{formatDateTime(row.pickedUpAt)}</td>
+                            <td>
+                              <Show when={row.proofUrl}>
+                                {(url) => (
+                                  <a
+                                    class="pickup-note-link"
+                                    href={url()}
+                                    target="_blank"
+                                    rel="noopener"
+                                    aria-label={tp('pickup.noteLabel', { seal: seal() })}
+                                  >
+                                    <FileIcon />
+                                    {tp('pickup.note')}
+                                  </a>
+                                )}
+                              </Show>
+                            </td>
+                            <td>
+                              <A
+                                class="button button-primary pickup-receive"
+                                href={pickupIntakeHref(row)}
+                                aria-label={tp('pickup.receiveLabel', {
+                                  seal: seal(),
+                                  name: row.contactName ?? '',
+                                })}
+                              >
+                                <IntakeIcon />
+                                {tp('pickup.receive')}
+                              </A>
+                            </td>
+                          </tr>
+                        );
+                      }}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+            </>
+          )}
+        </Match>
+      </Switch>
+    </section>
+  );
+};
