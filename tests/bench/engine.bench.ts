@@ -48,7 +48,7 @@ export const run = async () => {
   const pglite = await openDatabase({});
   await pglite.migrate();
   await seedHolidays(pglite.db);
-  await seedDemo(pglite.db);
+  await seedDemo(pglite.db, { dossiers: false });
   const pgliteRate = await measure(pglite);
   await pglite.close();
   process.stdout.write(`PGlite (in memory)   ${pgliteRate.toFixed(0).padStart(6)} events/s\n`);

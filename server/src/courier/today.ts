@@ -10,6 +10,7 @@ import {
   procedures,
   procedureVersions,
   routes,
+  users,
 } from '../db/schema';
 import { loadHolidayTables } from '../intake/holidays';
 import type { StaffCtx } from './context';
@@ -194,6 +195,8 @@ export const awaitingHandOver = async (ctx: StaffCtx) => {
       address: courierTasks.address,
       pickedUpAt: courierTasks.completedAt,
       courierId: courierTasks.courierId,
+      /** Who to ask about the bag, shown to the clerk. */
+      courierName: users.fullName,
       taskId: courierTasks.id,
     })
     .from(dossiers)
@@ -206,6 +209,7 @@ export const awaitingHandOver = async (ctx: StaffCtx) => {
         eq(courierTasks.state, 'done'),
       ),
     )
+    .leftJoin(users, eq(users.id, courierTasks.courierId))
     .where(and(eq(dossiers.receivingOfficeId, ctx.membership.officeId), eq(dossiers.state, 'picked_up')))
     .orderBy(asc(courierTasks.completedAt));
   const proofs = list.length

@@ -11,9 +11,8 @@ import { tp } from './strings';
 export const pickupIntakeHref = (dossier: PickedUpDossier) =>
   `/intake/${encodeURIComponent(dossier.procedureCode)}?${new URLSearchParams({ pickup: dossier.dossierId })}`;
 
-/** The courier's name, once `courier.pickedUp` returns it (today it gives only the courier's id): the column shows then. */
-const courierNameOf = (row: PickedUpDossier) =>
-  'courierName' in row && typeof row.courierName === 'string' ? row.courierName : undefined;
+/** The courier who brought the bag (none when the account was removed since). */
+const courierNameOf = (row: PickedUpDossier) => row.courierName ?? undefined;
 
 /** "Hồ sơ bưu tá đã thu gom": sealed bags a courier brings back, to check and receive at the desk. */
 export const PickedUpSection = (props: { pickedUp: ReturnType<typeof createPickedUp> }) => {
