@@ -1,25 +1,26 @@
-import { appError, type DossierState, portalStatusOf } from '@postdesk/shared';
+import { appError, DOSSIER_STATES, type DossierState, portalStatusOf } from '@postdesk/shared';
 import { and, asc, eq, gt, inArray, isNotNull, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { applicants, documents, dossiers, procedures } from '../db/schema';
 
-/** States an agency's system may list: the dossier has reached the agency at least once. */
-export const AGENCY_VISIBLE_STATES = [
-  'forwarded',
-  'in_review',
-  'agency_supplement_requested',
-  'awaiting_payment',
-  'decided',
-  'result_ready',
-  'out_for_delivery',
-  'delivery_failed',
-  'returned_to_agency',
-  'delivered',
-  'returned',
-  'withdrawn',
-  'stopped',
-] as const satisfies readonly DossierState[];
-export type AgencyVisibleState = (typeof AGENCY_VISIBLE_STATES)[number];
+/** States before the dossier reaches the agency (the lifecycle lists them first, in DOSSIER_STATES). */
+type BeforeAgencyState = (typeof DOSSIER_STATES)[number] &
+  (
+    | 'pickup_requested'
+    | 'pickup_assigned'
+    | 'picked_up'
+    | 'draft'
+    | 'supplement_requested'
+    | 'refused'
+    | 'received'
+    | 'digitized'
+  );
+export type AgencyVisibleState = Exclude<DossierState, BeforeAgencyState>;
+
+/** States an agency's system may list: the dossier has reached the agency at least once (from 'forwarded' on). */
+export const AGENCY_VISIBLE_STATES = DOSSIER_STATES.slice(
+  DOSSIER_STATES.indexOf('forwarded'),
+) as unknown as readonly [AgencyVisibleState, ...AgencyVisibleState[]];
 
 type DossierRow = typeof dossiers.$inferSelect;
 

@@ -2,28 +2,19 @@ import { appError, dueAt as dueAfter } from '@postdesk/shared';
 import { asc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
-import { applicants, dossierEvents, dossiers, offices, procedures, users } from '../db/schema';
+import { applicants, dossierEvents, dossiers, procedures, users } from '../db/schema';
 import {
-  type FormOffice,
   type HandOverRow,
   renderApology,
   renderControlSlip,
   renderRefusal,
   renderSupplementRequest,
 } from '../forms';
+import { assertFormVisible, formApplicant, formOffice } from '../intake/form-parties';
 import { joinAddressOf } from './address';
 import { calendarFor, timelinessOf } from './clock';
 
 export type AgencyForm = 'mau02-agency' | 'mau03-agency' | 'mau04' | 'mau05';
-
-const formOffice = async (db: Db, officeId: string): Promise<FormOffice> => {
-  const [row] = await db
-    .select({ name: offices.name, code: offices.code, address: offices.address, phone: offices.phone })
-    .from(offices)
-    .where(eq(offices.id, officeId));
-  if (!row) throw appError('NOT_FOUND');
-  return { name: row.name, code: row.code, address: row.address, ...(row.phone ? { phone: row.phone } : {}) };
-};
 
 /** Art. 19.4 of Decree 61/2018: an agency returns an ineligible dossier within 3 working days. */
 const SUPPLEMENT_WITHIN_HOURS = 3 * 8;
@@ -47,12 +38,7 @@ const load = async (db: Db, opts: { dossierId: string; officeIds: string[]; isAd
     .innerJoin(procedures, eq(procedures.id, dossiers.procedureId))
     .leftJoin(applicants, eq(applicants.id, dossiers.applicantId))
     .where(eq(dossiers.id, opts.dossierId));
-  const visible =
-    row &&
-    (opts.isAdmin ||
-      opts.officeIds.includes(row.dossier.receivingOfficeId) ||
-      opts.officeIds.includes(row.dossier.agencyId));
-  if (!visible) throw appError('DOSSIER_NOT_FOUND');
+  assertFormVisible(row, opts);
   const actor = alias(users, 'actor');
   const events = await db
     .select({
@@ -203,13 +189,7 @@ export const renderAgencyForm = async (
 ) => {
   const data = await load(db, opts);
   const d = data.dossier;
-  const applicant = {
-    fullName: data.applicant?.fullName ?? '',
-    citizenId: data.applicant?.citizenId ?? null,
-    phone: data.applicant?.phone ?? null,
-    email: data.applicant?.email ?? null,
-    address: data.applicant?.address ? await joinAddressOf(db, data.applicant.address) : null,
-  };
+  const applicant = await formApplicant(data.applicant, (address) => joinAddressOf(db, address));
   if (opts.form === 'mau02-agency') {
     const request = data.events.filter((e) => e.event === 'request_supplement').at(-1);
     if (!request) throw appError('AGENCY_FORM_NOT_AVAILABLE');

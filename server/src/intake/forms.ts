@@ -14,7 +14,6 @@ import {
   provinces,
 } from '../db/schema';
 import {
-  type FormOffice,
   renderGuidance,
   renderReceipt,
   renderRefusal,
@@ -22,18 +21,10 @@ import {
   renderTrackingBook,
 } from '../forms';
 import { joinAddress, resolveAddress } from './address';
+import { assertFormVisible, formApplicant, formOffice } from './form-parties';
 import { vietnamDayRange } from './desk';
 
 export type DeskForm = 'mau01' | 'mau02' | 'mau03';
-
-const officeOf = async (db: Db, officeId: string): Promise<FormOffice> => {
-  const [row] = await db
-    .select({ name: offices.name, code: offices.code, address: offices.address, phone: offices.phone })
-    .from(offices)
-    .where(eq(offices.id, officeId));
-  if (!row) throw appError('NOT_FOUND');
-  return { name: row.name, code: row.code, address: row.address, ...(row.phone ? { phone: row.phone } : {}) };
-};
 
 const fullAddress = async (db: Db, address: AddressJson | null) =>
   address ? (await resolveAddress(db, { line: address.line, communeCode: address.communeCode })).full : null;
@@ -67,23 +58,12 @@ export const renderDossierForm = async (
     .innerJoin(agency, eq(agency.id, dossiers.agencyId))
     .leftJoin(applicants, eq(applicants.id, dossiers.applicantId))
     .where(eq(dossiers.id, opts.dossierId));
-  const visible =
-    row &&
-    (opts.isAdmin ||
-      opts.officeIds.includes(row.dossier.receivingOfficeId) ||
-      opts.officeIds.includes(row.dossier.agencyId));
-  if (!visible) throw appError('DOSSIER_NOT_FOUND');
+  assertFormVisible(row, opts);
   const d = row.dossier;
   const intake = d.intake;
   if (!intake) throw appError('NOT_FOUND');
-  const office = await officeOf(db, d.receivingOfficeId);
-  const applicant = {
-    fullName: row.applicant?.fullName ?? '',
-    citizenId: row.applicant?.citizenId ?? null,
-    phone: row.applicant?.phone ?? null,
-    email: row.applicant?.email ?? null,
-    address: await fullAddress(db, row.applicant?.address ?? null),
-  };
+  const office = await formOffice(db, d.receivingOfficeId);
+  const applicant = await formApplicant(row.applicant, (address) => fullAddress(db, address));
   const issuedAt = d.receivedAt ?? d.updatedAt;
   if (opts.form === 'mau01') {
     if (!d.code || !d.receivedAt || !d.dueAt) throw appError('NOT_FOUND');
@@ -191,7 +171,7 @@ export const renderTrackingBookFor = async (
     };
   });
   return renderTrackingBook({
-    office: await officeOf(db, opts.officeId),
+    office: await formOffice(db, opts.officeId),
     from: opts.from,
     to: opts.to,
     volume: opts.from.slice(0, 4),
@@ -207,7 +187,7 @@ export const renderGuidanceFor = async (
 ) => {
   const p = await getProcedure(db, { code: opts.procedureCode });
   return renderGuidance({
-    office: await officeOf(db, opts.officeId),
+    office: await formOffice(db, opts.officeId),
     procedure: {
       code: p.code,
       name: p.name,

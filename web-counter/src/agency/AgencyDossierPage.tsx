@@ -1,44 +1,23 @@
-import { A, useParams } from '@solidjs/router';
-import { createResource, createSignal, For, Index, Match, onMount, Show, Switch } from 'solid-js';
+import { useParams } from '@solidjs/router';
+import { createResource, createSignal, For, Index, Show } from 'solid-js';
 import { api } from '../api';
-import { describeError, type Problem } from '../errors';
 import { formatDateTime } from '../format';
 import { t } from '../i18n';
-import { ArrowLeftIcon, PlusIcon, PrintIcon, TrashIcon } from '../icons';
+import { PlusIcon, TrashIcon } from '../icons';
 import { ProblemNote } from '../ProblemNote';
-import { StateChip } from '../StateChip';
-import { toasts } from '../toast';
 import './agency.css';
-import { agencyDesk, type DossierView, formUrl } from './client';
-import { DocumentViewer, DossierFacts, TimeLeft, Timeline } from './parts';
-
-/** Runs one action at a time; its problem shows next to the action, in both languages. */
-const createAction = () => {
-  const [busy, setBusy] = createSignal<string | null>(null);
-  const [problem, setProblem] = createSignal<{ action: string; problem: Problem } | null>(null);
-  const run = async (action: string, fn: () => Promise<unknown>, done: string) => {
-    if (busy()) return false;
-    setBusy(action);
-    setProblem(null);
-    try {
-      await fn();
-      toasts.show(done);
-      return true;
-    } catch (err) {
-      setProblem({ action, problem: describeError(err) });
-      return false;
-    } finally {
-      setBusy(null);
-    }
-  };
-  const problemFor = (action: string) => {
-    const p = problem();
-    return p?.action === action ? p.problem : null;
-  };
-  return { busy, run, problemFor };
-};
-
-type Action = ReturnType<typeof createAction>;
+import { agencyDesk, type DossierView } from './client';
+import {
+  type Action,
+  ActionButton,
+  createAction,
+  DocumentViewer,
+  DossierFacts,
+  DossierHead,
+  DossierLoaded,
+  FormLink,
+  Timeline,
+} from './parts';
 
 const SupplementForm = (props: { dossier: DossierView; action: Action; onDone: () => void }) => {
   const [items, setItems] = createSignal([{ item: '', note: '' }]);
@@ -325,211 +304,146 @@ export const AgencyDossierPage = () => {
   );
   const action = createAction();
   const [paperOnRelease, setPaperOnRelease] = createSignal<boolean | null>(null);
-  let heading!: HTMLHeadingElement;
-  onMount(() => heading?.focus());
   const can = (event: string) => dossier.latest?.allowed.includes(event as never) ?? false;
 
   return (
     <section class="agency-page" aria-labelledby="dossier-title">
-      <div class="agency-head">
-        <A class="button button-quiet button-small" href="/agency">
-          <ArrowLeftIcon /> {t('agency.back')}
-        </A>
-        <h1 id="dossier-title" class="page-title" tabindex="-1" ref={heading}>
-          {t('agency.dossier.title')} <span class="dossier-code">{dossier.latest?.code ?? ''}</span>
-        </h1>
-        <Show when={dossier.latest}>
-          {(d) => (
-            <>
-              <StateChip state={d().state} large />
-              <span class="agency-due">
-                {t('agency.dossier.due')} <strong>{formatDateTime(d().dueAt)}</strong>
-              </span>
-              <TimeLeft hoursLeft={d().hoursLeft} overdue={d().overdue} paused={d().clockPausedAt !== null} />
-            </>
-          )}
-        </Show>
-      </div>
-      <Switch fallback={<p class="page-status">{t('agency.dossier.loading')}</p>}>
-        <Match when={dossier.error}>
-          <ProblemNote problem={describeError(dossier.error)} />
-        </Match>
-        <Match when={dossier.latest}>
-          {(d) => (
-            <div class="agency-layout">
-              <div class="agency-side">
-                <section aria-labelledby="data-title">
-                  <h2 id="data-title" class="section-title">
-                    {t('agency.dossier.data')}
-                  </h2>
-                  <DossierFacts dossier={d()} />
-                </section>
-                <section class="agency-actions" aria-labelledby="actions-title">
-                  <h2 id="actions-title" class="section-title">
-                    {t('agency.dossier.actions')}
-                  </h2>
-                  <Show when={d().allowed.length === 0}>
-                    <p class="muted">
-                      {d().state === 'agency_supplement_requested'
-                        ? t('agency.dossier.waitingSupplement', { office: d().receivingOffice.name })
-                        : t('agency.dossier.noActions')}
-                    </p>
-                  </Show>
-                  <Show when={can('accept')}>
-                    <div class="agency-action">
-                      <p class="hint">{t('agency.accept.hint')}</p>
-                      <button
-                        type="button"
-                        class="button button-primary"
-                        disabled={action.busy() !== null}
-                        onClick={() =>
-                          void action
-                            .run(
-                              'accept',
-                              () => api.agency.accept.mutate({ dossierId: d().id }),
-                              t('agency.accept.done'),
-                            )
-                            .then(() => refetch())
-                        }
-                      >
-                        {t('agency.accept.submit')}
-                      </button>
-                      <Show when={action.problemFor('accept')}>{(p) => <ProblemNote problem={p()} />}</Show>
-                    </div>
-                  </Show>
-                  <Show when={can('decide')}>
-                    <DecisionForm dossier={d()} action={action} onDone={() => void refetch()} />
-                  </Show>
-                  <Show when={can('request_supplement')}>
-                    <SupplementForm dossier={d()} action={action} onDone={() => void refetch()} />
-                  </Show>
-                  <Show when={can('release_result')}>
-                    <div class="agency-action">
-                      <h3>{t('agency.release.title')}</h3>
-                      <p class="hint">{t('agency.release.hint')}</p>
-                      <label class="check-field">
-                        <input
-                          type="checkbox"
-                          checked={paperOnRelease() ?? d().paperResult}
-                          onChange={(e) => setPaperOnRelease(e.currentTarget.checked)}
-                        />
-                        {t('agency.decide.paper')}
-                      </label>
-                      <button
-                        type="button"
-                        class="button button-primary"
-                        disabled={action.busy() !== null}
-                        onClick={() =>
-                          void action
-                            .run(
-                              'release',
-                              () =>
-                                api.agency.release.mutate({
-                                  dossierId: d().id,
-                                  paperResult: paperOnRelease() ?? d().paperResult,
-                                }),
-                              t('agency.release.done'),
-                            )
-                            .then(() => refetch())
-                        }
-                      >
-                        {t('agency.release.submit')}
-                      </button>
-                      <Show when={action.problemFor('release')}>{(p) => <ProblemNote problem={p()} />}</Show>
-                    </div>
-                  </Show>
-                  <Show when={can('request_payment')}>
-                    <PaymentForm dossier={d()} action={action} onDone={() => void refetch()} />
-                  </Show>
-                  <Show when={can('apologize_and_extend')}>
-                    <ApologyForm dossier={d()} action={action} onDone={() => void refetch()} />
-                  </Show>
-                  <div class="agency-forms">
-                    <a
-                      class="button button-small"
-                      href={formUrl(d().id, 'mau05')}
-                      target="_blank"
-                      rel="noopener"
-                    >
-                      <PrintIcon /> {t('agency.form.mau05')}
-                    </a>
-                    <Show when={d().apology}>
-                      <a
-                        class="button button-small"
-                        href={formUrl(d().id, 'mau04')}
-                        target="_blank"
-                        rel="noopener"
-                      >
-                        <PrintIcon /> {t('agency.form.mau04')}
-                      </a>
-                    </Show>
-                    <Show when={d().decision?.outcome === 'refused'}>
-                      <a
-                        class="button button-small"
-                        href={formUrl(d().id, 'mau03-agency')}
-                        target="_blank"
-                        rel="noopener"
-                      >
-                        <PrintIcon /> {t('agency.form.mau03')}
-                      </a>
-                    </Show>
-                    <Show when={d().supplements.length > 0}>
-                      <a
-                        class="button button-small"
-                        href={formUrl(d().id, 'mau02-agency')}
-                        target="_blank"
-                        rel="noopener"
-                      >
-                        <PrintIcon /> {t('agency.form.mau02')}
-                      </a>
-                    </Show>
-                  </div>
-                </section>
-                <Show when={d().supplements.length > 0}>
-                  <section aria-labelledby="supplements-title">
-                    <h2 id="supplements-title" class="section-title">
-                      {t('agency.supplements.title')}
-                    </h2>
-                    <For each={d().supplements}>
-                      {(s) => (
-                        <div class="agency-supplement">
-                          <p>
-                            <strong>{t('agency.supplements.round', { n: s.round })}</strong>{' '}
-                            <span class="muted">{formatDateTime(s.at)}</span>
-                            <Show when={s.countsLate}>
-                              {' '}
-                              <span class="badge agency-late-badge">{t('agency.fact.countsLate')}</span>
-                            </Show>
-                          </p>
-                          <ol>
-                            <For each={s.items}>
-                              {(i) => (
-                                <li>
-                                  {i.item}
-                                  <Show when={i.note}>
-                                    <span class="muted"> — {i.note}</span>
-                                  </Show>
-                                </li>
-                              )}
-                            </For>
-                          </ol>
-                        </div>
-                      )}
-                    </For>
-                  </section>
+      <DossierHead
+        back={{ href: '/agency', label: t('agency.back') }}
+        titleId="dossier-title"
+        title={t('agency.dossier.title')}
+        dossier={dossier.latest}
+      />
+      <DossierLoaded dossier={dossier}>
+        {(d) => (
+          <div class="agency-layout">
+            <div class="agency-side">
+              <section aria-labelledby="data-title">
+                <h2 id="data-title" class="section-title">
+                  {t('agency.dossier.data')}
+                </h2>
+                <DossierFacts dossier={d()} />
+              </section>
+              <section class="agency-actions" aria-labelledby="actions-title">
+                <h2 id="actions-title" class="section-title">
+                  {t('agency.dossier.actions')}
+                </h2>
+                <Show when={d().allowed.length === 0}>
+                  <p class="muted">
+                    {d().state === 'agency_supplement_requested'
+                      ? t('agency.dossier.waitingSupplement', { office: d().receivingOffice.name })
+                      : t('agency.dossier.noActions')}
+                  </p>
                 </Show>
-                <section aria-labelledby="timeline-title">
-                  <h2 id="timeline-title" class="section-title">
-                    {t('agency.timeline')}
+                <Show when={can('accept')}>
+                  <div class="agency-action">
+                    <p class="hint">{t('agency.accept.hint')}</p>
+                    <ActionButton
+                      action={action}
+                      name="accept"
+                      label={t('agency.accept.submit')}
+                      done={t('agency.accept.done')}
+                      call={() => api.agency.accept.mutate({ dossierId: d().id })}
+                      then={() => refetch()}
+                    />
+                  </div>
+                </Show>
+                <Show when={can('decide')}>
+                  <DecisionForm dossier={d()} action={action} onDone={() => void refetch()} />
+                </Show>
+                <Show when={can('request_supplement')}>
+                  <SupplementForm dossier={d()} action={action} onDone={() => void refetch()} />
+                </Show>
+                <Show when={can('release_result')}>
+                  <div class="agency-action">
+                    <h3>{t('agency.release.title')}</h3>
+                    <p class="hint">{t('agency.release.hint')}</p>
+                    <label class="check-field">
+                      <input
+                        type="checkbox"
+                        checked={paperOnRelease() ?? d().paperResult}
+                        onChange={(e) => setPaperOnRelease(e.currentTarget.checked)}
+                      />
+                      {t('agency.decide.paper')}
+                    </label>
+                    <ActionButton
+                      action={action}
+                      name="release"
+                      label={t('agency.release.submit')}
+                      done={t('agency.release.done')}
+                      call={() =>
+                        api.agency.release.mutate({
+                          dossierId: d().id,
+                          paperResult: paperOnRelease() ?? d().paperResult,
+                        })
+                      }
+                      then={() => refetch()}
+                    />
+                  </div>
+                </Show>
+                <Show when={can('request_payment')}>
+                  <PaymentForm dossier={d()} action={action} onDone={() => void refetch()} />
+                </Show>
+                <Show when={can('apologize_and_extend')}>
+                  <ApologyForm dossier={d()} action={action} onDone={() => void refetch()} />
+                </Show>
+                <div class="agency-forms">
+                  <FormLink dossierId={d().id} form="mau05" label={t('agency.form.mau05')} />
+                  <Show when={d().apology}>
+                    <FormLink dossierId={d().id} form="mau04" label={t('agency.form.mau04')} />
+                  </Show>
+                  <Show when={d().decision?.outcome === 'refused'}>
+                    <FormLink dossierId={d().id} form="mau03-agency" label={t('agency.form.mau03')} />
+                  </Show>
+                  <Show when={d().supplements.length > 0}>
+                    <FormLink dossierId={d().id} form="mau02-agency" label={t('agency.form.mau02')} />
+                  </Show>
+                </div>
+              </section>
+              <Show when={d().supplements.length > 0}>
+                <section aria-labelledby="supplements-title">
+                  <h2 id="supplements-title" class="section-title">
+                    {t('agency.supplements.title')}
                   </h2>
-                  <Timeline events={d().timeline} />
+                  <For each={d().supplements}>
+                    {(s) => (
+                      <div class="agency-supplement">
+                        <p>
+                          <strong>{t('agency.supplements.round', { n: s.round })}</strong>{' '}
+                          <span class="muted">{formatDateTime(s.at)}</span>
+                          <Show when={s.countsLate}>
+                            {' '}
+                            <span class="badge agency-late-badge">{t('agency.fact.countsLate')}</span>
+                          </Show>
+                        </p>
+                        <ol>
+                          <For each={s.items}>
+                            {(i) => (
+                              <li>
+                                {i.item}
+                                <Show when={i.note}>
+                                  <span class="muted"> — {i.note}</span>
+                                </Show>
+                              </li>
+                            )}
+                          </For>
+                        </ol>
+                      </div>
+                    )}
+                  </For>
                 </section>
-              </div>
-              <DocumentViewer dossier={d()} />
+              </Show>
+              <section aria-labelledby="timeline-title">
+                <h2 id="timeline-title" class="section-title">
+                  {t('agency.timeline')}
+                </h2>
+                <Timeline events={d().timeline} />
+              </section>
             </div>
-          )}
-        </Match>
-      </Switch>
+            <DocumentViewer dossier={d()} />
+          </div>
+        )}
+      </DossierLoaded>
     </section>
   );
 };

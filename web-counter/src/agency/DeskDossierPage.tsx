@@ -1,19 +1,26 @@
 import { isTerminal } from '@postdesk/shared';
 import { A, useParams } from '@solidjs/router';
-import { createResource, createSignal, For, Match, onMount, Show, Switch } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
 import { api } from '../api';
 import { describeError, type Problem } from '../errors';
 import { formatDateTime } from '../format';
 import { t } from '../i18n';
-import { ArrowLeftIcon, CheckIcon, PrintIcon, UploadIcon, WarningIcon } from '../icons';
+import { CheckIcon, UploadIcon, WarningIcon } from '../icons';
 import { BillsPanel } from '../payments/BillsPanel';
 import { ProblemNote } from '../ProblemNote';
 import { session } from '../session';
-import { StateChip } from '../StateChip';
 import { toasts } from '../toast';
 import './agency.css';
-import { type DossierView, formUrl } from './client';
-import { DossierFacts, TimeLeft, Timeline } from './parts';
+import type { DossierView } from './client';
+import {
+  ActionButton,
+  createAction,
+  DossierFacts,
+  DossierHead,
+  DossierLoaded,
+  FormLink,
+  Timeline,
+} from './parts';
 
 const HandBackForm = (props: { dossier: DossierView; onDone: () => void }) => {
   const [kind, setKind] = createSignal<'applicant' | 'proxy'>('applicant');
@@ -121,26 +128,10 @@ export const DeskDossierPage = () => {
     () => params.dossierId,
     (dossierId) => api.agency.deskDossier.query({ dossierId }),
   );
-  const [busy, setBusy] = createSignal<string | null>(null);
-  const [problem, setProblem] = createSignal<{ action: string; problem: Problem } | null>(null);
+  const action = createAction(() => refetch());
+  const { busy, run, problemFor } = action;
   const [handOver, setHandOver] = createSignal<Date | null>(null);
-  let heading!: HTMLHeadingElement;
-  onMount(() => heading?.focus());
   const can = (event: string) => dossier.latest?.allowed.includes(event as never) ?? false;
-  const run = async (action: string, fn: () => Promise<unknown>, done: string) => {
-    setBusy(action);
-    setProblem(null);
-    try {
-      await fn();
-      toasts.show(done);
-      await refetch();
-    } catch (err) {
-      setProblem({ action, problem: describeError(err) });
-    } finally {
-      setBusy(null);
-    }
-  };
-  const problemFor = (action: string) => (problem()?.action === action ? problem()!.problem : null);
   const latestSupplement = () => dossier.latest?.supplements.at(-1);
   const supplementComponents = () =>
     (dossier.latest?.components ?? []).filter(
@@ -149,229 +140,173 @@ export const DeskDossierPage = () => {
 
   return (
     <section class="agency-page" aria-labelledby="desk-title">
-      <div class="agency-head">
-        <A class="button button-quiet button-small" href="/today">
-          <ArrowLeftIcon /> {t('desk.back')}
-        </A>
-        <h1 id="desk-title" class="page-title" tabindex="-1" ref={heading}>
-          {t('desk.title')} <span class="dossier-code">{dossier.latest?.code ?? ''}</span>
-        </h1>
-        <Show when={dossier.latest}>
-          {(d) => (
-            <>
-              <StateChip state={d().state} large />
-              <span class="agency-due">
-                {t('agency.dossier.due')} <strong>{formatDateTime(d().dueAt)}</strong>
-              </span>
-              <TimeLeft hoursLeft={d().hoursLeft} overdue={d().overdue} paused={d().clockPausedAt !== null} />
-            </>
-          )}
-        </Show>
-      </div>
-      <Switch fallback={<p class="page-status">{t('agency.dossier.loading')}</p>}>
-        <Match when={dossier.error}>
-          <ProblemNote problem={describeError(dossier.error)} />
-        </Match>
-        <Match when={dossier.latest}>
-          {(d) => (
-            <div class="agency-layout desk-layout">
-              <div class="agency-side">
-                <section class="agency-actions" aria-labelledby="desk-actions-title">
-                  <h2 id="desk-actions-title" class="section-title">
-                    {t('desk.now')}
-                  </h2>
-                  <Show when={d().state === 'received'}>
-                    <div class="agency-action">
-                      <p class="hint">{t('desk.scanFirst')}</p>
-                      <A class="button button-primary" href={`/dossiers/${d().id}/scan`}>
-                        <UploadIcon /> {t('desk.scan')}
-                      </A>
-                    </div>
-                  </Show>
-                  <Show when={can('forward')}>
-                    <div class="agency-action">
-                      <h3>{t('desk.forward.title')}</h3>
-                      <p class="hint">{t('desk.forward.hint', { agency: d().agency.name })}</p>
-                      <button
-                        type="button"
-                        class="button button-primary"
-                        disabled={busy() !== null}
-                        onClick={() =>
-                          void run(
-                            'forward',
-                            async () => {
-                              const r = await api.agency.forward.mutate({ dossierId: d().id });
-                              setHandOver(r.paperHandOverBy);
-                            },
-                            t('desk.forward.done', { agency: d().agency.name }),
-                          )
-                        }
-                      >
-                        {t('desk.forward.submit')}
-                      </button>
-                      <Show when={problemFor('forward')}>{(p) => <ProblemNote problem={p()} />}</Show>
-                    </div>
-                  </Show>
-                  <Show when={handOver() ?? (d().state === 'forwarded' ? d().paperHandOverBy : null)}>
-                    {(at) => (
-                      <p class="note agency-handover" role="status">
-                        {t('desk.forward.paperBy', { at: formatDateTime(at()) })}
-                      </p>
-                    )}
-                  </Show>
-                  <Show when={d().state === 'agency_supplement_requested' && latestSupplement()}>
-                    {(s) => (
-                      <div class="agency-action agency-action-warn">
-                        <h3>
-                          <WarningIcon /> {t('desk.supplement.title', { agency: d().agency.name })}
-                        </h3>
-                        <p class="hint">
-                          {t('desk.supplement.hint', { at: formatDateTime(s().at) })}
-                          <Show when={s().countsLate}>
-                            {' '}
-                            <strong class="agency-warning-text">{t('agency.fact.countsLate')}</strong>
-                          </Show>
-                        </p>
-                        <ol class="desk-missing">
-                          <For each={supplementComponents()}>
-                            {(c) => (
-                              <li>
-                                <span>{c.name}</span>
-                                <Show
-                                  when={c.fileUrl}
-                                  fallback={<span class="badge">{t('desk.supplement.notYet')}</span>}
-                                >
-                                  <span class="badge badge-done">
-                                    <CheckIcon size={12} /> {t('desk.supplement.digitized')}
-                                  </span>
-                                </Show>
-                              </li>
-                            )}
-                          </For>
-                        </ol>
-                        <div class="button-row">
-                          <a
-                            class="button"
-                            href={formUrl(d().id, 'mau02-agency')}
-                            target="_blank"
-                            rel="noopener"
-                          >
-                            <PrintIcon /> {t('desk.supplement.print')}
-                          </a>
-                          <A class="button" href={`/dossiers/${d().id}/scan`}>
-                            <UploadIcon /> {t('desk.supplement.scan')}
-                          </A>
-                          <button
-                            type="button"
-                            class="button button-primary"
-                            disabled={busy() !== null || supplementComponents().some((c) => !c.fileUrl)}
-                            onClick={() =>
-                              void run(
-                                'complete',
-                                () => api.agency.completeSupplement.mutate({ dossierId: d().id }),
-                                t('desk.supplement.done'),
-                              )
-                            }
-                          >
-                            {t('desk.supplement.complete')}
-                          </button>
-                        </div>
-                        <Show when={supplementComponents().some((c) => !c.fileUrl)}>
-                          <p class="hint">{t('desk.supplement.completeHint')}</p>
-                        </Show>
-                        <Show when={problemFor('complete')}>{(p) => <ProblemNote problem={p()} />}</Show>
-                      </div>
-                    )}
-                  </Show>
-                  <Show when={can('hand_back') && d().returnMethod === 0}>
-                    <HandBackForm dossier={d()} onDone={() => void refetch()} />
-                  </Show>
-                  <Show when={can('hand_back') && d().returnMethod === 1}>
-                    <p class="hint">{t('desk.handBack.byPost')}</p>
-                    <HandBackForm dossier={d()} onDone={() => void refetch()} />
-                  </Show>
-                  <Show
-                    when={
-                      !can('forward') &&
-                      !can('hand_back') &&
-                      d().state !== 'received' &&
-                      d().state !== 'agency_supplement_requested'
-                    }
-                  >
-                    <p class="muted">
-                      {isTerminal(d().state)
-                        ? t('desk.finished', { state: t(`state.${d().state}`) })
-                        : t('desk.nothingNow', { state: t(`state.${d().state}`) })}
-                    </p>
-                  </Show>
-                  <div class="agency-forms">
-                    <a
-                      class="button button-small"
-                      href={formUrl(d().id, 'mau01')}
-                      target="_blank"
-                      rel="noopener"
-                    >
-                      <PrintIcon /> {t('desk.form.mau01')}
-                    </a>
-                    <a
-                      class="button button-small"
-                      href={formUrl(d().id, 'mau05')}
-                      target="_blank"
-                      rel="noopener"
-                    >
-                      <PrintIcon /> {t('agency.form.mau05')}
-                    </a>
-                    <Show when={d().apology}>
-                      <a
-                        class="button button-small"
-                        href={formUrl(d().id, 'mau04')}
-                        target="_blank"
-                        rel="noopener"
-                      >
-                        <PrintIcon /> {t('agency.form.mau04')}
-                      </a>
-                    </Show>
-                    <Show when={d().decision?.outcome === 'refused'}>
-                      <a
-                        class="button button-small"
-                        href={formUrl(d().id, 'mau03-agency')}
-                        target="_blank"
-                        rel="noopener"
-                      >
-                        <PrintIcon /> {t('agency.form.mau03')}
-                      </a>
-                    </Show>
-                    <Show when={d().resultFileUrl}>
-                      {(url) => (
-                        <a class="button button-small" href={url()} target="_blank" rel="noopener">
-                          {t('desk.result')}
-                        </a>
-                      )}
-                    </Show>
-                  </div>
-                </section>
-                <section aria-labelledby="desk-data-title">
-                  <h2 id="desk-data-title" class="section-title">
-                    {t('agency.dossier.data')}
-                  </h2>
-                  <DossierFacts dossier={d()} />
-                </section>
-              </div>
-              <BillsPanel
-                dossierId={d().id}
-                canBill={session.membership()?.role === 'clerk'}
-                onChanged={() => void refetch()}
-              />
-              <section aria-labelledby="desk-timeline-title">
-                <h2 id="desk-timeline-title" class="section-title">
-                  {t('agency.timeline')}
+      <DossierHead
+        back={{ href: '/today', label: t('desk.back') }}
+        titleId="desk-title"
+        title={t('desk.title')}
+        dossier={dossier.latest}
+      />
+      <DossierLoaded dossier={dossier}>
+        {(d) => (
+          <div class="agency-layout desk-layout">
+            <div class="agency-side">
+              <section class="agency-actions" aria-labelledby="desk-actions-title">
+                <h2 id="desk-actions-title" class="section-title">
+                  {t('desk.now')}
                 </h2>
-                <Timeline events={d().timeline} />
+                <Show when={d().state === 'received'}>
+                  <div class="agency-action">
+                    <p class="hint">{t('desk.scanFirst')}</p>
+                    <A class="button button-primary" href={`/dossiers/${d().id}/scan`}>
+                      <UploadIcon /> {t('desk.scan')}
+                    </A>
+                  </div>
+                </Show>
+                <Show when={can('forward')}>
+                  <div class="agency-action">
+                    <h3>{t('desk.forward.title')}</h3>
+                    <p class="hint">{t('desk.forward.hint', { agency: d().agency.name })}</p>
+                    <ActionButton
+                      action={action}
+                      name="forward"
+                      label={t('desk.forward.submit')}
+                      done={t('desk.forward.done', { agency: d().agency.name })}
+                      call={async () => {
+                        const r = await api.agency.forward.mutate({ dossierId: d().id });
+                        setHandOver(r.paperHandOverBy);
+                      }}
+                    />
+                  </div>
+                </Show>
+                <Show when={handOver() ?? (d().state === 'forwarded' ? d().paperHandOverBy : null)}>
+                  {(at) => (
+                    <p class="note agency-handover" role="status">
+                      {t('desk.forward.paperBy', { at: formatDateTime(at()) })}
+                    </p>
+                  )}
+                </Show>
+                <Show when={d().state === 'agency_supplement_requested' && latestSupplement()}>
+                  {(s) => (
+                    <div class="agency-action agency-action-warn">
+                      <h3>
+                        <WarningIcon /> {t('desk.supplement.title', { agency: d().agency.name })}
+                      </h3>
+                      <p class="hint">
+                        {t('desk.supplement.hint', { at: formatDateTime(s().at) })}
+                        <Show when={s().countsLate}>
+                          {' '}
+                          <strong class="agency-warning-text">{t('agency.fact.countsLate')}</strong>
+                        </Show>
+                      </p>
+                      <ol class="desk-missing">
+                        <For each={supplementComponents()}>
+                          {(c) => (
+                            <li>
+                              <span>{c.name}</span>
+                              <Show
+                                when={c.fileUrl}
+                                fallback={<span class="badge">{t('desk.supplement.notYet')}</span>}
+                              >
+                                <span class="badge badge-done">
+                                  <CheckIcon size={12} /> {t('desk.supplement.digitized')}
+                                </span>
+                              </Show>
+                            </li>
+                          )}
+                        </For>
+                      </ol>
+                      <div class="button-row">
+                        <FormLink
+                          class="button"
+                          dossierId={d().id}
+                          form="mau02-agency"
+                          label={t('desk.supplement.print')}
+                        />
+                        <A class="button" href={`/dossiers/${d().id}/scan`}>
+                          <UploadIcon /> {t('desk.supplement.scan')}
+                        </A>
+                        <button
+                          type="button"
+                          class="button button-primary"
+                          disabled={busy() !== null || supplementComponents().some((c) => !c.fileUrl)}
+                          onClick={() =>
+                            void run(
+                              'complete',
+                              () => api.agency.completeSupplement.mutate({ dossierId: d().id }),
+                              t('desk.supplement.done'),
+                            )
+                          }
+                        >
+                          {t('desk.supplement.complete')}
+                        </button>
+                      </div>
+                      <Show when={supplementComponents().some((c) => !c.fileUrl)}>
+                        <p class="hint">{t('desk.supplement.completeHint')}</p>
+                      </Show>
+                      <Show when={problemFor('complete')}>{(p) => <ProblemNote problem={p()} />}</Show>
+                    </div>
+                  )}
+                </Show>
+                <Show when={can('hand_back') && d().returnMethod === 0}>
+                  <HandBackForm dossier={d()} onDone={() => void refetch()} />
+                </Show>
+                <Show when={can('hand_back') && d().returnMethod === 1}>
+                  <p class="hint">{t('desk.handBack.byPost')}</p>
+                  <HandBackForm dossier={d()} onDone={() => void refetch()} />
+                </Show>
+                <Show
+                  when={
+                    !can('forward') &&
+                    !can('hand_back') &&
+                    d().state !== 'received' &&
+                    d().state !== 'agency_supplement_requested'
+                  }
+                >
+                  <p class="muted">
+                    {isTerminal(d().state)
+                      ? t('desk.finished', { state: t(`state.${d().state}`) })
+                      : t('desk.nothingNow', { state: t(`state.${d().state}`) })}
+                  </p>
+                </Show>
+                <div class="agency-forms">
+                  <FormLink dossierId={d().id} form="mau01" label={t('desk.form.mau01')} />
+                  <FormLink dossierId={d().id} form="mau05" label={t('agency.form.mau05')} />
+                  <Show when={d().apology}>
+                    <FormLink dossierId={d().id} form="mau04" label={t('agency.form.mau04')} />
+                  </Show>
+                  <Show when={d().decision?.outcome === 'refused'}>
+                    <FormLink dossierId={d().id} form="mau03-agency" label={t('agency.form.mau03')} />
+                  </Show>
+                  <Show when={d().resultFileUrl}>
+                    {(url) => (
+                      <a class="button button-small" href={url()} target="_blank" rel="noopener">
+                        {t('desk.result')}
+                      </a>
+                    )}
+                  </Show>
+                </div>
+              </section>
+              <section aria-labelledby="desk-data-title">
+                <h2 id="desk-data-title" class="section-title">
+                  {t('agency.dossier.data')}
+                </h2>
+                <DossierFacts dossier={d()} />
               </section>
             </div>
-          )}
-        </Match>
-      </Switch>
+            <BillsPanel
+              dossierId={d().id}
+              canBill={session.membership()?.role === 'clerk'}
+              onChanged={() => void refetch()}
+            />
+            <section aria-labelledby="desk-timeline-title">
+              <h2 id="desk-timeline-title" class="section-title">
+                {t('agency.timeline')}
+              </h2>
+              <Timeline events={d().timeline} />
+            </section>
+          </div>
+        )}
+      </DossierLoaded>
     </section>
   );
 };

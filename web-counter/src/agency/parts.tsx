@@ -1,9 +1,24 @@
 import { isDossierEvent } from '@postdesk/shared';
-import { createSignal, For, Show } from 'solid-js';
+import { A } from '@solidjs/router';
+import {
+  type Accessor,
+  createSignal,
+  For,
+  type JSX,
+  Match,
+  onMount,
+  type Resource,
+  Show,
+  Switch,
+} from 'solid-js';
+import { describeError, type Problem } from '../errors';
 import { formatDateTime, formatMoney } from '../format';
 import { t } from '../i18n';
-import { ClockIcon, FileIcon, WarningIcon } from '../icons';
-import { type DossierView, splitHours } from './client';
+import { ArrowLeftIcon, ClockIcon, FileIcon, PrintIcon, WarningIcon } from '../icons';
+import { ProblemNote } from '../ProblemNote';
+import { StateChip } from '../StateChip';
+import { toasts } from '../toast';
+import { type DossierView, formUrl, splitHours } from './client';
 
 /** Time left to the due time in working days and hours; the cue is a word and an icon, not only colour. */
 export const TimeLeft = (props: { hoursLeft: number | null; overdue: boolean; paused: boolean }) => (
@@ -249,3 +264,121 @@ export const DocumentViewer = (props: { dossier: DossierView }) => {
     </section>
   );
 };
+
+/**
+ * Runs one action at a time; its problem shows next to the action, in both languages. `afterDone` (say, a
+ * refetch) runs after the toast while the action still counts as busy.
+ */
+export const createAction = (afterDone?: () => unknown) => {
+  const [busy, setBusy] = createSignal<string | null>(null);
+  const [problem, setProblem] = createSignal<{ action: string; problem: Problem } | null>(null);
+  const run = async (action: string, fn: () => Promise<unknown>, done: string) => {
+    if (busy()) return false;
+    setBusy(action);
+    setProblem(null);
+    try {
+      await fn();
+      toasts.show(done);
+      await afterDone?.();
+      return true;
+    } catch (err) {
+      setProblem({ action, problem: describeError(err) });
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  };
+  const problemFor = (action: string) => {
+    const p = problem();
+    return p?.action === action ? p.problem : null;
+  };
+  return { busy, run, problemFor };
+};
+
+export type Action = ReturnType<typeof createAction>;
+
+/** The page head of one dossier: back link, code, state, due time and time left; takes the focus on arrival. */
+export const DossierHead = (props: {
+  back: { href: string; label: string };
+  titleId: string;
+  title: string;
+  dossier:
+    | Pick<DossierView, 'code' | 'state' | 'dueAt' | 'hoursLeft' | 'overdue' | 'clockPausedAt'>
+    | undefined;
+}) => {
+  let heading!: HTMLHeadingElement;
+  onMount(() => heading?.focus());
+  return (
+    <div class="agency-head">
+      <A class="button button-quiet button-small" href={props.back.href}>
+        <ArrowLeftIcon /> {props.back.label}
+      </A>
+      <h1 id={props.titleId} class="page-title" tabindex="-1" ref={heading}>
+        {props.title} <span class="dossier-code">{props.dossier?.code ?? ''}</span>
+      </h1>
+      <Show when={props.dossier}>
+        {(d) => (
+          <>
+            <StateChip state={d().state} large />
+            <span class="agency-due">
+              {t('agency.dossier.due')} <strong>{formatDateTime(d().dueAt)}</strong>
+            </span>
+            <TimeLeft hoursLeft={d().hoursLeft} overdue={d().overdue} paused={d().clockPausedAt !== null} />
+          </>
+        )}
+      </Show>
+    </div>
+  );
+};
+
+/** The dossier once loaded; while loading a line says so, and a failure says what to do. */
+export const DossierLoaded = <T,>(props: {
+  dossier: Resource<T>;
+  children: (d: Accessor<NonNullable<T>>) => JSX.Element;
+}) => (
+  <Switch fallback={<p class="page-status">{t('agency.dossier.loading')}</p>}>
+    <Match when={props.dossier.error}>
+      <ProblemNote problem={describeError(props.dossier.error)} />
+    </Match>
+    <Match when={props.dossier.latest}>{(d) => props.children(d)}</Match>
+  </Switch>
+);
+
+/** A printable form of the dossier, opened in a new tab. */
+export const FormLink = (props: {
+  dossierId: string;
+  form: Parameters<typeof formUrl>[1];
+  label: string;
+  class?: string;
+}) => (
+  <a
+    class={props.class ?? 'button button-small'}
+    href={formUrl(props.dossierId, props.form)}
+    target="_blank"
+    rel="noopener"
+  >
+    <PrintIcon /> {props.label}
+  </a>
+);
+
+/** One step as a primary button, with its problem (if the step failed) right below it. */
+export const ActionButton = (props: {
+  action: Action;
+  name: string;
+  label: string;
+  done: string;
+  call: () => Promise<unknown>;
+  then?: () => unknown;
+}) => (
+  <>
+    <button
+      type="button"
+      class="button button-primary"
+      disabled={props.action.busy() !== null}
+      onClick={() => void props.action.run(props.name, props.call, props.done).then(() => props.then?.())}
+    >
+      {props.label}
+    </button>
+    <Show when={props.action.problemFor(props.name)}>{(p) => <ProblemNote problem={p()} />}</Show>
+  </>
+);

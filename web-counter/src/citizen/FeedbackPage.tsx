@@ -1,14 +1,13 @@
 import { useLocation, useSearchParams } from '@solidjs/router';
 import { createEffect, createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { api, type Outputs } from '../api';
-import type { Problem } from '../errors';
 import { formatDateTime } from '../format';
 import { t } from '../i18n';
 import { CheckIcon } from '../icons';
 import { ProblemNote } from '../ProblemNote';
 import { LanguageSwitch } from '../shell/LanguageSwitch';
-import { citizenProblem } from '../track/store';
 import './citizen.css';
+import { createCitizenRun, PhoneField } from './fields';
 
 type Status = Outputs['feedback']['status'];
 
@@ -65,8 +64,7 @@ export const FeedbackPage = () => {
   const [code, setCode] = createSignal(firstOf(params.code));
   const [phone, setPhone] = createSignal(location.state?.phone ?? '');
   const [status, setStatus] = createSignal<Status>();
-  const [problem, setProblem] = createSignal<Problem>();
-  const [busy, setBusy] = createSignal(false);
+  const { problem, busy, run } = createCitizenRun();
   const [satisfied, setSatisfied] = createSignal<boolean>();
   const [reasons, setReasons] = createSignal<Reason[]>([]);
   const [comment, setComment] = createSignal('');
@@ -83,18 +81,6 @@ export const FeedbackPage = () => {
   onCleanup(() => {
     document.title = previousTitle;
   });
-
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      await work();
-    } catch (error) {
-      setProblem(citizenProblem(error));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const holder = () => ({ code: code().trim(), phone: phone().trim() });
   const open = () =>
@@ -194,22 +180,14 @@ export const FeedbackPage = () => {
                 <span class="track-error">{t('track.codeRequired')}</span>
               </Show>
             </label>
-            <label class="track-field">
-              <span class="track-label">{t('track.phone')}</span>
-              <input
-                id="feedback-phone"
-                class="track-input"
-                type="tel"
-                inputmode="tel"
-                autocomplete="tel"
-                value={phone()}
-                onInput={(e) => setPhone(e.currentTarget.value)}
-                aria-invalid={invalid() === 'phone'}
-              />
-              <Show when={invalid() === 'phone'}>
-                <span class="track-error">{t('track.phoneRequired')}</span>
-              </Show>
-            </label>
+            <PhoneField
+              id="feedback-phone"
+              label={t('track.phone')}
+              value={phone()}
+              onInput={setPhone}
+              invalid={invalid() === 'phone'}
+              error={t('track.phoneRequired')}
+            />
             <Show when={problem()}>{(p) => <ProblemNote problem={p()} id="feedback-problem" />}</Show>
             <button type="submit" class="button button-primary track-submit" disabled={busy()}>
               {t('citizen.feedback.open')}

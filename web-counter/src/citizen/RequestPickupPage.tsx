@@ -1,12 +1,19 @@
 import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import { api, type Outputs } from '../api';
-import type { Problem } from '../errors';
 import { formatDate, formatDateTime, formatMoney } from '../format';
 import { t } from '../i18n';
 import { ProblemNote } from '../ProblemNote';
 import { LanguageSwitch } from '../shell/LanguageSwitch';
 import { citizenProblem } from '../track/store';
-import { AddressFields, createCommunes, OtpField, type Point, type Window } from './fields';
+import {
+  AddressFields,
+  createCitizenRun,
+  createCommunes,
+  OtpField,
+  PhoneField,
+  type Point,
+  type Window,
+} from './fields';
 import './citizen.css';
 
 type Summary = Outputs['catalog']['procedures'][number];
@@ -43,8 +50,7 @@ export const RequestPickupPage = () => {
   const [otp, setOtp] = createSignal('');
   const [sentTo, setSentTo] = createSignal<string>();
   const [invalid, setInvalid] = createSignal<Field>();
-  const [problem, setProblem] = createSignal<Problem>();
-  const [busy, setBusy] = createSignal(false);
+  const { problem, setProblem, busy, run } = createCitizenRun();
   const [booked, setBooked] = createSignal<Booked>();
   // One key per booking: a retried request finds the first dossier instead of making a second one.
   let clientKey = crypto.randomUUID();
@@ -77,18 +83,6 @@ export const RequestPickupPage = () => {
     return p.postalTariff * (deliverResult() ? 2 : 1);
   };
   const fees = () => (procedure()?.fees ?? []).reduce((sum, f) => sum + f.amount, 0);
-
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      await work();
-    } catch (error) {
-      setProblem(citizenProblem(error));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const sendCode = () =>
     run(async () => {
@@ -277,29 +271,18 @@ export const RequestPickupPage = () => {
                   <span class="track-error">{t('citizen.pickup.nameRequired')}</span>
                 </Show>
               </label>
-              <label class="track-field">
-                <span class="track-label">{t('citizen.pickup.phone')}</span>
-                <input
-                  id="pickup-phone"
-                  class="track-input"
-                  type="tel"
-                  inputmode="tel"
-                  autocomplete="tel"
-                  value={phone()}
-                  onInput={(e) => {
-                    setPhone(e.currentTarget.value);
-                    setSentTo(undefined);
-                  }}
-                  aria-invalid={invalid() === 'phone'}
-                />
-                <span class="track-hint">
-                  {invalid() === 'phone' ? (
-                    <span class="track-error">{t('citizen.pickup.phoneRequired')}</span>
-                  ) : (
-                    t('citizen.pickup.phoneHint')
-                  )}
-                </span>
-              </label>
+              <PhoneField
+                id="pickup-phone"
+                label={t('citizen.pickup.phone')}
+                value={phone()}
+                onInput={(v) => {
+                  setPhone(v);
+                  setSentTo(undefined);
+                }}
+                invalid={invalid() === 'phone'}
+                error={t('citizen.pickup.phoneRequired')}
+                hint={t('citizen.pickup.phoneHint')}
+              />
               <h2 class="track-subtitle">{t('citizen.pickup.address')}</h2>
               <AddressFields
                 idPrefix="pickup"

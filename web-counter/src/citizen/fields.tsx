@@ -1,8 +1,10 @@
-import { createResource, For, Show } from 'solid-js';
+import { createResource, createSignal, For, Show } from 'solid-js';
 import { api } from '../api';
+import type { Problem } from '../errors';
 import { t } from '../i18n';
 import { DeliveryMap } from '../intake/DeliveryMap';
 import type { Commune } from '../intake/store';
+import { citizenProblem } from '../track/store';
 
 export type Window = 'morning' | 'afternoon';
 export type Point = { lat: number; lng: number };
@@ -116,5 +118,62 @@ export const OtpField = (props: {
         (props.note ?? t('citizen.otp.hint'))
       )}
     </span>
+  </label>
+);
+
+/** One request at a time: `busy` while it runs, and its problem in plain words when it fails. */
+export const createCitizenRun = () => {
+  const [problem, setProblem] = createSignal<Problem>();
+  const [busy, setBusy] = createSignal(false);
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await work();
+    } catch (error) {
+      setProblem(citizenProblem(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { problem, setProblem, busy, run };
+};
+
+/** The citizen's phone: phone keyboard, filled by the browser; the error replaces the hint when there is one. */
+export const PhoneField = (props: {
+  id: string;
+  label: string;
+  value: string;
+  onInput: (v: string) => void;
+  invalid: boolean;
+  error: string;
+  hint?: string;
+}) => (
+  <label class="track-field">
+    <span class="track-label">{props.label}</span>
+    <input
+      id={props.id}
+      class="track-input"
+      type="tel"
+      inputmode="tel"
+      autocomplete="tel"
+      value={props.value}
+      onInput={(e) => props.onInput(e.currentTarget.value)}
+      aria-invalid={props.invalid}
+    />
+    <Show
+      when={props.hint}
+      fallback={
+        <Show when={props.invalid}>
+          <span class="track-error">{props.error}</span>
+        </Show>
+      }
+    >
+      {(hint) => (
+        <span class="track-hint">
+          {props.invalid ? <span class="track-error">{props.error}</span> : hint()}
+        </span>
+      )}
+    </Show>
   </label>
 );

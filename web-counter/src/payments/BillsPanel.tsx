@@ -5,7 +5,7 @@ import { formatDateTime, formatMoney } from '../format';
 import { type MessageKey, t } from '../i18n';
 import { ProblemNote } from '../ProblemNote';
 import { toasts } from '../toast';
-import { BillStateChip } from './parts';
+import { BillStateChip, TableHead } from './parts';
 import './payments.css';
 
 type StaffBill = Outputs['payments']['forDossier'][number];
@@ -73,19 +73,15 @@ export const BillsPanel = (props: { dossierId: string; canBill?: boolean; onChan
         fallback={<p class="muted">{bills.loading ? t('payments.pay.loading') : t('payments.desk.none')}</p>}
       >
         <table class="data-table bills-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('payments.recon.kind')}</th>
-              <th scope="col" class="numeric">
-                {t('payments.recon.amount')}
-              </th>
-              <th scope="col">{t('payments.desk.state')}</th>
-              <th scope="col">{t('payments.pay.billCode')}</th>
-              <th scope="col">
-                <span class="visually-hidden">{t('payments.desk.actions')}</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            cols={[
+              { label: t('payments.recon.kind') },
+              { label: t('payments.recon.amount'), numeric: true },
+              { label: t('payments.desk.state') },
+              { label: t('payments.pay.billCode') },
+              { label: t('payments.desk.actions'), hidden: true },
+            ]}
+          />
           <tbody>
             <For each={bills.latest}>
               {(bill) => (

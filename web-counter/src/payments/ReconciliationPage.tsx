@@ -8,6 +8,7 @@ import { FieldError } from '../intake/FieldError';
 import { ProblemNote } from '../ProblemNote';
 import { session } from '../session';
 import './payments.css';
+import { TableHead } from './parts';
 
 type Report = Outputs['payments']['reconciliation'];
 type Method = keyof Report['byMethod'];
@@ -168,16 +169,14 @@ export const ReconciliationPage = () => {
                   }
                 >
                   <table class="data-table">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('payments.pay.billCode')}</th>
-                        <th scope="col" class="numeric">
-                          {t('payments.recon.amount')}
-                        </th>
-                        <th scope="col">{t('payments.recon.gatewayState')}</th>
-                        <th scope="col">{t('payments.pay.reason')}</th>
-                      </tr>
-                    </thead>
+                    <TableHead
+                      cols={[
+                        { label: t('payments.pay.billCode') },
+                        { label: t('payments.recon.amount'), numeric: true },
+                        { label: t('payments.recon.gatewayState') },
+                        { label: t('payments.pay.reason') },
+                      ]}
+                    />
                     <tbody>
                       <For each={r().mismatches}>
                         {(m) => (
@@ -262,17 +261,13 @@ export const ReconciliationPage = () => {
                     fallback={<p class="muted">{t('payments.recon.staffEmpty')}</p>}
                   >
                     <table class="data-table">
-                      <thead>
-                        <tr>
-                          <th scope="col">{t('payments.recon.staffName')}</th>
-                          <th scope="col" class="numeric">
-                            {t('payments.recon.methodCash')}
-                          </th>
-                          <th scope="col" class="numeric">
-                            {t('payments.recon.methodVietqr')}
-                          </th>
-                        </tr>
-                      </thead>
+                      <TableHead
+                        cols={[
+                          { label: t('payments.recon.staffName') },
+                          { label: t('payments.recon.methodCash'), numeric: true },
+                          { label: t('payments.recon.methodVietqr'), numeric: true },
+                        ]}
+                      />
                       <tbody>
                         <For each={r().cashByStaff}>
                           {(s) => (
@@ -300,17 +295,15 @@ export const ReconciliationPage = () => {
                   fallback={<p class="muted">{t('payments.recon.onlineEmpty')}</p>}
                 >
                   <table class="data-table">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('payments.pay.billCode')}</th>
-                        <th scope="col">{t('payments.recon.time')}</th>
-                        <th scope="col" class="numeric">
-                          {t('payments.recon.amount')}
-                        </th>
-                        <th scope="col">{t('payments.recon.gatewayState')}</th>
-                        <th scope="col">{t('payments.recon.match')}</th>
-                      </tr>
-                    </thead>
+                    <TableHead
+                      cols={[
+                        { label: t('payments.pay.billCode') },
+                        { label: t('payments.recon.time') },
+                        { label: t('payments.recon.amount'), numeric: true },
+                        { label: t('payments.recon.gatewayState') },
+                        { label: t('payments.recon.match') },
+                      ]}
+                    />
                     <tbody>
                       <For each={r().online}>
                         {(o) => (
@@ -347,19 +340,17 @@ export const ReconciliationPage = () => {
                 <h2 id="recon-bills">{t('payments.recon.bills')}</h2>
                 <Show when={r().bills.length > 0} fallback={<p class="muted">{t('payments.recon.empty')}</p>}>
                   <table class="data-table">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('payments.recon.time')}</th>
-                        <th scope="col">{t('payments.pay.billCode')}</th>
-                        <th scope="col">{t('payments.pay.dossier')}</th>
-                        <th scope="col">{t('payments.recon.kind')}</th>
-                        <th scope="col">{t('payments.recon.method')}</th>
-                        <th scope="col">{t('payments.recon.staffName')}</th>
-                        <th scope="col" class="numeric">
-                          {t('payments.recon.amount')}
-                        </th>
-                      </tr>
-                    </thead>
+                    <TableHead
+                      cols={[
+                        { label: t('payments.recon.time') },
+                        { label: t('payments.pay.billCode') },
+                        { label: t('payments.pay.dossier') },
+                        { label: t('payments.recon.kind') },
+                        { label: t('payments.recon.method') },
+                        { label: t('payments.recon.staffName') },
+                        { label: t('payments.recon.amount'), numeric: true },
+                      ]}
+                    />
                     <tbody>
                       <For each={r().bills}>
                         {(b) => (

@@ -1,4 +1,4 @@
-import { Show } from 'solid-js';
+import { For, Show } from 'solid-js';
 import { t } from '../i18n';
 import { CheckIcon } from '../icons';
 
@@ -23,4 +23,19 @@ export const BillStateChip = (props: {
         ? t('payments.pay.pending')
         : t('payments.pay.cancelled')}
   </span>
+);
+
+/** A table's column heads; amounts align right, and a column may be named for screen readers only. */
+export const TableHead = (props: { cols: { label: string; numeric?: boolean; hidden?: boolean }[] }) => (
+  <thead>
+    <tr>
+      <For each={props.cols}>
+        {(c) => (
+          <th scope="col" class={c.numeric ? 'numeric' : undefined}>
+            {c.hidden ? <span class="visually-hidden">{c.label}</span> : c.label}
+          </th>
+        )}
+      </For>
+    </tr>
+  </thead>
 );

@@ -1,11 +1,16 @@
 import { createSignal, Show } from 'solid-js';
 import { api } from '../api';
-import { AddressFields, createCommunes, OtpField, type Point, type Window } from '../citizen/fields';
-import type { Problem } from '../errors';
+import {
+  AddressFields,
+  createCitizenRun,
+  createCommunes,
+  OtpField,
+  type Point,
+  type Window,
+} from '../citizen/fields';
 import { formatMoney } from '../format';
 import { t } from '../i18n';
 import { ProblemNote } from '../ProblemNote';
-import { citizenProblem } from './store';
 
 /** "Deliver my result home": the address, a code to the phone on file, then the request. */
 export const DeliveryRequest = (props: {
@@ -22,24 +27,11 @@ export const DeliveryRequest = (props: {
   const [otp, setOtp] = createSignal('');
   const [sentTo, setSentTo] = createSignal<string>();
   const [invalid, setInvalid] = createSignal<'line' | 'commune' | 'otp'>();
-  const [problem, setProblem] = createSignal<Problem>();
-  const [busy, setBusy] = createSignal(false);
+  const { problem, busy, run } = createCitizenRun();
 
   const addressInvalid = () => {
     const field = invalid();
     return field === 'otp' ? undefined : field;
-  };
-
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      await work();
-    } catch (error) {
-      setProblem(citizenProblem(error));
-    } finally {
-      setBusy(false);
-    }
   };
 
   const sendCode = () =>

@@ -1,12 +1,9 @@
-import { useNavigate, useParams } from '@solidjs/router';
+import { useNavigate } from '@solidjs/router';
 import { TRPCClientError } from '@trpc/client';
 import { createSignal, For, Match, Show, Switch } from 'solid-js';
 import { courierApi } from '../courier/api';
-import { BackLink, NoTask } from '../courier/TaskPage';
-import { today } from '../courier/today';
 import type { Task } from '../courier/types';
 import { describeError, type Problem } from '../errors';
-import { formatMoney } from '../format';
 import { lang, t } from '../i18n';
 import { CheckIcon, QrIcon } from '../icons';
 import { online } from '../network';
@@ -14,7 +11,7 @@ import { ProblemNote } from '../ProblemNote';
 import { session } from '../session';
 import { createDraft, draftKey } from './draft';
 import { compareWithRecipient, digitsOnly, type IdentitySource, readIdQr } from './identity';
-import { Hint, Section } from './parts';
+import { CashField, DoorPage, DoorForm, Hint, MissingNote, Section } from './parts';
 import { PhotoField } from './PhotoField';
 import { QrScanner } from './QrScanner';
 import { SignatureField } from './SignaturePad';
@@ -168,14 +165,7 @@ const DeliveryForm = (props: { task: Task }) => {
   };
 
   return (
-    <form
-      class="door-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
-      }}
-      noValidate
-    >
+    <DoorForm onSubmit={submit}>
       <h1 class="page-title">{t('deliver.title')}</h1>
       <p class="page-sub">
         {props.task.dossierCode} · {props.task.address}
@@ -344,21 +334,12 @@ const DeliveryForm = (props: { task: Task }) => {
             )}
           </For>
         </Show>
-        <label class="field">
-          <span class="field-label">
-            {t('deliver.cash')}
-            <Show when={(props.task.feesDue ?? 0) > 0}>
-              {' '}
-              ({t('task.feesDue')}: {formatMoney(props.task.feesDue ?? 0)})
-            </Show>
-          </span>
-          <input
-            name="cash"
-            inputmode="numeric"
-            value={draft().cash}
-            onInput={(event) => update({ cash: event.currentTarget.value.replace(/\D/g, '') })}
-          />
-        </label>
+        <CashField
+          label={t('deliver.cash')}
+          feesDue={props.task.feesDue}
+          value={draft().cash}
+          onInput={(cash) => update({ cash })}
+        />
       </Section>
 
       <Section n={4} title={t('deliver.photo')} done={draft().photos.length > 0}>
@@ -380,14 +361,7 @@ const DeliveryForm = (props: { task: Task }) => {
         />
       </Section>
 
-      <Show when={tried() && missing().length > 0}>
-        <div class="problem door-missing" role="alert">
-          <p>{t('door.stillMissing')}</p>
-          <ul class="missing-list">
-            <For each={missing()}>{(item) => <li>{item}</li>}</For>
-          </ul>
-        </div>
-      </Show>
+      <MissingNote show={tried()} missing={missing()} />
       <Show when={problem()}>{(current) => <ProblemNote problem={current()} />}</Show>
       <div class="door-submit">
         <button type="submit" class="button button-primary button-block" disabled={saving()}>
@@ -401,18 +375,8 @@ const DeliveryForm = (props: { task: Task }) => {
       <Show when={scanning()}>
         <QrScanner onText={onQr} onClose={() => setScanning(false)} />
       </Show>
-    </form>
+    </DoorForm>
   );
 };
 
-export const DeliveryFlow = () => {
-  const params = useParams<{ id: string }>();
-  return (
-    <div class="door-page">
-      <BackLink href={`/task/${params.id}`} />
-      <Show when={today.task(params.id)} fallback={<NoTask />}>
-        {(task) => <DeliveryForm task={task()} />}
-      </Show>
-    </div>
-  );
-};
+export const DeliveryFlow = () => <DoorPage form={DeliveryForm} />;

@@ -1,7 +1,5 @@
-import { useNavigate, useParams } from '@solidjs/router';
+import { useNavigate } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
-import { BackLink, NoTask } from '../courier/TaskPage';
-import { today } from '../courier/today';
 import type { Task } from '../courier/types';
 import { describeError, type Problem } from '../errors';
 import { type MessageKey, t, tIn } from '../i18n';
@@ -9,7 +7,7 @@ import { CrossIcon } from '../icons';
 import { ProblemNote } from '../ProblemNote';
 import { session } from '../session';
 import { createDraft, draftKey } from './draft';
-import { Hint, Section } from './parts';
+import { DoorPage, DoorForm, Hint, Section } from './parts';
 import { PhotoField } from './PhotoField';
 import { queueDoorAction } from './submit';
 
@@ -86,14 +84,7 @@ const FailForm = (props: { task: Task }) => {
   };
 
   return (
-    <form
-      class="door-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
-      }}
-      noValidate
-    >
+    <DoorForm onSubmit={submit}>
       <h1 class="page-title">
         {props.task.kind === 'delivery' ? t('fail.titleDelivery') : t('fail.titlePickup')}
       </h1>
@@ -151,18 +142,8 @@ const FailForm = (props: { task: Task }) => {
           {t('fail.submit')}
         </button>
       </div>
-    </form>
+    </DoorForm>
   );
 };
 
-export const FailFlow = () => {
-  const params = useParams<{ id: string }>();
-  return (
-    <div class="door-page">
-      <BackLink href={`/task/${params.id}`} />
-      <Show when={today.task(params.id)} fallback={<NoTask />}>
-        {(task) => <FailForm task={task()} />}
-      </Show>
-    </div>
-  );
-};
+export const FailFlow = () => <DoorPage form={FailForm} />;

@@ -1,17 +1,14 @@
-import { useNavigate, useParams } from '@solidjs/router';
+import { useNavigate } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
-import { BackLink, NoTask } from '../courier/TaskPage';
-import { today } from '../courier/today';
 import type { Component, Task } from '../courier/types';
 import { describeError, type Problem } from '../errors';
-import { formatMoney } from '../format';
 import { t } from '../i18n';
 import { CheckIcon } from '../icons';
 import { online } from '../network';
 import { ProblemNote } from '../ProblemNote';
 import { session } from '../session';
 import { createDraft, draftKey } from './draft';
-import { Hint, Section } from './parts';
+import { CashField, DoorPage, DoorForm, Hint, MissingNote, Section } from './parts';
 import { PhotoField } from './PhotoField';
 import { SignatureField } from './SignaturePad';
 import { queueDoorAction } from './submit';
@@ -100,14 +97,7 @@ const PickupForm = (props: { task: Task }) => {
   };
 
   return (
-    <form
-      class="door-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
-      }}
-      noValidate
-    >
+    <DoorForm onSubmit={submit}>
       <h1 class="page-title">{t('pickup.title')}</h1>
       <p class="page-sub">
         {props.task.procedureName ?? ''} · {props.task.address}
@@ -169,21 +159,12 @@ const PickupForm = (props: { task: Task }) => {
             aria-invalid={tried() && draft().seal.trim().length < 3}
           />
         </label>
-        <label class="field">
-          <span class="field-label">
-            {t('pickup.cash')}
-            <Show when={(props.task.feesDue ?? 0) > 0}>
-              {' '}
-              ({t('task.feesDue')}: {formatMoney(props.task.feesDue ?? 0)})
-            </Show>
-          </span>
-          <input
-            name="cash"
-            inputmode="numeric"
-            value={draft().cash}
-            onInput={(event) => update({ cash: event.currentTarget.value.replace(/\D/g, '') })}
-          />
-        </label>
+        <CashField
+          label={t('pickup.cash')}
+          feesDue={props.task.feesDue}
+          value={draft().cash}
+          onInput={(cash) => update({ cash })}
+        />
       </Section>
 
       <Section n={4} title={t('pickup.signature')} done={!!draft().signature}>
@@ -196,14 +177,7 @@ const PickupForm = (props: { task: Task }) => {
         />
       </Section>
 
-      <Show when={tried() && missing().length > 0}>
-        <div class="problem door-missing" role="alert">
-          <p>{t('door.stillMissing')}</p>
-          <ul class="missing-list">
-            <For each={missing()}>{(item) => <li>{item}</li>}</For>
-          </ul>
-        </div>
-      </Show>
+      <MissingNote show={tried()} missing={missing()} />
       <Show when={problem()}>{(current) => <ProblemNote problem={current()} />}</Show>
       <div class="door-submit">
         <button type="submit" class="button button-primary button-block" disabled={saving()}>
@@ -212,18 +186,8 @@ const PickupForm = (props: { task: Task }) => {
         </button>
         <Hint>{online() ? t('door.willSend') : t('door.willQueue')}</Hint>
       </div>
-    </form>
+    </DoorForm>
   );
 };
 
-export const PickupFlow = () => {
-  const params = useParams<{ id: string }>();
-  return (
-    <div class="door-page">
-      <BackLink href={`/task/${params.id}`} />
-      <Show when={today.task(params.id)} fallback={<NoTask />}>
-        {(task) => <PickupForm task={task()} />}
-      </Show>
-    </div>
-  );
-};
+export const PickupFlow = () => <DoorPage form={PickupForm} />;
