@@ -13,8 +13,14 @@ type SortKey = 'code' | 'procedure' | 'office' | 'due' | 'left' | 'where' | 'ris
 
 const RISK_ORDER = { overdue: 0, at_risk: 1, on_track: 2 } as const;
 
+/** Hours while they matter for acting today (≤ 2 working days); beyond that, working days (8 h each). */
 const hoursText = (h: number) => {
-  const shown = Math.abs(h).toLocaleString('vi-VN', { maximumFractionDigits: 1 });
+  const abs = Math.abs(h);
+  if (abs > 16) {
+    const d = (abs / 8).toLocaleString('vi-VN', { maximumFractionDigits: 1 });
+    return h < 0 ? t('board.overByDays', { d }) : t('board.days', { d });
+  }
+  const shown = abs.toLocaleString('vi-VN', { maximumFractionDigits: 1 });
   return h < 0 ? t('board.overBy', { h: shown }) : t('board.hours', { h: shown });
 };
 
