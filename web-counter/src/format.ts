@@ -43,3 +43,7 @@ export const parseDisplayDate = (text: string) => {
   if (!isRealDate(year, month, day)) return null;
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 };
+
+/** A decimal as the reader writes it: 6,2 in Vietnamese, 6.2 in English. */
+export const formatDecimal = (value: number, lang: 'vi' | 'en') =>
+  value.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 1 });

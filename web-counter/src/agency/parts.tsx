@@ -12,8 +12,8 @@ import {
   Switch,
 } from 'solid-js';
 import { describeError, type Problem } from '../errors';
-import { formatDateTime, formatMoney } from '../format';
-import { t } from '../i18n';
+import { formatDateTime, formatDecimal, formatMoney } from '../format';
+import { lang, t } from '../i18n';
 import { ArrowLeftIcon, ClockIcon, FileIcon, PrintIcon, WarningIcon } from '../icons';
 import { ProblemNote } from '../ProblemNote';
 import { StateChip } from '../StateChip';
@@ -28,9 +28,9 @@ export const TimeLeft = (props: { hoursLeft: number | null; overdue: boolean; pa
       const text = () =>
         parts().days > 0
           ? parts().hours > 0
-            ? t('agency.left.daysHours', { d: parts().days, h: parts().hours })
+            ? t('agency.left.daysHours', { d: parts().days, h: formatDecimal(parts().hours, lang()) })
             : t('agency.left.days', { d: parts().days })
-          : t('agency.left.hours', { h: parts().hours });
+          : t('agency.left.hours', { h: formatDecimal(parts().hours, lang()) });
       return (
         <span
           class="time-left"
