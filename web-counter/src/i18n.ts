@@ -1,9 +1,11 @@
 import { createSignal } from 'solid-js';
 import { en as agencyEn, vi as agencyVi } from './agency/strings';
-import { en as paymentsEn, vi as paymentsVi } from './payments/strings';
-import { en as dispatchEn, vi as dispatchVi } from './dispatch/strings';
-import { en as citizenEn, vi as citizenVi } from './citizen/strings';
 import { en as boardEn, vi as boardVi } from './board/strings';
+import { en as citizenEn, vi as citizenVi } from './citizen/strings';
+import { en as deadlettersEn, vi as deadlettersVi } from './deadletters/strings';
+import { en as dispatchEn, vi as dispatchVi } from './dispatch/strings';
+import { en as paymentsEn, vi as paymentsVi } from './payments/strings';
+import { en as todayEn, vi as todayVi } from './today/strings';
 
 const coreVi = {
   'app.name': 'PostDesk',
@@ -449,7 +451,16 @@ const coreVi = {
   'verify.reason': 'Lý do',
 };
 
-const vi = { ...coreVi, ...agencyVi, ...paymentsVi, ...dispatchVi, ...citizenVi, ...boardVi };
+const vi = {
+  ...coreVi,
+  ...agencyVi,
+  ...paymentsVi,
+  ...dispatchVi,
+  ...citizenVi,
+  ...boardVi,
+  ...deadlettersVi,
+  ...todayVi,
+};
 
 export type MessageKey = keyof typeof vi;
 
@@ -891,7 +902,8 @@ const coreEn: Record<keyof typeof coreVi, string> = {
   'verify.byteRange': 'Signed range',
   'verify.byteRangeOk': 'Covers the whole file',
   'verify.byteRangeBad': 'Does not cover the whole file',
-  'verify.byteRangeRevision': 'Covers the signed version; what was added later is covered by a later signature',
+  'verify.byteRangeRevision':
+    'Covers the signed version; what was added later is covered by a later signature',
   'verify.digest': 'Content integrity',
   'verify.signatureCheck': 'Signature',
   'verify.valid': 'Valid',
@@ -909,6 +921,8 @@ const en: Record<MessageKey, string> = {
   ...dispatchEn,
   ...citizenEn,
   ...boardEn,
+  ...deadlettersEn,
+  ...todayEn,
 };
 
 export type Lang = 'vi' | 'en';

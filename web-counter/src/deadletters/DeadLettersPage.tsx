@@ -3,20 +3,13 @@ import { createResource, createSignal, For, Match, Show, Switch } from 'solid-js
 import { api, type Outputs } from '../api';
 import { describeError, type Problem } from '../errors';
 import { formatDateTime } from '../format';
-import { lang } from '../i18n';
+import { type MessageKey, t } from '../i18n';
 import { ProblemNote } from '../ProblemNote';
 import { toasts } from '../toast';
-import { en, vi } from './strings';
 import './deadletters.css';
 
-type Key = keyof typeof vi;
+type Key = MessageKey;
 type Letter = Outputs['outbox']['deadLetters'][number];
-
-/** This page's texts in the chosen language (own strings file; see strings.ts). */
-const s = (key: Key, params?: Record<string, string | number>) => {
-  const text: string = (lang() === 'en' ? en : vi)[key];
-  return params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole)) : text;
-};
 
 const channelOf = (topic: string): Key =>
   topic === 'portal.progress'
@@ -50,7 +43,7 @@ export const DeadLettersPage = () => {
     setProblem(null);
     try {
       await api.outbox.retry.mutate({ id: letter.id });
-      toasts.show(s('deadletters.retried', { code: letter.dossierCode ?? '—' }));
+      toasts.show(t('deadletters.retried', { code: letter.dossierCode ?? '—' }));
       await refetch();
     } catch (err) {
       setProblem(describeError(err));
@@ -63,40 +56,40 @@ export const DeadLettersPage = () => {
     <section class="deadletters" aria-labelledby="deadletters-title">
       <div class="catalog-toolbar">
         <h1 id="deadletters-title" class="page-title">
-          {s('deadletters.title')}
+          {t('deadletters.title')}
         </h1>
         <Show when={letters.latest}>
-          {(list) => <span class="count">{s('deadletters.count', { n: list().length })}</span>}
+          {(list) => <span class="count">{t('deadletters.count', { n: list().length })}</span>}
         </Show>
         <button type="button" class="button" onClick={() => refetch()}>
-          {s('deadletters.refresh')}
+          {t('deadletters.refresh')}
         </button>
       </div>
-      <p class="deadletters-intro">{s('deadletters.intro')}</p>
+      <p class="deadletters-intro">{t('deadletters.intro')}</p>
       <Show when={problem()}>{(p) => <ProblemNote problem={p()} />}</Show>
       <div class="table-scroll">
-        <Switch fallback={<p class="page-status">{s('deadletters.loading')}</p>}>
+        <Switch fallback={<p class="page-status">{t('deadletters.loading')}</p>}>
           <Match when={letters.state === 'errored'}>
             <ProblemNote problem={describeError(letters.error)} />
           </Match>
           <Match when={letters.latest && letters.latest.length === 0}>
-            <p class="page-status">{s('deadletters.empty')}</p>
+            <p class="page-status">{t('deadletters.empty')}</p>
           </Match>
           <Match when={letters.latest}>
             <table class="data-table deadletters-table">
               <thead>
                 <tr>
-                  <th scope="col">{s('deadletters.col.dossier')}</th>
-                  <th scope="col">{s('deadletters.col.to')}</th>
-                  <th scope="col">{s('deadletters.col.why')}</th>
+                  <th scope="col">{t('deadletters.col.dossier')}</th>
+                  <th scope="col">{t('deadletters.col.to')}</th>
+                  <th scope="col">{t('deadletters.col.why')}</th>
                   <th scope="col" class="deadletters-num">
-                    {s('deadletters.col.attempts')}
+                    {t('deadletters.col.attempts')}
                   </th>
                   <th scope="col" class="deadletters-num">
-                    {s('deadletters.col.behind')}
+                    {t('deadletters.col.behind')}
                   </th>
-                  <th scope="col">{s('deadletters.col.since')}</th>
-                  <th scope="col">{s('deadletters.col.action')}</th>
+                  <th scope="col">{t('deadletters.col.since')}</th>
+                  <th scope="col">{t('deadletters.col.action')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -106,7 +99,7 @@ export const DeadLettersPage = () => {
                       <td>
                         <Show
                           when={letter.dossierId}
-                          fallback={<span class="muted">{s('deadletters.noDossier')}</span>}
+                          fallback={<span class="muted">{t('deadletters.noDossier')}</span>}
                         >
                           {(id) => (
                             <A href={`/dossiers/${id()}`} class="mono">
@@ -115,21 +108,21 @@ export const DeadLettersPage = () => {
                           )}
                         </Show>
                       </td>
-                      <td class="deadletters-to">{s(channelOf(letter.topic))}</td>
+                      <td class="deadletters-to">{t(channelOf(letter.topic))}</td>
                       <td class="deadletters-why">
-                        {s(whyOf(letter.lastError))}
+                        {t(whyOf(letter.lastError))}
                         <Show when={letter.lastError}>
                           <details>
-                            <summary>{s('deadletters.detail')}</summary>
+                            <summary>{t('deadletters.detail')}</summary>
                             <code>{letter.lastError}</code>
                           </details>
                         </Show>
                       </td>
                       <td class="deadletters-num">{letter.attempts}</td>
                       <td class="deadletters-num">
-                        <Show when={letter.blocked > 0} fallback={s('deadletters.behindNone')}>
+                        <Show when={letter.blocked > 0} fallback={t('deadletters.behindNone')}>
                           <span class="deadletters-behind">
-                            {s('deadletters.behind', { n: letter.blocked })}
+                            {t('deadletters.behind', { n: letter.blocked })}
                           </span>
                         </Show>
                       </td>
@@ -139,10 +132,10 @@ export const DeadLettersPage = () => {
                           type="button"
                           class="button button-primary button-small"
                           disabled={busy() !== null}
-                          aria-label={s('deadletters.retryLabel', { code: letter.dossierCode ?? '—' })}
+                          aria-label={t('deadletters.retryLabel', { code: letter.dossierCode ?? '—' })}
                           onClick={() => retry(letter)}
                         >
-                          {busy() === letter.id ? s('deadletters.retrying') : s('deadletters.retry')}
+                          {busy() === letter.id ? t('deadletters.retrying') : t('deadletters.retry')}
                         </button>
                       </td>
                     </tr>

@@ -2,7 +2,6 @@ import { A, useParams, useSearchParams } from '@solidjs/router';
 import { createSignal, type JSX, Match, onMount, Show, Switch } from 'solid-js';
 import { formatDateTime } from '../format';
 import { PickupIcon } from '../icons';
-import { tp } from '../today/strings';
 import '../today/today.css';
 import { describeError } from '../errors';
 import { t } from '../i18n';
@@ -13,8 +12,8 @@ import { ComponentsSection } from './ComponentsSection';
 import { FeesSection } from './FeesSection';
 import { OutcomeSection } from './OutcomeSection';
 import { ResultView } from './ResultView';
-import { createIntake, type Intake } from './store';
 import { STEPS, SummaryBar } from './SummaryBar';
+import { createIntake, type Intake } from './store';
 import type { Outcome } from './types';
 
 const FIELD_ORDER = [
@@ -75,8 +74,8 @@ const PickupBanner = (props: { intake: Intake }) => (
       <p class="pickup-banner" role="status">
         <PickupIcon />
         <span>
-          {tp('pickup.banner', {
-            seal: entry().sealNumber ?? tp('pickup.noSeal'),
+          {t('pickup.banner', {
+            seal: entry().sealNumber ?? t('pickup.noSeal'),
             at: formatDateTime(entry().pickedUpAt),
           })}
         </span>
@@ -257,15 +256,15 @@ const IntakeRun = (props: { code: string; pickedUpDossierId?: string; onNew: () 
         <div class="page-status">
           <ProblemNote problem={describeError(intake.pickedUp.error)} />
           <A href="/today" class="button">
-            {tp('pickup.backToday')}
+            {t('pickup.backToday')}
           </A>
         </div>
       </Match>
       <Match when={props.pickedUpDossierId && intake.pickedUp.state === 'ready' && !intake.pickedUp()}>
         <div class="page-status">
-          <p>{tp('pickup.notFound')}</p>
+          <p>{t('pickup.notFound')}</p>
           <A href="/today" class="button">
-            {tp('pickup.backToday')}
+            {t('pickup.backToday')}
           </A>
         </div>
       </Match>

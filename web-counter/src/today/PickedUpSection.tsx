@@ -2,10 +2,10 @@ import { A } from '@solidjs/router';
 import { For, Match, Show, Switch } from 'solid-js';
 import { describeError } from '../errors';
 import { formatDateTime } from '../format';
+import { t } from '../i18n';
 import { FileIcon, IntakeIcon, PickupIcon } from '../icons';
 import { ProblemNote } from '../ProblemNote';
 import type { createPickedUp, PickedUpDossier } from './store';
-import { tp } from './strings';
 
 /** Where the desk receives a picked-up dossier: the intake wizard, filled in from the courier's dispatch note. */
 export const pickupIntakeHref = (dossier: PickedUpDossier) =>
@@ -22,49 +22,49 @@ export const PickedUpSection = (props: { pickedUp: ReturnType<typeof createPicke
       <div class="pickup-desk-head">
         <h2 id="pickup-desk-title" class="section-title">
           <PickupIcon />
-          {tp('pickup.title')}
+          {t('pickup.title')}
         </h2>
         <Show when={list.state === 'ready' && (list()?.length ?? 0) > 0}>
-          <span class="count">{tp('pickup.count', { n: list()?.length ?? 0 })}</span>
+          <span class="count">{t('pickup.count', { n: list()?.length ?? 0 })}</span>
         </Show>
       </div>
-      <Switch fallback={<p class="hint">{tp('pickup.loading')}</p>}>
+      <Switch fallback={<p class="hint">{t('pickup.loading')}</p>}>
         <Match when={list.state === 'errored'}>
           <ProblemNote problem={describeError(list.error)} />
         </Match>
         <Match when={list.state === 'ready' && list()?.length === 0}>
-          <p class="hint">{tp('pickup.empty')}</p>
+          <p class="hint">{t('pickup.empty')}</p>
         </Match>
         <Match when={list.latest}>
           {(rows) => (
             <>
-              <p class="hint">{tp('pickup.hint')}</p>
+              <p class="hint">{t('pickup.hint')}</p>
               <div class="pickup-desk-scroll">
                 <table class="data-table pickup-table">
                   <thead>
                     <tr>
-                      <th scope="col">{tp('pickup.col.seal')}</th>
-                      <th scope="col">{tp('pickup.col.procedure')}</th>
-                      <th scope="col">{tp('pickup.col.contact')}</th>
+                      <th scope="col">{t('pickup.col.seal')}</th>
+                      <th scope="col">{t('pickup.col.procedure')}</th>
+                      <th scope="col">{t('pickup.col.contact')}</th>
                       <Show when={rows().some(courierNameOf)}>
-                        <th scope="col">{tp('pickup.col.courier')}</th>
+                        <th scope="col">{t('pickup.col.courier')}</th>
                       </Show>
-                      <th scope="col">{tp('pickup.col.pickedUpAt')}</th>
-                      <th scope="col">{tp('pickup.col.note')}</th>
-                      <th scope="col">{tp('pickup.col.action')}</th>
+                      <th scope="col">{t('pickup.col.pickedUpAt')}</th>
+                      <th scope="col">{t('pickup.col.note')}</th>
+                      <th scope="col">{t('pickup.col.action')}</th>
                     </tr>
                   </thead>
                   <tbody>
                     <For each={rows()}>
                       {(row) => {
-                        const seal = () => row.sealNumber ?? tp('pickup.noSeal');
+                        const seal = () => row.sealNumber ?? t('pickup.noSeal');
                         const present = () => row.checklist.filter((item) => item.present).length;
                         return (
                           <tr data-dossier={row.dossierId}>
                             <td class="seal-cell">
                               <Show
                                 when={row.sealNumber}
-                                fallback={<span class="muted">{tp('pickup.noSeal')}</span>}
+                                fallback={<span class="muted">{t('pickup.noSeal')}</span>}
                               >
                                 <strong class="seal-number">{row.sealNumber}</strong>
                               </Show>
@@ -73,7 +73,7 @@ export const PickedUpSection = (props: { pickedUp: ReturnType<typeof createPicke
                               <span class="pickup-procedure">{row.procedureName}</span>
                               <Show when={row.checklist.length > 0}>
                                 <span class="muted pickup-components">
-                                  {tp('pickup.components', {
+                                  {t('pickup.components', {
                                     present: present(),
                                     total: row.checklist.length,
                                   })}
@@ -88,7 +88,7 @@ export const PickedUpSection = (props: { pickedUp: ReturnType<typeof createPicke
                               <td>
                                 <Show
                                   when={courierNameOf(row)}
-                                  fallback={<span class="muted">{tp('pickup.noCourier')}</span>}
+                                  fallback={<span class="muted">{t('pickup.noCourier')}</span>}
                                 >
                                   {courierNameOf(row)}
                                 </Show>
@@ -103,10 +103,10 @@ export const PickedUpSection = (props: { pickedUp: ReturnType<typeof createPicke
                                     href={url()}
                                     target="_blank"
                                     rel="noopener"
-                                    aria-label={tp('pickup.noteLabel', { seal: seal() })}
+                                    aria-label={t('pickup.noteLabel', { seal: seal() })}
                                   >
                                     <FileIcon />
-                                    {tp('pickup.note')}
+                                    {t('pickup.note')}
                                   </a>
                                 )}
                               </Show>
@@ -115,13 +115,13 @@ export const PickedUpSection = (props: { pickedUp: ReturnType<typeof createPicke
                               <A
                                 class="button button-primary pickup-receive"
                                 href={pickupIntakeHref(row)}
-                                aria-label={tp('pickup.receiveLabel', {
+                                aria-label={t('pickup.receiveLabel', {
                                   seal: seal(),
                                   name: row.contactName ?? '',
                                 })}
                               >
                                 <IntakeIcon />
-                                {tp('pickup.receive')}
+                                {t('pickup.receive')}
                               </A>
                             </td>
                           </tr>

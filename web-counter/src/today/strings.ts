@@ -1,5 +1,3 @@
-import { lang } from '../i18n';
-
 /** Texts of the desk hand-over of picked-up dossiers: Vietnamese first; `en` must have every key of `vi`. */
 export const vi = {
   'pickup.title': 'Hồ sơ bưu tá đã thu gom',
@@ -58,10 +56,3 @@ export const en: Record<PickupKey, string> = {
     'This collected dossier is no longer waiting for hand-over (it may have been received already). Please go back to the Today page for the current list.',
   'pickup.backToday': 'Back to Today',
 };
-
-const fill = (text: string, params?: Record<string, string | number>) =>
-  params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole)) : text;
-
-/** `t` for this feature's own strings, in the language chosen in the header. */
-export const tp = (key: PickupKey, params?: Record<string, string | number>) =>
-  fill((lang() === 'en' ? en : vi)[key], params);
