@@ -9,6 +9,7 @@ import {
   AddressFields,
   createCitizenRun,
   createCommunes,
+  firstMissing,
   OtpField,
   PhoneField,
   type Point,
@@ -97,24 +98,19 @@ export const RequestPickupPage = () => {
 
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
-    const missing: Field | undefined = !procedure()
-      ? 'procedure'
-      : !name().trim()
-        ? 'name'
-        : !phone().trim()
-          ? 'phone'
-          : !line().trim()
-            ? 'line'
-            : !communeCode()
-              ? 'commune'
-              : sentTo() && otp().length !== 6
-                ? 'otp'
-                : undefined;
-    setInvalid(missing);
-    if (missing) {
-      document.getElementById(`pickup-${missing}`)?.focus();
-      return;
-    }
+    const missing = firstMissing<Field>(
+      'pickup',
+      [
+        ['procedure', !procedure()],
+        ['name', !name().trim()],
+        ['phone', !phone().trim()],
+        ['line', !line().trim()],
+        ['commune', !communeCode()],
+        ['otp', Boolean(sentTo()) && otp().length !== 6],
+      ],
+      setInvalid,
+    );
+    if (missing) return;
     if (!sentTo()) return void sendCode();
     void run(async () => {
       const result = await api.citizen.requestPickup.mutate({

@@ -177,3 +177,18 @@ export const PhoneField = (props: {
     </Show>
   </label>
 );
+
+/**
+ * The first field of the form still to fill, in the order the citizen reads them: marked invalid and
+ * focused (its element id is `<prefix>-<field>`). Undefined when every field is filled.
+ */
+export const firstMissing = <F extends string>(
+  prefix: string,
+  checks: [field: F, missing: boolean][],
+  mark: (field: F | undefined) => void,
+) => {
+  const missing = checks.find(([, isMissing]) => isMissing)?.[0];
+  mark(missing);
+  if (missing) document.getElementById(`${prefix}-${missing}`)?.focus();
+  return missing;
+};

@@ -4,6 +4,7 @@ import {
   AddressFields,
   createCitizenRun,
   createCommunes,
+  firstMissing,
   OtpField,
   type Point,
   type Window,
@@ -44,18 +45,16 @@ export const DeliveryRequest = (props: {
 
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
-    const missing = !line().trim()
-      ? 'line'
-      : !communeCode()
-        ? 'commune'
-        : sentTo() && otp().length !== 6
-          ? 'otp'
-          : undefined;
-    setInvalid(missing);
-    if (missing) {
-      document.getElementById(`delivery-${missing}`)?.focus();
-      return;
-    }
+    const missing = firstMissing(
+      'delivery',
+      [
+        ['line', !line().trim()],
+        ['commune', !communeCode()],
+        ['otp', Boolean(sentTo()) && otp().length !== 6],
+      ],
+      setInvalid,
+    );
+    if (missing) return;
     if (!sentTo()) return void sendCode();
     void run(async () => {
       await api.citizen.requestDelivery.mutate({
