@@ -4,7 +4,6 @@
 import { appError, isAppError } from '@postdesk/shared';
 import { PDFDocument } from 'pdf-lib';
 import sharp, { type Metadata } from 'sharp';
-import { encodeG4 } from './ccitt';
 import { estimateSkew } from './deskew';
 import {
   type Box,
@@ -15,7 +14,7 @@ import {
   type Raster,
   toGrey,
   warp,
-  warpInk,
+  warpInkG4,
 } from './image-raster';
 import { isEncryptedPdf, requireScanType, type ScanMime } from './image-sniff';
 
@@ -349,11 +348,13 @@ const scaleBox = (box: Box, sx: number, sy: number, limit: { width: number; heig
   };
 };
 
+// Huffman tables optimised per image save 5 % of a photo page's bytes for three times the encoding time
+// (a noisy colour A4 page: 1.22 against 1.28 MB, 80 against 28 ms of CPU): not worth it at the desk.
 const jpeg = async (raster: Raster, quality: number) =>
   new Uint8Array(
     await sharp(raster.data, { raw: raster })
       .toColourspace(raster.channels === 1 ? 'b-w' : 'srgb')
-      .jpeg({ quality })
+      .jpeg({ quality, optimiseCoding: false })
       .withDensity(300)
       .toBuffer(),
   );
@@ -437,7 +438,7 @@ export const processPage = async (bytes: Uint8Array, options: ProcessPageOptions
     mode === 'bilevel'
       ? {
           kind: 'bilevel',
-          data: await encodeG4(warpInk(grey, geometry, threshold), width, height),
+          data: warpInkG4(grey, geometry, threshold),
           width,
           height,
         }
