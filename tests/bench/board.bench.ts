@@ -5,15 +5,15 @@
 // received dossier. Figures only; nothing is asserted.
 import { sql } from 'drizzle-orm';
 import { generateVolume } from '../../scripts/generate-volume';
-import { rows } from '../../server/src/db/client';
 import {
+  deadlineBoard,
   monthFigures,
   monthOf,
   monthsBack,
   refreshRollups,
-  deadlineBoard,
   trend,
 } from '../../server/src/board/service';
+import { type Db, rows } from '../../server/src/db/client';
 import { benchDatabase, percentile } from './pg';
 
 const ms = (t0: number) => performance.now() - t0;
@@ -36,9 +36,47 @@ const line = (label: string, r: { p50: number; p99: number; runs: number }, extr
     `${label.padEnd(46)} p50 ${r.p50.toFixed(1).padStart(8)} ms   p99 ${r.p99.toFixed(1).padStart(8)} ms   (${r.runs} runs)${extra}`,
   );
 
+/** The trigger's cost: 3 × 2,000 received dossiers with it and without it, alternating. */
+const measureTrigger = async (tx: Db, on: number[], off: number[]) => {
+  await tx.execute(sql`
+    create function pg_temp.bench_receive(n int, tag text) returns float8 language plpgsql as $$
+    declare t0 timestamptz := clock_timestamp(); d uuid; o uuid; p record; at timestamptz := now();
+    begin
+      select m.office_id into o from memberships m join users u on u.id = m.user_id
+        where u.username = 'bench.giamsat' limit 1;
+      select pr.id, pr.agency_id, v.id vid into p from procedures pr
+        join procedure_versions v on v.procedure_id = pr.id limit 1;
+      for i in 1..n loop
+        insert into dossiers (code, state, procedure_id, procedure_version_id, receiving_office_id, agency_id, channel)
+          values (tag || i, 'draft', p.id, p.vid, o, p.agency_id, 1) returning id into d;
+        insert into dossier_events (dossier_id, seq, event, to_state, actor_kind, office_id, at, payload, hash)
+          values (d, 1, 'start_intake', 'draft', 'clerk', o, at, '{}', md5(d::text) || md5(tag));
+        update dossiers set last_seq = 1 where id = d;
+        insert into dossier_events (dossier_id, seq, event, from_state, to_state, actor_kind, office_id, at, payload, hash)
+          values (d, 2, 'receive', 'draft', 'received', 'clerk', o, at,
+                  jsonb_build_object('dueAt', at + interval '3 days'), md5(tag || d::text) || md5(tag));
+        update dossiers set last_seq = 2, state = 'received', received_at = at, due_at = at + interval '3 days'
+          where id = d;
+      end loop;
+      return extract(epoch from clock_timestamp() - t0) * 1000 / n;
+    end $$`);
+  const per = async (tag: string, on: boolean) => {
+    await tx.execute(
+      sql.raw(`alter table dossiers ${on ? 'enable' : 'disable'} trigger dossier_facts_on_event`),
+    );
+    const [r] = await rows<{ ms: number }>(tx, sql`select pg_temp.bench_receive(2000, ${tag}) as ms`);
+    return Number(r!.ms);
+  };
+  for (let i = 0; i < 3; i++) {
+    on.push(await per(`RX-ON${i}-`, true));
+    off.push(await per(`RX-OFF${i}-`, false));
+  }
+};
+
 export const run = async () => {
   const scale = Number(process.argv[3] ?? process.env.BOARD_SCALE ?? 100_000);
-  const database = await benchDatabase();
+  const keep = process.env.BOARD_DB;
+  const database = await benchDatabase(keep);
   if (!database) {
     say('PostgreSQL is not reachable: skipped');
     return;
@@ -47,8 +85,18 @@ export const run = async () => {
   try {
     const now = new Date();
     say(`scale: ${scale.toLocaleString('en')} dossiers (2,000 per office)`);
-    const seconds = await generateVolume(db, { n: scale, now });
-    await db.execute(sql`analyze`);
+    // A kept database (BOARD_DB) holds what earlier runs generated: only the shortfall is made (chunks commit one
+    // by one, so an interrupted generation resumes where it stopped).
+    const [have] = await rows<{ n: string }>(
+      db,
+      sql`select count(*)::text n from dossiers where code like 'BENCH-%'`,
+    );
+    const missing = scale - Number(have!.n);
+    if (keep)
+      say(`database ${database.name}: ${Number(have!.n).toLocaleString('en')} dossiers already there`);
+    const seconds =
+      missing > 0 ? await generateVolume(db, { n: missing, start: Number(have!.n) + 1, now }) : 0;
+    if (missing > 0 || database.fresh) await db.execute(sql`analyze`);
     const [size] = await rows<{ facts: string; events: string; dossiers: string; n: string }>(
       db,
       sql`select pg_size_pretty(pg_total_relation_size('dossier_facts')) facts,
@@ -123,42 +171,19 @@ export const run = async () => {
 
     // Keeping dossier_facts current: the trigger's cost on a received dossier (start_intake + receive), measured
     // inside PostgreSQL (the same inserts and updates recordEvent makes) so that client noise does not hide it.
-    await db.execute(sql`
-      create function pg_temp.bench_receive(n int, tag text) returns float8 language plpgsql as $$
-      declare t0 timestamptz := clock_timestamp(); d uuid; o uuid; p record; at timestamptz := now();
-      begin
-        select m.office_id into o from memberships m join users u on u.id = m.user_id
-          where u.username = 'bench.giamsat' limit 1;
-        select pr.id, pr.agency_id, v.id vid into p from procedures pr
-          join procedure_versions v on v.procedure_id = pr.id limit 1;
-        for i in 1..n loop
-          insert into dossiers (code, state, procedure_id, procedure_version_id, receiving_office_id, agency_id, channel)
-            values (tag || i, 'draft', p.id, p.vid, o, p.agency_id, 1) returning id into d;
-          insert into dossier_events (dossier_id, seq, event, to_state, actor_kind, office_id, at, payload, hash)
-            values (d, 1, 'start_intake', 'draft', 'clerk', o, at, '{}', md5(d::text) || md5(tag));
-          update dossiers set last_seq = 1 where id = d;
-          insert into dossier_events (dossier_id, seq, event, from_state, to_state, actor_kind, office_id, at, payload, hash)
-            values (d, 2, 'receive', 'draft', 'received', 'clerk', o, at,
-                    jsonb_build_object('dueAt', at + interval '3 days'), md5(tag || d::text) || md5(tag));
-          update dossiers set last_seq = 2, state = 'received', received_at = at, due_at = at + interval '3 days'
-            where id = d;
-        end loop;
-        return extract(epoch from clock_timestamp() - t0) * 1000 / n;
-      end $$`);
-    const per = async (tag: string, on: boolean) => {
-      await db.execute(
-        sql.raw(`alter table dossiers ${on ? 'enable' : 'disable'} trigger dossier_facts_on_event`),
-      );
-      const [r] = await rows<{ ms: number }>(db, sql`select pg_temp.bench_receive(2000, ${tag}) as ms`);
-      return Number(r!.ms);
-    };
+    // All of it in one transaction that is rolled back: the same connection for the pg_temp function, and a kept
+    // database (BOARD_DB) is left as it was.
     const on: number[] = [];
     const off: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      on.push(await per(`RX-ON${i}-`, true));
-      off.push(await per(`RX-OFF${i}-`, false));
-    }
-    await db.execute(sql`alter table dossiers enable trigger dossier_facts_on_event`);
+    const rollback = new Error('measured');
+    await db
+      .transaction(async (tx) => {
+        await measureTrigger(tx as unknown as Db, on, off);
+        throw rollback;
+      })
+      .catch((e) => {
+        if (e !== rollback) throw e;
+      });
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[1]!;
     say(
       `received dossier (2 events, in SQL): ${median(on).toFixed(3)} ms with the dossier_facts trigger, ` +
