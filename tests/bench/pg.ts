@@ -8,7 +8,8 @@ const ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 /**
  * A migrated, seeded PostgreSQL database of the benchmark's own, dropped by `drop()`; null when PG is down.
  * With `keep` (a database name) the database is made once and kept, so a long generation (the board at 10 million
- * dossiers) is paid for once and the measurements can be run again; `fresh` says whether it was just made.
+ * dossiers) is paid for once and the measurements can be run again (new migrations are applied to it); `fresh`
+ * says whether it was just made.
  */
 export const benchDatabase = async (keep?: string) => {
   const admin = postgres(ADMIN, { max: 1, onnotice: () => {} });
@@ -24,8 +25,8 @@ export const benchDatabase = async (keep?: string) => {
     return null;
   }
   const database = await openDatabase({ url: `postgres://postgres@127.0.0.1:5432/${name}` });
+  await database.migrate();
   if (fresh) {
-    await database.migrate();
     await seedHolidays(database.db);
     await seedDemo(database.db);
   }

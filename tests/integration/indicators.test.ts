@@ -176,6 +176,36 @@ describe('Decision 766 indicators of the hand-made February 2026', () => {
     expect(n('eresult')).toBe(exact.indicators.electronicResult.numerator);
     expect(n('complained')).toBe(1);
   });
+
+  it('brings a complaint made after the roll-up into the next refresh, re-reading only the dossiers that changed', async () => {
+    const complained = async () => {
+      const [r] = await rows<{ n: number }>(
+        database.db,
+        sql`select sum(complained)::int n from indicator_monthly where month = '2026-02-01' and office_id = ${built.officeId}`,
+      );
+      return Number(r!.n);
+    };
+    const a = built.made['B on time by the supplement pause']!.id;
+    await refreshRollups(database.db, ['2026-02'], NOW);
+    const before = await complained();
+    const stale = async () =>
+      (await rows<{ id: string }>(database.db, sql`select dossier_id::text id from dossier_facts_stale`)).map(
+        (r) => r.id,
+      );
+    expect(await stale()).toEqual([]);
+    // The applicant of a judged dossier no one had complained about (B) complains after all.
+    await database.db.execute(
+      sql`insert into feedback (dossier_id, kind, comment) values (${a}, 'complaint', 'Chậm trả kết quả')`,
+    );
+    expect(await stale()).toEqual([a]);
+    await refreshRollups(database.db, ['2026-02'], NOW);
+    expect(await complained()).toBe(before + 1);
+    expect(await stale()).toEqual([]);
+    // And back, once the complaint is withdrawn.
+    await database.db.execute(sql`delete from feedback where dossier_id = ${a} and kind = 'complaint'`);
+    await refreshRollups(database.db, ['2026-02'], NOW);
+    expect(await complained()).toBe(before);
+  });
 });
 
 describe('the deadline board and its warnings', () => {
