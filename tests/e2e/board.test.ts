@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { DEFAULT_OFFICE_HOURS, workingHoursBetween } from '@postdesk/shared';
+import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,17 @@ beforeAll(async () => {
     { name: 'M received now', received: localText(new Date(now.getTime() - 60_000)), steps: [] },
   ];
   built = await buildHandMade(database.db, [...FEBRUARY_2026, ...live]);
+  // E went by post: its courier found nobody at home once in February before delivering.
+  await database.db.execute(sql`
+    with t as (
+      insert into courier_tasks (dossier_id, office_id, kind, state, address, attempts, created_at, completed_at)
+      select id, ${built.officeId}, 'delivery', 'done', 'Thôn 1, xã Phú Mậu', 2, '2026-02-24T02:00:00Z',
+             '2026-02-26T03:00:00Z'
+      from dossiers where code = ${codeOf('E')} returning id, dossier_id)
+    insert into courier_proofs (client_action_id, task_id, dossier_id, courier_id, kind, payload, server_at)
+    select 'board-e2e-fail-1', t.id, t.dossier_id, u.id, 'failed_delivery', '{"reason":"absent"}',
+           '2026-02-25T03:00:00Z'
+    from t, users u where u.username = 'buuta.hung'`);
   await refreshRollups(database.db, monthsBack(monthOf(now), 12), now);
   await refreshRollups(database.db, ['2026-01', '2026-02'], now);
   await warnDeadlines(database.db, now);
@@ -109,6 +121,9 @@ describe('the indicators page in Chromium', () => {
     expect(await unit.locator('[data-indicator="satisfaction"] .ind-rate').textContent()).toBe('44,44%');
     expect(await unit.textContent()).toContain('44,41%');
     expect(await page.locator('[data-indicator="postal"] .ind-frac').textContent()).toBe('1/9');
+    // The courier's failed attempt, with its reason in words.
+    await page.getByRole('heading', { name: 'Lý do không phát được' }).waitFor();
+    expect(await page.getByText('Không có người ở nhà: 1').count()).toBe(1);
     await page.screenshot({ path: `${SHOTS}/indicators.png`, fullPage: true });
 
     await unit.locator('[data-indicator="onTime"]').click();

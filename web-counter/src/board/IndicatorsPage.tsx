@@ -33,17 +33,21 @@ const num = (v: number | null) =>
 
 const thisMonth = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 7);
 
-const reasonText = (r: string | null) => {
-  if (!r) return '';
-  return r
-    .split('+')
-    .map((p) => {
-      const key = `reason.${p}` as MessageKey;
-      const text = t(key);
-      return text === key ? p : text;
-    })
-    .join(', ');
+/** The words for a code (`prefix.code`), or the code itself when the page has none for it yet. */
+const codeText = (prefix: string, code: string) => {
+  const key = `${prefix}.${code}` as MessageKey;
+  const text = t(key);
+  return text === key ? code : text;
 };
+
+/** Why a dossier is outside a numerator; several reasons are joined by "+". */
+const reasonText = (r: string | null) =>
+  r
+    ? r
+        .split('+')
+        .map((p) => codeText('reason', p))
+        .join(', ')
+    : '';
 
 type Drill = { key: string; unit: string; indicator: IndicatorKey | 'postal' };
 
@@ -231,7 +235,7 @@ export const IndicatorsPage = () => {
                         <For each={d().courier.reasons}>
                           {(r) => (
                             <li>
-                              {r.reason}: {r.count}
+                              {codeText('ind.failReason', r.reason)}: {r.count}
                             </li>
                           )}
                         </For>
