@@ -293,13 +293,28 @@ export const warpInkG4 = (src: Raster, o: Omit<WarpOptions, 'lut'>, threshold: n
       black = true;
     }
     let u = lo;
+    let x = x0 + u * stepX;
     while (u < hi) {
-      // A stretch of pixels reading one source row.
-      const end = stretchEnd(y0, stepY, u, hi);
-      // Inside the image both coordinates are ≥ 0 and below 2³¹: a shift is the floor.
-      const base = ((y0 + u * stepY) >> 16) * sw;
-      for (let x = x0 + u * stepX; u < end; u += 1, x += stepX) {
-        if (data[base + (x >> 16)]! < threshold !== black) {
+      // A stretch of pixels reading one source row: up to where y crosses into the next row (or the previous
+      // one), ⌈distance / step⌉ — exact in doubles for these magnitudes, which the unit test holds to.
+      const row = (y0 + u * stepY) >> 16;
+      const cross = stepY > 0 ? (row + 1) * ONE : row * ONE - 1;
+      const end = stepY === 0 ? hi : Math.min(hi, Math.max(u + 1, Math.ceil((cross - y0) / stepY)));
+      const base = row * sw;
+      // Two tight loops, one per colour, each looking for the pixel where the colour turns.
+      while (u < end) {
+        if (black) {
+          while (u < end && data[base + (x >> 16)]! < threshold) {
+            u += 1;
+            x += stepX;
+          }
+        } else {
+          while (u < end && data[base + (x >> 16)]! >= threshold) {
+            u += 1;
+            x += stepX;
+          }
+        }
+        if (u < end) {
           changes[n++] = u;
           black = !black;
         }
@@ -312,21 +327,6 @@ export const warpInkG4 = (src: Raster, o: Omit<WarpOptions, 'lut'>, threshold: n
     encoder.row(changes, n);
   }
   return encoder.finish();
-};
-
-/**
- * The first u' in (u, limit] where ⌊(c0 + u'·step) / 65536⌋ differs from its value at u (`limit` when none):
- * estimated from the slope, then made exact.
- */
-const stretchEnd = (c0: number, step: number, u: number, limit: number) => {
-  if (step === 0) return limit;
-  const ONE = 65536;
-  const cell = Math.floor((c0 + u * step) / ONE);
-  const boundary = step > 0 ? (cell + 1) * ONE : cell * ONE - 1;
-  let end = Math.max(u + 1, Math.min(limit, Math.ceil((boundary - c0) / step)));
-  while (end > u + 1 && Math.floor((c0 + (end - 1) * step) / ONE) !== cell) end -= 1;
-  while (end < limit && Math.floor((c0 + end * step) / ONE) === cell) end += 1;
-  return end;
 };
 
 /** The pixels u in [0, width) of a row whose source position lies inside the image, as [lo, hi). */
