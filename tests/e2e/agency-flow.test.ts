@@ -288,3 +288,46 @@ describe('the hand-off in the browser: desk forwards, agency asks, desk suppleme
     expect(statuses).toEqual([2, 2, 4, 5, 4, 4, 4, 9, 9, 10]);
   }, 240_000);
 });
+
+describe('the official stops processing; the citizen reads why', () => {
+  it('stops a dossier under review with a written reason, and the tracking page shows it', async () => {
+    const procedure = await clerk.catalog.procedure({ code: PROCEDURE });
+    const input = intakeFor(procedure, commune, {
+      absent: procedure.components.filter((c) => !c.required).map((c) => c.code),
+    });
+    input.applicant.citizenId = `04619500${String(randomInt(0, 9999)).padStart(4, '0')}`;
+    const received = await clerk.intake.submit(input);
+    const { dossierId } = received;
+    await digitize(dossierId);
+    await clerk.digitize.complete({ dossierId });
+    await clerk.agency.forward({ dossierId });
+    await (await server.callerAs(OFFICIAL)).agency.accept({ dossierId });
+
+    const agency = await signIn(OFFICIAL);
+    await agency.goto(`${http.url}/agency/${dossierId}`);
+    const form = agency.locator('form', {
+      has: agency.getByRole('heading', { name: 'Dừng giải quyết hồ sơ' }),
+    });
+    const submit = form.getByRole('button', { name: 'Dừng giải quyết' });
+    expect(await submit.isDisabled()).toBe(true);
+    const reason = 'Công dân có đơn đề nghị dừng giải quyết để bổ sung giấy tờ khác';
+    await form.getByLabel('Lý do dừng').fill(reason);
+    await submit.click();
+    await agency.getByText('Đã dừng giải quyết hồ sơ.').waitFor();
+    await agency.locator('.state-chip', { hasText: 'Dừng giải quyết' }).waitFor();
+    expect(await form.count()).toBe(0);
+    await shot(agency, '9-agency-stopped');
+    expect(await violations(agency)).toEqual([]);
+
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const citizen = await context.newPage();
+    await citizen.goto(`${http.url}/track?code=${encodeURIComponent(received.code!)}`);
+    await citizen.getByLabel('Số điện thoại đã đăng ký').fill('0905 123 456');
+    await citizen.keyboard.press('Enter');
+    const result = citizen.locator('[aria-live="polite"]');
+    await result.getByRole('heading', { name: 'Lý do dừng giải quyết' }).waitFor();
+    expect(await result.textContent()).toContain(reason);
+    await citizen.screenshot({ path: join(SHOTS, '9-citizen-stopped.png'), fullPage: true });
+    await context.close();
+  }, 120_000);
+});

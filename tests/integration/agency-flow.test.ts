@@ -19,7 +19,9 @@ import {
   handBack,
   releaseResult,
   requestAgencySupplement,
+  stopProcessing,
 } from '../../server/src/agency/actions';
+import { trackDossier } from '../../server/src/citizen/track';
 import {
   courierTasks,
   dossierEvents,
@@ -783,4 +785,66 @@ describe('the supplement through the desk', () => {
     );
     expect(view.allowed).toContain('accept');
   }, 120_000);
+});
+
+describe('the agency stops processing', () => {
+  it('needs a reason, ends the dossier once, tells the portal and the citizen, and is the agency’s alone', async () => {
+    const { dossierId } = await digitizedDossier();
+    await clerk.agency.forward({ dossierId });
+    // Not before the agency has taken the dossier: the lifecycle allows it from in_review and awaiting_payment.
+    expect(await errorOf(official.agency.stop({ dossierId, reason: 'Công dân đề nghị dừng' }))).toMatchObject(
+      {
+        code: 'TRANSITION_NOT_ALLOWED',
+      },
+    );
+    await official.agency.accept({ dossierId });
+    expect((await official.agency.dossier({ dossierId })).allowed).toContain('stop');
+    // A blank reason: the API's input check refuses it, and so does the domain function behind every caller.
+    expect(await errorOf(official.agency.stop({ dossierId, reason: '   ' }))).toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    expect(
+      await errorOf(
+        stopProcessing(database.db, { dossierId, agencyId, actor: officialActor, reason: ' \n ' }),
+      ),
+    ).toMatchObject({ code: 'AGENCY_STOP_REASON_REQUIRED' });
+    expect(
+      await errorOf(otherOfficial.agency.stop({ dossierId, reason: 'Không thuộc thẩm quyền' })),
+    ).toMatchObject({ code: 'DOSSIER_NOT_FOUND' });
+    expect(await errorOf(clerk.agency.stop({ dossierId, reason: 'Thử' }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect((await stateOf(dossierId)).state).toBe('in_review');
+
+    const reason = 'Công dân có đơn đề nghị dừng giải quyết ngày 20/11';
+    const stopped = await official.agency.stop({ dossierId, reason });
+    expect(stopped).toMatchObject({ state: 'stopped', replayed: false });
+    // The same stop again is a replay; a different one, or a decision afterwards, is refused.
+    expect(await official.agency.stop({ dossierId, reason })).toMatchObject({
+      state: 'stopped',
+      replayed: true,
+    });
+    expect(await errorOf(official.agency.stop({ dossierId, reason: 'Lý do khác' }))).toMatchObject({
+      code: 'TRANSITION_NOT_ALLOWED',
+    });
+    expect(await errorOf(official.agency.refuse({ dossierId, reasons: ['Thử'] }))).toMatchObject({
+      code: 'TRANSITION_NOT_ALLOWED',
+    });
+    const events = await database.db
+      .select({ event: dossierEvents.event, payload: dossierEvents.payload })
+      .from(dossierEvents)
+      .where(and(eq(dossierEvents.dossierId, dossierId), eq(dossierEvents.event, 'stop')));
+    expect(events).toEqual([{ event: 'stop', payload: { reason } }]);
+    expect((await portalStatuses(dossierId)).at(-1)).toBe(8);
+    const texts = (
+      await database.db
+        .select({ payload: outbox.payload })
+        .from(outbox)
+        .where(and(eq(outbox.dossierId, dossierId), eq(outbox.topic, 'notify.sms')))
+    ).map((r) => (r.payload as { kind: string; body: string }).body);
+    expect(texts.filter((b) => b.includes('dung giai quyet'))).toHaveLength(1);
+    // The citizen reads the agency's reason with the receipt's code and their phone.
+    const tracked = await trackDossier(database.db, { code: stopped.code!, phone: '0905 123 456' });
+    expect(tracked).toMatchObject({ state: 'stopped', progress: 'finished', stopReason: reason });
+  });
 });

@@ -313,6 +313,9 @@ const coreVi = {
   'track.due': 'Hẹn trả kết quả',
   'track.asksTitle': 'Bạn cần làm',
   'track.asks.supplement': 'Bổ sung các giấy tờ sau:',
+  'track.stopReason': 'Lý do dừng giải quyết',
+  'track.stopHint':
+    'Giấy tờ gốc (nếu có) được trả lại tại {office}; ông/bà mang Giấy tiếp nhận khi đến nhận.',
   'track.asks.supplementNone': 'Bổ sung giấy tờ. Nơi tiếp nhận sẽ liên hệ để báo giấy tờ cần nộp.',
   'track.asks.payment': 'Nộp {amount}',
   'track.asks.reason': 'Lý do: {reason}',
@@ -774,6 +777,8 @@ const coreEn: Record<keyof typeof coreVi, string> = {
   'track.due': 'Result due',
   'track.asksTitle': 'What you need to do',
   'track.asks.supplement': 'Bring these documents:',
+  'track.stopReason': 'Why processing stopped',
+  'track.stopHint': 'Original documents, if any, are handed back at {office}; bring your receipt.',
   'track.asks.supplementNone': 'Bring more documents. The office will tell you which ones.',
   'track.asks.payment': 'Pay {amount}',
   'track.asks.reason': 'Reason: {reason}',

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import {
   appError,
-  isAppError,
   type DossierEvent,
   type DossierState,
   dueAt as dueAfter,
+  isAppError,
   workingHoursBetween,
 } from '@postdesk/shared';
 import { and, desc, eq } from 'drizzle-orm';
+import { queueAgencyWebhook } from '../agency-api/webhooks';
 import type { Db } from '../db/client';
 import {
   applicants,
@@ -18,7 +19,6 @@ import {
   procedureVersions,
   users,
 } from '../db/schema';
-import { queueAgencyWebhook } from '../agency-api/webhooks';
 import { type EventActor, recordEvent } from '../dossiers/engine';
 import type { FileStore } from '../files/store';
 import { countersignPdf, readTrustRoots, type Signer, signPdf, verifyPdf } from '../signing';
@@ -647,6 +647,33 @@ export const apologizeAndExtend = (
       patch: { dueAt: input.newDueAt, apologyCount: row.apologyCount + 1 },
     });
     return { ...summary(updated, false), previousDueAt: row.dueAt };
+  });
+};
+
+/**
+ * `stop` (in_review / awaiting_payment → stopped): the agency stops processing for a written reason (the
+ * applicant asked it to, the matter turned out to be another authority's, a court case decides it first…).
+ * Terminal: the portal sees status 8, the applicant gets a text and reads the reason on the tracking page. The
+ * same stop again is a replay; any other action on a stopped dossier is refused by the lifecycle.
+ */
+export const stopProcessing = async (db: Db, input: AgencyActionInput & { reason: string }) => {
+  const reason = cleanText(input.reason);
+  if (!reason) throw appError('AGENCY_STOP_REASON_REQUIRED');
+  return withDossier(db, input.dossierId, async (tx, row) => {
+    checkAgency(row, input.agencyId);
+    if (row.state === 'stopped') {
+      const previous = await lastEvent(tx, row.id, 'stop');
+      if ((previous?.payload as { reason?: string } | undefined)?.reason === reason)
+        return summary(row, true);
+    }
+    const updated = await recordEvent(tx, {
+      dossierId: row.id,
+      event: 'stop',
+      actor: actorFor(input.actor, input.agencyId),
+      now: input.now ?? new Date(),
+      payload: { reason },
+    });
+    return summary(updated, false);
   });
 };
 

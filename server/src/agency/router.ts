@@ -11,6 +11,7 @@ import {
   handBack,
   releaseResult,
   requestAgencySupplement,
+  stopProcessing,
 } from './actions';
 import { AGENCY_INBOX_STATES, getAgencyDossier, getDeskDossier, listAgencyInbox } from './queries';
 
@@ -115,6 +116,14 @@ export const agencyRouter = router({
         ...(input.paperResult === undefined ? {} : { paperResult: input.paperResult }),
       }),
     ),
+  stop: official.input(dossierRef.extend({ reason: text(1000) })).mutation(({ ctx, input }) =>
+    stopProcessing(ctx.db, {
+      dossierId: input.dossierId,
+      agencyId: ctx.membership.officeId,
+      actor: actorOf(ctx, 'agency_official'),
+      reason: input.reason,
+    }),
+  ),
   apologize: official
     .input(dossierRef.extend({ reason: text(1000), newDueAt: z.coerce.date() }))
     .mutation(({ ctx, input }) =>

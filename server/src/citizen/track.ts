@@ -175,6 +175,8 @@ export const trackDossier = async (db: Db, opts: { code: string; phone: string; 
     dueAt: row.dueAt,
     progress,
     asks,
+    /** Why the agency stopped processing, in its own words (only for a stopped dossier). */
+    stopReason: row.state === 'stopped' ? String(lastOf('stop').reason ?? '') : null,
     delivery:
       row.returnMethod === 1
         ? { window: row.deliveryAddress?.window ?? 'any', progress: await deliveryProgress(db, row.id) }

@@ -11,6 +11,7 @@ export type NotificationKind =
   | 'result_ready'
   | 'courier_on_the_way'
   | 'delivered'
+  | 'stopped'
   | 'complaint_answer'
   | 'otp';
 

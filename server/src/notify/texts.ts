@@ -46,6 +46,8 @@ export const smsText = (
       return `PostDesk: Buu ta dang giao ket qua ho so ${d.code} den ong/ba. Xem con may diem nua: ${WEB_TOKEN}/track`;
     case 'delivered':
       return `PostDesk: Da giao ket qua ho so ${d.code}. Moi danh gia dich vu: ${WEB_TOKEN}/feedback`;
+    case 'stopped':
+      return `PostDesk: Co quan da dung giai quyet ho so ${d.code}. Xem ly do: ${WEB_TOKEN}/track`;
   }
 };
 

@@ -18,6 +18,7 @@ export const NOTIFY_ON: Partial<
   // `dispatch` sends nothing here: the courier dispatch (server/src/courier/dispatch.ts) texts "on the way"
   // together with the hand-over code, and two texts for one trip only confuse.
   deliver: { kind: 'delivered', repeats: false },
+  stop: { kind: 'stopped', repeats: false },
 };
 
 /**

@@ -17,6 +17,11 @@ export const AGENCY_ERRORS = {
     vi: 'Hồ sơ được giải quyết (chấp thuận) cần tệp kết quả PDF đã ký số. Vui lòng tải tệp kết quả lên.',
     en: 'An approved dossier needs a signed PDF result. Please upload the result file.',
   },
+  AGENCY_STOP_REASON_REQUIRED: {
+    status: 400,
+    vi: 'Vui lòng ghi rõ lý do dừng giải quyết hồ sơ; lý do được báo cho công dân.',
+    en: 'Please write why processing stops; the citizen is told the reason.',
+  },
   AGENCY_REASONS_REQUIRED: {
     status: 400,
     vi: 'Vui lòng ghi rõ lý do không giải quyết hồ sơ; lý do được in cho công dân.',

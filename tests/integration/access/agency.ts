@@ -7,6 +7,7 @@ export const AGENCY_ACCESS: Record<string, Access> = {
   'agency.accept': ['agency_official'],
   'agency.requestSupplement': ['agency_official'],
   'agency.refuse': ['agency_official'],
+  'agency.stop': ['agency_official'],
   'agency.release': ['agency_official'],
   'agency.apologize': ['agency_official'],
   'agency.deskDossier': ['clerk'],

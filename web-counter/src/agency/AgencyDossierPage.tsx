@@ -245,6 +245,39 @@ const ApologyForm = (props: { dossier: DossierView; action: Action; onDone: () =
   );
 };
 
+const StopForm = (props: { dossier: DossierView; action: Action; onDone: () => void }) => {
+  const [reason, setReason] = createSignal('');
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const ok = await props.action.run(
+      'stop',
+      () => api.agency.stop.mutate({ dossierId: props.dossier.id, reason: reason().trim() }),
+      t('agency.stop.done'),
+    );
+    if (ok) props.onDone();
+  };
+  return (
+    <form class="agency-action" onSubmit={submit} aria-labelledby="stop-title">
+      <h3 id="stop-title">{t('agency.stop.title')}</h3>
+      <p class="hint">{t('agency.stop.hint')}</p>
+      <label class="field">
+        <span class="field-label">{t('agency.stop.reason')}</span>
+        <textarea rows={2} value={reason()} onInput={(e) => setReason(e.currentTarget.value)} />
+      </label>
+      <div class="button-row">
+        <button
+          type="submit"
+          class="button button-danger"
+          disabled={props.action.busy() !== null || reason().trim().length < 3}
+        >
+          {t('agency.stop.submit')}
+        </button>
+      </div>
+      <Show when={props.action.problemFor('stop')}>{(p) => <ProblemNote problem={p()} />}</Show>
+    </form>
+  );
+};
+
 const PaymentForm = (props: { dossier: DossierView; action: Action; onDone: () => void }) => {
   const [amount, setAmount] = createSignal('');
   const [reason, setReason] = createSignal('');
@@ -386,6 +419,9 @@ export const AgencyDossierPage = () => {
                 </Show>
                 <Show when={can('apologize_and_extend')}>
                   <ApologyForm dossier={d()} action={action} onDone={() => void refetch()} />
+                </Show>
+                <Show when={can('stop')}>
+                  <StopForm dossier={d()} action={action} onDone={() => void refetch()} />
                 </Show>
                 <div class="agency-forms">
                   <FormLink dossierId={d().id} form="mau05" label={t('agency.form.mau05')} />

@@ -214,6 +214,9 @@ const NextSteps = (props: { dossier: Tracked; holder: Holder | undefined; onChan
   );
 };
 
+/** Ended with no result to collect: a due time would only mislead. */
+const ENDED_WITHOUT_RESULT = new Set<string>(['stopped', 'refused', 'withdrawn']);
+
 export const TrackResult = (props: {
   dossier: Tracked;
   holder?: Holder | undefined;
@@ -230,10 +233,21 @@ export const TrackResult = (props: {
       </h2>
       <ProgressBadge progress={props.dossier.progress} />
       <Show when={props.dossier.asks}>{(asks) => <Asks asks={asks()} />}</Show>
+      <Show when={props.dossier.stopReason}>
+        {(reason) => (
+          <section class="track-asks" aria-labelledby="track-stop-title">
+            <h3 id="track-stop-title" class="track-asks-title">
+              {t('track.stopReason')}
+            </h3>
+            <p>{reason()}</p>
+            <p class="track-hint">{t('track.stopHint', { office: props.dossier.officeName })}</p>
+          </section>
+        )}
+      </Show>
       <Show when={props.dossier.bills.length > 0}>
         <Bills bills={props.dossier.bills} />
       </Show>
-      <Show when={props.dossier.dueAt}>
+      <Show when={!ENDED_WITHOUT_RESULT.has(props.dossier.state) && props.dossier.dueAt}>
         {(due) => (
           <dl class="track-facts">
             <div>
@@ -246,7 +260,9 @@ export const TrackResult = (props: {
         )}
       </Show>
       <Show when={props.dossier.delivery}>{(delivery) => <CourierProgress delivery={delivery()} />}</Show>
-      <NextSteps dossier={props.dossier} holder={props.holder} onChanged={() => props.onChanged?.()} />
+      <Show when={Object.values(props.dossier.actions).some((v) => v === true)}>
+        <NextSteps dossier={props.dossier} holder={props.holder} onChanged={() => props.onChanged?.()} />
+      </Show>
       <section aria-labelledby="track-timeline-title">
         <h3 id="track-timeline-title" class="track-subtitle">
           {t('track.timeline')}
