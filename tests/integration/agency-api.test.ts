@@ -9,17 +9,17 @@ import { and, eq } from 'drizzle-orm';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forwardDossier } from '../../server/src/agency/actions';
+import { AGENCY_WEBHOOK_TOPIC, agencyWebhookChannel } from '../../server/src/agency-api/webhooks';
 import {
   agencyApiKeys,
   apiRequests,
-  outbox,
   documents,
   dossierEvents,
   dossiers,
   offices,
+  outbox,
   procedures,
 } from '../../server/src/db/schema';
-import { AGENCY_WEBHOOK_TOPIC, agencyWebhookChannel } from '../../server/src/agency-api/webhooks';
 import { recordEvent } from '../../server/src/dossiers/engine';
 import { deliverOutbox } from '../../server/src/integrations/outbox';
 import { createPortalClient } from '../../server/src/integrations/portal/client';
@@ -351,6 +351,22 @@ describe('actions', () => {
     expect(bad.body.code).toBe('VALIDATION_FAILED');
   });
 
+  it('stops processing with a reason, once per key, and refuses it before the dossier is accepted', async () => {
+    const d = await forwardedDossier();
+    const early = await api.post(d.code, 'stop', { reason: 'Công dân đề nghị dừng' });
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('TRANSITION_NOT_ALLOWED');
+    expect((await api.post(d.code, 'accept', {})).status).toBe(200);
+    expect((await api.post(d.code, 'stop', { reason: ' ' })).body.code).toBe('VALIDATION_FAILED');
+    const reason = 'Không thuộc thẩm quyền giải quyết của phường';
+    const first = await api.post(d.code, 'stop', { reason }, { key: `stop-${d.code}` });
+    expect(first.status).toBe(200);
+    expect((first.body.dossier as { state: string }).state).toBe('stopped');
+    const again = await api.post(d.code, 'stop', { reason }, { key: `stop-${d.code}` });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+  });
+
   it('describes every route in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${http.url}/api/openapi.json`)).json()) as {
       paths: Record<string, unknown>;
@@ -364,6 +380,7 @@ describe('actions', () => {
       '/api/agency/dossiers/{code}/decision',
       '/api/agency/dossiers/{code}/result',
       '/api/agency/dossiers/{code}/apology',
+      '/api/agency/dossiers/{code}/stop',
     ])
       expect(doc.paths).toHaveProperty([p]);
   });

@@ -73,7 +73,7 @@ export type AgencyClient = {
    */
   post: (
     code: string,
-    action: 'accept' | 'supplement-request' | 'decision' | 'result' | 'apology',
+    action: 'accept' | 'supplement-request' | 'decision' | 'result' | 'apology' | 'stop',
     body: unknown,
     opts?: { key?: string; twice?: boolean; multipart?: FormData },
   ) => Promise<ApiAnswer & { second?: ApiAnswer }>;

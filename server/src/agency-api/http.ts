@@ -12,6 +12,7 @@ import {
   decideDossier,
   releaseResult,
   requestAgencySupplement,
+  stopProcessing,
 } from '../agency/actions';
 import type { AppDeps } from '../app';
 import { createRateLimiter } from '../auth/rate-limit';
@@ -92,6 +93,8 @@ const apologyBody = z.object({
   newDueAt: z.iso.datetime({ offset: true }),
   officialName: z.string().max(200).optional(),
 });
+
+const stopBody = z.object({ reason: z.string().trim().min(1).max(2000) });
 
 const listQuery = z.object({
   state: z
@@ -338,6 +341,14 @@ export const agencyApiRoutes = (deps: AppDeps) => {
           newDueAt: new Date(body.newDueAt),
           ...(body.officialName ? { officialName: body.officialName } : {}),
         }),
+    };
+  });
+
+  action('stop', async (c) => {
+    const body = parse(stopBody, await readJson(c));
+    return {
+      identity: body,
+      run: (tx, dossierId) => stopProcessing(tx, { ...common(c), dossierId, reason: body.reason }),
     };
   });
 

@@ -207,6 +207,11 @@ export const AGENCY_API_OPENAPI: Record<string, unknown> = {
       properties: { reason: { type: 'string' }, newDueAt: { type: 'string', format: 'date-time' } },
     }),
   ),
+  '/api/agency/dossiers/{code}/stop': post(
+    'Stop processing (in review or awaiting payment → stopped)',
+    'With a written reason, which the citizen reads on the tracking page. The dossier ends; the portal sees status 8.',
+    json({ type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } }),
+  ),
 };
 
 /** Components referenced above; routes.ts may merge them into the document's `components`. */
