@@ -104,7 +104,9 @@ export const run = async () => {
             (select count(*) from dossier_events)::text n`,
     );
     say(
-      `generated in ${seconds.toFixed(1)} s (${Math.round(scale / seconds).toLocaleString('en')} dossiers/s); ` +
+      (missing > 0
+        ? `generated ${missing.toLocaleString('en')} in ${seconds.toFixed(1)} s (${Math.round(missing / seconds).toLocaleString('en')} dossiers/s); `
+        : 'nothing to generate; ') +
         `${Number(size!.n).toLocaleString('en')} events; sizes: dossiers ${size!.dossiers}, events ${size!.events}, facts ${size!.facts}`,
     );
 
