@@ -21,7 +21,6 @@ import {
   dossiers,
   memberships,
   offices,
-  otpCodes,
   routes,
   users,
 } from '../db/schema';
