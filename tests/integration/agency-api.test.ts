@@ -367,6 +367,28 @@ describe('actions', () => {
     expect(again.body).toEqual(first.body);
   });
 
+  it('keeps a key’s answer for 30 days; the daily job forgets older ones and the key may be used again', async () => {
+    const d = await forwardedDossier();
+    const first = await api.post(d.code, 'accept', {}, { key: `old-${d.code}` });
+    expect(first.status).toBe(200);
+    const row = and(eq(apiRequests.agencyId, agencyId), eq(apiRequests.requestKey, `old-${d.code}`));
+    await database.db
+      .update(apiRequests)
+      .set({ createdAt: new Date(Date.now() - 31 * 86_400_000) })
+      .where(row);
+    const fresh = await api.post(d.code, 'accept', {}, { key: `fresh-${d.code}` });
+    await server.jobs.enqueue('purge_api_requests', {});
+    await server.jobs.idle();
+    expect(await database.db.select().from(apiRequests).where(row)).toEqual([]);
+    // The recent answer is still replayed; the forgotten key runs again (accepting twice is harmless).
+    const replay = await api.post(d.code, 'accept', {}, { key: `fresh-${d.code}` });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(fresh.body);
+    const reused = await api.post(d.code, 'accept', {}, { key: `old-${d.code}` });
+    expect(reused.status).toBe(200);
+    expect(reused.headers.get('idempotent-replayed')).toBeNull();
+  });
+
   it('describes every route in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${http.url}/api/openapi.json`)).json()) as {
       paths: Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { appError } from '@postdesk/shared';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { apiRequests } from '../db/schema';
 import { canonicalJson } from '../dossiers/engine';
@@ -55,3 +55,16 @@ export const once = async (
       .where(and(eq(apiRequests.agencyId, opts.agencyId), eq(apiRequests.requestKey, opts.key)));
     return { status: answer.status, body, replayed: false };
   });
+
+/** How long a key's answer is kept: an agency system retrying after a long outage still gets the first answer. */
+export const IDEMPOTENCY_RETENTION_DAYS = 30;
+
+/** Forgets answers older than the retention (the daily `purge_api_requests` job); returns how many. */
+export const purgeOldRequests = async (db: Db, now = new Date()) => {
+  const before = new Date(now.getTime() - IDEMPOTENCY_RETENTION_DAYS * 86_400_000);
+  const gone = await db
+    .delete(apiRequests)
+    .where(lt(apiRequests.createdAt, before))
+    .returning({ key: apiRequests.requestKey });
+  return gone.length;
+};

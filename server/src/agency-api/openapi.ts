@@ -32,7 +32,8 @@ const idempotencyParam = {
   schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,100}$' },
   description:
     'One key per action. Resending the same request with the same key returns the first answer (header ' +
-    'Idempotent-Replayed: true) and changes nothing; the same key with another request is refused (422).',
+    'Idempotent-Replayed: true) and changes nothing; the same key with another request is refused (422). ' +
+    'Answers are kept for 30 days; after that a key may be used again.',
 };
 
 const common = {

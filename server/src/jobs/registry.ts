@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { purgeOldRequests } from '../agency-api/idempotency';
+import { agencyWebhookChannel } from '../agency-api/webhooks';
 import { deleteExpiredSessions } from '../auth/sessions';
 import { boardJobs } from '../board/jobs';
 import type { Db } from '../db/client';
 import { digitizePageJob, ocrPageJob } from '../digitize/job';
 import type { Env } from '../env';
 import type { FileStore } from '../files/store';
-import { agencyWebhookChannel } from '../agency-api/webhooks';
 import { outboxDeliverJob } from '../integrations/outbox';
 import { createPortalClient } from '../integrations/portal/client';
 import { createSmsSender, smsChannel } from '../notify/sender';
@@ -55,6 +56,17 @@ export const jobDefinitions = ({
       publicUrl: env?.PUBLIC_URL ?? 'http://localhost:3000',
       timeoutMs: env?.AGENCY_WEBHOOK_TIMEOUT_MS ?? 10_000,
     }),
+  }),
+  defineJob({
+    name: 'purge_api_requests',
+    payload: z.object({ now: z.string().optional() }),
+    concurrency: 1,
+    // Harmless to repeat: it deletes what is past the retention.
+    attempts: 3,
+    backoffMs: 5_000,
+    handler: async ({ now }) => {
+      await purgeOldRequests(db, now ? new Date(now) : new Date());
+    },
   }),
   defineJob({
     name: 'cleanup_sessions',
