@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { and, asc, eq } from 'drizzle-orm';
 import { QRPay } from 'vietnam-qr-pay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agencyTrustRoots } from '../../server/src/agency/actions';
 import {
   courierTasks,
   dossierEvents,
@@ -26,6 +27,7 @@ import {
 } from '../../server/src/payments/gateway';
 import { paymentPollJob, pollPendingBills } from '../../server/src/payments/online';
 import { vietQrAccount } from '../../server/src/payments/vietqr';
+import { verifyPdf } from '../../server/src/signing/verify';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 import { intakeFor } from '../helpers/intake';
@@ -195,7 +197,8 @@ describe('paying online through the gateway', () => {
     const res = await fetch(`${url}/receipts/${billCode}.pdf`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
-    const pdf = inspectPdf(new Uint8Array(await res.arrayBuffer()));
+    const receipt = new Uint8Array(await res.arrayBuffer());
+    const pdf = inspectPdf(receipt);
     expect(pdf.qpdfOk).toBe(true);
     expect(pdf.pages).toBe(1);
     expect(pdf.flat).toContain('BIÊN LAI THU TIỀN');
@@ -203,9 +206,19 @@ describe('paying online through the gateway', () => {
     expect(pdf.flat).toContain('Hai mươi sáu nghìn đồng');
     expect(pdf.flat).toContain(billCode);
     expect(pdf.flat).toContain('Trực tuyến qua cổng thanh toán');
-    // The same receipt on every download.
+    // Signed by the post office's key (the server's unit key), intact and trusted.
+    const verified = await verifyPdf(receipt, {
+      trustRoots: await agencyTrustRoots({ signer: server.signer }),
+    });
+    expect(verified.signatures).toHaveLength(1);
+    expect(verified.signatures[0]).toMatchObject({
+      signatureValid: true,
+      integrity: { byteRangeCoversWholeFileExceptContents: true, digestMatches: true },
+      chain: { trusted: true },
+    });
+    // The same receipt, byte for byte, on every download.
     const again = new Uint8Array(await (await fetch(`${url}/receipts/${billCode}.pdf`)).arrayBuffer());
-    expect(inspectPdf(again).text).toBe(pdf.text);
+    expect(Buffer.from(again).equals(Buffer.from(receipt))).toBe(true);
     // A paid bill cannot be sent to the gateway again.
     await expect(anon.payments.startOnline({ billCode })).rejects.toMatchObject({
       cause: { code: 'PAYMENT_ALREADY_PAID' },

@@ -70,7 +70,11 @@ export const paymentFileRoutes = (deps: AppDeps) => {
     const match = /^(.+)\.pdf$/.exec(c.req.param('file'));
     const billCode = match?.[1] ?? '';
     if (!BILL_CODE_PATTERN.test(billCode)) throw appError('PAYMENT_NOT_FOUND');
-    const bytes = await receiptFor(deps.db, deps.files, { billCode, publicUrl: deps.env.PUBLIC_URL });
+    const bytes = await receiptFor(deps.db, deps.files, {
+      billCode,
+      publicUrl: deps.env.PUBLIC_URL,
+      signer: deps.signer,
+    });
     return new Response(Buffer.from(bytes), {
       headers: {
         'content-type': 'application/pdf',

@@ -21,12 +21,14 @@ import {
   type Margins,
   paragraph,
   qrBlock,
-  saveDocument,
   row,
+  saveDocument,
   signatureBlock,
   textBox,
   title,
 } from '../forms/layout';
+import { signPdf } from '../signing';
+import type { Signer } from '../signing/signer';
 import { obligationReason, type PaymentKind, type PaymentMethod } from './bills';
 import { amountInWords } from './words';
 
@@ -149,13 +151,15 @@ export const renderPaymentReceipt = async (d: PaymentReceiptData): Promise<Uint8
 };
 
 /**
- * The receipt of a paid bill: rendered once, kept in the file store (its hash on the bill), the same bytes on
- * every later download. Not paid yet: PAYMENT_RECEIPT_NOT_READY; unknown code: PAYMENT_NOT_FOUND.
+ * The receipt of a paid bill: rendered once, signed PAdES with the unit's key when a signer is given (the
+ * server's default key: the post office issues the receipt, not the clerk), kept in the file store (its hash on
+ * the bill), the same bytes on every later download. Not paid yet: PAYMENT_RECEIPT_NOT_READY; unknown code:
+ * PAYMENT_NOT_FOUND.
  */
 export const receiptFor = async (
   db: Db,
   files: FileStore,
-  opts: { billCode: string; publicUrl: string },
+  opts: { billCode: string; publicUrl: string; signer?: Signer },
 ): Promise<Uint8Array> => {
   const agency = alias(offices, 'agency');
   const [row] = await db
@@ -184,7 +188,7 @@ export const receiptFor = async (
       // The stored file is gone: render it again from the bill (same data, same receipt).
     }
   }
-  const bytes = await renderPaymentReceipt({
+  const rendered = await renderPaymentReceipt({
     billCode: opts.billCode,
     kind: bill.kind,
     reason: bill.kind === 'financial_obligation' ? await obligationReason(db, bill.dossierId) : null,
@@ -199,6 +203,13 @@ export const receiptFor = async (
     collectorName: row.collectorName,
     checkUrl: `${opts.publicUrl.replace(/\/$/, '')}/pay/${opts.billCode}`,
   });
+  const bytes = opts.signer
+    ? await signPdf(rendered, opts.signer, {
+        reason: `Biên lai thu tiền ${opts.billCode}`,
+        location: row.office.name,
+        name: row.office.name,
+      })
+    : rendered;
   const stored = await files.put(db, { bytes, allowed: ['application/pdf'] });
   await db.update(payments).set({ receiptSha256: stored.sha256 }).where(eq(payments.id, bill.id));
   return bytes;
