@@ -128,18 +128,7 @@ export type WarpOptions = {
  * of the straightened page at (crop.left + u·sx, crop.top + v·sy) lies, the page turning about its centre.
  */
 export const warp = (src: Raster, o: WarpOptions): Raster => {
-  const theta = (o.skewDegrees * Math.PI) / 180;
-  const lut = o.lut ?? linearTable(1, 0);
-  const k = {
-    cos: Math.cos(theta),
-    sin: Math.sin(theta),
-    sx: o.crop.width / o.width,
-    sy: o.crop.height / o.height,
-    cx: (src.width - 1) / 2,
-    cy: (src.height - 1) / 2,
-    bg: lut[o.background]!,
-    lut,
-  };
+  const k = warpConstants(src, o);
   const out = new Uint8Array(o.width * o.height * src.channels);
   if (src.channels === 1) warpGrey(src, out, o, k);
   else warpRgb(src, out, o, k);
@@ -155,6 +144,21 @@ type WarpConstants = {
   cy: number;
   bg: number;
   lut: Uint8Array;
+};
+
+const warpConstants = (src: Raster, o: WarpOptions): WarpConstants => {
+  const theta = (o.skewDegrees * Math.PI) / 180;
+  const lut = o.lut ?? linearTable(1, 0);
+  return {
+    cos: Math.cos(theta),
+    sin: Math.sin(theta),
+    sx: o.crop.width / o.width,
+    sy: o.crop.height / o.height,
+    cx: (src.width - 1) / 2,
+    cy: (src.height - 1) / 2,
+    bg: lut[o.background]!,
+    lut,
+  };
 };
 
 /** Fixed-point (16.16) source position of the first pixel of output row v, and the step per pixel. */
@@ -256,17 +260,10 @@ const warpRgb = (src: Raster, out: Uint8Array, o: WarpOptions, k: WarpConstants)
  */
 export const warpInkG4 = (src: Raster, o: Omit<WarpOptions, 'lut'>, threshold: number) => {
   const { width: sw, height: sh, data } = src;
-  const theta = (o.skewDegrees * Math.PI) / 180;
-  const cos = Math.cos(theta);
-  const sin = Math.sin(theta);
-  const sx = o.crop.width / o.width;
-  const sy = o.crop.height / o.height;
-  const cx = (sw - 1) / 2;
-  const cy = (sh - 1) / 2;
+  const k = warpConstants(src, o);
   const ONE = 65536;
   const HALF = 32768;
-  const stepX = Math.round(cos * sx * ONE);
-  const stepY = Math.round(sin * sx * ONE);
+  const { stepX, stepY } = rowStart(o, k, 0);
   const limitX = (sw - 0.5) * ONE;
   const limitY = (sh - 0.5) * ONE;
   const outsideInk = o.background < threshold;
@@ -274,11 +271,10 @@ export const warpInkG4 = (src: Raster, o: Omit<WarpOptions, 'lut'>, threshold: n
   const encoder = new G4Encoder(width, o.height);
   const changes = new Int32Array(width + 1);
   for (let v = 0; v < o.height; v += 1) {
-    const dy = o.crop.top + (v + 0.5) * sy - 0.5 - cy;
-    const dx0 = o.crop.left + 0.5 * sx - 0.5 - cx;
+    const start = rowStart(o, k, v);
     // Offset by half a pixel so that truncation rounds to the nearest source pixel.
-    const x0 = Math.round((cx + cos * dx0 - sin * dy) * ONE) + HALF;
-    const y0 = Math.round((cy + sin * dx0 + cos * dy) * ONE) + HALF;
+    const x0 = start.x + HALF;
+    const y0 = start.y + HALF;
     const inside = (u: number) => {
       const x = x0 + u * stepX;
       const y = y0 + u * stepY;
