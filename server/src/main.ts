@@ -19,20 +19,21 @@ const database = await openDatabase({ url: env.DATABASE_URL, pgliteDir: env.pgli
 log.info({ db: database.kind }, 'migrating');
 await database.migrate();
 await seedHolidays(database.db);
-if (env.SEED_DEMO) {
-  const { seeded } = await seedDemo(database.db);
-  if (seeded) log.info('demo data seeded');
-}
 const files = createFileStore({ dir: env.filesDir, maxBytes: env.MAX_UPLOAD_BYTES });
 const jobs: JobRunner = createJobRunner({
   redisUrl: env.REDIS_URL,
   defs: jobDefinitions({ db: database.db, files, env, jobs: () => jobs }),
   log,
 });
+const signer = createSigner({ ...process.env, DATA_DIR: env.DATA_DIR });
+if (env.SEED_DEMO) {
+  // The demo's digitized dossiers are scanned and signed through the desk's own job and the clerks' keys.
+  const { seeded } = await seedDemo(database.db, { scans: { files, jobs, signer } });
+  if (seeded) log.info('demo data seeded');
+}
 // The in-process runner forgets its queue on a restart: pages a clerk scanned before it are taken up again.
 const resumed = await resumeUnfinishedPages(database.db, jobs);
 if (resumed > 0) log.info({ pages: resumed }, 'resumed unfinished scanned pages');
-const signer = createSigner({ ...process.env, DATA_DIR: env.DATA_DIR });
 const app = createApp({ db: database.db, env, log, jobs, files, signer });
 
 /**

@@ -1,11 +1,15 @@
 import { and, count, eq, gt, notInArray } from 'drizzle-orm';
+import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agencyTrustRoots } from '../../server/src/agency/actions';
 import type { Db } from '../../server/src/db/client';
-import { dossierEvents, dossiers, feedback, payments } from '../../server/src/db/schema';
+import { documents, dossierEvents, dossiers, feedback, payments } from '../../server/src/db/schema';
 import { verifyChain } from '../../server/src/dossiers/engine';
 import { seedDemoDossiers } from '../../server/src/seed/demo-dossiers';
+import { verifyPdf } from '../../server/src/signing/verify';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
+import { inspectPdf } from '../helpers/pdf';
 
 /**
  * The demo's dossiers in flight (npm start): seeded on a fresh copy of the template (which holds the demo
@@ -22,9 +26,31 @@ describe('demo dossiers', () => {
     db = t.db;
     close = t.close;
     server = createTestServer(db);
-    counts = await seedDemoDossiers(db);
+    counts = await seedDemoDossiers(db, {
+      scans: { files: server.files, jobs: server.jobs, signer: server.signer },
+    });
   }, 120_000);
   afterAll(() => close?.());
+
+  it('gives every digitized dossier signed copies of its components, as the desk would have made them', async () => {
+    const forwarded = await db.select().from(dossiers).where(eq(dossiers.state, 'forwarded'));
+    expect(forwarded.length).toBeGreaterThan(0);
+    const trustRoots = await agencyTrustRoots({ signer: server.signer });
+    for (const d of forwarded) {
+      const docs = await db.select().from(documents).where(eq(documents.dossierId, d.id));
+      expect(docs.length).toBeGreaterThan(0);
+      for (const doc of docs) {
+        expect(doc.signedFileSha256).toMatch(/^[0-9a-f]{64}$/);
+        expect(doc.digitizedCode).toBeTruthy();
+      }
+      const pdf = new Uint8Array(await server.files.get(docs[0]!.signedFileSha256!));
+      const [signature] = (await verifyPdf(pdf, { trustRoots })).signatures;
+      expect(signature).toMatchObject({ signatureValid: true, chain: { trusted: true } });
+      // A scanned image (no text layer): the dossier's code is in the metadata, as the desk writes it.
+      expect(inspectPdf(pdf).qpdfOk).toBe(true);
+      expect((await PDFDocument.load(pdf, { updateMetadata: false })).getKeywords()).toContain(d.code!);
+    }
+  });
 
   it('puts dossiers in every stage a demo walks through', async () => {
     expect(counts.out_for_delivery).toBe(5);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { normalizePhone, vietnamDate } from '@postdesk/shared';
 import { and, eq } from 'drizzle-orm';
+import sharp from 'sharp';
 import {
   acceptDossier,
   decideDossier,
@@ -10,25 +11,40 @@ import {
   requestAgencySupplement,
 } from '../agency/actions';
 import { type AuthUser, loadUser } from '../auth/sessions';
-import { assignTask } from '../courier/dispatch';
 import type { StaffCtx } from '../courier/context';
+import { assignTask } from '../courier/dispatch';
 import { createPickupTask, localInstant } from '../courier/tasks';
 import type { Db } from '../db/client';
-import { applicants, courierTasks, offices, procedures, procedureVersions, users } from '../db/schema';
+import {
+  applicants,
+  courierTasks,
+  documents,
+  offices,
+  procedures,
+  procedureVersions,
+  users,
+} from '../db/schema';
+import { finishComponent } from '../digitize/finish';
+import { addPages } from '../digitize/pages';
 import { createDossier, type EventActor, recordEvent } from '../dossiers/engine';
 import { parseEnv } from '../env';
 import { fileComplaint, rateService } from '../feedback/feedback';
-import { submitIntake } from '../intake/submit';
+import type { FileStore } from '../files/store';
 import type { IntakeInput } from '../intake/schemas';
+import { submitIntake } from '../intake/submit';
+import type { JobRunner } from '../jobs/queue';
 import { createLogger } from '../logger';
 import { requestObligation } from '../payments/bills';
+import type { Signer } from '../signing';
 
 /**
  * Dossiers in flight for the embedded demo (`npm start`): at the desk, at the agencies, with the couriers of
  * Bưu điện thành phố Huế today, overdue and finished ones. Every step goes through the domain functions
  * (intake, agency actions, payments, dispatch, feedback) with an explicit `now`, so the event log and its
- * hash chain are what a real history would have written. Digitization (scanning pages) is the one step
- * recorded straight through the engine (`recordEvent`), because scanning pages at start-up would be slow.
+ * hash chain are what a real history would have written. With `scans` (the server's file store, job runner and
+ * signer: `npm start`), every digitized dossier gets one scanned page per component, processed by the desk's
+ * own job and signed by its clerk, so an agency official opens real signed copies; without them (tests of the
+ * history alone) the digitization is recorded with no documents.
  * Results released for delivery are refusal letters: an approval needs a signed result PDF, which needs the
  * file store and signer that do not exist yet when the seed runs.
  */
@@ -84,9 +100,33 @@ const HOUSES = [
 
 export type DemoDossierCounts = Record<string, number>;
 
+/** What scanning needs: with it, the demo's digitized dossiers carry real signed copies (pages made here). */
+export type DemoScans = { files: FileStore; jobs: JobRunner; signer: Signer };
+
+/** One page of a component as a desk scanner would send it: A4 at 150 dpi, grey JPEG, a form's title and lines. */
+const demoPage = async (title: string, dossierCode: string, applicant: string) => {
+  const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const lines = [
+    'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+    'Độc lập - Tự do - Hạnh phúc',
+    '',
+    `Họ và tên: ${applicant}`,
+    `Hồ sơ số: ${dossierCode}`,
+    'Nơi cư trú: Thành phố Huế',
+    'Tôi xin cam đoan những nội dung khai trên đây là đúng sự thật.',
+  ];
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1240" height="1754"><rect width="100%" height="100%" fill="#f6f4ee"/>
+<text x="620" y="170" font-size="40" font-weight="bold" text-anchor="middle" font-family="DejaVu Sans">${esc(title.slice(0, 48))}</text>
+${lines.map((l, i) => `<text x="130" y="${300 + i * 70}" font-size="28" font-family="DejaVu Sans">${esc(l)}</text>`).join('')}
+</svg>`;
+  return new Uint8Array(
+    await sharp(Buffer.from(svg)).greyscale().jpeg({ quality: 85 }).withDensity(150).toBuffer(),
+  );
+};
+
 export const seedDemoDossiers = async (
   db: Db,
-  opts: { now?: Date; secret?: string } = {},
+  opts: { now?: Date; secret?: string; scans?: DemoScans } = {},
 ): Promise<DemoDossierCounts> => {
   const now = opts.now ?? new Date();
   const config = parseEnv({ ...process.env, ...(opts.secret ? { SESSION_SECRET: opts.secret } : {}) });
@@ -170,18 +210,64 @@ export const seedDemoDossiers = async (
       },
       now: t,
     });
-    return { id: r.dossierId, code: r.code!, phone: p.phone, citizenId: p.citizenId, clerk };
+    return {
+      id: r.dossierId,
+      code: r.code!,
+      phone: p.phone,
+      citizenId: p.citizenId,
+      fullName: p.fullName,
+      procedureCode,
+      clerk,
+    };
   };
   type Made = Awaited<ReturnType<typeof receive>>;
 
-  const digitize = (d: Made, t: Date) =>
-    recordEvent(db, {
+  /**
+   * Every component scanned (one page each), processed by the desk's own job and signed by the clerk. Signed
+   * now, not at the history's `t`: the demo clerks' certificates are issued on first use, and a signature
+   * claimed before its certificate existed would not verify.
+   */
+  const scanComponents = async (d: Made, scans: DemoScans) => {
+    // The demo hands in every component of the procedure (see `receive`).
+    const components = componentsOf(d.procedureCode);
+    const present = components.map((c) => c.code);
+    for (const c of components) {
+      const bytes = await demoPage(c.name, d.code, d.fullName);
+      await addPages(db, {
+        dossierId: d.id,
+        componentCode: c.code,
+        bytes,
+        officeId: d.clerk.officeId,
+        ...scans,
+      });
+    }
+    await scans.jobs.idle();
+    const docs = await db
+      .select({ id: documents.id, code: documents.componentCode })
+      .from(documents)
+      .where(eq(documents.dossierId, d.id));
+    for (const doc of docs.filter((x) => present.includes(x.code))) {
+      await finishComponent(db, {
+        documentId: doc.id,
+        officeId: d.clerk.officeId,
+        userId: d.clerk.user.id,
+        clerkName: d.clerk.user.fullName,
+        files: scans.files,
+        signer: scans.signer,
+      });
+    }
+    return present;
+  };
+  const digitize = async (d: Made, t: Date) => {
+    const digitized = opts.scans ? await scanComponents(d, opts.scans) : [];
+    return recordEvent(db, {
       dossierId: d.id,
       event: 'complete_digitization',
       actor: actorOf(d.clerk, 'clerk'),
       now: t,
-      payload: { digitized: [], reused: [], demo: true },
+      payload: opts.scans ? { digitized, reused: [] } : { digitized: [], reused: [], demo: true },
     });
+  };
   const forward = (d: Made, t: Date) =>
     forwardDossier(db, {
       dossierId: d.id,

@@ -2,8 +2,6 @@ import { formatDigitizedCode, formatDossierCode, HOLIDAY_TABLES, vietnamDate } f
 import { and, count, eq } from 'drizzle-orm';
 import { hashPassword } from '../auth/passwords';
 import type { Db } from '../db/client';
-import { createDossier, nextDossierSeq, recordEvent } from '../dossiers/engine';
-import { documentTypeOf } from '../intake/doc-types';
 import {
   applicants,
   communes,
@@ -17,9 +15,11 @@ import {
   provinces,
   users,
 } from '../db/schema';
-import { seedDemoDossiers } from './demo-dossiers';
+import { createDossier, nextDossierSeq, recordEvent } from '../dossiers/engine';
+import { documentTypeOf } from '../intake/doc-types';
+import { province, offices as seedOffices, procedures as seedProcedures, users as seedUsers } from './data';
+import { type DemoScans, seedDemoDossiers } from './demo-dossiers';
 import { signingKeyLabelFor } from './signing-keys';
-import { offices as seedOffices, procedures as seedProcedures, province, users as seedUsers } from './data';
 
 const HOURS_PER_DAY = 8;
 
@@ -52,7 +52,7 @@ export const seedHolidays = async (db: Db) => {
  * Demo province, offices, procedures and users, once: a database that already has offices is left alone.
  * `dossiers: false` leaves out the dossiers in flight (demo-dossiers.ts), e.g. for the test template.
  */
-export const seedDemo = async (db: Db, opts: { dossiers?: boolean } = {}) => {
+export const seedDemo = async (db: Db, opts: { dossiers?: boolean; scans?: DemoScans } = {}) => {
   const [existing] = await db.select({ n: count() }).from(offices);
   if ((existing?.n ?? 0) > 0) return { seeded: false as const };
   const passwordHashes = new Map<string, string>();
@@ -108,19 +108,17 @@ export const seedDemo = async (db: Db, opts: { dossiers?: boolean } = {}) => {
           signingKeyLabel: signingKeyLabelFor(u),
         })
         .returning({ id: users.id });
-      await tx
-        .insert(memberships)
-        .values(
-          u.memberships.map((m) => ({
-            userId: row!.id,
-            officeId: officeId.get(m.officeCode)!,
-            role: m.role,
-          })),
-        );
+      await tx.insert(memberships).values(
+        u.memberships.map((m) => ({
+          userId: row!.id,
+          officeId: officeId.get(m.officeCode)!,
+          role: m.role,
+        })),
+      );
     }
   });
   await seedDemoHistory(db);
-  if (opts.dossiers !== false) await seedDemoDossiers(db);
+  if (opts.dossiers !== false) await seedDemoDossiers(db, opts.scans ? { scans: opts.scans } : {});
   return { seeded: true as const };
 };
 
