@@ -52,6 +52,26 @@ describe('demo dossiers', () => {
     }
   });
 
+  it('sends out approvals whose result PDF the official signed, not refusal letters', async () => {
+    const out = await db.select().from(dossiers).where(eq(dossiers.state, 'out_for_delivery'));
+    expect(out).toHaveLength(5);
+    const trustRoots = await agencyTrustRoots({ signer: server.signer });
+    for (const d of out) {
+      expect(d.decision).toMatchObject({ outcome: 'approved' });
+      const pdf = new Uint8Array(await server.files.get(d.resultFileSha256!));
+      const [signature] = (await verifyPdf(pdf, { trustRoots })).signatures;
+      expect(signature).toMatchObject({
+        signer: { commonName: 'Tôn Thất Bảo' },
+        signatureValid: true,
+        chain: { trusted: true },
+      });
+      const text = inspectPdf(pdf);
+      expect(text.qpdfOk).toBe(true);
+      expect(text.flat).toContain('TRÍCH LỤC KHAI TỬ');
+      expect(text.flat).toContain(d.code!);
+    }
+  });
+
   it('puts dossiers in every stage a demo walks through', async () => {
     expect(counts.out_for_delivery).toBe(5);
     const byState = Object.fromEntries(

@@ -300,7 +300,7 @@ export const requestAgencySupplement = (
  * sign digitized copies: no key of one's own is a clear error (ask the administrator), never a signature with
  * PostDesk's base key in the official's name. The embedded demo's software transport makes a key per user.
  */
-const officialSigner = async (
+export const officialSigner = async (
   db: Db,
   signer: Signer,
   actor: EventActor | undefined,

@@ -7,6 +7,7 @@ import {
   decideDossier,
   forwardDossier,
   handBack,
+  officialSigner,
   releaseResult,
   requestAgencySupplement,
 } from '../agency/actions';
@@ -30,12 +31,13 @@ import { createDossier, type EventActor, recordEvent } from '../dossiers/engine'
 import { parseEnv } from '../env';
 import { fileComplaint, rateService } from '../feedback/feedback';
 import type { FileStore } from '../files/store';
+import { A4, addPage, createDocument, createFrame, paragraph, saveDocument, title } from '../forms/layout';
 import type { IntakeInput } from '../intake/schemas';
 import { submitIntake } from '../intake/submit';
 import type { JobRunner } from '../jobs/queue';
 import { createLogger } from '../logger';
 import { requestObligation } from '../payments/bills';
-import type { Signer } from '../signing';
+import { type Signer, signPdf } from '../signing';
 
 /**
  * Dossiers in flight for the embedded demo (`npm start`): at the desk, at the agencies, with the couriers of
@@ -45,8 +47,7 @@ import type { Signer } from '../signing';
  * signer: `npm start`), every digitized dossier gets one scanned page per component, processed by the desk's
  * own job and signed by its clerk, so an agency official opens real signed copies; without them (tests of the
  * history alone) the digitization is recorded with no documents.
- * Results released for delivery are refusal letters: an approval needs a signed result PDF, which needs the
- * file store and signer that do not exist yet when the seed runs.
+ * With `scans`, released results are approvals with a result PDF signed by the official; without, refusals.
  */
 
 type Who = { user: AuthUser; officeId: string };
@@ -299,18 +300,80 @@ export const seedDemoDossiers = async (
     return d;
   };
 
-  const refuse = async (d: Made, agency: Who, t: Date) => {
-    await decideDossier(db, {
+  /**
+   * The agency's decision on a demo dossier: with `scans`, an approval with its result (an A4 page the official
+   * signs with their own key, now, for the same reason as the scanned copies); without, the refusal `reason`.
+   */
+  const decide = async (d: Made, agency: Who, t: Date, reason: string) => {
+    const common = {
       dossierId: d.id,
       agencyId: agency.officeId,
       actor: actorOf(agency, 'agency_official'),
       now: t,
-      outcome: 'refused',
-      reasons: [
-        'Giấy tờ chứng minh nơi cư trú không khớp với địa chỉ trong tờ khai; vui lòng nộp lại hồ sơ.',
-      ],
-      files: undefined as never,
+    };
+    if (!opts.scans) {
+      return decideDossier(db, {
+        ...common,
+        outcome: 'refused',
+        reasons: [reason],
+        files: undefined as never,
+      });
+    }
+    const resultNumber = `${100 + n}/${d.procedureCode.replace(/\D/g, '').slice(-4)}`;
+    return decideDossier(db, {
+      ...common,
+      outcome: 'approved',
+      resultNumber,
+      result: { bytes: await signedResult(d, agency, resultNumber, opts.scans) },
+      files: opts.scans.files,
+      signer: opts.scans.signer,
     });
+  };
+  const signedResult = async (d: Made, agency: Who, resultNumber: string, scans: DemoScans) => {
+    const [proc] = await db
+      .select({ name: procedures.name, resultName: procedureVersions.resultName })
+      .from(procedures)
+      .innerJoin(procedureVersions, eq(procedureVersions.procedureId, procedures.id))
+      .where(eq(procedures.code, d.procedureCode));
+    const [office] = await db
+      .select({ name: offices.name })
+      .from(offices)
+      .where(eq(offices.id, agency.officeId));
+    const { doc, fonts } = await createDocument();
+    const f = createFrame(doc, fonts, A4, { top: 70, right: 70, bottom: 70, left: 80 });
+    addPage(f);
+    paragraph(f, office!.name.toUpperCase(), { size: 12, bold: true, align: 'center', after: 2 });
+    paragraph(f, 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { size: 12, bold: true, align: 'center', after: 2 });
+    paragraph(f, 'Độc lập - Tự do - Hạnh phúc', { size: 12, align: 'center', after: 28 });
+    title(f, (proc?.resultName ?? proc?.name ?? 'Kết quả giải quyết').toUpperCase(), 15, 10);
+    paragraph(f, `Số: ${resultNumber}`, { size: 12, align: 'center', after: 20 });
+    for (const line of [
+      `Cấp cho ông/bà: ${d.fullName}`,
+      `Theo hồ sơ số ${d.code}, thủ tục: ${proc?.name ?? d.procedureCode}.`,
+      'Bản điện tử này có giá trị như bản giấy khi chữ ký số của cơ quan được xác thực.',
+    ])
+      paragraph(f, line, { size: 12, after: 8 });
+    const bytes = await saveDocument(doc, {
+      title: `${proc?.resultName ?? 'Kết quả'} số ${resultNumber}`,
+      subject: `Kết quả giải quyết hồ sơ ${d.code}`,
+      author: office!.name,
+      createdAt: new Date(),
+    });
+    const own = await officialSigner(db, scans.signer, actorOf(agency, 'agency_official'), office!.name);
+    return signPdf(bytes, own.signer, {
+      reason: `Kết quả giải quyết hồ sơ số ${resultNumber}`,
+      location: office!.name,
+      name: own.fullName,
+    });
+  };
+
+  const decideAndRelease = async (d: Made, agency: Who, t: Date) => {
+    await decide(
+      d,
+      agency,
+      t,
+      'Giấy tờ chứng minh nơi cư trú không khớp với địa chỉ trong tờ khai; vui lòng nộp lại hồ sơ.',
+    );
     return releaseResult(db, {
       dossierId: d.id,
       agencyId: agency.officeId,
@@ -414,17 +477,12 @@ export const seedDemoDossiers = async (
     const t = at(now, days, '09:00');
     const d = await toAgency(hang, phuxuan, '1.000656', t, 'in_review', house);
     const decideAt = new Date(Math.min(plus(t, 26 * 60).getTime(), releasedAt.getTime() - 30 * 60_000));
-    await decideDossier(db, {
-      dossierId: d.id,
-      agencyId: phuxuan.officeId,
-      actor: actorOf(phuxuan, 'agency_official'),
-      now: decideAt,
-      outcome: 'refused',
-      reasons: [
-        'Người yêu cầu không thuộc diện được cấp theo quy định; vui lòng liên hệ UBND phường để được hướng dẫn.',
-      ],
-      files: undefined as never,
-    });
+    await decide(
+      d,
+      phuxuan,
+      decideAt,
+      'Người yêu cầu không thuộc diện được cấp theo quy định; vui lòng liên hệ UBND phường để được hướng dẫn.',
+    );
     await releaseResult(db, {
       dossierId: d.id,
       agencyId: phuxuan.officeId,
@@ -534,7 +592,7 @@ export const seedDemoDossiers = async (
   for (const f of finished) {
     const t = at(now, f.days, '09:10');
     const d = await toAgency(hang, phuxuan, '2.000635', t, 'in_review');
-    await refuse(d, phuxuan, plus(t, 26 * 60));
+    await decideAndRelease(d, phuxuan, plus(t, 26 * 60));
     await handBack(db, {
       dossierId: d.id,
       officeId: hang.officeId,
