@@ -1,5 +1,5 @@
 import { useParams } from '@solidjs/router';
-import { createResource, createSignal, For, Index, Show } from 'solid-js';
+import { createResource, createSignal, For, Index, type JSX, Show } from 'solid-js';
 import { api } from '../api';
 import { formatDateTime } from '../format';
 import { t } from '../i18n';
@@ -199,24 +199,75 @@ const DecisionForm = (props: { dossier: DossierView; action: Action; onDone: () 
   );
 };
 
+/**
+ * The frame the official's simpler actions share: a titled form with its fields, one submit button that waits
+ * for `ready` (and for no other action running), and the problem of the last try. `run` returns whether the
+ * action went through, and `onDone` follows it.
+ */
+const ActionForm = (props: {
+  name: string;
+  action: Action;
+  title: string;
+  hint?: string;
+  submit: string;
+  ready: boolean;
+  danger?: boolean;
+  run: () => Promise<boolean>;
+  onDone: () => void;
+  children: JSX.Element;
+}) => (
+  <form
+    class="agency-action"
+    aria-labelledby={`${props.name}-title`}
+    onSubmit={async (e) => {
+      e.preventDefault();
+      if (await props.run()) props.onDone();
+    }}
+  >
+    <h3 id={`${props.name}-title`}>{props.title}</h3>
+    <Show when={props.hint}>
+      <p class="hint">{props.hint}</p>
+    </Show>
+    {props.children}
+    <div class="button-row">
+      <button
+        type="submit"
+        class={props.danger ? 'button button-danger' : 'button'}
+        disabled={props.action.busy() !== null || !props.ready}
+      >
+        {props.submit}
+      </button>
+    </div>
+    <Show when={props.action.problemFor(props.name)}>{(p) => <ProblemNote problem={p()} />}</Show>
+  </form>
+);
+
 const ApologyForm = (props: { dossier: DossierView; action: Action; onDone: () => void }) => {
   const [reason, setReason] = createSignal('');
   const [date, setDate] = createSignal('');
   const [time, setTime] = createSignal('16:00');
-  const submit = async (e: SubmitEvent) => {
-    e.preventDefault();
-    const newDueAt = new Date(`${date()}T${time()}:00+07:00`);
-    const ok = await props.action.run(
-      'apology',
-      () => api.agency.apologize.mutate({ dossierId: props.dossier.id, reason: reason().trim(), newDueAt }),
-      t('agency.apology.done'),
-    );
-    if (ok) props.onDone();
-  };
   return (
-    <form class="agency-action" onSubmit={submit} aria-labelledby="apology-title">
-      <h3 id="apology-title">{t('agency.apology.title')}</h3>
-      <p class="hint">{t('agency.apology.hint')}</p>
+    <ActionForm
+      name="apology"
+      action={props.action}
+      title={t('agency.apology.title')}
+      hint={t('agency.apology.hint')}
+      submit={t('agency.apology.submit')}
+      ready={Boolean(reason().trim() && date())}
+      run={() =>
+        props.action.run(
+          'apology',
+          () =>
+            api.agency.apologize.mutate({
+              dossierId: props.dossier.id,
+              reason: reason().trim(),
+              newDueAt: new Date(`${date()}T${time()}:00+07:00`),
+            }),
+          t('agency.apology.done'),
+        )
+      }
+      onDone={props.onDone}
+    >
       <label class="field">
         <span class="field-label">{t('agency.apology.reason')}</span>
         <textarea rows={2} value={reason()} onInput={(e) => setReason(e.currentTarget.value)} />
@@ -231,50 +282,35 @@ const ApologyForm = (props: { dossier: DossierView; action: Action; onDone: () =
           <input type="time" value={time()} onInput={(e) => setTime(e.currentTarget.value)} />
         </label>
       </div>
-      <div class="button-row">
-        <button
-          type="submit"
-          class="button"
-          disabled={props.action.busy() !== null || !reason().trim() || !date()}
-        >
-          {t('agency.apology.submit')}
-        </button>
-      </div>
-      <Show when={props.action.problemFor('apology')}>{(p) => <ProblemNote problem={p()} />}</Show>
-    </form>
+    </ActionForm>
   );
 };
 
 const StopForm = (props: { dossier: DossierView; action: Action; onDone: () => void }) => {
   const [reason, setReason] = createSignal('');
-  const submit = async (e: SubmitEvent) => {
-    e.preventDefault();
-    const ok = await props.action.run(
-      'stop',
-      () => api.agency.stop.mutate({ dossierId: props.dossier.id, reason: reason().trim() }),
-      t('agency.stop.done'),
-    );
-    if (ok) props.onDone();
-  };
   return (
-    <form class="agency-action" onSubmit={submit} aria-labelledby="stop-title">
-      <h3 id="stop-title">{t('agency.stop.title')}</h3>
-      <p class="hint">{t('agency.stop.hint')}</p>
+    <ActionForm
+      name="stop"
+      action={props.action}
+      title={t('agency.stop.title')}
+      hint={t('agency.stop.hint')}
+      submit={t('agency.stop.submit')}
+      ready={reason().trim().length >= 3}
+      danger
+      run={() =>
+        props.action.run(
+          'stop',
+          () => api.agency.stop.mutate({ dossierId: props.dossier.id, reason: reason().trim() }),
+          t('agency.stop.done'),
+        )
+      }
+      onDone={props.onDone}
+    >
       <label class="field">
         <span class="field-label">{t('agency.stop.reason')}</span>
         <textarea rows={2} value={reason()} onInput={(e) => setReason(e.currentTarget.value)} />
       </label>
-      <div class="button-row">
-        <button
-          type="submit"
-          class="button button-danger"
-          disabled={props.action.busy() !== null || reason().trim().length < 3}
-        >
-          {t('agency.stop.submit')}
-        </button>
-      </div>
-      <Show when={props.action.problemFor('stop')}>{(p) => <ProblemNote problem={p()} />}</Show>
-    </form>
+    </ActionForm>
   );
 };
 
@@ -282,23 +318,27 @@ const PaymentForm = (props: { dossier: DossierView; action: Action; onDone: () =
   const [amount, setAmount] = createSignal('');
   const [reason, setReason] = createSignal('');
   const value = () => Number(amount().replace(/\D/g, ''));
-  const submit = async (e: SubmitEvent) => {
-    e.preventDefault();
-    const ok = await props.action.run(
-      'payment',
-      () =>
-        api.payments.requestObligation.mutate({
-          dossierId: props.dossier.id,
-          amount: value(),
-          reason: reason().trim(),
-        }),
-      t('agency.payment.done'),
-    );
-    if (ok) props.onDone();
-  };
   return (
-    <form class="agency-action" onSubmit={submit} aria-labelledby="payment-title">
-      <h3 id="payment-title">{t('agency.payment.title')}</h3>
+    <ActionForm
+      name="payment"
+      action={props.action}
+      title={t('agency.payment.title')}
+      submit={t('agency.payment.submit')}
+      ready={value() > 0 && reason().trim().length >= 3}
+      run={() =>
+        props.action.run(
+          'payment',
+          () =>
+            api.payments.requestObligation.mutate({
+              dossierId: props.dossier.id,
+              amount: value(),
+              reason: reason().trim(),
+            }),
+          t('agency.payment.done'),
+        )
+      }
+      onDone={props.onDone}
+    >
       <div class="agency-item-row">
         <label class="field">
           <span class="field-label">{t('agency.payment.amount')}</span>
@@ -314,17 +354,7 @@ const PaymentForm = (props: { dossier: DossierView; action: Action; onDone: () =
           <input type="text" value={reason()} onInput={(e) => setReason(e.currentTarget.value)} />
         </label>
       </div>
-      <div class="button-row">
-        <button
-          type="submit"
-          class="button"
-          disabled={props.action.busy() !== null || value() <= 0 || reason().trim().length < 3}
-        >
-          {t('agency.payment.submit')}
-        </button>
-      </div>
-      <Show when={props.action.problemFor('payment')}>{(p) => <ProblemNote problem={p()} />}</Show>
-    </form>
+    </ActionForm>
   );
 };
 
