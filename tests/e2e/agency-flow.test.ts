@@ -305,6 +305,12 @@ describe('the official stops processing; the citizen reads why', () => {
 
     const agency = await signIn(OFFICIAL);
     await agency.goto(`${http.url}/agency/${dossierId}`);
+    // The decision's two outcomes switch the fields shown: reasons for a refusal, the result file otherwise.
+    await agency.getByRole('radio', { name: 'Không giải quyết (nêu lý do)' }).check();
+    await agency.getByLabel('Lý do không giải quyết').waitFor();
+    expect(await agency.getByLabel('Tệp kết quả (PDF đã ký số)').count()).toBe(0);
+    await agency.getByRole('radio', { name: 'Giải quyết (có kết quả)' }).check();
+    await agency.getByLabel('Tệp kết quả (PDF đã ký số)').waitFor();
     const form = agency.locator('form', {
       has: agency.getByRole('heading', { name: 'Dừng giải quyết hồ sơ' }),
     });

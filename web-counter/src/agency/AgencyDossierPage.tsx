@@ -16,6 +16,7 @@ import {
   DossierHead,
   DossierLoaded,
   FormLink,
+  RadioChoice,
   Timeline,
 } from './parts';
 
@@ -127,27 +128,16 @@ const DecisionForm = (props: { dossier: DossierView; action: Action; onDone: () 
   return (
     <form class="agency-action" onSubmit={submit} aria-labelledby="decide-title">
       <h3 id="decide-title">{t('agency.decide.title')}</h3>
-      <fieldset class="agency-radios">
-        <legend class="visually-hidden">{t('agency.decide.outcome')}</legend>
-        <label class="radio-field">
-          <input
-            type="radio"
-            name="outcome"
-            checked={outcome() === 'approved'}
-            onChange={() => setOutcome('approved')}
-          />
-          {t('agency.outcome.approved')}
-        </label>
-        <label class="radio-field">
-          <input
-            type="radio"
-            name="outcome"
-            checked={outcome() === 'refused'}
-            onChange={() => setOutcome('refused')}
-          />
-          {t('agency.outcome.refused')}
-        </label>
-      </fieldset>
+      <RadioChoice
+        name="outcome"
+        legend={t('agency.decide.outcome')}
+        options={[
+          { value: 'approved', label: t('agency.outcome.approved') },
+          { value: 'refused', label: t('agency.outcome.refused') },
+        ]}
+        value={outcome()}
+        onChange={setOutcome}
+      />
       <Show
         when={outcome() === 'approved'}
         fallback={

@@ -6,8 +6,8 @@ import { describeError, type Problem } from '../errors';
 import { formatDateTime } from '../format';
 import { t } from '../i18n';
 import { CheckIcon, UploadIcon, WarningIcon } from '../icons';
-import { BillsPanel } from '../payments/BillsPanel';
 import { ProblemNote } from '../ProblemNote';
+import { BillsPanel } from '../payments/BillsPanel';
 import { session } from '../session';
 import { toasts } from '../toast';
 import './agency.css';
@@ -19,6 +19,7 @@ import {
   DossierHead,
   DossierLoaded,
   FormLink,
+  RadioChoice,
   Timeline,
 } from './parts';
 
@@ -59,22 +60,16 @@ const HandBackForm = (props: { dossier: DossierView; onDone: () => void }) => {
     <form class="agency-action" onSubmit={submit} aria-labelledby="handback-title">
       <h3 id="handback-title">{t('desk.handBack.title')}</h3>
       <p class="hint">{t('desk.handBack.hint', { name: props.dossier.applicant?.fullName ?? '' })}</p>
-      <fieldset class="agency-radios">
-        <legend class="visually-hidden">{t('desk.handBack.who')}</legend>
-        <label class="radio-field">
-          <input
-            type="radio"
-            name="who"
-            checked={kind() === 'applicant'}
-            onChange={() => setKind('applicant')}
-          />
-          {t('desk.handBack.applicant')}
-        </label>
-        <label class="radio-field">
-          <input type="radio" name="who" checked={kind() === 'proxy'} onChange={() => setKind('proxy')} />
-          {t('desk.handBack.proxy')}
-        </label>
-      </fieldset>
+      <RadioChoice
+        name="who"
+        legend={t('desk.handBack.who')}
+        options={[
+          { value: 'applicant', label: t('desk.handBack.applicant') },
+          { value: 'proxy', label: t('desk.handBack.proxy') },
+        ]}
+        value={kind()}
+        onChange={setKind}
+      />
       <label class="field">
         <span class="field-label">
           {t(kind() === 'applicant' ? 'desk.handBack.citizenId' : 'desk.handBack.proxyId')}

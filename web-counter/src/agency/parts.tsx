@@ -382,3 +382,29 @@ export const ActionButton = (props: {
     <Show when={props.action.problemFor(props.name)}>{(p) => <ProblemNote problem={p()} />}</Show>
   </>
 );
+
+/** A choice between a few options as radio buttons under a legend screen readers hear (the visible heading is the form's). */
+export const RadioChoice = <T extends string>(props: {
+  name: string;
+  legend: string;
+  options: { value: T; label: string }[];
+  value: T;
+  onChange: (value: T) => void;
+}) => (
+  <fieldset class="agency-radios">
+    <legend class="visually-hidden">{props.legend}</legend>
+    <For each={props.options}>
+      {(option) => (
+        <label class="radio-field">
+          <input
+            type="radio"
+            name={props.name}
+            checked={props.value === option.value}
+            onChange={() => props.onChange(option.value)}
+          />
+          {option.label}
+        </label>
+      )}
+    </For>
+  </fieldset>
+);
