@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { serve } from '@hono/node-server';
+import { type AddressInfo, createServer as netServer } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
+import { serve } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,6 @@ import { launchChromium } from '../helpers/browser';
 import { createTestDatabase } from '../helpers/db';
 import { intakeFor } from '../helpers/intake';
 import { type PaymentGatewaySim, startPaymentGatewaySim } from '../sim/payment-gateway-sim';
-import { createServer as netServer, type AddressInfo } from 'node:net';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let server: ReturnType<typeof createTestServer>;
@@ -279,6 +279,8 @@ describe('a citizen follows a dossier from the receipt QR to the rating, on a ph
     await supervisor.goto(`${url}/complaints`);
     const item = supervisor.locator('.complaint', { hasText: r.code! });
     await item.waitFor();
+    // The complaint names the desk whose QR code the citizen scanned.
+    await item.getByText(`Qua mã QR tại ${deskRow!.name}`).waitFor();
     await supervisor.screenshot({ path: `${SHOTS}/citizen-complaints.png`, fullPage: true });
     await item
       .getByLabel('Câu trả lời (gửi cho người dân bằng tin nhắn)')

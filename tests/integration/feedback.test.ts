@@ -190,3 +190,44 @@ describe('the desk QR code', () => {
     expect(info).toMatchObject({ deskName: desks[0]!.name, officeName: desks[0]!.officeName });
   });
 });
+
+describe('feedback through a desk’s QR code', () => {
+  it('names the desk of the receiving office to the supervisor; another office’s desk is not kept', async () => {
+    const clerk = await server.callerAs('gdv.hang');
+    const lltp = await clerk.catalog.procedure({ code: '3.000333' });
+    const commune = (await clerk.catalog.communes())[0]!.code;
+    const received = await clerk.intake.submit(intakeFor(lltp, commune));
+    const [own] = await clerk.feedback.deskQrs();
+    const [elsewhere] = await (await server.callerAs('gdv.quang')).feedback.deskQrs();
+    expect(elsewhere!.officeName).not.toBe(own!.officeName);
+    const citizen = await server.callerAs(null);
+    await citizen.feedback.complain({
+      code: received.code!,
+      phone,
+      reasons: [],
+      text: 'Nhân viên quầy hướng dẫn chưa rõ ràng',
+      deskId: own!.id,
+    });
+    await citizen.feedback.complain({
+      code: received.code!,
+      phone,
+      reasons: [],
+      text: 'Quét nhầm mã QR của bưu cục khác',
+      deskId: elsewhere!.id,
+    });
+    const kept = await database.db
+      .select({ text: feedback.comment, deskId: feedback.deskId })
+      .from(feedback)
+      .where(eq(feedback.dossierId, received.dossierId));
+    expect(kept.map((k) => [k.text, k.deskId]).sort()).toEqual(
+      [
+        ['Nhân viên quầy hướng dẫn chưa rõ ràng', own!.id],
+        ['Quét nhầm mã QR của bưu cục khác', null],
+      ].sort(),
+    );
+    const supervisor = await server.callerAs('giamsat.nguyet');
+    const list = await supervisor.feedback.list();
+    const mine = list.complaints.filter((c) => c.code === received.code);
+    expect(mine.map((c) => c.deskName).sort()).toEqual([own!.name, null].sort());
+  });
+});

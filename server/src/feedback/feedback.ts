@@ -1,8 +1,8 @@
 import { addWorkingDays, appError } from '@postdesk/shared';
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { findTrackable } from '../citizen/track';
 import type { Db } from '../db/client';
 import { applicants, desks, dossiers, feedback, offices, procedures } from '../db/schema';
-import { findTrackable } from '../citizen/track';
 import { loadHolidayTables } from '../intake/holidays';
 import { queueSms } from '../notify/notify';
 import { WEB_TOKEN } from '../notify/texts';
@@ -81,6 +81,20 @@ export const feedbackStatus = async (db: Db, opts: { code: string; phone: string
   };
 };
 
+/**
+ * The desk a feedback names (from the desk's QR code), kept only when it is one of the desks of the office that
+ * received the dossier: a QR code scanned elsewhere says nothing about this dossier's service, and the feedback
+ * still counts for the office.
+ */
+const deskOfDossier = async (db: Db, deskId: string | undefined, officeId: string) => {
+  if (!deskId) return null;
+  const [desk] = await db
+    .select({ id: desks.id })
+    .from(desks)
+    .where(and(eq(desks.id, deskId), eq(desks.officeId, officeId)));
+  return desk?.id ?? null;
+};
+
 export const rateService = async (
   db: Db,
   opts: {
@@ -89,6 +103,7 @@ export const rateService = async (
     satisfied: boolean;
     reasons: FeedbackReason[];
     comment?: string | undefined;
+    deskId?: string | undefined;
   },
 ) => {
   const { dossier } = await findTrackable(db, opts);
@@ -99,6 +114,7 @@ export const rateService = async (
     .values({
       dossierId: dossier.id,
       kind: 'rating',
+      deskId: await deskOfDossier(db, opts.deskId, dossier.receivingOfficeId),
       rating: opts.satisfied ? RATING_SATISFIED : RATING_DISSATISFIED,
       reasons: opts.satisfied ? [] : [...new Set(opts.reasons)],
       comment: opts.comment?.trim() || null,
@@ -118,7 +134,14 @@ export const answerDueAt = async (db: Db, from: Date, days = COMPLAINT_ANSWER_WO
 
 export const fileComplaint = async (
   db: Db,
-  opts: { code: string; phone: string; reasons: FeedbackReason[]; text: string; now?: Date },
+  opts: {
+    code: string;
+    phone: string;
+    reasons: FeedbackReason[];
+    text: string;
+    deskId?: string | undefined;
+    now?: Date;
+  },
 ) => {
   const { dossier } = await findTrackable(db, opts);
   const now = opts.now ?? new Date();
@@ -128,6 +151,7 @@ export const fileComplaint = async (
     .values({
       dossierId: dossier.id,
       kind: 'complaint',
+      deskId: await deskOfDossier(db, opts.deskId, dossier.receivingOfficeId),
       reasons: [...new Set(opts.reasons)],
       comment: opts.text.trim(),
       answerDueAt: due,
@@ -159,11 +183,13 @@ export const listFeedback = async (db: Db, opts: { officeIds: string[]; now?: Da
       code: dossiers.code,
       procedureName: procedures.name,
       officeName: offices.name,
+      deskName: desks.name,
     })
     .from(feedback)
     .innerJoin(dossiers, eq(dossiers.id, feedback.dossierId))
     .innerJoin(procedures, eq(procedures.id, dossiers.procedureId))
     .innerJoin(offices, eq(offices.id, dossiers.receivingOfficeId))
+    .leftJoin(desks, eq(desks.id, feedback.deskId))
     .where(inArray(dossiers.receivingOfficeId, opts.officeIds))
     .orderBy(desc(feedback.createdAt))
     .limit(opts.limit ?? 500);
@@ -174,6 +200,7 @@ export const listFeedback = async (db: Db, opts: { officeIds: string[]; now?: Da
       code: r.code,
       procedureName: r.procedureName,
       officeName: r.officeName,
+      deskName: r.deskName,
       satisfied: (r.rating ?? 0) > 2,
       reasons: r.reasons,
       comment: r.comment,
@@ -186,6 +213,7 @@ export const listFeedback = async (db: Db, opts: { officeIds: string[]; now?: Da
       code: r.code,
       procedureName: r.procedureName,
       officeName: r.officeName,
+      deskName: r.deskName,
       reasons: r.reasons,
       text: r.comment,
       answer: r.answer,

@@ -46,6 +46,7 @@ export const feedbackRouter = router({
         satisfied: z.boolean(),
         reasons,
         comment: z.string().max(1000).optional(),
+        deskId: z.uuid().optional(),
       }),
     )
     .mutation(({ ctx, input }) => {
@@ -53,7 +54,7 @@ export const feedbackRouter = router({
       return rateService(ctx.db, input);
     }),
   complain: publicProcedure
-    .input(holder.extend({ reasons, text: z.string().trim().min(10).max(2000) }))
+    .input(holder.extend({ reasons, text: z.string().trim().min(10).max(2000), deskId: z.uuid().optional() }))
     .mutation(({ ctx, input }) => {
       limited(ctx);
       return fileComplaint(ctx.db, input);

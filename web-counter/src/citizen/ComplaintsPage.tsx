@@ -57,6 +57,9 @@ const ComplaintItem = (props: { complaint: Complaint; onAnswered: () => void }) 
       <div class="complaint-head">
         <span class="complaint-code">{c().code}</span>
         <span>{c().procedureName}</span>
+        <Show when={c().deskName}>
+          {(desk) => <span>{t('citizen.complaints.desk', { desk: desk() })}</span>}
+        </Show>
         <span>
           {t('citizen.complaints.received')}: {formatDateTime(c().createdAt)}
         </span>
@@ -191,6 +194,14 @@ export const ComplaintsPage = () => {
                           <span class="mono">{r.code}</span>
                           <br />
                           <span class="hint">{r.procedureName}</span>
+                          <Show when={r.deskName}>
+                            {(desk) => (
+                              <>
+                                <br />
+                                <span class="hint">{t('citizen.complaints.desk', { desk: desk() })}</span>
+                              </>
+                            )}
+                          </Show>
                         </td>
                         <td>{formatDateTime(r.createdAt)}</td>
                         <td>

@@ -115,6 +115,7 @@ export const FeedbackPage = () => {
         satisfied: satisfied()!,
         reasons: satisfied() ? [] : reasons(),
         ...(comment().trim() ? { comment: comment().trim() } : {}),
+        ...(desk() ? { deskId } : {}),
       });
       setThanks(true);
       setStatus(await api.feedback.status.mutate(holder()));
@@ -133,6 +134,7 @@ export const FeedbackPage = () => {
         ...holder(),
         reasons: complaintReasons(),
         text: complaint().trim(),
+        ...(desk() ? { deskId } : {}),
       });
       setComplaintDue(filed.answerDueAt);
       setComplaint('');

@@ -15,8 +15,8 @@ import {
   varchar,
 } from 'drizzle-orm/pg-core';
 import { dossiers } from './dossiers';
+import { desks, offices } from './offices';
 import { procedures } from './procedures';
-import { offices } from './offices';
 import { role, users } from './users';
 
 export const paymentKind = pgEnum('payment_kind', ['fee', 'postal_tariff', 'financial_obligation']);
@@ -83,6 +83,8 @@ export const feedback = pgTable(
       .notNull()
       .references(() => dossiers.id),
     kind: feedbackKind('kind').notNull(),
+    /** The desk whose QR code the citizen scanned, when it belongs to the dossier's receiving office. */
+    deskId: uuid('desk_id').references(() => desks.id),
     rating: smallint('rating'),
     /** For a dissatisfied rating or a complaint: what went wrong (fixed reason codes). */
     reasons: jsonb('reasons').$type<string[]>().notNull().default([]),

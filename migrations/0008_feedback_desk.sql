@@ -1,0 +1,2 @@
+ALTER TABLE "feedback" ADD COLUMN "desk_id" uuid;--> statement-breakpoint
+ALTER TABLE "feedback" ADD CONSTRAINT "feedback_desk_id_desks_id_fk" FOREIGN KEY ("desk_id") REFERENCES "public"."desks"("id") ON DELETE no action ON UPDATE no action;
