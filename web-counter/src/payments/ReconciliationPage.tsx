@@ -1,4 +1,4 @@
-import { createResource, createSignal, For, Match, onMount, Show, Switch } from 'solid-js';
+import { createResource, createSignal, For, type JSX, Match, onMount, Show, Switch } from 'solid-js';
 import { api, type Outputs } from '../api';
 import { describeError } from '../errors';
 import { formatDate, formatDateTime, formatMoney, parseDisplayDate, vietnamToday } from '../format';
@@ -34,6 +34,22 @@ const Sum = (props: { sum: { count: number; amount: number } }) => (
 );
 
 /** /payments — one office's takings for a day: by method and kind, per staff member, online vs the gateway. */
+/** A titled table of the day's figures, or a quiet line when it has no rows. */
+const TableSection = (props: {
+  id: string;
+  title: string;
+  rows: number;
+  empty: string;
+  children: JSX.Element;
+}) => (
+  <section class="recon-section" aria-labelledby={props.id}>
+    <h2 id={props.id}>{props.title}</h2>
+    <Show when={props.rows > 0} fallback={<p class="muted">{props.empty}</p>}>
+      {props.children}
+    </Show>
+  </section>
+);
+
 export const ReconciliationPage = () => {
   const [day, setDay] = createSignal(formatDate(vietnamToday()));
   const [asked, setAsked] = createSignal(vietnamToday());
@@ -254,121 +270,121 @@ export const ReconciliationPage = () => {
                   </table>
                 </section>
 
-                <section class="recon-section" aria-labelledby="recon-staff">
-                  <h2 id="recon-staff">{t('payments.recon.staff')}</h2>
-                  <Show
-                    when={r().cashByStaff.length > 0}
-                    fallback={<p class="muted">{t('payments.recon.staffEmpty')}</p>}
-                  >
-                    <table class="data-table">
-                      <TableHead
-                        cols={[
-                          { label: t('payments.recon.staffName') },
-                          { label: t('payments.recon.methodCash'), numeric: true },
-                          { label: t('payments.recon.methodVietqr'), numeric: true },
-                        ]}
-                      />
-                      <tbody>
-                        <For each={r().cashByStaff}>
-                          {(s) => (
-                            <tr>
-                              <td>{s.name}</td>
-                              <td class="numeric">
-                                <Sum sum={s.cash} />
-                              </td>
-                              <td class="numeric">
-                                <Sum sum={s.vietqr} />
-                              </td>
-                            </tr>
-                          )}
-                        </For>
-                      </tbody>
-                    </table>
-                  </Show>
-                </section>
-              </div>
-
-              <section class="recon-section" aria-labelledby="recon-online">
-                <h2 id="recon-online">{t('payments.recon.online')}</h2>
-                <Show
-                  when={r().online.length > 0}
-                  fallback={<p class="muted">{t('payments.recon.onlineEmpty')}</p>}
+                <TableSection
+                  id="recon-staff"
+                  title={t('payments.recon.staff')}
+                  rows={r().cashByStaff.length}
+                  empty={t('payments.recon.staffEmpty')}
                 >
                   <table class="data-table">
                     <TableHead
                       cols={[
-                        { label: t('payments.pay.billCode') },
-                        { label: t('payments.recon.time') },
-                        { label: t('payments.recon.amount'), numeric: true },
-                        { label: t('payments.recon.gatewayState') },
-                        { label: t('payments.recon.match') },
+                        { label: t('payments.recon.staffName') },
+                        { label: t('payments.recon.methodCash'), numeric: true },
+                        { label: t('payments.recon.methodVietqr'), numeric: true },
                       ]}
                     />
                     <tbody>
-                      <For each={r().online}>
-                        {(o) => (
+                      <For each={r().cashByStaff}>
+                        {(s) => (
                           <tr>
-                            <td class="code">{o.billCode}</td>
-                            <td class="recon-time">{formatDateTime(o.paidAt)}</td>
-                            <td class="numeric">{formatMoney(o.amount)}</td>
-                            <td>{gatewayLabel(o.gatewayState)}</td>
-                            <td>
-                              <Switch fallback={<span class="muted">{t('payments.recon.unchecked')}</span>}>
-                                <Match when={o.matches === true}>
-                                  <span class="recon-ok">
-                                    <CheckIcon size={16} />
-                                    {t('payments.recon.match')}
-                                  </span>
-                                </Match>
-                                <Match when={o.matches === false}>
-                                  <span class="recon-bad">
-                                    <WarningIcon size={16} />
-                                    {t('payments.recon.noMatch')}
-                                  </span>
-                                </Match>
-                              </Switch>
+                            <td>{s.name}</td>
+                            <td class="numeric">
+                              <Sum sum={s.cash} />
+                            </td>
+                            <td class="numeric">
+                              <Sum sum={s.vietqr} />
                             </td>
                           </tr>
                         )}
                       </For>
                     </tbody>
                   </table>
-                </Show>
-              </section>
+                </TableSection>
+              </div>
 
-              <section class="recon-section" aria-labelledby="recon-bills">
-                <h2 id="recon-bills">{t('payments.recon.bills')}</h2>
-                <Show when={r().bills.length > 0} fallback={<p class="muted">{t('payments.recon.empty')}</p>}>
-                  <table class="data-table">
-                    <TableHead
-                      cols={[
-                        { label: t('payments.recon.time') },
-                        { label: t('payments.pay.billCode') },
-                        { label: t('payments.pay.dossier') },
-                        { label: t('payments.recon.kind') },
-                        { label: t('payments.recon.method') },
-                        { label: t('payments.recon.staffName') },
-                        { label: t('payments.recon.amount'), numeric: true },
-                      ]}
-                    />
-                    <tbody>
-                      <For each={r().bills}>
-                        {(b) => (
-                          <tr>
-                            <td class="recon-time">{formatDateTime(b.paidAt)}</td>
-                            <td class="code">{b.billCode}</td>
-                            <td class="code">{b.dossierCode}</td>
-                            <td>{kindLabel(b.kind)}</td>
-                            <td>{t(METHOD_KEY[b.method])}</td>
-                            <td>{b.staffName ?? '—'}</td>
-                            <td class="numeric">{formatMoney(b.amount)}</td>
-                          </tr>
-                        )}
-                      </For>
-                    </tbody>
-                  </table>
-                </Show>
-              </section>
+              <TableSection
+                id="recon-online"
+                title={t('payments.recon.online')}
+                rows={r().online.length}
+                empty={t('payments.recon.onlineEmpty')}
+              >
+                <table class="data-table">
+                  <TableHead
+                    cols={[
+                      { label: t('payments.pay.billCode') },
+                      { label: t('payments.recon.time') },
+                      { label: t('payments.recon.amount'), numeric: true },
+                      { label: t('payments.recon.gatewayState') },
+                      { label: t('payments.recon.match') },
+                    ]}
+                  />
+                  <tbody>
+                    <For each={r().online}>
+                      {(o) => (
+                        <tr>
+                          <td class="code">{o.billCode}</td>
+                          <td class="recon-time">{formatDateTime(o.paidAt)}</td>
+                          <td class="numeric">{formatMoney(o.amount)}</td>
+                          <td>{gatewayLabel(o.gatewayState)}</td>
+                          <td>
+                            <Switch fallback={<span class="muted">{t('payments.recon.unchecked')}</span>}>
+                              <Match when={o.matches === true}>
+                                <span class="recon-ok">
+                                  <CheckIcon size={16} />
+                                  {t('payments.recon.match')}
+                                </span>
+                              </Match>
+                              <Match when={o.matches === false}>
+                                <span class="recon-bad">
+                                  <WarningIcon size={16} />
+                                  {t('payments.recon.noMatch')}
+                                </span>
+                              </Match>
+                            </Switch>
+                          </td>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </TableSection>
+
+              <TableSection
+                id="recon-bills"
+                title={t('payments.recon.bills')}
+                rows={r().bills.length}
+                empty={t('payments.recon.empty')}
+              >
+                <table class="data-table">
+                  <TableHead
+                    cols={[
+                      { label: t('payments.recon.time') },
+                      { label: t('payments.pay.billCode') },
+                      { label: t('payments.pay.dossier') },
+                      { label: t('payments.recon.kind') },
+                      { label: t('payments.recon.method') },
+                      { label: t('payments.recon.staffName') },
+                      { label: t('payments.recon.amount'), numeric: true },
+                    ]}
+                  />
+                  <tbody>
+                    <For each={r().bills}>
+                      {(b) => (
+                        <tr>
+                          <td class="recon-time">{formatDateTime(b.paidAt)}</td>
+                          <td class="code">{b.billCode}</td>
+                          <td class="code">{b.dossierCode}</td>
+                          <td>{kindLabel(b.kind)}</td>
+                          <td>{t(METHOD_KEY[b.method])}</td>
+                          <td>{b.staffName ?? '—'}</td>
+                          <td class="numeric">{formatMoney(b.amount)}</td>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </TableSection>
             </>
           )}
         </Match>
