@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { checkSolution, type Problem, parseSolomon, type Stop, solve } from '../../shared/src/routing';
 
-const SOLOMON_DIR = fileURLToPath(new URL('../../../shared/bench/routing/solomon/', import.meta.url));
+const SOLOMON_DIR = fileURLToPath(new URL('../fixtures/routing/solomon/', import.meta.url));
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 

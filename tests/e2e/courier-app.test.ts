@@ -307,8 +307,28 @@ describe('the courier app on a phone, offline at the door', () => {
     await page.locator('input[name="photo"]').setInputFiles(PHOTO);
     await page.locator('.photo-thumb img').waitFor();
 
-    // The phone locks, the app is reopened with no signal: the form is as it was, photo included.
-    await page.waitForTimeout(300);
+    // The phone locks, the app is reopened with no signal: the form is as it was, photo included. The draft is
+    // written to IndexedDB as the courier goes; reload once it holds the photo.
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            new Promise<number>((done) => {
+              const open = indexedDB.open('postdesk-courier');
+              open.onsuccess = () => {
+                const get = open.result
+                  .transaction('kv')
+                  .objectStore('kv')
+                  .get(`draft:deliver:${location.pathname.split('/').at(-2) ?? ''}`);
+                get.onsuccess = () => {
+                  open.result.close();
+                  done((get.result as { photos?: unknown[] } | undefined)?.photos?.length ?? 0);
+                };
+              };
+            }),
+        ),
+      )
+      .toBe(1);
     await page.goto(page.url());
     await page.getByRole('heading', { name: 'Giao kết quả' }).waitFor();
     await expect.poll(() => page.locator('input[name="otp"]').inputValue()).toBe(stop.code);
