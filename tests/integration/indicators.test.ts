@@ -271,6 +271,25 @@ describe('the deadline board and its warnings', () => {
     const board = await supervisor.board.deadlines();
     expect(board.rows.map((r) => nameOf(r.id)).sort()).toEqual(['H', 'I']);
     expect(board.warnings.length).toBe(3);
+    expect(board.total).toBe(2);
+    // The board is windowed on the server: one row a page, filters and order applied before the window.
+    const first = await supervisor.board.deadlines({ limit: 1 });
+    expect([first.total, first.rows.length]).toEqual([2, 1]);
+    expect(first.counts).toEqual(board.counts);
+    const second = await supervisor.board.deadlines({ limit: 1, offset: 1 });
+    expect([...first.rows, ...second.rows].map((r) => nameOf(r.id)).sort()).toEqual(['H', 'I']);
+    const risk = board.rows[0]!.risk;
+    const filtered = await supervisor.board.deadlines({ risk });
+    expect(filtered.total).toBe(board.counts[risk]);
+    expect(filtered.rows.every((r) => r.risk === risk)).toBe(true);
+    const up = await supervisor.board.deadlines({ sort: 'code', dir: 1 });
+    const down = await supervisor.board.deadlines({ sort: 'code', dir: -1 });
+    expect(down.rows.map((r) => r.id)).toEqual(up.rows.map((r) => r.id).reverse());
+    const none = await supervisor.board.deadlines({ q: 'no such procedure anywhere' });
+    expect([none.total, none.rows]).toEqual([0, []]);
+    await expect(supervisor.board.deadlines({ limit: 100_000 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     const ind = await supervisor.board.indicators({ month: '2026-02', groupBy: 'office' });
     const mine = ind.groups.find((g) => g.key === built.officeId)!;
     expect(mine.indicators.onTime).toMatchObject({ numerator: 5, denominator: 9, rate: 55.56 });

@@ -4,6 +4,8 @@ import { loadHolidayTables } from '../intake/holidays';
 import { router, staffProcedure } from '../trpc/init';
 import { supervisedOffices } from './facts';
 import {
+  BOARD_SORT_KEYS,
+  boardWindow,
   courierFigures,
   deadlineBoard,
   drilldown,
@@ -23,16 +25,32 @@ const supervisor = staffProcedure('supervisor');
 const month = z.string().regex(/^\d{4}-\d{2}$/);
 const groupBy = z.enum(['office', 'agency', 'commune', 'procedure', 'none']);
 const scope = { officeId: z.uuid().nullish() };
+/** A page of the deadline board: its filters, its order and its window (at most 500 rows at a time). */
+const deadlineWindow = {
+  ...scope,
+  risk: z.enum(['on_track', 'at_risk', 'overdue']).nullish(),
+  where: z.enum(['desk', 'agency', 'courier', 'citizen']).nullish(),
+  q: z.string().max(100).nullish(),
+  sort: z.enum(BOARD_SORT_KEYS).optional(),
+  dir: z.union([z.literal(1), z.literal(-1)]).optional(),
+  offset: z.number().int().min(0).max(10_000_000).optional(),
+  limit: z.number().int().min(1).max(500).optional(),
+};
 
 /** The supervisor's deadline board and the service-quality indicators, for the offices they supervise. */
 export const boardRouter = router({
   /** Open dossiers of the supervisor's offices with due time, working hours left, whereabouts and risk. */
-  deadlines: supervisor.input(z.object(scope).optional()).query(async ({ ctx, input }) => {
+  deadlines: supervisor.input(z.object(deadlineWindow).optional()).query(async ({ ctx, input }) => {
     const officeIds = narrowOffices(supervisedOffices(ctx.user.memberships), input?.officeId);
     const now = new Date();
     const board = await deadlineBoard(ctx.db, { officeIds, now });
     const warnings = await recentWarnings(ctx.db, officeIds, 30);
-    return { now: now.toISOString(), ...board, warnings };
+    return {
+      now: now.toISOString(),
+      counts: board.counts,
+      ...boardWindow(board.rows, input ?? {}),
+      warnings,
+    };
   }),
 
   /** The offices the caller supervises, for the filters. */

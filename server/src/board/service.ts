@@ -96,6 +96,61 @@ export const deadlineBoard = async (
   return { rows: out, counts };
 };
 
+export const BOARD_SORT_KEYS = ['code', 'procedure', 'office', 'due', 'left', 'where', 'risk'] as const;
+export type BoardSortKey = (typeof BOARD_SORT_KEYS)[number];
+export type BoardWindow = {
+  risk?: Risk | null;
+  where?: Whereabouts | null;
+  q?: string | null;
+  sort?: BoardSortKey;
+  dir?: 1 | -1;
+  offset?: number;
+  limit?: number;
+};
+
+const RISK_ORDER: Record<Risk, number> = { overdue: 0, at_risk: 1, on_track: 2 };
+
+/**
+ * One page of the board, filtered and sorted on the server: a province's open dossiers (tens of thousands) are
+ * never sent to a browser at once. `total` counts the rows the filters keep; the risk counts stay the office's.
+ */
+export const boardWindow = (all: BoardRow[], w: BoardWindow) => {
+  const needle = (w.q ?? '').trim().toLowerCase();
+  const kept = all.filter(
+    (r) =>
+      (!w.risk || r.risk === w.risk) &&
+      (!w.where || r.where === w.where) &&
+      (!needle ||
+        (r.code ?? '').toLowerCase().includes(needle) ||
+        `${r.procedureCode} ${r.procedureName}`.toLowerCase().includes(needle)),
+  );
+  const key = w.sort ?? 'left';
+  const dir = w.dir ?? 1;
+  const value = (r: BoardRow): string | number =>
+    key === 'code'
+      ? (r.code ?? '')
+      : key === 'procedure'
+        ? r.procedureName
+        : key === 'office'
+          ? r.officeName
+          : key === 'due'
+            ? r.effectiveDueAt
+            : key === 'left'
+              ? r.hoursLeft
+              : key === 'where'
+                ? r.where
+                : RISK_ORDER[r.risk];
+  if (key !== 'left' || dir !== 1) {
+    kept.sort((a, b) => {
+      const [x, y] = [value(a), value(b)];
+      return (x < y ? -1 : x > y ? 1 : 0) * dir;
+    });
+  }
+  const offset = w.offset ?? 0;
+  const limit = w.limit ?? 100;
+  return { total: kept.length, offset, limit, rows: kept.slice(offset, offset + limit) };
+};
+
 /**
  * The repeatable warning: every open dossier at risk or overdue gets one `board.deadline_warning` audit row per
  * kind and due time (re-running changes nothing), naming the people who must act by user id (no names): the
@@ -124,6 +179,7 @@ export const warnDeadlines = async (db: Db, now: Date) => {
   return { warned };
 };
 
+/** The warnings of one batch in one statement: a re-run inserts nothing (the key names dossier, kind and due time). */
 const warnRows = async (
   db: Db,
   list: BoardRow[],
@@ -132,39 +188,38 @@ const warnRows = async (
 ) => {
   const of = (officeId: string, roles: string[]) =>
     people.filter((p) => p.office_id === officeId && roles.includes(p.role)).map((p) => p.user_id);
-  let warned = 0;
-  for (const row of list) {
-    const kinds = [
+  const warnings = list.flatMap((row) =>
+    [
       ...(row.risk === 'overdue' ? ['overdue'] : row.risk === 'at_risk' ? ['at_risk'] : []),
       ...(row.apologyDue ? ['apology_due'] : []),
-    ];
-    for (const kind of kinds) {
-      const key = `${row.id}:${kind}:${row.effectiveDueAt}`;
-      const recipients =
-        kind === 'apology_due'
-          ? of(row.agencyId, ['agency_official'])
-          : [...of(row.officeId, ['clerk', 'supervisor']), ...of(row.agencyId, ['agency_official'])];
-      const inserted = await rows<{ id: number }>(
-        db,
-        sql`insert into audit_log (office_id, action, target, details, at)
-            select ${row.officeId}, 'board.deadline_warning', ${row.id},
-              ${JSON.stringify({
-                key,
-                kind,
-                code: row.code,
-                dueAt: row.effectiveDueAt,
-                hoursLeft: row.hoursLeft,
-                apologyBy: row.apologyBy,
-                recipients,
-              })}::jsonb, ${now.toISOString()}::timestamptz
-            where not exists (select 1 from audit_log where action = 'board.deadline_warning'
-              and office_id = ${row.officeId} and target = ${row.id} and details->>'key' = ${key})
-            returning id`,
-      );
-      warned += inserted.length;
-    }
-  }
-  return warned;
+    ].map((kind) => ({
+      office_id: row.officeId,
+      target: row.id,
+      details: {
+        key: `${row.id}:${kind}:${row.effectiveDueAt}`,
+        kind,
+        code: row.code,
+        dueAt: row.effectiveDueAt,
+        hoursLeft: row.hoursLeft,
+        apologyBy: row.apologyBy,
+        recipients:
+          kind === 'apology_due'
+            ? of(row.agencyId, ['agency_official'])
+            : [...of(row.officeId, ['clerk', 'supervisor']), ...of(row.agencyId, ['agency_official'])],
+      },
+    })),
+  );
+  if (warnings.length === 0) return 0;
+  const inserted = await rows<{ id: number }>(
+    db,
+    sql`insert into audit_log (office_id, action, target, details, at)
+        select w.office_id, 'board.deadline_warning', w.target, w.details, ${now.toISOString()}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(warnings)}::jsonb) as w(office_id uuid, target text, details jsonb)
+        where not exists (select 1 from audit_log a where a.action = 'board.deadline_warning'
+          and a.office_id = w.office_id and a.target = w.target and a.details->>'key' = w.details->>'key')
+        returning id`,
+  );
+  return inserted.length;
 };
 
 export const recentWarnings = (db: Db, officeIds: string[], limit = 50) =>

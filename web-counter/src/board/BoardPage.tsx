@@ -11,8 +11,6 @@ type Board = Outputs['board']['deadlines'];
 type Row = Board['rows'][number];
 type SortKey = 'code' | 'procedure' | 'office' | 'due' | 'left' | 'where' | 'risk';
 
-const RISK_ORDER = { overdue: 0, at_risk: 1, on_track: 2 } as const;
-
 /** Hours while they matter for acting today (≤ 2 working days); beyond that, working days (8 h each). */
 const hoursText = (h: number) => {
   const abs = Math.abs(h);
@@ -45,48 +43,33 @@ export const ExportLinks = (props: { table: string; params: Record<string, strin
   );
 };
 
+const PAGE = 100;
+
 export const BoardPage = () => {
   const [officeId, setOfficeId] = createSignal('');
   const [risk, setRisk] = createSignal('');
   const [where, setWhere] = createSignal('');
   const [q, setQ] = createSignal('');
   const [sort, setSort] = createSignal<{ key: SortKey; dir: 1 | -1 }>({ key: 'left', dir: 1 });
+  const [offset, setOffset] = createSignal(0);
   const [offices] = createResource(() => api.board.offices.query());
-  const [board, { refetch }] = createResource(officeId, (id) =>
-    api.board.deadlines.query(id ? { officeId: id } : undefined),
-  );
-
-  const rows = createMemo(() => {
-    const list = board.latest?.rows ?? [];
-    const needle = q().trim().toLowerCase();
-    const filtered = list.filter(
-      (r) =>
-        (!risk() || r.risk === risk()) &&
-        (!where() || r.where === where()) &&
-        (!needle ||
-          (r.code ?? '').toLowerCase().includes(needle) ||
-          `${r.procedureCode} ${r.procedureName}`.toLowerCase().includes(needle)),
-    );
-    const { key, dir } = sort();
-    const value = (r: Row): string | number =>
-      key === 'code'
-        ? (r.code ?? '')
-        : key === 'procedure'
-          ? r.procedureName
-          : key === 'office'
-            ? r.officeName
-            : key === 'due'
-              ? r.effectiveDueAt
-              : key === 'left'
-                ? r.hoursLeft
-                : key === 'where'
-                  ? r.where
-                  : RISK_ORDER[r.risk];
-    return [...filtered].sort((a, b) => {
-      const [x, y] = [value(a), value(b)];
-      return (x < y ? -1 : x > y ? 1 : 0) * dir;
-    });
-  });
+  // Filters, order and paging run on the server: a province has tens of thousands of open dossiers.
+  const query = createMemo(() => ({
+    officeId: officeId() || undefined,
+    risk: (risk() || undefined) as Row['risk'] | undefined,
+    where: (where() || undefined) as Row['where'] | undefined,
+    q: q().trim() || undefined,
+    sort: sort().key,
+    dir: sort().dir,
+    offset: offset(),
+    limit: PAGE,
+  }));
+  const [board, { refetch }] = createResource(query, (input) => api.board.deadlines.query(input));
+  const rows = () => board.latest?.rows ?? [];
+  const filter = (set: (v: string) => void) => (v: string) => {
+    setOffset(0);
+    set(v);
+  };
 
   const header = (key: SortKey, label: MessageKey) => (
     <th scope="col" aria-sort={sort().key === key ? (sort().dir === 1 ? 'ascending' : 'descending') : 'none'}>
@@ -94,7 +77,10 @@ export const BoardPage = () => {
         type="button"
         class="board-sort"
         title={t('board.sortBy', { col: t(label) })}
-        onClick={() => setSort((s) => ({ key, dir: s.key === key ? (-s.dir as 1 | -1) : 1 }))}
+        onClick={() => {
+          setOffset(0);
+          setSort((s) => ({ key, dir: s.key === key ? (-s.dir as 1 | -1) : 1 }));
+        }}
       >
         {t(label)}
         <span aria-hidden="true">{sort().key === key ? (sort().dir === 1 ? ' ▲' : ' ▼') : ''}</span>
@@ -131,14 +117,14 @@ export const BoardPage = () => {
       <div class="board-filters">
         <label>
           {t('board.office')}
-          <select value={officeId()} onChange={(e) => setOfficeId(e.currentTarget.value)}>
+          <select value={officeId()} onChange={(e) => filter(setOfficeId)(e.currentTarget.value)}>
             <option value="">{t('board.allOffices')}</option>
             <For each={offices() ?? []}>{(o) => <option value={o.id}>{o.name}</option>}</For>
           </select>
         </label>
         <label>
           {t('board.risk')}
-          <select value={risk()} onChange={(e) => setRisk(e.currentTarget.value)}>
+          <select value={risk()} onChange={(e) => filter(setRisk)(e.currentTarget.value)}>
             <option value="">{t('board.allRisks')}</option>
             <option value="overdue">{t('risk.overdue')}</option>
             <option value="at_risk">{t('risk.at_risk')}</option>
@@ -147,7 +133,7 @@ export const BoardPage = () => {
         </label>
         <label>
           {t('board.where')}
-          <select value={where()} onChange={(e) => setWhere(e.currentTarget.value)}>
+          <select value={where()} onChange={(e) => filter(setWhere)(e.currentTarget.value)}>
             <option value="">{t('board.allPlaces')}</option>
             <For each={['desk', 'agency', 'courier', 'citizen'] as const}>
               {(w) => <option value={w}>{t(`where.${w}`)}</option>}
@@ -156,9 +142,9 @@ export const BoardPage = () => {
         </label>
         <label class="board-search">
           {t('board.search')}
-          <input type="search" value={q()} onInput={(e) => setQ(e.currentTarget.value)} />
+          <input type="search" value={q()} onInput={(e) => filter(setQ)(e.currentTarget.value)} />
         </label>
-        <span class="count">{t('board.count', { n: rows().length })}</span>
+        <span class="count">{t('board.count', { n: board.latest?.total ?? 0 })}</span>
         <ExportLinks table="deadlines" params={{ officeId: officeId() || undefined }} />
       </div>
       <p class="board-explain">{t('board.riskExplain')}</p>
@@ -233,6 +219,33 @@ export const BoardPage = () => {
           </Match>
         </Switch>
       </div>
+      <Show when={(board.latest?.total ?? 0) > PAGE}>
+        <nav class="board-pages" aria-label={t('board.pages')}>
+          <button
+            type="button"
+            class="button button-small"
+            disabled={offset() === 0}
+            onClick={() => setOffset((o) => Math.max(0, o - PAGE))}
+          >
+            {t('board.prevPage')}
+          </button>
+          <span>
+            {t('board.pageOf', {
+              from: offset() + 1,
+              to: Math.min(offset() + PAGE, board.latest?.total ?? 0),
+              n: board.latest?.total ?? 0,
+            })}
+          </span>
+          <button
+            type="button"
+            class="button button-small"
+            disabled={offset() + PAGE >= (board.latest?.total ?? 0)}
+            onClick={() => setOffset((o) => o + PAGE)}
+          >
+            {t('board.nextPage')}
+          </button>
+        </nav>
+      </Show>
       <Show when={board.latest}>
         {(b) => (
           <section class="board-warnings" aria-labelledby="board-warnings-title">
