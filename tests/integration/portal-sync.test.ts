@@ -304,7 +304,7 @@ describe('portal messages and answers (pure)', () => {
       code: '1.000001',
       name: 'Thủ tục',
       field: 'Tư pháp',
-      fees: [{ label: 'Lệ phí', amount: 200_000, kind: 'fee' }],
+      fees: [{ label: 'Phí thẩm định', amount: 200_000, kind: 'fee' }],
     },
     agency: { code: '000.00.01.H22', name: 'Sở Tư pháp' },
     receivingOffice: { code: 'BD01', name: 'Bưu điện trung tâm' },
@@ -332,7 +332,7 @@ describe('portal messages and answers (pure)', () => {
       NgayHenTra: '20250310170000',
       HoSoCoThanhPhanSoHoa: 0,
       DanhSachLePhi: [
-        { TenPhiLePhi: 'Lệ phí', MaPhiLePhi: '1.000001-1', Gia: 200_000, LoaiPhiLePhi: 1, HinhThucThu: 1 },
+        { TenPhiLePhi: 'Phí thẩm định', MaPhiLePhi: '1.000001-1', Gia: 200_000, LoaiPhiLePhi: 1, HinhThucThu: 1 },
       ],
     });
     expect(toProgressEvent(source)).toMatchObject({

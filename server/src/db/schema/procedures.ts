@@ -16,6 +16,10 @@ import { offices } from './offices';
 
 export const procedureLevel = pgEnum('procedure_level', ['province', 'commune']);
 
+/**
+ * One amount a procedure costs. Law on Fees and Charges 2015 (Luật Phí và lệ phí): `fee` is a phí (pays for a
+ * service), `charge` is a lệ phí (collected by the state for the administrative act itself, e.g. registration).
+ */
 export type FeeLine = { label: string; amount: number; kind: 'fee' | 'charge' };
 export type ProcedureComponent = {
   code: string;

@@ -200,7 +200,7 @@ export const procedures: SeedProcedure[] = [
     level: 'commune',
     processingWorkingDays: 1,
     fees: [
-      { label: 'Phí cấp bản sao trích lục hộ tịch (8.000 đồng/bản sao)', amount: 8_000, kind: 'charge' },
+      { label: 'Phí cấp bản sao trích lục hộ tịch (8.000 đồng/bản sao)', amount: 8_000, kind: 'fee' },
     ],
     postalTariff: TARIFF,
     pickupAllowed: true,
@@ -235,7 +235,7 @@ export const procedures: SeedProcedure[] = [
         // rate set by the provincial People's Council; value plausible, not verified
         label: 'Lệ phí cấp Giấy xác nhận tình trạng hôn nhân (mức do HĐND thành phố quy định)',
         amount: 15_000,
-        kind: 'fee',
+        kind: 'charge',
       },
     ],
     postalTariff: TARIFF,
@@ -288,7 +288,7 @@ export const procedures: SeedProcedure[] = [
         label:
           'Phí chứng thực bản sao từ bản chính (2.000 đồng/trang; từ trang thứ ba 1.000 đồng/trang, tối đa 200.000 đồng/bản)',
         amount: 2_000,
-        kind: 'charge',
+        kind: 'fee',
       },
     ],
     postalTariff: TARIFF,
@@ -329,7 +329,7 @@ export const procedures: SeedProcedure[] = [
     agencyCode: UBND_PHU_LOC,
     level: 'commune',
     processingWorkingDays: 1,
-    fees: [{ label: 'Phí chứng thực chữ ký (10.000 đồng/trường hợp)', amount: 10_000, kind: 'charge' }],
+    fees: [{ label: 'Phí chứng thực chữ ký (10.000 đồng/trường hợp)', amount: 10_000, kind: 'fee' }],
     postalTariff: TARIFF,
     // The requester must sign in front of the certifying officer.
     pickupAllowed: false,
@@ -376,7 +376,7 @@ export const procedures: SeedProcedure[] = [
         // rate set by the provincial People's Council; value plausible, not verified
         label: 'Lệ phí đăng ký hộ kinh doanh (mức do HĐND thành phố quy định)',
         amount: 100_000,
-        kind: 'fee',
+        kind: 'charge',
       },
     ],
     postalTariff: TARIFF,
@@ -431,7 +431,7 @@ export const procedures: SeedProcedure[] = [
         // rate set by the provincial People's Council; value plausible, not verified
         label: 'Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ (mức do HĐND thành phố quy định)',
         amount: 75_000,
-        kind: 'fee',
+        kind: 'charge',
       },
     ],
     postalTariff: TARIFF_HEAVY,
@@ -485,7 +485,7 @@ export const procedures: SeedProcedure[] = [
         // rate set by the provincial People's Council; value plausible, not verified
         label: 'Lệ phí cấp giấy phép xây dựng công trình (mức do HĐND thành phố quy định)',
         amount: 150_000,
-        kind: 'fee',
+        kind: 'charge',
       },
     ],
     postalTariff: TARIFF_HEAVY,
@@ -541,7 +541,7 @@ export const procedures: SeedProcedure[] = [
     agencyCode: SO_XAY_DUNG,
     level: 'province',
     processingWorkingDays: 20, // processing time plausible, not verified
-    fees: [{ label: 'Lệ phí cấp chứng chỉ hành nghề hoạt động xây dựng', amount: 300_000, kind: 'fee' }],
+    fees: [{ label: 'Lệ phí cấp chứng chỉ hành nghề hoạt động xây dựng', amount: 300_000, kind: 'charge' }],
     postalTariff: TARIFF,
     pickupAllowed: true,
     deliveryAllowed: true,
@@ -594,8 +594,8 @@ export const procedures: SeedProcedure[] = [
     level: 'province',
     processingWorkingDays: 3,
     fees: [
-      { label: 'Lệ phí đăng ký doanh nghiệp (miễn khi đăng ký qua mạng)', amount: 50_000, kind: 'fee' },
-      { label: 'Phí công bố nội dung đăng ký doanh nghiệp', amount: 100_000, kind: 'charge' },
+      { label: 'Lệ phí đăng ký doanh nghiệp (miễn khi đăng ký qua mạng)', amount: 50_000, kind: 'charge' },
+      { label: 'Phí công bố nội dung đăng ký doanh nghiệp', amount: 100_000, kind: 'fee' },
     ],
     postalTariff: TARIFF_HEAVY,
     pickupAllowed: true,
@@ -639,8 +639,8 @@ export const procedures: SeedProcedure[] = [
     level: 'province',
     processingWorkingDays: 3,
     fees: [
-      { label: 'Lệ phí đăng ký doanh nghiệp (miễn khi đăng ký qua mạng)', amount: 50_000, kind: 'fee' },
-      { label: 'Phí công bố nội dung đăng ký doanh nghiệp', amount: 100_000, kind: 'charge' },
+      { label: 'Lệ phí đăng ký doanh nghiệp (miễn khi đăng ký qua mạng)', amount: 50_000, kind: 'charge' },
+      { label: 'Phí công bố nội dung đăng ký doanh nghiệp', amount: 100_000, kind: 'fee' },
     ],
     postalTariff: TARIFF,
     pickupAllowed: true,
@@ -676,7 +676,7 @@ export const procedures: SeedProcedure[] = [
     agencyCode: SO_TU_PHAP,
     level: 'province',
     processingWorkingDays: 5, // processing time plausible, not verified
-    fees: [{ label: 'Lệ phí xác nhận có quốc tịch Việt Nam', amount: 100_000, kind: 'fee' }],
+    fees: [{ label: 'Lệ phí xác nhận có quốc tịch Việt Nam', amount: 100_000, kind: 'charge' }],
     postalTariff: TARIFF,
     pickupAllowed: true,
     deliveryAllowed: true,
@@ -722,7 +722,7 @@ export const procedures: SeedProcedure[] = [
         label:
           'Phí cung cấp thông tin lý lịch tư pháp (100.000 đồng đối với sinh viên, người có công với cách mạng)',
         amount: 200_000,
-        kind: 'charge',
+        kind: 'fee',
       },
     ],
     postalTariff: TARIFF,
@@ -763,7 +763,7 @@ export const procedures: SeedProcedure[] = [
     agencyCode: CONG_AN_TP,
     level: 'province',
     processingWorkingDays: 8,
-    fees: [{ label: 'Lệ phí cấp hộ chiếu phổ thông (có gắn chíp điện tử)', amount: 200_000, kind: 'fee' }],
+    fees: [{ label: 'Lệ phí cấp hộ chiếu phổ thông (có gắn chíp điện tử)', amount: 200_000, kind: 'charge' }],
     postalTariff: TARIFF,
     // The applicant must appear in person for photo and fingerprints; the passport may be delivered by post.
     pickupAllowed: false,
@@ -809,7 +809,7 @@ export const procedures: SeedProcedure[] = [
     agencyCode: CONG_AN_TP,
     level: 'province',
     processingWorkingDays: 5,
-    fees: [{ label: 'Lệ phí cấp đổi giấy phép lái xe', amount: 135_000, kind: 'fee' }],
+    fees: [{ label: 'Lệ phí cấp đổi giấy phép lái xe', amount: 135_000, kind: 'charge' }],
     postalTariff: TARIFF,
     pickupAllowed: true,
     // The courier takes back the old licence on delivery (it is recovered by the agency).
@@ -852,7 +852,7 @@ export const procedures: SeedProcedure[] = [
     agencyCode: CONG_AN_TP,
     level: 'province',
     processingWorkingDays: 5,
-    fees: [{ label: 'Lệ phí cấp giấy phép lái xe quốc tế', amount: 135_000, kind: 'fee' }],
+    fees: [{ label: 'Lệ phí cấp giấy phép lái xe quốc tế', amount: 135_000, kind: 'charge' }],
     postalTariff: TARIFF,
     pickupAllowed: true,
     deliveryAllowed: true,
@@ -889,7 +889,7 @@ export const procedures: SeedProcedure[] = [
     level: 'commune',
     processingWorkingDays: 7,
     fees: [
-      { label: 'Lệ phí đăng ký thường trú (10.000 đồng khi nộp trực tuyến)', amount: 20_000, kind: 'fee' },
+      { label: 'Lệ phí đăng ký thường trú (10.000 đồng khi nộp trực tuyến)', amount: 20_000, kind: 'charge' },
     ],
     postalTariff: TARIFF,
     pickupAllowed: true,
@@ -936,7 +936,7 @@ export const procedures: SeedProcedure[] = [
     agencyCode: CONG_AN_PHUONG_THUAN_HOA,
     level: 'commune',
     processingWorkingDays: 3,
-    fees: [{ label: 'Lệ phí đăng ký tạm trú (7.000 đồng khi nộp trực tuyến)', amount: 15_000, kind: 'fee' }],
+    fees: [{ label: 'Lệ phí đăng ký tạm trú (7.000 đồng khi nộp trực tuyến)', amount: 15_000, kind: 'charge' }],
     postalTariff: TARIFF,
     pickupAllowed: true,
     deliveryAllowed: false,
