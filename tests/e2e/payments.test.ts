@@ -151,9 +151,9 @@ describe('a citizen pays a bill on a phone', () => {
     expect(await page.getByRole('link', { name: 'Download the receipt (PDF)' }).count()).toBe(1);
     await page.screenshot({ path: `${SHOTS}/pay-paid-en.png`, fullPage: true });
     await page.context().close();
-  });
+  }, 90_000);
 
-  it('a slow callback while the gateway status is down: the page says it is waiting, then shows the payment', async () => {
+  it('a slow callback while the gateway status is down: the page says it is waiting, then shows the payment once the gateway confirms it', async () => {
     const { billCode } = await billFor('postal_tariff', 26_000);
     sim.callbackMode('slow', 4_000);
     sim.failNext('bill', 1_000);
@@ -170,6 +170,14 @@ describe('a citizen pays a bill on a phone', () => {
       expect(await page.getByRole('button', { name: 'Thanh toán trực tuyến' }).count()).toBe(0);
       expect(await page.getByRole('img', { name: /Mã VietQR/ }).count()).toBe(0);
       await page.screenshot({ path: `${SHOTS}/pay-waiting.png`, fullPage: true });
+      // The callback arrives while the gateway's status query is still down: not paid on its word alone.
+      await sim.settled();
+      expect(sim.callbacks.findLast((c) => c.billCode === billCode)?.outcome).toBe(503);
+      const [row] = await database.db.select().from(payments).where(eq(payments.billCode, billCode));
+      expect(row!.state).toBe('pending');
+      expect(await page.locator('.pay-done').count()).toBe(0);
+      // The status query is back: the page's next look at the gateway confirms it.
+      sim.failNext('bill', 0);
       await page.locator('.pay-done').waitFor({ timeout: 20_000 });
       expect(await page.locator('.pay-done').innerText()).toContain('Đã thanh toán');
       expect(await page.getByRole('status').count()).toBe(0);

@@ -302,6 +302,15 @@ describe('forged "paid" notices are refused and change nothing', () => {
     await expectUnpaid(billCode!);
   });
 
+  it('an oversized callback body is refused before it is parsed', async () => {
+    const { billCode } = await onlineBill(33_000);
+    const huge = { ...sim.notifyMessage(billCode, { state: 'thanh-cong' }), pad: 'x'.repeat(200_000) };
+    const res = await postCallback(huge);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expectUnpaid(billCode);
+  });
+
   it('a stale or future-dated notice (outside the 5-minute window) is refused, even if genuine', async () => {
     const { billCode } = await onlineBill(90_000);
     const old = await sim.notify(billCode, {

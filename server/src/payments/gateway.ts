@@ -176,9 +176,8 @@ const post = async (cfg: GatewayConfig, path: string, body: unknown) => {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
     return parsed as Record<string, unknown>;
   } catch (err) {
-    throw appError('PAYMENT_GATEWAY_FAILED', {
-      reason: (err as Error).name === 'AbortError' ? 'timeout' : 'not JSON',
-    });
+    // A body cut off by the timeout, or not a JSON object.
+    throw appError('PAYMENT_GATEWAY_FAILED', { reason: (err as Error).name });
   }
 };
 

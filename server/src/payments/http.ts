@@ -1,5 +1,6 @@
 import { appError, ERRORS, isAppError } from '@postdesk/shared';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from '../app';
 import type { AppVariables } from '../http/middleware';
 import { jsonError } from '../http/staff-session';
@@ -39,25 +40,35 @@ export const PAYMENTS_OPENAPI_PATHS: Record<string, unknown> = {
 /** `/api/payments/*`: the payment gateway's callbacks. */
 export const paymentApiRoutes = (deps: AppDeps) => {
   const api = new Hono<{ Variables: AppVariables }>();
-  api.post('/callback', async (c) => {
-    const cfg = gatewayConfig(deps.env);
-    if (!cfg) throw appError('PAYMENT_ONLINE_UNAVAILABLE');
-    let message: unknown;
-    try {
-      message = await c.req.json();
-    } catch {
-      throw appError('VALIDATION_FAILED');
-    }
-    if (!message || typeof message !== 'object' || Array.isArray(message))
-      throw appError('VALIDATION_FAILED');
-    const outcome = await handleCallback(deps.db, {
-      cfg,
-      message: message as Record<string, unknown>,
-      jobs: deps.jobs,
-      log: c.get('log'),
-    });
-    return c.json(outcome.body, outcome.status);
-  });
+  // A NOTIFY is well under 2 kB: nothing bigger is read, let alone parsed.
+  api.post(
+    '/callback',
+    bodyLimit({
+      maxSize: 16 * 1024,
+      onError: () => {
+        throw appError('VALIDATION_FAILED');
+      },
+    }),
+    async (c) => {
+      const cfg = gatewayConfig(deps.env);
+      if (!cfg) throw appError('PAYMENT_ONLINE_UNAVAILABLE');
+      let message: unknown;
+      try {
+        message = await c.req.json();
+      } catch {
+        throw appError('VALIDATION_FAILED');
+      }
+      if (!message || typeof message !== 'object' || Array.isArray(message))
+        throw appError('VALIDATION_FAILED');
+      const outcome = await handleCallback(deps.db, {
+        cfg,
+        message: message as Record<string, unknown>,
+        jobs: deps.jobs,
+        log: c.get('log'),
+      });
+      return c.json(outcome.body, outcome.status);
+    },
+  );
   api.onError(jsonError);
   return api;
 };

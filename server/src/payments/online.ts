@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appError } from '@postdesk/shared';
+import { appError, ERRORS } from '@postdesk/shared';
 import { and, eq, gte, inArray, isNotNull, isNull, ne, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
@@ -207,7 +207,11 @@ export const handleCallback = async (
       | 'PAYMENT_ALREADY_PAID'
       | 'PAYMENT_NOT_CONFIRMED'
       | 'PAYMENT_GATEWAY_FAILED',
-  ): CallbackOutcome => ({ status, body: { MaLoi: maLoi, code }, result: null });
+  ): CallbackOutcome => ({
+    status,
+    body: { MaLoi: maLoi, code, message: ERRORS[code].vi, messageEn: ERRORS[code].en },
+    result: null,
+  });
   const acknowledge = (
     billCode: string,
     gatewayRef: string,
