@@ -2,6 +2,7 @@
 // a running server: unauthenticated POSTs to /api/payments/callback, or the gateway simulator posting real
 // callbacks that the gateway's own status query then confirms, denies, or does not answer.
 import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { serve } from '@hono/node-server';
 import { and, asc, eq } from 'drizzle-orm';
@@ -304,10 +305,26 @@ describe('forged "paid" notices are refused and change nothing', () => {
 
   it('an oversized callback body is refused before it is parsed', async () => {
     const { billCode } = await onlineBill(33_000);
-    const huge = { ...sim.notifyMessage(billCode, { state: 'thanh-cong' }), pad: 'x'.repeat(200_000) };
-    const res = await postCallback(huge);
+    const huge = JSON.stringify({
+      ...sim.notifyMessage(billCode, { state: 'thanh-cong' }),
+      pad: 'x'.repeat(40_000),
+    });
+    // Its own connection: the server answers early and closes it rather than read the rest.
+    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        `${url}/api/payments/callback`,
+        { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+        (r) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        },
+      );
+      req.on('error', reject);
+      req.end(huge);
+    });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'VALIDATION_FAILED' });
     await expectUnpaid(billCode);
   });
 
