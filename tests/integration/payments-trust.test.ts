@@ -504,6 +504,25 @@ describe('a bill is never paid twice (issue 21)', () => {
     ]);
   });
 
+  it('cash and online at the same moment: exactly one payment is kept, the other refused', async () => {
+    const { d, billCode } = await obligationBill(250_000);
+    const clerk = await server.callerAs('gdv.hang');
+    const [cash] = await Promise.allSettled([clerk.payments.recordCash({ billCode }), sim.pay(billCode)]);
+    const callback = sim.callbacks.findLast((c) => c.billCode === billCode)!;
+    const row = await billRow(billCode);
+    if (cash.status === 'fulfilled') {
+      expect(row.method).toBe('cash');
+      expect(callback.body).toMatchObject({ MaLoi: '03' });
+      expect(sim.bills.get(billCode)!.captured).toBe(false);
+    } else {
+      expect(cash.reason).toMatchObject({ cause: { code: 'PAYMENT_ALREADY_PAID' } });
+      expect(row.method).toBe('online');
+      expect(callback).toMatchObject({ outcome: 200, answerSigned: true });
+    }
+    expect(row.state).toBe('paid');
+    expect(await confirmations(d.id)).toHaveLength(1);
+  });
+
   it('online then cash: the clerk recording cash on the paid bill gets a clear error and nothing changes', async () => {
     const { billCode } = await onlineBill(35_000);
     await sim.pay(billCode);

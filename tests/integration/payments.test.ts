@@ -737,6 +737,13 @@ describe('without a gateway', () => {
       parseEnv({
         ...production,
         PAYMENT_GATEWAY_URL: 'https://paygov.example.vn',
+        PAYMENT_SECRET: 'short-but-16-chars',
+      }),
+    ).toThrow(/PAYMENT_SECRET/);
+    expect(() =>
+      parseEnv({
+        ...production,
+        PAYMENT_GATEWAY_URL: 'https://paygov.example.vn',
         PAYMENT_SECRET: 'y'.repeat(32),
       }),
     ).not.toThrow();
