@@ -236,6 +236,18 @@ describe('the reconciliation page at the desk', () => {
     await page.screenshot({ path: `${SHOTS}/payments-reconciliation-bills.png` });
     // The shell's header (not this page) overflows 1366 px with this many menu items: reported to its owner.
     expect(await violations(page, ['header'])).toEqual([]);
+
+    // A bill paid in cash, then at the gateway too: the gateway is told not to take it, and the page says so.
+    const twice = await billFor('fee', 55_000);
+    await (await server.callerAs(null)).payments.startOnline({ billCode: twice.billCode });
+    await clerk.payments.recordCash({ billCode: twice.billCode });
+    await sim.pay(twice.billCode);
+    expect(sim.bills.get(twice.billCode)).toMatchObject({ captured: false, voided: true });
+    await page.reload();
+    const differences = page.getByRole('region', { name: /Chênh lệch cần xử lý/ });
+    await expect.poll(() => differences.innerText()).toContain(twice.billCode);
+    expect(await differences.innerText()).toContain('đã báo cổng không thu');
+    await page.screenshot({ path: `${SHOTS}/payments-reconciliation-second-payment.png`, fullPage: true });
     await context.close();
-  });
+  }, 90_000);
 });
