@@ -52,7 +52,7 @@ const schema = z.object({
   /** Payment gateway (PayGov style) base URL; unset = online payment not offered (VietQR and cash remain). */
   PAYMENT_GATEWAY_URL: z.url().optional(),
   PAYMENT_MERCHANT_ID: z.string().min(1).default('POSTDESK-DEMO'),
-  /** Shared secret of the gateway's SHA-256 checksums; production refuses the default when a gateway is set. */
+  /** The gateway's shared HMAC-SHA256 key; production refuses the default (and < 32 characters) with a gateway. */
   PAYMENT_SECRET: z.string().min(16).default(DEV_PAYMENT_SECRET),
   PAYMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** VietQR bank transfer: the receiving bank's BIN and account. DEMO defaults (LPBank BIN, a made-up account):
@@ -94,8 +94,13 @@ export const parseEnv = (source: Record<string, string | undefined> = process.en
     if (env.SESSION_SECRET === DEV_SECRET) missing.push('SESSION_SECRET (≥ 32 characters)');
     if (!source.FILES_DIR) missing.push('FILES_DIR (the object storage directory)');
     if (!env.PORTAL_SYNC_URL) missing.push('PORTAL_SYNC_URL (the public-service portal)');
-    if (env.PAYMENT_GATEWAY_URL && env.PAYMENT_SECRET === DEV_PAYMENT_SECRET)
-      missing.push("PAYMENT_SECRET (the payment gateway's shared secret, ≥ 16 characters)");
+    if (
+      env.PAYMENT_GATEWAY_URL &&
+      (env.PAYMENT_SECRET === DEV_PAYMENT_SECRET || env.PAYMENT_SECRET.length < 32)
+    )
+      missing.push(
+        "PAYMENT_SECRET (the payment gateway's shared HMAC key, ≥ 32 characters, not the demo one)",
+      );
     if (env.PORTAL_INBOUND_SECRET?.includes('demo'))
       missing.push('PORTAL_INBOUND_SECRET (a random secret shared with the portal, not a demo value)');
     if (env.SEED_DEMO) missing.push('SEED_DEMO=false (demo users must not exist in production)');

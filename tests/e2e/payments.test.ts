@@ -151,9 +151,9 @@ describe('a citizen pays a bill on a phone', () => {
     expect(await page.getByRole('link', { name: 'Download the receipt (PDF)' }).count()).toBe(1);
     await page.screenshot({ path: `${SHOTS}/pay-paid-en.png`, fullPage: true });
     await page.context().close();
-  });
+  }, 90_000);
 
-  it('a slow callback while the gateway status is down: the page says it is waiting, then shows the payment', async () => {
+  it('a slow callback while the gateway status is down: the page says it is waiting, then shows the payment once the gateway confirms it', async () => {
     const { billCode } = await billFor('postal_tariff', 26_000);
     sim.callbackMode('slow', 4_000);
     sim.failNext('bill', 1_000);
@@ -170,6 +170,14 @@ describe('a citizen pays a bill on a phone', () => {
       expect(await page.getByRole('button', { name: 'Thanh toán trực tuyến' }).count()).toBe(0);
       expect(await page.getByRole('img', { name: /Mã VietQR/ }).count()).toBe(0);
       await page.screenshot({ path: `${SHOTS}/pay-waiting.png`, fullPage: true });
+      // The callback arrives while the gateway's status query is still down: not paid on its word alone.
+      await sim.settled();
+      expect(sim.callbacks.findLast((c) => c.billCode === billCode)?.outcome).toBe(503);
+      const [row] = await database.db.select().from(payments).where(eq(payments.billCode, billCode));
+      expect(row!.state).toBe('pending');
+      expect(await page.locator('.pay-done').count()).toBe(0);
+      // The status query is back: the page's next look at the gateway confirms it.
+      sim.failNext('bill', 0);
       await page.locator('.pay-done').waitFor({ timeout: 20_000 });
       expect(await page.locator('.pay-done').innerText()).toContain('Đã thanh toán');
       expect(await page.getByRole('status').count()).toBe(0);
@@ -228,6 +236,18 @@ describe('the reconciliation page at the desk', () => {
     await page.screenshot({ path: `${SHOTS}/payments-reconciliation-bills.png` });
     // The shell's header (not this page) overflows 1366 px with this many menu items: reported to its owner.
     expect(await violations(page, ['header'])).toEqual([]);
+
+    // A bill paid in cash, then at the gateway too: the gateway is told not to take it, and the page says so.
+    const twice = await billFor('fee', 55_000);
+    await (await server.callerAs(null)).payments.startOnline({ billCode: twice.billCode });
+    await clerk.payments.recordCash({ billCode: twice.billCode });
+    await sim.pay(twice.billCode);
+    expect(sim.bills.get(twice.billCode)).toMatchObject({ captured: false, voided: true });
+    await page.reload();
+    const differences = page.getByRole('region', { name: /Chênh lệch cần xử lý/ });
+    await expect.poll(() => differences.innerText()).toContain(twice.billCode);
+    expect(await differences.innerText()).toContain('đã báo cổng không thu');
+    await page.screenshot({ path: `${SHOTS}/payments-reconciliation-second-payment.png`, fullPage: true });
     await context.close();
-  });
+  }, 90_000);
 });

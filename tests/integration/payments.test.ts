@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
 import { serve } from '@hono/node-server';
 import { and, asc, eq } from 'drizzle-orm';
@@ -22,6 +22,9 @@ import {
   checksum,
   createGatewayClient,
   gatewayConfig,
+  gatewayTime,
+  MESSAGE_FIELDS,
+  PROTOCOL_VERSION,
   sign,
   verifyChecksum,
 } from '../../server/src/payments/gateway';
@@ -146,23 +149,43 @@ const postCallback = async (body: Record<string, unknown>) => {
 };
 
 describe('the checksum', () => {
-  it('is SHA-256 over the "|"-joined fields and the secret; any changed field or secret breaks it', () => {
-    const message = {
-      LoaiBanTin: 'NOTIFY',
-      PhienBan: '1.0.6',
-      MaDoiTac: 'BUUDIEN-HUE',
-      MaThamChieu: 'HD0000000000000000',
-      MaGiaoDich: 'GW1',
-      SoTien: 26000,
-      TrangThai: 'thanh-cong',
-      ThoiGianThanhToan: '20261123093000',
-    };
-    expect(checksum('NOTIFY', message, 's3cret')).toMatch(/^[0-9a-f]{64}$/);
+  const message = {
+    LoaiBanTin: 'NOTIFY',
+    PhienBan: PROTOCOL_VERSION,
+    MaDoiTac: 'BUUDIEN-HUE',
+    MaThamChieu: 'HD0000000000000000',
+    MaGiaoDich: 'GW1',
+    SoTien: 26000,
+    MaTienTe: 'VND',
+    TrangThai: 'thanh-cong',
+    ThoiGianThanhToan: '20261123093000',
+    ThoiGianGD: '20261123093001',
+  };
+
+  it('is an HMAC-SHA256 over the message type and its fields; any changed field, type or secret breaks it', () => {
+    const expected = createHmac('sha256', 's3cret')
+      .update(JSON.stringify(['NOTIFY', ...MESSAGE_FIELDS.NOTIFY.map((f) => String(message[f]))]))
+      .digest('hex');
+    expect(checksum('NOTIFY', message, 's3cret')).toBe(expected);
     const signed = sign('NOTIFY', message, 's3cret');
     expect(verifyChecksum('NOTIFY', signed, 's3cret')).toBe(true);
+    expect(verifyChecksum('NOTIFY', { ...signed, MaXacThuc: signed.MaXacThuc.toUpperCase() }, 's3cret')).toBe(
+      true,
+    );
     expect(verifyChecksum('NOTIFY', { ...signed, SoTien: 2600 }, 's3cret')).toBe(false);
     expect(verifyChecksum('NOTIFY', signed, 'other-secret')).toBe(false);
     expect(verifyChecksum('NOTIFY', { ...signed, MaXacThuc: undefined }, 's3cret')).toBe(false);
+    expect(verifyChecksum('NOTIFY', { ...signed, MaXacThuc: signed.MaXacThuc.slice(0, 63) }, 's3cret')).toBe(
+      false,
+    );
+    // The same fields under another message type do not verify: an answer is never a request.
+    expect(verifyChecksum('GET_BILL_RESULT', signed, 's3cret')).toBe(false);
+  });
+
+  it('one field cannot spill into the next ("|" inside a value changes the MAC)', () => {
+    const a = { ...message, MaDoiTac: 'A|B', MaThamChieu: 'C' };
+    const b = { ...message, MaDoiTac: 'A', MaThamChieu: 'B|C' };
+    expect(checksum('NOTIFY', a, 's3cret')).not.toBe(checksum('NOTIFY', b, 's3cret'));
   });
 });
 
@@ -186,9 +209,13 @@ describe('paying online through the gateway', () => {
     });
     expect(before.amountInWords).toBe('Hai mươi sáu nghìn đồng');
 
+    const queries = sim.requests.bill;
     await sim.pay(billCode);
     expect(sim.callbacks.at(-1)).toMatchObject({ billCode, outcome: 200, answerSigned: true });
     expect(sim.callbacks.at(-1)!.body).toMatchObject({ MaLoi: '00' });
+    // Marked paid only after the gateway's own status query said so; the gateway then took the money.
+    expect(sim.requests.bill).toBe(queries + 1);
+    expect(sim.bills.get(billCode)).toMatchObject({ captured: true, voided: false });
     const after = await anon.payments.bill({ billCode });
     expect(after).toMatchObject({ state: 'paid', method: 'online', receiptUrl: `/receipts/${billCode}.pdf` });
     expect(after.vietQr).toBeNull();
@@ -248,16 +275,21 @@ describe('paying online through the gateway', () => {
     const bad = await sim.notify(billCode, { secret: 'not-the-secret-at-all', state: 'thanh-cong' });
     expect(bad.outcome).toBe(403);
     expect(bad.body).toMatchObject({ code: 'PAYMENT_CHECKSUM_INVALID' });
+    expect(bad.body).not.toHaveProperty('MaXacThuc');
     const otherMerchant = await sim.notify(billCode, { merchantId: 'SOMEONE-ELSE', state: 'thanh-cong' });
     expect(otherMerchant.outcome).toBe(403);
     const tampered = sign(
       'NOTIFY',
       {
         LoaiBanTin: 'NOTIFY',
+        PhienBan: PROTOCOL_VERSION,
         MaDoiTac: sim.merchantId,
         MaThamChieu: billCode,
+        MaGiaoDich: sim.bills.get(billCode)!.gatewayRef,
         SoTien: 1,
+        MaTienTe: 'VND',
         TrangThai: 'thanh-cong',
+        ThoiGianGD: gatewayTime(new Date()),
       },
       sim.secret,
     );
@@ -411,8 +443,10 @@ describe('at the desk and the door', () => {
 
     const paid = await clerk.payments.recordCash({ billCode: bill.billCode! });
     expect(paid).toMatchObject({ state: 'paid', method: 'cash', changed: true });
-    const twice = await clerk.payments.recordCash({ billCode: bill.billCode! });
-    expect(twice.changed).toBe(false);
+    // Collecting it a second time is refused: the payer does not pay twice.
+    await expect(clerk.payments.recordCash({ billCode: bill.billCode! })).rejects.toMatchObject({
+      cause: { code: 'PAYMENT_ALREADY_PAID' },
+    });
     const [hang] = await database.db.select().from(users).where(eq(users.username, 'gdv.hang'));
     expect((await billRow(bill.billCode!)).recordedBy).toBe(hang!.id);
     const list = await clerk.payments.forDossier({ dossierId: d.id });
@@ -699,6 +733,13 @@ describe('without a gateway', () => {
     expect(() => parseEnv({ ...production, PAYMENT_GATEWAY_URL: 'https://paygov.example.vn' })).toThrow(
       /PAYMENT_SECRET/,
     );
+    expect(() =>
+      parseEnv({
+        ...production,
+        PAYMENT_GATEWAY_URL: 'https://paygov.example.vn',
+        PAYMENT_SECRET: 'short-but-16-chars',
+      }),
+    ).toThrow(/PAYMENT_SECRET/);
     expect(() =>
       parseEnv({
         ...production,

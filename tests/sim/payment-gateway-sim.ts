@@ -1,7 +1,10 @@
 // The payment gateway (PayGov style) as a real HTTP server on 127.0.0.1: INIT (create a bill, answer the payment
 // URL), a pay page a person (or Playwright) clicks "Thanh toán" on, NOTIFY callbacks to our server and GET_BILL
-// status polls, every message checked and signed with the shared secret. Faults: slow or 500 answers, held
-// answers (the caller times out), dropped connections; callbacks slow, never sent, cut off, or delivered twice.
+// status queries, every message checked and signed (HMAC) with the shared secret. The money is captured only when
+// our answer to NOTIFY is a signed "00"; an answer "03" (already paid) voids the payment. Faults: slow or 500
+// answers, held answers (the caller times out), dropped connections; callbacks slow, never sent, cut off, or
+// delivered twice; a status query that lies (`statusOverride`) or answers with its previous answer again
+// (`replayStatusNext`).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,7 +26,19 @@ export type SimBill = {
   notifyUrl: string;
   state: 'khoi-tao' | 'thanh-cong' | 'that-bai';
   paidAt: Date | null;
+  /** The money was taken: our server acknowledged the payment with a signed "00" (or the gateway was told to). */
+  captured: boolean;
+  /** Our server answered "03" (already paid another way): the payment was cancelled and nothing was taken. */
+  voided: boolean;
 };
+
+/** What the status query says instead of the truth, for one bill. */
+export type StatusLie = Partial<{
+  state: SimBill['state'];
+  amount: number;
+  currency: string;
+  gatewayRef: string;
+}>;
 
 export type CallbackAttempt = {
   billCode: string;
@@ -61,14 +76,31 @@ export type PaymentGatewaySim = {
   slow: (endpoint: Endpoint, ms: number) => void;
   /** The citizen pays (as the pay page's button does); resolves when the callback(s) of the current mode finish. */
   pay: (billCode: string) => Promise<void>;
-  /** Sends one NOTIFY now, optionally with a wrong secret or amount; returns our answer. */
-  notify: (
-    billCode: string,
-    opts?: { secret?: string; amount?: number; state?: SimBill['state']; merchantId?: string },
-  ) => Promise<CallbackAttempt>;
+  /** Sends one NOTIFY now, optionally with a wrong secret, amount, currency, type or send time; returns our answer. */
+  notify: (billCode: string, opts?: NotifyOverrides) => Promise<CallbackAttempt>;
+  /** The NOTIFY the gateway would send for a bill (signed), with overrides: for tests that post it themselves. */
+  notifyMessage: (billCode: string, opts?: NotifyOverrides) => Record<string, unknown>;
+  /** The status query of `billCode` answers `lie` (merged over the truth) until set to null. */
+  statusOverride: (billCode: string, lie: StatusLie | null) => void;
+  /** The next `n` status queries are answered with the previous answer, as it was sent (stale nonce). */
+  replayStatusNext: (n: number) => void;
   /** Resolves once every callback started so far has finished. */
   settled: () => Promise<void>;
   close: () => Promise<void>;
+};
+
+export type NotifyOverrides = {
+  secret?: string;
+  amount?: number | string;
+  currency?: string;
+  state?: SimBill['state'];
+  merchantId?: string;
+  /** LoaiBanTin. */
+  type?: string;
+  gatewayRef?: string;
+  /** ThoiGianGD: when the message was sent (default now). */
+  sentAt?: Date;
+  paidAt?: Date;
 };
 
 const readBody = (req: IncomingMessage) =>
@@ -136,6 +168,9 @@ export const startPaymentGatewaySim = async (
   const inFlight = new Set<Promise<unknown>>();
   let mode: CallbackMode = 'once';
   let callbackDelayMs = 0;
+  const lies = new Map<string, StatusLie>();
+  let lastStatusAnswer: Record<string, unknown> | null = null;
+  let replayStatus = 0;
 
   /** Applies the configured fault; true when the request was dealt with (no normal answer). */
   const fault = async (endpoint: Endpoint, req: IncomingMessage, res: ServerResponse) => {
@@ -164,13 +199,22 @@ export const startPaymentGatewaySim = async (
     new Promise<CallbackAttempt>((resolve) => {
       const body = JSON.stringify(message);
       const done = (outcome: CallbackAttempt['outcome'], answer: Record<string, unknown> | null) => {
+        const answerSigned = answer ? verifyChecksum('NOTIFY_RESULT', answer, secret) : false;
         const attempt: CallbackAttempt = {
           billCode: bill.billCode,
           outcome,
           body: answer,
-          answerSigned: answer ? verifyChecksum('NOTIFY_RESULT', answer, secret) : false,
+          answerSigned,
           at: new Date(),
         };
+        if (message.TrangThai === 'thanh-cong' && bill.state === 'thanh-cong') {
+          if (answerSigned && answer?.MaLoi === OK && answer.MaThamChieu === bill.billCode)
+            bill.captured = true;
+          else if (answer?.MaLoi === '03' && !bill.captured) {
+            bill.state = 'that-bai';
+            bill.voided = true;
+          }
+        }
         sim.callbacks.push(attempt);
         resolve(attempt);
       };
@@ -210,24 +254,25 @@ export const startPaymentGatewaySim = async (
       });
     });
 
-  const notifyMessage = (
-    bill: SimBill,
-    o: { amount?: number; state?: SimBill['state']; merchantId?: string; secret?: string } = {},
-  ) =>
-    sign(
+  const notifyMessage = (bill: SimBill, o: NotifyOverrides = {}) => {
+    const paidAt = o.paidAt ?? bill.paidAt;
+    return sign(
       'NOTIFY',
       {
-        LoaiBanTin: 'NOTIFY',
+        LoaiBanTin: o.type ?? 'NOTIFY',
         PhienBan: PROTOCOL_VERSION,
         MaDoiTac: o.merchantId ?? merchantId,
         MaThamChieu: bill.billCode,
-        MaGiaoDich: bill.gatewayRef,
+        MaGiaoDich: o.gatewayRef ?? bill.gatewayRef,
         SoTien: o.amount ?? bill.amount,
+        MaTienTe: o.currency ?? 'VND',
         TrangThai: o.state ?? bill.state,
-        ThoiGianThanhToan: bill.paidAt ? gatewayTime(bill.paidAt) : '',
+        ThoiGianThanhToan: paidAt ? gatewayTime(paidAt) : '',
+        ThoiGianGD: gatewayTime(o.sentAt ?? new Date()),
       },
       o.secret ?? secret,
     );
+  };
 
   const track = <T>(p: Promise<T>) => {
     inFlight.add(p);
@@ -247,7 +292,9 @@ export const startPaymentGatewaySim = async (
         return track(Promise.all([send(bill, message, 'normal'), send(bill, message, 'normal')]));
       case 'slow':
         return track(
-          new Promise((r) => setTimeout(r, callbackDelayMs)).then(() => send(bill, message, 'normal')),
+          new Promise((r) => setTimeout(r, callbackDelayMs)).then(() =>
+            send(bill, notifyMessage(bill), 'normal'),
+          ),
         );
       default:
         return track(send(bill, message, 'normal'));
@@ -262,9 +309,11 @@ export const startPaymentGatewaySim = async (
   };
 
   const checked = (type: MessageType, res: ServerResponse, body: Record<string, unknown>) => {
-    if (verifyChecksum(type, body, secret) && body.MaDoiTac === merchantId) return true;
+    if (verifyChecksum(type, body, secret) && body.LoaiBanTin === type && body.MaDoiTac === merchantId)
+      return true;
     sim.refused += 1;
-    json(res, 200, sign('INIT_RESULT', { MaLoi: '97', MoTaLoi: 'Sai mã xác thực' }, secret));
+    // A refusal is not signed: nothing a stranger sends makes the gateway sign anything.
+    json(res, 200, { MaLoi: '97', MoTaLoi: 'Sai mã xác thực' });
     return false;
   };
 
@@ -288,6 +337,8 @@ export const startPaymentGatewaySim = async (
           notifyUrl: String(body.UrlThongBao ?? ''),
           state: 'khoi-tao',
           paidAt: null,
+          captured: false,
+          voided: false,
         };
         bills.set(billCode, bill);
         byRef.set(bill.gatewayRef, bill);
@@ -313,26 +364,38 @@ export const startPaymentGatewaySim = async (
       if (await fault('bill', req, res)) return;
       const body = JSON.parse(raw || '{}') as Record<string, unknown>;
       if (!checked('GET_BILL', res, body)) return;
-      const bill = bills.get(String(body.MaThamChieu));
-      json(
-        res,
-        200,
-        sign(
-          'GET_BILL_RESULT',
-          bill
-            ? {
-                MaLoi: OK,
-                MaDoiTac: merchantId,
-                MaThamChieu: bill.billCode,
-                MaGiaoDich: bill.gatewayRef,
-                SoTien: bill.amount,
-                TrangThai: bill.state,
-                ThoiGianThanhToan: bill.paidAt ? gatewayTime(bill.paidAt) : '',
-              }
-            : { MaLoi: '01', MaDoiTac: merchantId, MaThamChieu: String(body.MaThamChieu ?? '') },
-          secret,
-        ),
+      if (replayStatus > 0 && lastStatusAnswer) {
+        replayStatus -= 1;
+        json(res, 200, lastStatusAnswer);
+        return;
+      }
+      const billCode = String(body.MaThamChieu ?? '');
+      const bill = bills.get(billCode);
+      const lie = lies.get(billCode) ?? {};
+      const answer = sign(
+        'GET_BILL_RESULT',
+        bill
+          ? {
+              MaLoi: OK,
+              MaDoiTac: merchantId,
+              MaThamChieu: bill.billCode,
+              MaYeuCau: String(body.MaYeuCau ?? ''),
+              MaGiaoDich: lie.gatewayRef ?? bill.gatewayRef,
+              SoTien: lie.amount ?? bill.amount,
+              MaTienTe: lie.currency ?? 'VND',
+              TrangThai: lie.state ?? bill.state,
+              ThoiGianThanhToan: bill.paidAt ? gatewayTime(bill.paidAt) : '',
+            }
+          : {
+              MaLoi: '01',
+              MaDoiTac: merchantId,
+              MaThamChieu: billCode,
+              MaYeuCau: String(body.MaYeuCau ?? ''),
+            },
+        secret,
       );
+      lastStatusAnswer = answer;
+      json(res, 200, answer);
       return;
     }
     const page = /^\/pay\/([A-Z0-9]+)$/.exec(url.pathname);
@@ -398,6 +461,18 @@ export const startPaymentGatewaySim = async (
       const bill = bills.get(billCode);
       if (!bill) throw new Error(`the gateway has no bill ${billCode}`);
       return track(send(bill, notifyMessage(bill, o), 'normal'));
+    },
+    notifyMessage: (billCode, o = {}) => {
+      const bill = bills.get(billCode);
+      if (!bill) throw new Error(`the gateway has no bill ${billCode}`);
+      return notifyMessage(bill, o);
+    },
+    statusOverride: (billCode, lie) => {
+      if (lie) lies.set(billCode, lie);
+      else lies.delete(billCode);
+    },
+    replayStatusNext: (n) => {
+      replayStatus = n;
     },
     settled: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight]);

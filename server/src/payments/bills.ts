@@ -202,7 +202,7 @@ export type RecordCashInput = BillRef & {
 
 /**
  * Cash (or a VietQR transfer seen on the bank app) taken by a clerk of the dossier's receiving office or by a
- * courier who holds a task for the dossier. Idempotent: recording a paid bill again returns it unchanged.
+ * courier who holds a task for the dossier. A bill already paid (in any way) is refused: PAYMENT_ALREADY_PAID.
  */
 export const recordCashPayment = async (db: Db, input: RecordCashInput): Promise<MarkPaidResult> => {
   const bill = await findBill(db, input);
@@ -227,14 +227,19 @@ export const recordCashPayment = async (db: Db, input: RecordCashInput): Promise
       .limit(1);
     if (!task) throw appError('PAYMENT_NOT_FOUND');
   }
-  if (bill.state === 'paid') return { bill, changed: false, confirmed: false };
-  return markPaid(db, {
+  // Money taken twice for one bill must be seen, not absorbed: whoever was first (online, another clerk, the same
+  // clerk a minute ago), the second collection is refused and the payer keeps their money.
+  if (bill.state === 'paid') throw appError('PAYMENT_ALREADY_PAID');
+  const result = await markPaid(db, {
     paymentId: bill.id,
     method: input.method ?? 'cash',
     recordedBy: input.staffUserId,
     actor: { kind: input.role, userId: input.staffUserId, role: input.role, officeId: input.officeId },
     ...(input.now ? { now: input.now } : {}),
   });
+  // Paid (online, by the gateway's confirmation) between our read and markPaid's lock.
+  if (!result.changed) throw appError('PAYMENT_ALREADY_PAID');
+  return result;
 };
 
 export type BillView = PaymentRow & { reason: string | null };

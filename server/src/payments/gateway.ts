@@ -1,12 +1,26 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { appError } from '@postdesk/shared';
 import type { Env } from '../env';
 
 /**
  * The payment gateway's messages, in the style of the national portal's payment platform (PayGov):
- * `LoaiBanTin` INIT (create a bill, answer carries `UrlThanhToan`), GET_BILL (status poll), NOTIFY (the
- * gateway's callback to us). Every message carries `MaXacThuc` = SHA-256 (hex) of its fields, in the order
- * below, joined with "|", then "|" and the shared secret.
+ * `LoaiBanTin` INIT (create a bill, answer carries `UrlThanhToan`), GET_BILL (status query, server to server),
+ * NOTIFY (the gateway's callback to us).
+ *
+ * How a message is trusted:
+ * - `MaXacThuc` = HMAC-SHA256 (hex) keyed with the shared secret over the JSON array
+ *   `[<message type>, <field 1>, <field 2>, …]` — the type (INIT, GET_BILL_RESULT, NOTIFY, …) first, then every
+ *   field of MESSAGE_FIELDS[type] in that order as a string ('' when absent). The type in the MAC means an answer
+ *   can never be replayed as a request; JSON quoting means no field can spill into its neighbour (the old
+ *   SHA-256 of "|"-joined fields and the secret allowed both). Compared in constant time (timingSafeEqual).
+ * - We sign only a "00" acknowledgement of a message that itself verified. A refusal or error answer carries no
+ *   `MaXacThuc`, so nothing an attacker sends can make us sign anything.
+ * - NOTIFY must be `LoaiBanTin` NOTIFY of our merchant, currency VND, the bill's exact amount and the transaction
+ *   id the gateway gave at INIT, sent (`ThoiGianGD`) within CALLBACK_WINDOW_MS of our clock. A transaction id seen
+ *   before with different bill, amount, currency or payment time is refused and flagged.
+ * - A NOTIFY never marks a bill paid by itself: we ask the gateway (GET_BILL, HMAC-signed, with a fresh
+ *   `MaYeuCau` nonce its signed answer must echo, under PAYMENT_TIMEOUT_MS) and only its "paid, this amount, this
+ *   transaction" settles the bill. Anything else is recorded and flagged in reconciliation.
  */
 export const MESSAGE_FIELDS = {
   INIT: [
@@ -23,13 +37,15 @@ export const MESSAGE_FIELDS = {
     'UrlThongBao',
   ],
   INIT_RESULT: ['MaLoi', 'MaDoiTac', 'MaThamChieu', 'MaGiaoDich', 'UrlThanhToan'],
-  GET_BILL: ['LoaiBanTin', 'PhienBan', 'MaDoiTac', 'MaThamChieu', 'ThoiGianGD'],
+  GET_BILL: ['LoaiBanTin', 'PhienBan', 'MaDoiTac', 'MaThamChieu', 'MaYeuCau', 'ThoiGianGD'],
   GET_BILL_RESULT: [
     'MaLoi',
     'MaDoiTac',
     'MaThamChieu',
+    'MaYeuCau',
     'MaGiaoDich',
     'SoTien',
+    'MaTienTe',
     'TrangThai',
     'ThoiGianThanhToan',
   ],
@@ -40,35 +56,50 @@ export const MESSAGE_FIELDS = {
     'MaThamChieu',
     'MaGiaoDich',
     'SoTien',
+    'MaTienTe',
     'TrangThai',
     'ThoiGianThanhToan',
+    'ThoiGianGD',
   ],
-  NOTIFY_RESULT: ['MaLoi', 'MaThamChieu'],
+  NOTIFY_RESULT: ['MaLoi', 'MaDoiTac', 'MaThamChieu', 'MaGiaoDich'],
 } as const;
 
 export type MessageType = keyof typeof MESSAGE_FIELDS;
-export const PROTOCOL_VERSION = '1.0.6';
+export const PROTOCOL_VERSION = '2.0.0';
+export const CURRENCY = 'VND';
+/** A NOTIFY is accepted only when its `ThoiGianGD` is at most this far from our clock (either way). */
+export const CALLBACK_WINDOW_MS = 5 * 60_000;
 /** Transaction states at the gateway: created, succeeded, failed. */
 export type GatewayState = 'khoi-tao' | 'thanh-cong' | 'that-bai';
-/** `MaLoi` "00" = success. */
+/** `MaLoi` codes: "00" = success (the only answer we sign). */
 export const OK = '00';
+export const CODES = {
+  ok: OK,
+  unknownBill: '01',
+  mismatch: '02',
+  /** The bill is already paid (another way): the gateway must not capture this payment. */
+  alreadyPaid: '03',
+  /** The gateway's own status query did not confirm the payment. */
+  notConfirmed: '04',
+  stale: '05',
+  badMessage: '97',
+  /** Try again later (our status query could not reach the gateway). */
+  retry: '99',
+} as const;
 
-export const checksum = (type: MessageType, message: Record<string, unknown>, secret: string) => {
-  const fields = MESSAGE_FIELDS[type].map((f) => {
-    const v = message[f];
-    return v === undefined || v === null ? '' : String(v);
-  });
-  return createHash('sha256')
-    .update([...fields, secret].join('|'), 'utf8')
+const asField = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+
+export const checksum = (type: MessageType, message: Record<string, unknown>, secret: string) =>
+  createHmac('sha256', secret)
+    .update(JSON.stringify([type, ...MESSAGE_FIELDS[type].map((f) => asField(message[f]))]), 'utf8')
     .digest('hex');
-};
 
-/** Constant-time comparison of a message's `MaXacThuc` with the one we compute. */
+/** Constant-time comparison of a message's `MaXacThuc` with the HMAC we compute. */
 export const verifyChecksum = (type: MessageType, message: Record<string, unknown>, secret: string) => {
-  const given = typeof message.MaXacThuc === 'string' ? message.MaXacThuc.toLowerCase() : '';
-  const expected = checksum(type, message, secret);
-  if (given.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  const given = typeof message.MaXacThuc === 'string' ? message.MaXacThuc : '';
+  if (!/^[0-9a-fA-F]{64}$/.test(given)) return false;
+  const expected = Buffer.from(checksum(type, message, secret), 'hex');
+  return timingSafeEqual(Buffer.from(given, 'hex'), expected);
 };
 
 export const sign = <T extends Record<string, unknown>>(type: MessageType, message: T, secret: string) => ({
@@ -106,6 +137,7 @@ export type BillStatus = {
   state: GatewayState | 'unknown';
   gatewayRef: string | null;
   amount: number | null;
+  currency: string | null;
   paidAt: Date | null;
 };
 
@@ -119,7 +151,10 @@ export type GatewayClient = {
     notifyUrl: string;
     now?: Date;
   }) => Promise<{ gatewayRef: string; payUrl: string }>;
-  /** GET_BILL: the gateway's view of a bill; `unknown` when it has never heard of it. */
+  /**
+   * GET_BILL: the gateway's own view of a bill; `unknown` when it has never heard of it. Throws
+   * PAYMENT_GATEWAY_FAILED when it does not answer in time or its answer is not a signed answer to this query.
+   */
   getBill: (billCode: string, now?: Date) => Promise<BillStatus>;
 };
 
@@ -137,13 +172,22 @@ const post = async (cfg: GatewayConfig, path: string, body: unknown) => {
   }
   if (!res.ok) throw appError('PAYMENT_GATEWAY_FAILED', { status: res.status });
   try {
-    return (await res.json()) as Record<string, unknown>;
-  } catch {
-    throw appError('PAYMENT_GATEWAY_FAILED', { reason: 'not JSON' });
+    const parsed = (await res.json()) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as Record<string, unknown>;
+  } catch (err) {
+    // A body cut off by the timeout, or not a JSON object.
+    throw appError('PAYMENT_GATEWAY_FAILED', { reason: (err as Error).name });
   }
 };
 
 const GATEWAY_STATES: readonly string[] = ['khoi-tao', 'thanh-cong', 'that-bai'];
+
+/** A whole number of dong written as digits (or a JSON integer); anything else is null. */
+export const parseAmount = (v: unknown): number | null => {
+  const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : '';
+  return /^[1-9]\d{0,11}$/.test(s) ? Number(s) : null;
+};
 
 export const createGatewayClient = (cfg: GatewayConfig): GatewayClient => ({
   init: async (bill) => {
@@ -155,7 +199,7 @@ export const createGatewayClient = (cfg: GatewayConfig): GatewayClient => ({
         MaDoiTac: cfg.merchantId,
         MaThamChieu: bill.billCode,
         SoTien: bill.amount,
-        MaTienTe: 'VND',
+        MaTienTe: CURRENCY,
         NgonNgu: 'vi-VN',
         LoaiHinhThanhToan: 'PAY',
         ThongTinGiaoDich: bill.description,
@@ -166,15 +210,20 @@ export const createGatewayClient = (cfg: GatewayConfig): GatewayClient => ({
       cfg.secret,
     );
     const answer = await post(cfg, '/init', message);
-    if (!verifyChecksum('INIT_RESULT', answer, cfg.secret))
+    if (!verifyChecksum('INIT_RESULT', answer, cfg.secret) || answer.MaDoiTac !== cfg.merchantId)
       throw appError('PAYMENT_GATEWAY_FAILED', { reason: 'checksum' });
     if (answer.MaLoi !== OK || answer.MaThamChieu !== bill.billCode)
       throw appError('PAYMENT_GATEWAY_FAILED', { code: String(answer.MaLoi ?? '') });
     const payUrl = String(answer.UrlThanhToan ?? '');
     if (!/^https?:\/\//.test(payUrl)) throw appError('PAYMENT_GATEWAY_FAILED', { reason: 'no payment URL' });
-    return { gatewayRef: String(answer.MaGiaoDich ?? ''), payUrl };
+    const gatewayRef = String(answer.MaGiaoDich ?? '');
+    if (!/^[\w.-]{1,64}$/.test(gatewayRef))
+      throw appError('PAYMENT_GATEWAY_FAILED', { reason: 'no transaction id' });
+    return { gatewayRef, payUrl };
   },
   getBill: async (billCode, now) => {
+    // A fresh nonce the signed answer must echo: an old answer (for this bill or another) replayed is refused.
+    const nonce = randomBytes(12).toString('hex');
     const message = sign(
       'GET_BILL',
       {
@@ -182,21 +231,40 @@ export const createGatewayClient = (cfg: GatewayConfig): GatewayClient => ({
         PhienBan: PROTOCOL_VERSION,
         MaDoiTac: cfg.merchantId,
         MaThamChieu: billCode,
+        MaYeuCau: nonce,
         ThoiGianGD: gatewayTime(now ?? new Date()),
       },
       cfg.secret,
     );
     const answer = await post(cfg, '/bill', message);
-    if (!verifyChecksum('GET_BILL_RESULT', answer, cfg.secret))
+    if (
+      !verifyChecksum('GET_BILL_RESULT', answer, cfg.secret) ||
+      answer.MaDoiTac !== cfg.merchantId ||
+      answer.MaYeuCau !== nonce ||
+      answer.MaThamChieu !== billCode
+    )
       throw appError('PAYMENT_GATEWAY_FAILED', { reason: 'checksum' });
-    if (answer.MaLoi !== OK || answer.MaThamChieu !== billCode)
-      return { state: 'unknown', gatewayRef: null, amount: null, paidAt: null };
+    if (answer.MaLoi !== OK)
+      return { state: 'unknown', gatewayRef: null, amount: null, currency: null, paidAt: null };
     const state = String(answer.TrangThai);
     return {
       state: GATEWAY_STATES.includes(state) ? (state as GatewayState) : 'unknown',
       gatewayRef: answer.MaGiaoDich ? String(answer.MaGiaoDich) : null,
-      amount: Number.isFinite(Number(answer.SoTien)) ? Number(answer.SoTien) : null,
+      amount: parseAmount(answer.SoTien),
+      currency: answer.MaTienTe ? String(answer.MaTienTe) : null,
       paidAt: parseGatewayTime(answer.ThoiGianThanhToan),
     };
   },
 });
+
+/** True when the gateway's own answer says this bill was paid in full, in dong, by transaction `gatewayRef`. */
+export const confirmsPayment = (
+  status: BillStatus,
+  bill: { amount: number; gatewayRef: string | null },
+  gatewayRef: string | null = bill.gatewayRef,
+) =>
+  status.state === 'thanh-cong' &&
+  status.amount === bill.amount &&
+  status.currency === CURRENCY &&
+  status.gatewayRef !== null &&
+  (gatewayRef === null || status.gatewayRef === gatewayRef);

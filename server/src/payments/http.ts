@@ -1,10 +1,11 @@
 import { appError, ERRORS, isAppError } from '@postdesk/shared';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from '../app';
 import type { AppVariables } from '../http/middleware';
 import { jsonError } from '../http/staff-session';
 import { BILL_CODE_PATTERN } from './bills';
-import { gatewayConfig, MESSAGE_FIELDS } from './gateway';
+import { CALLBACK_WINDOW_MS, gatewayConfig, MESSAGE_FIELDS } from './gateway';
 import { handleCallback } from './online';
 import { receiptFor } from './receipt';
 
@@ -14,16 +15,23 @@ export const PAYMENTS_OPENAPI_PATHS: Record<string, unknown> = {
     post: {
       summary: 'The payment gateway notifies a payment (NOTIFY)',
       description:
-        `JSON body with the fields ${MESSAGE_FIELDS.NOTIFY.join(', ')} and MaXacThuc = SHA-256 (hex) of those ` +
-        'fields in that order joined with "|", then "|" and the shared secret. TrangThai "thanh-cong" marks the ' +
-        'bill paid (once: a repeat changes nothing). The answer carries MaLoi ("00" = accepted) and its own ' +
-        `MaXacThuc over ${MESSAGE_FIELDS.NOTIFY_RESULT.join(', ')}.`,
+        `JSON body with the fields ${MESSAGE_FIELDS.NOTIFY.join(', ')} and MaXacThuc = HMAC-SHA256 (hex, keyed ` +
+        'with the shared secret) of the JSON array ["NOTIFY", <those fields in that order, as strings>]. ' +
+        'LoaiBanTin must be NOTIFY, MaTienTe VND, SoTien and MaGiaoDich those of the bill, ThoiGianGD within ' +
+        `${CALLBACK_WINDOW_MS / 60_000} minutes of our clock. A "thanh-cong" notice marks the bill paid only once ` +
+        'the gateway\'s own status query (GET_BILL) confirms it; a repeat changes nothing. Only the "00" answer ' +
+        `is signed (MaXacThuc over ${MESSAGE_FIELDS.NOTIFY_RESULT.join(', ')}); a refusal carries no MaXacThuc. ` +
+        'MaLoi "03": the bill was already paid another way, do not capture.',
       responses: {
         '200': { description: 'Accepted (also for a repeat)', content: { 'application/json': {} } },
-        '403': { description: 'Bad checksum or merchant: refused, nothing changed' },
-        '404': { description: 'Unknown bill code (MaThamChieu)' },
-        '409': { description: 'The amount differs from the bill: refused, nothing changed' },
-        '503': { description: 'Online payment is not configured' },
+        '403': { description: 'Bad checksum, message type, merchant, or outside the time window: refused' },
+        '404': { description: 'Unknown bill code (MaThamChieu), or a bill never sent to the gateway' },
+        '409': {
+          description:
+            'Amount, currency or transaction differ; not confirmed by the status query; or already paid ' +
+            '(MaLoi 03): refused, nothing changed, flagged in reconciliation',
+        },
+        '503': { description: 'Online payment is not configured, or the status query failed (retry later)' },
       },
     },
   },
@@ -32,20 +40,35 @@ export const PAYMENTS_OPENAPI_PATHS: Record<string, unknown> = {
 /** `/api/payments/*`: the payment gateway's callbacks. */
 export const paymentApiRoutes = (deps: AppDeps) => {
   const api = new Hono<{ Variables: AppVariables }>();
-  api.post('/callback', async (c) => {
-    const cfg = gatewayConfig(deps.env);
-    if (!cfg) throw appError('PAYMENT_ONLINE_UNAVAILABLE');
-    let message: unknown;
-    try {
-      message = await c.req.json();
-    } catch {
-      throw appError('VALIDATION_FAILED');
-    }
-    if (!message || typeof message !== 'object' || Array.isArray(message))
-      throw appError('VALIDATION_FAILED');
-    const outcome = await handleCallback(deps.db, cfg, message as Record<string, unknown>, c.get('log'));
-    return c.json(outcome.body, outcome.status);
-  });
+  // A NOTIFY is well under 2 kB: nothing bigger is read, let alone parsed.
+  api.post(
+    '/callback',
+    bodyLimit({
+      maxSize: 16 * 1024,
+      onError: () => {
+        throw appError('VALIDATION_FAILED');
+      },
+    }),
+    async (c) => {
+      const cfg = gatewayConfig(deps.env);
+      if (!cfg) throw appError('PAYMENT_ONLINE_UNAVAILABLE');
+      let message: unknown;
+      try {
+        message = await c.req.json();
+      } catch {
+        throw appError('VALIDATION_FAILED');
+      }
+      if (!message || typeof message !== 'object' || Array.isArray(message))
+        throw appError('VALIDATION_FAILED');
+      const outcome = await handleCallback(deps.db, {
+        cfg,
+        message: message as Record<string, unknown>,
+        jobs: deps.jobs,
+        log: c.get('log'),
+      });
+      return c.json(outcome.body, outcome.status);
+    },
+  );
   api.onError(jsonError);
   return api;
 };

@@ -1,8 +1,9 @@
-import { and, eq, gte, isNotNull, lt } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { dossiers, offices, payments, users } from '../db/schema';
-import type { BillStatus, GatewayClient } from './gateway';
+import { dossiers, offices, paymentNotices, payments, users } from '../db/schema';
 import type { PaymentKind, PaymentMethod } from './bills';
+import { type BillStatus, confirmsPayment, type GatewayClient, parseAmount } from './gateway';
+import { FLAGGED_OUTCOMES, type PaymentNotice, recordOverpayment } from './online';
 
 const METHODS: PaymentMethod[] = ['cash', 'vietqr', 'online'];
 const KINDS: PaymentKind[] = ['fee', 'postal_tariff', 'financial_obligation'];
@@ -13,13 +14,30 @@ export const vietnamDayRange = (day: string) => {
   return { start, end: new Date(start.getTime() + 86_400_000) };
 };
 
+/** What a flagged gateway notice means for the office (payment_notices.outcome → problem). */
+const NOTICE_PROBLEM = {
+  not_confirmed: 'callback_not_confirmed',
+  unverified: 'callback_unverified',
+  mismatch: 'callback_mismatch',
+  replayed: 'callback_replayed',
+  refused_already_paid: 'second_payment_refused',
+  overpaid: 'overpaid_refund_due',
+} as const satisfies Partial<Record<PaymentNotice['outcome'], string>>;
+
 export type Mismatch = {
   billCode: string;
   amount: number;
-  problem: 'paid_here_not_at_gateway' | 'paid_at_gateway_not_here' | 'amount_differs' | 'gateway_unreachable';
+  problem:
+    | 'paid_here_not_at_gateway'
+    | 'paid_at_gateway_not_here'
+    | 'amount_differs'
+    | 'gateway_unreachable'
+    | (typeof NOTICE_PROBLEM)[keyof typeof NOTICE_PROBLEM];
   gatewayState: BillStatus['state'] | null;
   gatewayAmount: number | null;
 };
+
+const GATEWAY_STATES: readonly string[] = ['khoi-tao', 'thanh-cong', 'that-bai'];
 
 type Sum = { count: number; amount: number };
 const zero = (): Sum => ({ count: 0, amount: 0 });
@@ -130,7 +148,7 @@ export const reconciliation = async (
     const status = await ask(p.billCode!);
     let matches: boolean | null = null;
     if (status) {
-      matches = status.state === 'thanh-cong' && (status.amount === null || status.amount === p.amount);
+      matches = confirmsPayment(status, p);
       if (status.state !== 'thanh-cong')
         mismatches.push({
           billCode: p.billCode!,
@@ -165,6 +183,19 @@ export const reconciliation = async (
       matches,
     });
   }
+  // Paid at the desk after the citizen had been sent to the gateway: did the gateway take the money too?
+  for (const p of paid.filter((b) => b.method !== 'online' && b.gatewayRef && b.billCode)) {
+    const status = await ask(p.billCode!);
+    if (status?.state !== 'thanh-cong') continue;
+    await recordOverpayment(db, { id: p.id, gatewayRef: p.gatewayRef }, status);
+    mismatches.push({
+      billCode: p.billCode!,
+      amount: p.amount,
+      problem: 'overpaid_refund_due',
+      gatewayState: status.state,
+      gatewayAmount: status.amount,
+    });
+  }
   for (const p of pendingOnline) {
     if (!p.billCode) continue;
     const status = await ask(p.billCode);
@@ -176,6 +207,44 @@ export const reconciliation = async (
         gatewayState: status.state,
         gatewayAmount: status.amount,
       });
+  }
+
+  // What the gateway's notices left to look into that day: callbacks it did not confirm, refused second
+  // payments, overpayments to refund. An unverified callback drops off once a later status query settles it.
+  const flagged = await db
+    .select({
+      billCode: payments.billCode,
+      amount: payments.amount,
+      outcome: paymentNotices.outcome,
+      gatewayState: paymentNotices.gatewayState,
+      gatewayAmount: paymentNotices.amount,
+    })
+    .from(paymentNotices)
+    .innerJoin(payments, eq(payments.id, paymentNotices.paymentId))
+    .innerJoin(dossiers, eq(dossiers.id, payments.dossierId))
+    .where(
+      and(
+        eq(dossiers.receivingOfficeId, opts.officeId),
+        inArray(paymentNotices.outcome, [...FLAGGED_OUTCOMES]),
+        isNull(paymentNotices.resolvedAt),
+        gte(paymentNotices.receivedAt, start),
+        lt(paymentNotices.receivedAt, end),
+      ),
+    )
+    .orderBy(paymentNotices.receivedAt);
+  for (const n of flagged) {
+    const problem = NOTICE_PROBLEM[n.outcome as keyof typeof NOTICE_PROBLEM];
+    if (!problem || !n.billCode) continue;
+    if (mismatches.some((m) => m.billCode === n.billCode && m.problem === problem)) continue;
+    mismatches.push({
+      billCode: n.billCode,
+      amount: n.amount,
+      problem,
+      gatewayState: GATEWAY_STATES.includes(n.gatewayState ?? '')
+        ? (n.gatewayState as BillStatus['state'])
+        : null,
+      gatewayAmount: parseAmount(n.gatewayAmount),
+    });
   }
 
   return {

@@ -47,6 +47,16 @@ export const PAYMENTS_ERRORS = {
     vi: 'Số tiền hoặc mã đối tác trong bản tin không khớp với khoản thu. Vui lòng đối chiếu lại giao dịch với cổng thanh toán.',
     en: 'The amount or merchant in the message does not match the bill. Please reconcile the transaction with the gateway.',
   },
+  PAYMENT_CALLBACK_STALE: {
+    status: 403,
+    vi: 'Bản tin thanh toán có thời gian gửi (ThoiGianGD) quá xa thời điểm hiện tại; bản tin bị từ chối. Vui lòng gửi lại bản tin mới với thời gian hiện tại và kiểm tra đồng hồ máy chủ.',
+    en: 'The payment message was sent (ThoiGianGD) too far from the current time; it was refused. Please send a fresh message with the current time and check the server clock.',
+  },
+  PAYMENT_NOT_CONFIRMED: {
+    status: 409,
+    vi: 'Cổng thanh toán chưa xác nhận giao dịch này khi được hỏi lại; khoản thu chưa được ghi nhận là đã thanh toán. Vui lòng đối chiếu giao dịch với cổng thanh toán.',
+    en: 'The payment gateway did not confirm this transaction when asked; the bill is not marked paid. Please reconcile the transaction with the gateway.',
+  },
   PAYMENT_RECEIPT_NOT_READY: {
     status: 409,
     vi: 'Biên lai chỉ có sau khi khoản thu đã được thanh toán. Vui lòng thanh toán trước hoặc thử lại sau ít phút.',

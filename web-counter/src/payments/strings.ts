@@ -91,6 +91,18 @@ export const vi = {
   'payments.recon.problem.paid_at_gateway_not_here': 'Cổng báo đã thanh toán nhưng hệ thống chưa ghi nhận',
   'payments.recon.problem.amount_differs': 'Số tiền tại cổng khác số tiền khoản thu',
   'payments.recon.problem.gateway_unreachable': 'Không hỏi được cổng thanh toán',
+  'payments.recon.problem.callback_not_confirmed':
+    'Cổng gửi thông báo đã thanh toán nhưng khi hỏi lại không xác nhận: chưa ghi nhận, cần đối chiếu',
+  'payments.recon.problem.callback_unverified':
+    'Có thông báo đã thanh toán nhưng chưa hỏi lại được cổng: chưa ghi nhận, hệ thống sẽ hỏi lại',
+  'payments.recon.problem.callback_mismatch':
+    'Thông báo của cổng sai số tiền, loại tiền hoặc mã giao dịch: đã từ chối, cần đối chiếu',
+  'payments.recon.problem.callback_replayed':
+    'Một giao dịch được báo lại với nội dung khác: đã từ chối, cần đối chiếu',
+  'payments.recon.problem.second_payment_refused':
+    'Khoản đã thu rồi lại được thanh toán trực tuyến: đã báo cổng không thu, báo người nộp',
+  'payments.recon.problem.overpaid_refund_due':
+    'Khoản đã thu rồi nhưng cổng cũng đã thu tiền: thu thừa, cần hoàn trả người nộp',
   'payments.recon.bills': 'Các khoản đã thu',
   'payments.recon.time': 'Giờ',
   'payments.recon.kind': 'Loại',
@@ -194,6 +206,18 @@ export const en: Record<keyof typeof vi, string> = {
     'The gateway reports it paid, but it is not recorded here',
   'payments.recon.problem.amount_differs': 'The amount at the gateway differs from the bill',
   'payments.recon.problem.gateway_unreachable': 'The gateway could not be asked',
+  'payments.recon.problem.callback_not_confirmed':
+    'The gateway notified a payment but did not confirm it when asked: not recorded, to be checked',
+  'payments.recon.problem.callback_unverified':
+    'A payment was notified but the gateway could not be asked yet: not recorded, it will be asked again',
+  'payments.recon.problem.callback_mismatch':
+    "The gateway's notice had a wrong amount, currency or transaction: refused, to be checked",
+  'payments.recon.problem.callback_replayed':
+    'A transaction was notified again with other data: refused, to be checked',
+  'payments.recon.problem.second_payment_refused':
+    'Already paid, then paid online too: the gateway was told not to take it; tell the payer',
+  'payments.recon.problem.overpaid_refund_due':
+    'Already paid, and the gateway took the money as well: overpaid, refund the payer',
   'payments.recon.bills': 'Bills paid',
   'payments.recon.time': 'Time',
   'payments.recon.kind': 'Kind',

@@ -48,6 +48,64 @@ export const payments = pgTable(
   (t) => [index('payments_by_dossier').on(t.dossierId)],
 );
 
+/**
+ * What a word from the payment gateway (a NOTIFY callback, or its status query seen by a poll) did to a bill:
+ * - `confirmed`: the gateway's status query confirmed it and the bill is paid (or already was, by that payment);
+ * - `not_paid`: an authentic notice of a failed or unfinished payment (nothing to do);
+ * - `not_confirmed`: the notice says paid, the gateway's status query does not (flagged);
+ * - `unverified`: the status query failed or timed out; the poll retries, and `resolvedAt` is set once it
+ *   confirms (flagged until then);
+ * - `mismatch`: amount, currency or transaction differ from the bill (flagged);
+ * - `replayed`: a transaction id seen before with other data (flagged);
+ * - `refused_already_paid`: the bill was already paid another way; the gateway was told not to capture (flagged);
+ * - `overpaid`: the gateway took the money for a bill already paid another way: to be refunded (flagged).
+ */
+export const paymentNoticeOutcome = pgEnum('payment_notice_outcome', [
+  'confirmed',
+  'not_paid',
+  'not_confirmed',
+  'unverified',
+  'mismatch',
+  'replayed',
+  'refused_already_paid',
+  'overpaid',
+]);
+
+/** Every authentic callback of the payment gateway, and every double payment found by a status query. */
+export const paymentNotices = pgTable(
+  'payment_notices',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    /** `callback` (NOTIFY) or `status_query` (found by a poll or the reconciliation). */
+    source: varchar('source', { length: 20 }).notNull(),
+    /** The gateway's transaction id (`MaGiaoDich`). */
+    gatewayRef: varchar('gateway_ref', { length: 64 }),
+    amount: text('amount'),
+    currency: varchar('currency', { length: 8 }),
+    gatewayState: varchar('gateway_state', { length: 20 }),
+    /** SHA-256 of bill code, amount, currency and payment time: the same transaction must always carry it. */
+    dataDigest: varchar('data_digest', { length: 64 }),
+    outcome: paymentNoticeOutcome('outcome').notNull(),
+    /** Set when a later status query settled what this notice left open (`unverified`). */
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('payment_notices_by_transaction').on(t.gatewayRef),
+    index('payment_notices_by_payment').on(t.paymentId, t.receivedAt),
+    index('payment_notices_flagged_by_time')
+      .on(t.receivedAt)
+      .where(sql`${t.outcome} not in ('confirmed', 'not_paid')`),
+    /** One overpayment record per bill and transaction, however often a poll finds it. */
+    uniqueIndex('payment_notices_one_overpayment')
+      .on(t.paymentId, t.gatewayRef)
+      .where(sql`${t.outcome} = 'overpaid'`),
+  ],
+);
+
 export const outboxState = pgEnum('outbox_state', ['pending', 'sent', 'dead']);
 
 /** Messages to the portal, agencies and SMS, written in the same transaction as the event that causes them. */
