@@ -9,6 +9,7 @@ import { type Signer, signPdfDocument } from '../signing';
 import { NO_SIGNING_KEY } from '../signing/signer';
 import type { PinHolder } from '../signing/token';
 import { getDossierToDigitize } from './access';
+import { stripActiveContent } from './active-content';
 
 /** How long a digitized copy may be reused by later procedures (electronic records: ≥ 5 years). */
 const REUSE_YEARS = 5;
@@ -92,6 +93,9 @@ export const finishComponent = async (
     const [copied] = await merged.copyPages(source, [0]);
     merged.addPage(copied!);
   }
+  // Page PDFs stored before active content was stripped at processing time are cleaned here too: the clerk
+  // never signs a script, an action or an attachment.
+  stripActiveContent(merged);
   merged.setTitle(`${doc.title ?? doc.componentCode} — ${dossier.code}`);
   merged.setSubject(`Bản điện tử thành phần hồ sơ ${doc.componentCode} của hồ sơ ${dossier.code}`);
   merged.setKeywords([dossier.code ?? '', dossier.procedureCode, doc.componentCode, digitizedCode]);
