@@ -43,7 +43,7 @@ export type OutboxChannel = {
    * What of the payload to keep once the message is sent or dead (delivery needs nothing more): a one-time
    * code is erased here. Absent = kept as it is.
    */
-  afterDelivery?: (payload: unknown) => unknown;
+  afterDelivery?: (payload: unknown) => Record<string, unknown>;
 };
 
 export type DeliverOptions = {

@@ -138,7 +138,7 @@ export const smsChannel = (sender: SmsSender): OutboxChannel => ({
       return { kind: 'permanent', error: 'one-time code erased; the citizen asks for a new one' };
     return sender.send(db, message, row.idempotencyKey);
   },
-  afterDelivery: (payload) => eraseSecrets(payload as SmsMessage),
+  afterDelivery: (payload) => eraseSecrets(payload as SmsMessage) as Record<string, unknown>,
 });
 
 /** The job that delivers text messages (`outbox_deliver_notify_sms`). */
