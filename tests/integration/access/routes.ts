@@ -32,27 +32,26 @@ export type RouteRequest = {
  * - `middleware` and `trpc`: not a handler of its own (guards mounted on a prefix; the tRPC matrix covers
  *   /trpc); `not-found`: the API's catch-all.
  */
-export type RouteRule =
-  | { allow: 'anyone'; request: (f: RouteFixture) => RouteRequest; passes?: number[] }
-  | {
-      allow: Role[];
-      scoped: boolean;
-      request: (f: RouteFixture) => RouteRequest;
-      /** Statuses an allowed caller may get; default 200. */
-      passes?: number[];
-    }
+/** A route with a gate of its own: the request to send and what an allowed caller may get (default 200). */
+export type GateRule = { request: (f: RouteFixture) => RouteRequest; passes?: number[] } & (
+  | { allow: 'anyone' }
+  | { allow: Role[]; scoped: boolean }
   | {
       allow: 'agency-key';
-      request: (f: RouteFixture) => RouteRequest;
-      passes?: number[];
       /** A list every agency may ask for: another agency's key gets its own (without this dossier). */
       everyAgency?: boolean;
       /** The body is checked before the dossier is looked up: another agency's key may hear 400 (nothing done). */
       validatesFirst?: boolean;
     }
-  | { allow: 'partner-signature'; request: (f: RouteFixture) => RouteRequest }
-  | { allow: 'middleware' | 'trpc' }
-  | { allow: 'not-found'; request: (f: RouteFixture) => RouteRequest };
+);
+
+export type RouteRule =
+  | GateRule
+  | { allow: 'partner-signature' | 'not-found'; request: (f: RouteFixture) => RouteRequest }
+  | { allow: 'middleware' | 'trpc' };
+
+export const isGate = (rule: RouteRule): rule is GateRule =>
+  Array.isArray(rule.allow) || rule.allow === 'anyone' || rule.allow === 'agency-key';
 
 const STAFF: Role[] = ['clerk', 'supervisor', 'agency_official', 'admin'];
 /** Any status but the gate's refusals: a request with a deliberately incomplete body passes the gate. */
