@@ -24,6 +24,10 @@ const schema = z.object({
     .int()
     .positive()
     .default(25 * 1024 * 1024),
+  /** Pages one scan upload may hold (a multi-page PDF or TIFF): each page costs a processing job. */
+  DIGITIZE_MAX_PAGES_PER_UPLOAD: z.coerce.number().int().positive().default(200),
+  /** Pages one dossier may hold across all its components. */
+  DIGITIZE_MAX_PAGES_PER_DOSSIER: z.coerce.number().int().positive().default(1000),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   SESSION_SECRET: z.string().min(32).default(DEV_SECRET),
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (for rate limits). */

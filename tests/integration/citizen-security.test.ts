@@ -1,4 +1,4 @@
-import { and, desc, eq, like } from 'drizzle-orm';
+import { and, desc, eq, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { otpCodes, outbox } from '../../server/src/db/schema';
 import { OTP_MAX_ATTEMPTS, OTP_MAX_SENDS, OTP_TTL_MS } from '../../server/src/otp/otp';
@@ -7,6 +7,7 @@ import { sendOtp } from '../../server/src/citizen/requests';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 import { intakeFor } from '../helpers/intake';
+import { textedCode } from '../helpers/texted-code';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let server: ReturnType<typeof createTestServer>;
@@ -40,15 +41,17 @@ const post = async (path: string, input: unknown, ip: string) => {
 
 /** The code in the latest text message queued to `phone` for one purpose (what the phone would show). */
 const latestCode = async (phone: string) => {
-  const [row] = await database.db
-    .select({ payload: outbox.payload })
-    .from(outbox)
-    .where(and(eq(outbox.topic, 'notify.sms'), like(outbox.idempotencyKey, 'notify.sms:otp:%')))
-    .orderBy(desc(outbox.id))
-    .limit(1);
-  const body = (row!.payload as { body: string; to: string }).body;
-  expect((row!.payload as { to: string }).to).toBe(phone);
-  return /\b(\d{6})\b/.exec(body)![1]!;
+  const code = await textedCode(
+    database.db,
+    and(
+      eq(outbox.topic, 'notify.sms'),
+      like(outbox.idempotencyKey, 'notify.sms:otp:%'),
+      eq(sql`${outbox.payload}->>'to'`, phone),
+    )!,
+    /\b(\d{6})\b/,
+  );
+  expect(code).not.toBeNull();
+  return code!;
 };
 
 const secret = 'test-secret-of-at-least-32-characters!!';

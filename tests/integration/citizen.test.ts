@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, like } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   applicants,
@@ -14,6 +14,7 @@ import {
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 import { intakeFor } from '../helpers/intake';
+import { textedCode } from '../helpers/texted-code';
 import { driveTo } from './citizen-helpers';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -23,14 +24,17 @@ type Detail = Parameters<typeof intakeFor>[0];
 let lltp: Detail;
 
 const latestCode = async (phone: string) => {
-  const [row] = await database.db
-    .select({ payload: outbox.payload })
-    .from(outbox)
-    .where(and(eq(outbox.topic, 'notify.sms'), like(outbox.idempotencyKey, 'notify.sms:otp:%')))
-    .orderBy(desc(outbox.id))
-    .limit(1);
-  expect((row!.payload as { to: string }).to).toBe(phone);
-  return /\b(\d{6})\b/.exec((row!.payload as { body: string }).body)![1]!;
+  const code = await textedCode(
+    database.db,
+    and(
+      eq(outbox.topic, 'notify.sms'),
+      like(outbox.idempotencyKey, 'notify.sms:otp:%'),
+      eq(sql`${outbox.payload}->>'to'`, phone),
+    )!,
+    /\b(\d{6})\b/,
+  );
+  expect(code).not.toBeNull();
+  return code!;
 };
 
 beforeAll(async () => {

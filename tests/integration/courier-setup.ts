@@ -9,6 +9,7 @@ import { memberships, offices, outbox, users } from '../../server/src/db/schema'
 import { recordEvent } from '../../server/src/dossiers/engine';
 import type { createTestServer } from '../helpers/app';
 import { intakeFor } from '../helpers/intake';
+import { textedCode } from '../helpers/texted-code';
 
 type Server = ReturnType<typeof createTestServer>;
 
@@ -80,17 +81,12 @@ export const resultReadyDossier = async (
 };
 
 /** The code texted to the recipient when the delivery was dispatched (the SMS is in the outbox). */
-export const lastHandoverCode = async (db: Db, dossierId: string) => {
-  const list = await db
-    .select({ payload: outbox.payload })
-    .from(outbox)
-    .where(
-      sql`${outbox.dossierId} = ${dossierId} and ${outbox.payload}->>'body' like '%Ma xac nhan khi nhan:%'`,
-    )
-    .orderBy(sql`${outbox.id} desc`);
-  const body = String((list[0]?.payload as { body?: string } | undefined)?.body ?? '');
-  return /Ma xac nhan khi nhan: (\d{6})/.exec(body)?.[1] ?? null;
-};
+export const lastHandoverCode = (db: Db, dossierId: string) =>
+  textedCode(
+    db,
+    sql`${outbox.dossierId} = ${dossierId} and ${outbox.payload}->>'body' like '%Ma xac nhan khi nhan:%'`,
+    /Ma xac nhan khi nhan: (\d{6})/,
+  );
 
 /** A session cookie for plain HTTP routes. */
 export const cookieFor = async (db: Db, username: string) => {

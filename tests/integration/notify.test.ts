@@ -141,6 +141,7 @@ describe('senders', () => {
         kind: 'otp',
         phone,
         body: `PostDesk: Ma xac nhan ${key}. {web}/track`,
+        secret: key,
         key: `sim-${key}`,
       });
     }
@@ -166,7 +167,13 @@ describe('senders', () => {
     await deliverOutbox(database.db, { channel, policy, now });
     expect(sim.to(phone)).toHaveLength(3);
     // A refused number never works: dead letter after one try, the error without the phone.
-    await queueSms(database.db, { kind: 'otp', phone: '0911000999', body: 'x', key: 'sim-refused' });
+    await queueSms(database.db, {
+      kind: 'otp',
+      phone: '0911000999',
+      body: 'x',
+      secret: 'x',
+      key: 'sim-refused',
+    });
     sim.rejectNext(1);
     clock += 60_000;
     const refused = await deliverOutbox(database.db, { channel, policy, now });
@@ -198,14 +205,26 @@ describe('senders', () => {
       const now = () => new Date(clock);
       const onZalo = '0911000101';
       const noZalo = '0911000102';
-      await queueSms(database.db, { kind: 'otp', phone: onZalo, body: 'PostDesk: Ma 111111', key: 'zalo-a' });
+      await queueSms(database.db, {
+        kind: 'otp',
+        phone: onZalo,
+        body: 'PostDesk: Ma 111111',
+        secret: '111111',
+        key: 'zalo-a',
+      });
       await deliverOutbox(database.db, { channel, policy, now });
       expect(zaloSim.to(onZalo)).toEqual(['PostDesk: Ma 111111']);
       expect(zaloSim.received.at(-1)!.channel).toBe('zalo');
       expect(sim.to(onZalo)).toEqual([]);
 
       // The Zalo provider refuses the number (no Zalo account): the same text goes by SMS.
-      await queueSms(database.db, { kind: 'otp', phone: noZalo, body: 'PostDesk: Ma 222222', key: 'zalo-b' });
+      await queueSms(database.db, {
+        kind: 'otp',
+        phone: noZalo,
+        body: 'PostDesk: Ma 222222',
+        secret: '222222',
+        key: 'zalo-b',
+      });
       zaloSim.rejectNext(1);
       clock += 60_000;
       await deliverOutbox(database.db, { channel, policy, now });
@@ -213,7 +232,13 @@ describe('senders', () => {
       expect(sim.to(noZalo)).toEqual(['PostDesk: Ma 222222']);
 
       // Zalo down: retried later on Zalo, nothing sent by SMS meanwhile.
-      await queueSms(database.db, { kind: 'otp', phone: onZalo, body: 'PostDesk: Ma 333333', key: 'zalo-c' });
+      await queueSms(database.db, {
+        kind: 'otp',
+        phone: onZalo,
+        body: 'PostDesk: Ma 333333',
+        secret: '333333',
+        key: 'zalo-c',
+      });
       zaloSim.failNext(1);
       clock += 60_000;
       const down = await deliverOutbox(database.db, { channel, policy, now });

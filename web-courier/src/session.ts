@@ -1,7 +1,10 @@
 import { TRPCClientError } from '@trpc/client';
 import { createEffect, createResource, createRoot, createSignal, on } from 'solid-js';
 import { api, type Outputs } from './api';
+import { today } from './courier/today';
 import { online } from './network';
+import { clearOfflineData } from './offline/db';
+import { queue } from './offline/queue';
 
 export type User = NonNullable<Outputs['auth']['me']>;
 
@@ -57,10 +60,18 @@ export const session = createRoot(() => {
     await refetch();
   };
 
+  // The phone keeps nothing of the courier once they sign out, even when the server cannot be told (the
+  // caller refuses to sign out while actions still wait to be sent).
   const logout = async () => {
-    await api.auth.logout.mutate();
-    localStorage.removeItem(cacheKey);
-    mutate(null);
+    try {
+      await api.auth.logout.mutate();
+    } finally {
+      await clearOfflineData();
+      await queue.refresh();
+      today.clear();
+      localStorage.removeItem(cacheKey);
+      mutate(null);
+    }
   };
 
   return { user, remembered, refetch, courierOffices, login, logout };

@@ -1,4 +1,4 @@
-import { appError, parseRole } from '@postdesk/shared';
+import { appError, parseRole, type Role } from '@postdesk/shared';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { hashPassword } from '../auth/passwords';
 import { type Db, sqlState } from '../db/client';
@@ -28,6 +28,27 @@ export const findUsers = async (db: Db) => {
   return list.map((u) => ({ ...u, memberships: roles.filter((r) => r.userId === u.id) }));
 };
 
+/** What the memberships trigger raises (migration 0009) when a row would break separation of duties. */
+const DUTIES_SQLSTATE = 'PD001';
+
+/** Offices that decide (agencies, commune committees); the others are the postal side's. */
+const DECIDING_KINDS = new Set(['agency', 'commune_committee']);
+
+/**
+ * Separation of duties (Decision 468: postal staff receive and return, agencies decide): an agency role only
+ * at a deciding office, postal roles only at a post office or the service centre, and never both in one
+ * account, so nobody can both receive a dossier and decide it. The database enforces the same rule.
+ */
+export const checkDuties = (wanted: { role: Role; officeKind: string }[]) => {
+  const conflicts = wanted.filter((m) => (m.role === 'agency_official') !== DECIDING_KINDS.has(m.officeKind));
+  const sides = new Set(wanted.map((m) => m.role === 'agency_official'));
+  if (conflicts.length > 0 || sides.size > 1) {
+    throw appError('DUTIES_CONFLICT', {
+      roles: wanted.map((m) => ({ role: m.role, officeKind: m.officeKind })),
+    });
+  }
+};
+
 /** A staff account with its roles; every role name and office code is checked before anything is written. */
 export const createUser = async (
   db: Db,
@@ -44,11 +65,14 @@ export const createUser = async (
   const wanted = opts.memberships.map((m) => ({ officeCode: m.officeCode, role: parseRole(m.role) }));
   const codes = [...new Set(wanted.map((m) => m.officeCode))];
   const found = await db
-    .select({ id: offices.id, code: offices.code })
+    .select({ id: offices.id, code: offices.code, kind: offices.kind })
     .from(offices)
     .where(inArray(offices.code, codes));
   const missing = codes.filter((c) => !found.some((o) => o.code === c));
   if (missing.length > 0) throw appError('NOT_FOUND', { offices: missing });
+  checkDuties(
+    wanted.map((m) => ({ role: m.role, officeKind: found.find((o) => o.code === m.officeCode)!.kind })),
+  );
   const passwordHash = await hashPassword(opts.password);
   try {
     return await db.transaction(async (tx) => {
@@ -79,6 +103,7 @@ export const createUser = async (
     });
   } catch (err) {
     if (sqlState(err) === '23505') throw appError('CONFLICT', { field: 'username' });
+    if (sqlState(err) === DUTIES_SQLSTATE) throw appError('DUTIES_CONFLICT');
     throw err;
   }
 };

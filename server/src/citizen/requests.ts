@@ -39,6 +39,7 @@ export const sendOtp = async (
       kind: 'otp',
       phone: otp.phone,
       body: otpText(otp.code, opts.purpose),
+      secret: otp.code,
       dossierId: opts.dossierId ?? null,
       key: `otp:${otp.id}`,
     });

@@ -174,6 +174,7 @@ const sendHandoverCode = async (
     phone,
     dossierId: opts.task.dossierId,
     key: `delivery_handover:${opts.task.id}:${otp.id}`,
+    secret: otp.code,
     body: `PostDesk: Buu ta se giao ket qua${code} ngay ${opts.day.split('-').reverse().join('/')}. Ma xac nhan khi nhan: ${otp.code}. Khong chia se ma nay cho nguoi khac.`,
   });
 };

@@ -11,6 +11,7 @@ import {
   pushGraphicsState,
 } from 'pdf-lib';
 import { g4DecodeParms } from './ccitt';
+import { stripActiveContent } from './active-content';
 import { isEncryptedPdf } from './image-sniff';
 import type { PageImage, ProcessedPage } from './pipeline';
 
@@ -159,7 +160,9 @@ export const assembleComponentPdf = async (pages: ComponentPage[], meta: Compone
   doc.setCreator('PostDesk');
   doc.setLanguage('vi-VN');
   doc.catalog.set(PDFName.of('PageLayout'), PDFName.of('SinglePage'));
-  return doc;
+  // An uploaded PDF's page can carry scripts and actions of its own (page /AA, link actions, attachments).
+  await doc.flush();
+  return stripActiveContent(doc);
 };
 
 /** Saves a component PDF that is not going to be signed. */

@@ -7,7 +7,9 @@ import { recordEvent } from '../dossiers/engine';
 import type { FileStore } from '../files/store';
 import { type Signer, signPdfDocument } from '../signing';
 import { NO_SIGNING_KEY } from '../signing/signer';
+import type { PinHolder } from '../signing/token';
 import { getDossierToDigitize } from './access';
+import { stripActiveContent } from './active-content';
 
 /** How long a digitized copy may be reused by later procedures (electronic records: ≥ 5 years). */
 const REUSE_YEARS = 5;
@@ -27,6 +29,8 @@ export const finishComponent = async (
     files: FileStore;
     signer: Signer;
     pin?: string;
+    /** The clerk's login session: a PIN typed there unlocks signing for that session only, for a while. */
+    session?: PinHolder;
     now?: Date;
   },
 ) => {
@@ -61,10 +65,11 @@ export const finishComponent = async (
   // seeded before labels existed, a user the admin added) gets one of their own; production has none.
   const label = clerk?.label ?? (opts.signer.kind === 'software' && clerk ? `user:${opts.userId}` : null);
   if (!clerk || !label) throw appError('TOKEN_NOT_FOUND', { reason: NO_SIGNING_KEY });
-  const signer = opts.signer.forKey(label, {
+  const own = opts.signer.forKey(label, {
     commonName: clerk.fullName,
     organization: office?.name ?? 'PostDesk',
   });
+  const signer = opts.session ? own.forSession(opts.session) : own;
   const now = opts.now ?? new Date();
   const earlier = await db
     .select({ id: documents.id })
@@ -88,6 +93,9 @@ export const finishComponent = async (
     const [copied] = await merged.copyPages(source, [0]);
     merged.addPage(copied!);
   }
+  // Page PDFs stored before active content was stripped at processing time are cleaned here too: the clerk
+  // never signs a script, an action or an attachment.
+  stripActiveContent(merged);
   merged.setTitle(`${doc.title ?? doc.componentCode} — ${dossier.code}`);
   merged.setSubject(`Bản điện tử thành phần hồ sơ ${doc.componentCode} của hồ sơ ${dossier.code}`);
   merged.setKeywords([dossier.code ?? '', dossier.procedureCode, doc.componentCode, digitizedCode]);

@@ -1,7 +1,7 @@
 import { appError } from '@postdesk/shared';
 import { and, asc, eq, inArray, max, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { documentPages, documents } from '../db/schema';
+import { documentPages, documents, dossiers } from '../db/schema';
 import type { FileStore } from '../files/store';
 import { documentTypeOf } from '../intake/doc-types';
 import type { JobRunner } from '../jobs/queue';
@@ -54,9 +54,13 @@ const documentFor = async (
   return created!;
 };
 
+/** Defaults of DIGITIZE_MAX_PAGES_PER_UPLOAD and DIGITIZE_MAX_PAGES_PER_DOSSIER. */
+export const PAGE_LIMITS = { perUpload: 200, perDossier: 1000 };
+
 /**
- * Pages uploaded for one component: the file is checked (type by its bytes, size, pixel count, not encrypted)
- * before anything is stored; each page of a multi-page TIFF or PDF becomes a page row; processing is queued.
+ * Pages uploaded for one component: the file is checked (type by its bytes, size, pixel count, not encrypted,
+ * pages within the per-upload and per-dossier limits) before anything is stored or queued; each page of a
+ * multi-page TIFF or PDF becomes a page row; processing is queued.
  */
 export const addPages = async (
   db: Db,
@@ -67,17 +71,41 @@ export const addPages = async (
     officeId: string;
     files: FileStore;
     jobs: JobRunner;
+    limits?: { perUpload: number; perDossier: number };
   },
 ) => {
+  const limits = opts.limits ?? PAGE_LIMITS;
   const dossier = await getDossierToDigitize(db, {
     dossierId: opts.dossierId,
     officeId: opts.officeId,
     forChange: true,
   });
   const scan = await inspectScan(opts.bytes, { maxBytes: opts.files.maxBytes });
+  if (scan.pages > limits.perUpload) {
+    throw appError('PDF_TOO_MANY_PAGES', { pages: scan.pages, limit: limits.perUpload, per: 'upload' });
+  }
+  const pagesOfDossier = async (t: Db) => {
+    const [{ count } = { count: 0 }] = await t
+      .select({ count: sql<number>`count(*)::int` })
+      .from(documentPages)
+      .innerJoin(documents, eq(documents.id, documentPages.documentId))
+      .where(eq(documents.dossierId, dossier.id));
+    if (count + scan.pages > limits.perDossier) {
+      throw appError('PDF_TOO_MANY_PAGES', {
+        pages: scan.pages,
+        already: count,
+        limit: limits.perDossier,
+        per: 'dossier',
+      });
+    }
+  };
+  await pagesOfDossier(db);
   const stored = await opts.files.put(db, { bytes: opts.bytes, allowed: SCAN_TYPES });
   const pages = await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
+    // Uploads to one dossier take turns here, so two at once cannot both fit under the limit.
+    await t.select({ id: dossiers.id }).from(dossiers).where(eq(dossiers.id, dossier.id)).for('update');
+    await pagesOfDossier(t);
     const doc = await documentFor(t, dossier, opts.componentCode);
     if (doc.signedFileSha256) throw appError('CONFLICT', { reason: 'the component is already signed' });
     const [{ last } = { last: null }] = await t

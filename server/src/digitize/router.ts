@@ -39,6 +39,7 @@ export const digitizeRouter = router({
         clerkName: ctx.user.fullName,
         files: ctx.files,
         signer: ctx.signer,
+        ...(ctx.sessionId ? { session: { userId: ctx.user.id, sessionId: ctx.sessionId } } : {}),
       }),
     ),
   complete: clerk.input(z.object({ dossierId: z.uuid() })).mutation(({ ctx, input }) =>

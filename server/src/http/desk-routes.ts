@@ -70,6 +70,10 @@ export const deskRoutes = (deps: AppDeps) => {
         officeId,
         files: deps.files,
         jobs: deps.jobs,
+        limits: {
+          perUpload: deps.env.DIGITIZE_MAX_PAGES_PER_UPLOAD,
+          perDossier: deps.env.DIGITIZE_MAX_PAGES_PER_DOSSIER,
+        },
       });
       return c.json(result, 201);
     },

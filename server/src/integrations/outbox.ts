@@ -39,6 +39,11 @@ export type OutboxChannel = {
   /** Longest a send may take; the claim's lease is twice this plus a margin. */
   timeoutMs: number;
   send: (db: Db, row: OutboxRow) => Promise<DeliveryOutcome>;
+  /**
+   * What of the payload to keep once the message is sent or dead (delivery needs nothing more): a one-time
+   * code is erased here. Absent = kept as it is.
+   */
+  afterDelivery?: (payload: unknown) => Record<string, unknown>;
 };
 
 export type DeliverOptions = {
@@ -177,15 +182,23 @@ const settle = async (
   outcome: DeliveryOutcome,
   now: Date,
   policy: DeliveryPolicy,
+  channel: OutboxChannel,
 ) => {
   // Only the deliverer that made this attempt may record its result.
   const mine = and(eq(outbox.id, row.id), eq(outbox.attempts, row.attempts), eq(outbox.state, 'pending'));
+  const kept = channel.afterDelivery ? { payload: channel.afterDelivery(row.payload) } : {};
   if (outcome.kind === 'ok') {
-    await db.update(outbox).set({ state: 'sent', sentAt: now, lastError: null }).where(mine);
+    await db
+      .update(outbox)
+      .set({ state: 'sent', sentAt: now, lastError: null, ...kept })
+      .where(mine);
     return 'sent' as const;
   }
   if (outcome.kind === 'permanent' || row.attempts >= policy.maxAttempts) {
-    await db.update(outbox).set({ state: 'dead', lastError: outcome.error }).where(mine);
+    await db
+      .update(outbox)
+      .set({ state: 'dead', lastError: outcome.error, ...kept })
+      .where(mine);
     return 'dead' as const;
   }
   await db
@@ -219,7 +232,7 @@ export const deliverOutbox = async (db: Db, opts: DeliverOptions): Promise<Deliv
     });
     if (claimed.length === 0) break;
     const results = await Promise.all(
-      claimed.map(async (row) => settle(db, row, await channel.send(db, row), now(), policy)),
+      claimed.map(async (row) => settle(db, row, await channel.send(db, row), now(), policy, channel)),
     );
     for (const r of results) report[r] += 1;
   }

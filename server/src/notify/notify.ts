@@ -24,6 +24,22 @@ export type SmsMessage = {
   dossierId: string | null;
   /** 'sms' unless said otherwise; a Zalo-style message goes through the same outbox and sender. */
   channel?: 'sms' | 'zalo';
+  /**
+   * A text carrying a one-time code: what replaces `body` once it is delivered (or given up), so the
+   * outbox keeps no readable code. `erased` marks a row whose code is gone; it is never sent again.
+   */
+  redactedBody?: string;
+  erased?: true;
+};
+
+/** What a one-time code looks like in a text once delivered. */
+export const ERASED_CODE = '******';
+
+/** The payload to keep once a message is delivered or dead: a one-time code's text without the code. */
+export const eraseSecrets = (payload: SmsMessage): SmsMessage => {
+  if (payload.redactedBody === undefined) return payload;
+  const { redactedBody, ...rest } = payload;
+  return { ...rest, body: redactedBody, erased: true };
 };
 
 /**
@@ -33,13 +49,19 @@ export type SmsMessage = {
 export const queueSms = async (
   tx: Db,
   opts: {
-    kind: NotificationKind;
     phone: string;
     body: string;
     dossierId?: string | null;
     key: string;
     channel?: 'sms' | 'zalo';
-  },
+  } & (
+    | {
+        kind: 'otp';
+        /** The one-time code `body` carries: erased from the outbox row once the text is delivered. */
+        secret: string;
+      }
+    | { kind: Exclude<NotificationKind, 'otp'>; secret?: never }
+  ),
 ) => {
   const payload: SmsMessage = {
     kind: opts.kind,
@@ -47,6 +69,7 @@ export const queueSms = async (
     body: opts.body,
     dossierId: opts.dossierId ?? null,
     ...(opts.channel && opts.channel !== 'sms' ? { channel: opts.channel } : {}),
+    ...(opts.secret ? { redactedBody: opts.body.replaceAll(opts.secret, ERASED_CODE) } : {}),
   };
   await tx
     .insert(outbox)

@@ -2,7 +2,7 @@ import type { Db } from '../db/client';
 import { devMailbox } from '../db/schema';
 import type { OutboxChannel } from '../integrations/outbox';
 import type { DeliveryOutcome } from '../integrations/portal/client';
-import { SMS_TOPIC, type SmsMessage } from './notify';
+import { eraseSecrets, SMS_TOPIC, type SmsMessage } from './notify';
 import { renderText } from './texts';
 
 /** Where a text message goes: the development mailbox, an SMS provider over HTTP, or Zalo first then SMS. */
@@ -64,7 +64,8 @@ export const httpSmsSender = (opts: {
         const body = (await res.text()).slice(0, 200);
         if ((res.status >= 200 && res.status < 300) || res.status === 409) return { kind: 'ok' };
         // The provider's words only: the request (and so the phone) is never echoed into lastError.
-        const error = `SMS provider answered ${res.status}: ${body.replace(/\d{9,}/g, '…')}`;
+        // Nor a one-time code the provider might quote back: any run of digits goes.
+        const error = `SMS provider answered ${res.status}: ${body.replace(/\d{4,}/g, '…')}`;
         if (res.status === 429 || res.status >= 500) return { kind: 'retry', error };
         return { kind: 'permanent', error };
       } catch (err) {
@@ -130,7 +131,14 @@ export const createSmsSender = (env: {
 export const smsChannel = (sender: SmsSender): OutboxChannel => ({
   topic: SMS_TOPIC,
   timeoutMs: sender.timeoutMs,
-  send: (db, row) => sender.send(db, row.payload as SmsMessage, row.idempotencyKey),
+  send: async (db, row) => {
+    const message = row.payload as SmsMessage;
+    // A supervisor's retry of a dead one-time code: the code is gone (and long expired), so never send it.
+    if (message.erased)
+      return { kind: 'permanent', error: 'one-time code erased; the citizen asks for a new one' };
+    return sender.send(db, message, row.idempotencyKey);
+  },
+  afterDelivery: (payload) => eraseSecrets(payload as SmsMessage) as Record<string, unknown>,
 });
 
 /** The job that delivers text messages (`outbox_deliver_notify_sms`). */

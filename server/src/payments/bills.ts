@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { appError } from '@postdesk/shared';
-import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { courierTasks, dossierEvents, dossiers, payments } from '../db/schema';
 import { type EventActor, recordEvent } from '../dossiers/engine';
@@ -201,8 +201,9 @@ export type RecordCashInput = BillRef & {
 };
 
 /**
- * Cash (or a VietQR transfer seen on the bank app) taken by a clerk of the dossier's receiving office or by a
- * courier who holds a task for the dossier. A bill already paid (in any way) is refused: PAYMENT_ALREADY_PAID.
+ * Cash (or a VietQR transfer seen on the bank app) taken by a clerk of the dossier's receiving office or by the
+ * courier a (not cancelled) task for the dossier is assigned to. A bill already paid (in any way) is refused:
+ * PAYMENT_ALREADY_PAID.
  */
 export const recordCashPayment = async (db: Db, input: RecordCashInput): Promise<MarkPaidResult> => {
   const bill = await findBill(db, input);
@@ -221,7 +222,9 @@ export const recordCashPayment = async (db: Db, input: RecordCashInput): Promise
       .where(
         and(
           eq(courierTasks.dossierId, bill.dossierId),
-          or(eq(courierTasks.courierId, input.staffUserId), eq(courierTasks.officeId, input.officeId)),
+          // Only the courier the task was given to carries its bills: not every courier of the office.
+          eq(courierTasks.courierId, input.staffUserId),
+          ne(courierTasks.state, 'cancelled'),
         ),
       )
       .limit(1);

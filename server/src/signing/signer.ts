@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { appError } from '@postdesk/shared';
 import { z } from 'zod';
 import { ensureSoftwareKey, type SoftwareKey, type Subject } from './pki';
-import { openTokenKey, SOFTHSM_MODULE, tokenAuthorities } from './token';
+import { openTokenKey, type PinHolder, type PinPolicy, SOFTHSM_MODULE, tokenAuthorities } from './token';
 
 /** Whoever holds the clerk's key: a PKCS#11 token, or the embedded demo's software key. */
 export type Signer = {
@@ -19,6 +19,11 @@ export type Signer = {
    * them all). The demo's software transport makes a key and certificate in the holder's name instead.
    */
   forKey: (label: string, holder: Subject) => Signer;
+  /**
+   * The same key for one user's login session: a PIN typed there unlocks signing for that session only,
+   * for SIGNING_PIN_UNLOCK_MINUTES, and wrong PINs count against that user's budget.
+   */
+  forSession: (session: PinHolder) => Signer;
 };
 
 /** The detail that tells the desk a clerk has no key of their own yet (the web shows "ask the admin"). */
@@ -41,8 +46,17 @@ export const signingEnvSchema = z.object({
     .string()
     .regex(/^([0-9a-fA-F]{2})+$/)
     .optional(),
-  /** Unset = the clerk types the PIN for each signing. */
+  /** Unset = the clerk types the PIN, which then unlocks their session for a while (below). */
   PKCS11_PIN: z.string().min(1).optional(),
+  /** How long a typed PIN unlocks signing for the session of the clerk who typed it. */
+  SIGNING_PIN_UNLOCK_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(8 * 60)
+    .default(10),
+  /** Wrong PINs one user may type within SIGNING_PIN_ATTEMPT_WINDOW_MINUTES before the server stops trying. */
+  SIGNING_PIN_ATTEMPTS: z.coerce.number().int().min(1).max(5).default(3),
+  SIGNING_PIN_ATTEMPT_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   /** Colon-separated certificate files (DER or PEM) that verification trusts. */
   SIGNING_TRUST_ROOTS: z.string().optional(),
 });
@@ -57,7 +71,7 @@ const softwareSigner = (dataDir: string, file?: { name: string; subject: Subject
       : ensureSoftwareKey(resolve(dataDir));
     return key;
   };
-  return {
+  const signer: Signer = {
     kind: 'software',
     certificate: async () => load().certificate,
     chain: async () => load().chain,
@@ -67,14 +81,20 @@ const softwareSigner = (dataDir: string, file?: { name: string; subject: Subject
         name: `demo-signer-${createHash('sha256').update(label).digest('hex').slice(0, 16)}`,
         subject: holder,
       }),
+    // The demo's software key has no PIN.
+    forSession: () => signer,
   };
+  return signer;
 };
 
 /**
  * Picks the signing transport once from configuration: PKCS#11 when a module is configured (tests may rely on
  * SoftHSM2's default path), otherwise the software key, which production refuses.
  */
-export const createSigner = (config: SigningConfig = process.env as SigningConfig): Signer => {
+export const createSigner = (
+  config: SigningConfig = process.env as SigningConfig,
+  options: { now?: () => number } = {},
+): Signer => {
   const env = signingEnvSchema.parse(config);
   const module =
     env.PKCS11_MODULE ?? (env.NODE_ENV === 'test' && env.PKCS11_TOKEN_LABEL ? SOFTHSM_MODULE : undefined);
@@ -89,20 +109,38 @@ export const createSigner = (config: SigningConfig = process.env as SigningConfi
     module,
     tokenLabel: env.PKCS11_TOKEN_LABEL,
     ...(env.PKCS11_PIN ? { pin: env.PKCS11_PIN } : {}),
+    pinPolicy: {
+      unlockMs: env.SIGNING_PIN_UNLOCK_MINUTES * 60_000,
+      attempts: env.SIGNING_PIN_ATTEMPTS,
+      attemptWindowMs: env.SIGNING_PIN_ATTEMPT_WINDOW_MINUTES * 60_000,
+      ...(options.now ? { now: options.now } : {}),
+    } satisfies Partial<PinPolicy>,
   };
   const clerks = new Map<string, Signer>();
-  const tokenSigner = (key: { keyLabel?: string; keyId?: string }): Signer => {
+  const opened = new Map<string, ReturnType<typeof openTokenKey>>();
+  const tokenSigner = (key: { keyLabel?: string; keyId?: string }, holder?: PinHolder): Signer => {
     const configured = key.keyLabel !== undefined || key.keyId !== undefined;
-    const opened = configured ? openTokenKey({ ...token, ...key }) : undefined;
+    const name = `${key.keyLabel ?? ''}#${key.keyId ?? ''}`;
+    let own = opened.get(name);
+    if (configured && !own) {
+      own = openTokenKey({ ...token, ...key });
+      opened.set(name, own);
+    }
     const none = () =>
       Promise.reject(appError('TOKEN_NOT_FOUND', { token: token.tokenLabel, reason: NO_SIGNING_KEY }));
     return {
       kind: 'pkcs11',
-      certificate: () => opened?.certificate() ?? none(),
+      certificate: () => own?.certificate() ?? none(),
       // Without a key of its own, the token's CA certificates (what the verify page adds to its trust roots).
-      chain: () => opened?.chain() ?? tokenAuthorities(token),
-      sign: (data, options) => opened?.sign(data, options) ?? none(),
+      chain: () => own?.chain() ?? tokenAuthorities(token),
+      // The session a signer was made for is the only one whose PIN counts: a caller cannot name another.
+      sign: (data, options) =>
+        own?.sign(data, {
+          ...(options?.pin === undefined ? {} : { pin: options.pin }),
+          ...(holder ? { holder } : {}),
+        }) ?? none(),
       forKey: (label) => {
+        if (holder) return tokenSigner({ keyLabel: label }, holder);
         let signer = clerks.get(label);
         if (!signer) {
           signer = tokenSigner({ keyLabel: label });
@@ -110,6 +148,7 @@ export const createSigner = (config: SigningConfig = process.env as SigningConfi
         }
         return signer;
       },
+      forSession: (session) => tokenSigner(key, session),
     };
   };
   return tokenSigner({

@@ -17,7 +17,31 @@ export type TokenConfig = {
   tokenLabel: string;
   /** From the environment; when absent the clerk types it and it is passed per call. */
   pin?: string;
+  /** How long a typed PIN unlocks signing and how many wrong ones a user may type; defaults below. */
+  pinPolicy?: Partial<PinPolicy>;
 };
+
+export type PinPolicy = {
+  /** How long a PIN a user typed keeps signing unlocked for that user's login session (and no other). */
+  unlockMs: number;
+  /**
+   * Wrong PINs one user may type within `attemptWindowMs`; after that the server refuses without passing
+   * them to the token, well before the token's own lock-out (often 3 to 10 tries, then the SO must reset it).
+   */
+  attempts: number;
+  attemptWindowMs: number;
+  now: () => number;
+};
+
+export const DEFAULT_PIN_POLICY: PinPolicy = {
+  unlockMs: 10 * 60_000,
+  attempts: 3,
+  attemptWindowMs: 15 * 60_000,
+  now: Date.now,
+};
+
+/** Who typed a PIN: the unlock belongs to the login session, the wrong-PIN budget to the user. */
+export type PinHolder = { userId: string; sessionId: string };
 
 export type TokenKeyConfig = TokenConfig & {
   /** CKA_LABEL shared by the clerk's private key and certificate on the token. */
@@ -43,6 +67,10 @@ type TokenState = {
   keys: Map<string, Handle>;
   queue: Promise<unknown>;
   hadSession: boolean;
+  /** Login sessions whose user typed the right PIN, and until when that unlocks signing for them. */
+  unlocks: Map<string, { userId: string; until: number }>;
+  /** When each user (or the configured PIN) last typed a wrong PIN, within the attempt window. */
+  failures: Map<string, number[]>;
 };
 
 const modules = new Map<string, Pkcs11>();
@@ -81,6 +109,8 @@ const stateFor = (config: TokenConfig): TokenState => {
       keys: new Map(),
       queue: Promise.resolve(),
       hadSession: false,
+      unlocks: new Map(),
+      failures: new Map(),
     };
     tokens.set(id, state);
   }
@@ -102,6 +132,7 @@ const dropSession = (p: Pkcs11, state: TokenState) => {
   state.session = undefined;
   state.pinHash = undefined;
   state.keys.clear();
+  state.unlocks.clear();
 };
 
 const openSession = (p: Pkcs11, state: TokenState): Handle => {
@@ -120,41 +151,138 @@ const USER_SESSION_STATES = new Set([1, 3]);
 
 const isLoggedIn = (p: Pkcs11, session: Handle) => USER_SESSION_STATES.has(p.C_GetSessionInfo(session).state);
 
-const login = (p: Pkcs11, state: TokenState, session: Handle, pin: string | undefined) => {
-  const loggedIn = isLoggedIn(p, session);
-  if (pin === undefined) {
-    if (loggedIn) return;
-    throw appError('TOKEN_PIN_INVALID', { token: state.label, reason: 'PIN required' });
+const logout = (p: Pkcs11, state: TokenState, session: Handle) => {
+  try {
+    p.C_Logout(session);
+  } catch (err) {
+    if (pkcs11ReturnName(err) !== 'CKR_USER_NOT_LOGGED_IN') throw err;
   }
-  const pinHash = hashPin(pin);
-  if (loggedIn && state.pinHash === pinHash) return;
-  if (loggedIn) p.C_Logout(session);
   state.pinHash = undefined;
+  state.keys.clear();
+};
+
+/** Budget keys for PINs nobody in particular typed: tools and tests, and the one from the environment. */
+const NO_USER = '\0anonymous';
+const CONFIGURED = '\0configured';
+
+/**
+ * Checks `pin` for `who` against the wrong-PIN budget, then against the token. While the token is logged in
+ * with a PIN it accepted, a different PIN is wrong (a token has one user PIN) and is refused without reaching
+ * the token, so one user's typo neither logs everyone out nor spends the token's own retry counter.
+ */
+const checkPin = (
+  p: Pkcs11,
+  state: TokenState,
+  session: Handle,
+  pin: string,
+  who: string,
+  policy: PinPolicy,
+  now: number,
+) => {
+  const recent = (state.failures.get(who) ?? []).filter((at) => at > now - policy.attemptWindowMs);
+  if (recent.length >= policy.attempts) {
+    throw appError('TOKEN_PIN_ATTEMPTS_EXCEEDED', {
+      token: state.label,
+      retryAfterSeconds: Math.ceil(((recent[0] ?? now) + policy.attemptWindowMs - now) / 1000),
+    });
+  }
+  const wrong = (details: Record<string, unknown>) => {
+    state.failures.set(who, [...recent, now]);
+    return appError('TOKEN_PIN_INVALID', {
+      token: state.label,
+      attemptsLeft: Math.max(0, policy.attempts - recent.length - 1),
+      ...details,
+    });
+  };
+  const pinHash = hashPin(pin);
+  if (isLoggedIn(p, session)) {
+    if (state.pinHash === pinHash) {
+      state.failures.delete(who);
+      return;
+    }
+    if (state.pinHash !== undefined) throw wrong({});
+    logout(p, state, session);
+  }
+  const slot = findSlot(p, state.label);
+  const flags = slot ? p.C_GetTokenInfo(slot).flags : 0;
+  if (flags & (pkcs11js.CKF_USER_PIN_LOCKED | pkcs11js.CKF_USER_PIN_FINAL_TRY)) {
+    // One more wrong PIN would lock the token for every clerk: only its security officer may go on.
+    throw appError('TOKEN_PIN_ATTEMPTS_EXCEEDED', {
+      token: state.label,
+      locked: Boolean(flags & pkcs11js.CKF_USER_PIN_LOCKED),
+      finalTry: true,
+    });
+  }
   state.keys.clear();
   try {
     p.C_Login(session, pkcs11js.CKU_USER, pin);
   } catch (err) {
-    if (pkcs11ReturnName(err) !== 'CKR_USER_ALREADY_LOGGED_IN') throw err;
+    const ckr = pkcs11ReturnName(err);
+    if (ckr === 'CKR_USER_ALREADY_LOGGED_IN') {
+      state.pinHash = pinHash;
+      return;
+    }
+    if (ckr !== undefined && PIN_REFUSALS.has(ckr))
+      throw wrong({ pkcs11: ckr, locked: ckr === 'CKR_PIN_LOCKED' });
+    throw err;
   }
   state.pinHash = pinHash;
+  state.failures.delete(who);
+};
+
+const PIN_REFUSALS = new Set(['CKR_PIN_INCORRECT', 'CKR_PIN_INVALID', 'CKR_PIN_LEN_RANGE', 'CKR_PIN_LOCKED']);
+
+/**
+ * Lets the call use the private keys, or throws. A PIN the user typed unlocks signing for their login session
+ * only, for `unlockMs`; after that, or from any other session, the PIN must be typed again even though the
+ * token itself is still logged in. The PIN from the environment (an unattended server) is the only one that
+ * needs no typing. When no session holds an unlock, the token is logged out.
+ */
+const authorise = (
+  p: Pkcs11,
+  state: TokenState,
+  session: Handle,
+  config: TokenConfig,
+  options: { pin?: string; holder?: PinHolder },
+) => {
+  const policy = { ...DEFAULT_PIN_POLICY, ...config.pinPolicy };
+  const now = policy.now();
+  for (const [id, unlock] of state.unlocks) if (unlock.until <= now) state.unlocks.delete(id);
+  if (config.pin === undefined && state.unlocks.size === 0 && isLoggedIn(p, session)) {
+    logout(p, state, session);
+  }
+  const { holder } = options;
+  if (options.pin !== undefined) {
+    checkPin(p, state, session, options.pin, holder?.userId ?? NO_USER, policy, now);
+    if (holder) state.unlocks.set(holder.sessionId, { userId: holder.userId, until: now + policy.unlockMs });
+    return;
+  }
+  const unlock = holder ? state.unlocks.get(holder.sessionId) : undefined;
+  if (unlock && unlock.userId === holder?.userId && isLoggedIn(p, session)) return;
+  if (config.pin !== undefined) {
+    checkPin(p, state, session, config.pin, CONFIGURED, policy, now);
+    return;
+  }
+  throw appError('TOKEN_PIN_INVALID', { token: state.label, reason: 'PIN required' });
 };
 
 /**
  * Runs `fn` on the token's one session, after every earlier call on that token has finished: a PKCS#11
- * session runs one operation at a time (CKR_OPERATION_ACTIVE otherwise). Logs in with the per-call PIN, else
- * the configured one; `login: false` is for public objects only.
+ * session runs one operation at a time (CKR_OPERATION_ACTIVE otherwise). Private objects need the PIN typed
+ * by `holder` now or within their unlock window, else the configured one (see `authorise`); `login: false`
+ * is for public objects only.
  */
 export const withToken = <T>(
   config: TokenConfig,
   fn: (ctx: TokenContext) => Promise<T> | T,
-  options: { pin?: string; login?: boolean } = {},
+  options: { pin?: string; holder?: PinHolder; login?: boolean } = {},
 ): Promise<T> => {
   const state = stateFor(config);
   const run = async () => {
     const p = loadModule(config.module);
     try {
       const session = openSession(p, state);
-      if (options.login !== false) login(p, state, session, options.pin ?? config.pin);
+      if (options.login !== false) authorise(p, state, session, config, options);
       return await fn({ p, session });
     } catch (err) {
       if (isTokenRemoval(err)) {
@@ -168,6 +296,7 @@ export const withToken = <T>(
               other.session = undefined;
               other.pinHash = undefined;
               other.keys.clear();
+              other.unlocks.clear();
             }
           }
         }
@@ -231,7 +360,7 @@ export type TokenKey = {
   /** The CA certificates the token carries for the clerk's certificate, nearest issuer first. */
   chain: () => Promise<Uint8Array[]>;
   /** sha256WithRSAEncryption (PKCS#1 v1.5) over `data`, hashed on the token. */
-  sign: (data: Uint8Array, options?: { pin?: string }) => Promise<Uint8Array>;
+  sign: (data: Uint8Array, options?: { pin?: string; holder?: PinHolder }) => Promise<Uint8Array>;
 };
 
 export const openTokenKey = (config: TokenKeyConfig): TokenKey => {

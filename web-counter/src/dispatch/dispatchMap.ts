@@ -20,6 +20,18 @@ export type DispatchMapData = {
 const UNASSIGNED = '#6b7280';
 
 /**
+ * Names typed by people (staff, addresses) go into the map as text, never as markup: Leaflet renders a string
+ * tooltip or icon as HTML.
+ */
+const textSpan = (text: string, className: string, attrs: Record<string, string> = {}) => {
+  const span = document.createElement('span');
+  span.className = className;
+  span.textContent = text;
+  for (const [name, value] of Object.entries(attrs)) span.setAttribute(name, value);
+  return span;
+};
+
+/**
  * The day's stops and routes on a Leaflet map. Without a tile server the ground stays plain: the office,
  * the stops (numbered in route order, a square for pickups, a circle for deliveries) and the route lines
  * are enough to see who goes where; no base map means no borders drawn wrongly.
@@ -46,14 +58,18 @@ export const mountDispatchMap = (
     const bounds: L.LatLngExpression[] = [];
     for (const r of data.routes) {
       if (r.path.length < 2) continue;
-      L.polyline(r.path, { color: r.colour, weight: 3, opacity: 0.85 }).bindTooltip(r.title).addTo(layer);
+      L.polyline(r.path, { color: r.colour, weight: 3, opacity: 0.85 })
+        .bindTooltip(textSpan(r.title, ''))
+        .addTo(layer);
     }
     for (const s of data.stops) {
       const colour = s.colour ?? UNASSIGNED;
       const shape = s.kind === 'pickup' ? 'dispatch-pin dispatch-pin-square' : 'dispatch-pin';
       const icon = L.divIcon({
         className: '',
-        html: `<span class="${shape}${s.colour ? '' : ' dispatch-pin-open'}" style="--pin:${colour}">${s.label}</span>`,
+        html: textSpan(s.label, `${shape}${s.colour ? '' : ' dispatch-pin-open'}`, {
+          style: `--pin:${colour}`,
+        }),
         iconSize: [26, 26],
         iconAnchor: [13, 13],
       });
@@ -63,7 +79,7 @@ export const mountDispatchMap = (
     if (data.office) {
       const icon = L.divIcon({
         className: '',
-        html: `<span class="dispatch-office" title="${data.office.name.replace(/"/g, '&quot;')}">${opts.officeLabel}</span>`,
+        html: textSpan(opts.officeLabel, 'dispatch-office', { title: data.office.name }),
         iconSize: [30, 30],
         iconAnchor: [15, 15],
       });

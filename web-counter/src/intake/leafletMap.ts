@@ -75,7 +75,11 @@ export const mountPinMap = (element: HTMLElement, options: PinMapOptions) => {
   } else {
     const points = options.landmarks.map((landmark) =>
       L.circleMarker(landmark, LANDMARK_STYLE)
-        .bindTooltip(landmark.name, { permanent: true, direction: 'auto', className: 'map-landmark-label' })
+        .bindTooltip(Object.assign(document.createElement('span'), { textContent: landmark.name }), {
+          permanent: true,
+          direction: 'auto',
+          className: 'map-landmark-label',
+        })
         .addTo(map),
     );
     map.on('load moveend', () => labelPointsInView(map, points));

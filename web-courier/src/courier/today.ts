@@ -51,7 +51,14 @@ const createToday = () => {
 
   const task = (id: string): Task | undefined => view()?.data.tasks.find((each) => each.id === id);
 
-  return { view, loading, failure, load, task, fromCache };
+  /** Forgets the day shown (sign-out): the next courier on this phone starts from nothing. */
+  const clear = () => {
+    userId = undefined;
+    setView(undefined);
+    setFailure(undefined);
+  };
+
+  return { view, loading, failure, load, task, fromCache, clear };
 };
 
 export const today = createRoot(createToday);

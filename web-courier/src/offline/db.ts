@@ -61,6 +61,20 @@ export const deleteKv = async (key: string) => {
   await (await db()).delete('kv', key);
 };
 
+/**
+ * Everything the app kept on the phone for the signed-in courier: queued and settled actions, photos and
+ * signatures (identity cards among them), drafts, the cached route with addresses and phone numbers.
+ */
+export const clearOfflineData = async () => {
+  const tx = (await db()).transaction(['actions', 'blobs', 'kv'], 'readwrite');
+  await Promise.all([
+    tx.objectStore('actions').clear(),
+    tx.objectStore('blobs').clear(),
+    tx.objectStore('kv').clear(),
+    tx.done,
+  ]);
+};
+
 export const sha256Hex = async (blob: Blob) => {
   const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');

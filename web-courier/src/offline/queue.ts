@@ -210,7 +210,23 @@ const createQueue = () => {
     return () => listeners.delete(listener);
   };
 
-  return { actions, pending, forTask, syncing, stopped, lastSyncAt, enqueue, dismiss, run, start, onSettled };
+  /** The queue as the store now holds it (empty after sign-out). */
+  const refresh = () => reload();
+
+  return {
+    actions,
+    pending,
+    forTask,
+    syncing,
+    stopped,
+    lastSyncAt,
+    enqueue,
+    dismiss,
+    run,
+    start,
+    onSettled,
+    refresh,
+  };
 };
 
 export const queue = createRoot(createQueue);
