@@ -1,7 +1,7 @@
 import { appError } from '@postdesk/shared';
 import { and, asc, eq, inArray, max, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { documentPages, documents } from '../db/schema';
+import { documentPages, documents, dossiers } from '../db/schema';
 import type { FileStore } from '../files/store';
 import { documentTypeOf } from '../intake/doc-types';
 import type { JobRunner } from '../jobs/queue';
@@ -57,6 +57,12 @@ const documentFor = async (
 /**
  * Pages uploaded for one component: the file is checked (type by its bytes, size, pixel count, not encrypted)
  * before anything is stored; each page of a multi-page TIFF or PDF becomes a page row; processing is queued.
+ *
+ * `uploadKey` is the scanning station's id for this file (one per file it sends): the same key again, for
+ * the same component, is the same upload retried (an answer lost, Redis away when its job was queued) and
+ * returns the pages made the first time, queued again, instead of a second copy of the page that would be
+ * signed into the component's PDF. The same key with other bytes is refused. The dossier's row is locked
+ * while pages are added, so two requests at once see each other's pages.
  */
 export const addPages = async (
   db: Db,
@@ -67,6 +73,7 @@ export const addPages = async (
     officeId: string;
     files: FileStore;
     jobs: JobRunner;
+    uploadKey?: string;
   },
 ) => {
   const dossier = await getDossierToDigitize(db, {
@@ -78,14 +85,33 @@ export const addPages = async (
   const stored = await opts.files.put(db, { bytes: opts.bytes, allowed: SCAN_TYPES });
   const pages = await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
+    // One upload of a dossier at a time: its component's document is made once, its pages numbered in turn.
+    await t.select({ id: dossiers.id }).from(dossiers).where(eq(dossiers.id, dossier.id)).for('update');
     const doc = await documentFor(t, dossier, opts.componentCode);
     if (doc.signedFileSha256) throw appError('CONFLICT', { reason: 'the component is already signed' });
+    if (opts.uploadKey) {
+      const earlier = await t
+        .select({
+          id: documentPages.id,
+          revision: documentPages.revision,
+          state: documentPages.state,
+          originalSha256: documentPages.originalSha256,
+        })
+        .from(documentPages)
+        .where(and(eq(documentPages.documentId, doc.id), eq(documentPages.uploadKey, opts.uploadKey)))
+        .orderBy(asc(documentPages.sourcePage));
+      if (earlier.length > 0) {
+        if (earlier.some((p) => p.originalSha256 !== stored.sha256))
+          throw appError('IDEMPOTENCY_CONFLICT', { uploadKey: opts.uploadKey });
+        return { rows: earlier, replayed: true };
+      }
+    }
     const [{ last } = { last: null }] = await t
       .select({ last: max(documentPages.position) })
       .from(documentPages)
       .where(eq(documentPages.documentId, doc.id));
     const start = (last ?? -1) + 1;
-    return t
+    const rows = await t
       .insert(documentPages)
       .values(
         Array.from({ length: scan.pages }, (_, i) => ({
@@ -93,12 +119,18 @@ export const addPages = async (
           position: start + i,
           originalSha256: stored.sha256,
           sourcePage: i,
+          uploadKey: opts.uploadKey ?? null,
         })),
       )
-      .returning({ id: documentPages.id, revision: documentPages.revision });
+      .returning({ id: documentPages.id, revision: documentPages.revision, state: documentPages.state });
+    return { rows, replayed: false };
   });
-  for (const page of pages) await enqueuePage(opts.jobs, page);
-  return { pageIds: pages.map((p) => p.id) };
+  // A replayed upload's pages are queued again: the first time their jobs may not have reached the queue.
+  // Under BullMQ the same job id makes this a no-op when they did, and the job re-reads the row.
+  for (const page of pages.rows) {
+    if (page.state === 'queued' || page.state === 'processing') await enqueuePage(opts.jobs, page);
+  }
+  return { pageIds: pages.rows.map((p) => p.id), replayed: pages.replayed };
 };
 
 /**
