@@ -50,7 +50,8 @@ describe('the list of columns that name stored files', () => {
           where table_schema = 'public' and column_name like '%sha256%' and table_name <> 'files'`,
     );
     const listed = new Set(FILE_REFERENCES.map((r) => `${r.table}.${r.column}`));
-    for (const c of columns) expect(listed, `${c.table_name}.${c.column_name}`).toContain(`${c.table_name}.${c.column_name}`);
+    for (const c of columns)
+      expect(listed, `${c.table_name}.${c.column_name}`).toContain(`${c.table_name}.${c.column_name}`);
     const all = await rows<{ name: string }>(
       database.db,
       sql`select table_name || '.' || column_name as name from information_schema.columns where table_schema = 'public'`,
@@ -61,7 +62,10 @@ describe('the list of columns that name stored files', () => {
 });
 
 const backends: [string, () => FileStore][] = [
-  ['a local directory', () => createFileStore({ dir: mkdtempSync(join(tmpdir(), 'pd-gc-')), maxBytes: 1 << 20 })],
+  [
+    'a local directory',
+    () => createFileStore({ dir: mkdtempSync(join(tmpdir(), 'pd-gc-')), maxBytes: 1 << 20 }),
+  ],
   [
     'an S3-protocol server',
     () =>
@@ -113,7 +117,11 @@ describe.each(backends)('garbage collection in %s', (_name, make) => {
       expect(await store.has(kept.sha256)).toBe(true);
       expect(await hasRow(kept.sha256)).toBe(true);
     }
-    expect(Buffer.from(await store.get(signed.sha256)).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await store.get(signed.sha256))
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
   });
 
   it('bytes stored again are given a new grace period: the collector leaves them', async () => {

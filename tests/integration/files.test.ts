@@ -35,7 +35,10 @@ const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('he
 const rowOf = (sha256: string) => database.db.select().from(files).where(eq(files.sha256, sha256));
 
 const backends: [string, () => FileStore][] = [
-  ['a local directory', () => createFileStore({ dir: mkdtempSync(join(tmpdir(), 'pd-files-')), maxBytes: 1024 })],
+  [
+    'a local directory',
+    () => createFileStore({ dir: mkdtempSync(join(tmpdir(), 'pd-files-')), maxBytes: 1024 }),
+  ],
   ['an S3-protocol server', () => createFileStore({ s3: s3Config(s3.env), maxBytes: 1024 })],
 ];
 

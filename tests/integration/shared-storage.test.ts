@@ -134,7 +134,11 @@ describe('two servers', () => {
       headers: { cookie: await login(a) },
     });
     expect(pdf.status).toBe(200);
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
   }, 60_000);
 
   it('with separate directories: B says the file is missing from storage, not "someone else changed it"', async () => {
@@ -192,7 +196,9 @@ describe('a retried upload', () => {
     const key = randomUUID();
     const answers = await Promise.all([1, 2, 3].map(() => upload(server, cookie, target, bytes, key)));
     expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 201]);
-    const ids = await Promise.all(answers.map(async (r) => ((await r.json()) as { pageIds: string[] }).pageIds));
+    const ids = await Promise.all(
+      answers.map(async (r) => ((await r.json()) as { pageIds: string[] }).pageIds),
+    );
     expect(new Set(ids.flat()).size).toBe(1);
     expect(await pagesOf(target.dossierId, target.code)).toHaveLength(1);
     // The clerk really scanning the same sheet twice is two pages: a new file, a new key.
@@ -248,7 +254,10 @@ describe('finish & sign', () => {
     expect(signings).toBe(1);
     expect(both.map((r) => r.replayed).sort()).toEqual([false, true]);
     expect(both[0]!.digitizedCode).toBe(both[1]!.digitizedCode);
-    const pdfs = await database.db.select().from(files).where(eq(files.sha256, (await signedFile(two))!));
+    const pdfs = await database.db
+      .select()
+      .from(files)
+      .where(eq(files.sha256, (await signedFile(two))!));
     expect(pdfs).toHaveLength(1);
   }, 60_000);
 });

@@ -35,10 +35,7 @@ type FinishOptions = {
   now?: Date;
 };
 
-const finishLocked = async (
-  db: Db,
-  opts: FinishOptions,
-) => {
+const finishLocked = async (db: Db, opts: FinishOptions) => {
   const [doc] = await db.select().from(documents).where(eq(documents.id, opts.documentId)).for('update');
   if (!doc?.dossierId) throw appError('NOT_FOUND');
   const dossier = await getDossierToDigitize(db, {

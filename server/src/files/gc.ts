@@ -27,7 +27,11 @@ export const FILE_REFERENCES: { table: string; column: string; json?: 'array' | 
 
 const BATCH = 200;
 
-const inList = (hashes: string[]) => sql.join(hashes.map((h) => sql`${h}`), sql`, `);
+const inList = (hashes: string[]) =>
+  sql.join(
+    hashes.map((h) => sql`${h}`),
+    sql`, `,
+  );
 
 /** Which of `hashes` some row still names. */
 const referencedAmong = async (db: Db, hashes: string[]) => {

@@ -35,7 +35,9 @@ const unavailable = (op: string, err: unknown) =>
  * being stored again while it is collected is never lost. When the store fails, a row this call created is
  * taken back: nothing is half-stored.
  */
-export const createFileStore = (opts: { maxBytes: number } & ({ dir: string } | { s3: S3Config } | { blobs: BlobStore })) => {
+export const createFileStore = (
+  opts: { maxBytes: number } & ({ dir: string } | { s3: S3Config } | { blobs: BlobStore }),
+) => {
   const blobs: BlobStore =
     'blobs' in opts ? opts.blobs : 's3' in opts ? s3Blobs(opts.s3) : localBlobs(opts.dir);
 
@@ -61,7 +63,11 @@ export const createFileStore = (opts: { maxBytes: number } & ({ dir: string } | 
     try {
       await blobs.write(sha256, input.bytes, mime);
     } catch (err) {
-      if (row?.created) await db.delete(files).where(eq(files.sha256, sha256)).catch(() => {});
+      if (row?.created)
+        await db
+          .delete(files)
+          .where(eq(files.sha256, sha256))
+          .catch(() => {});
       throw unavailable('write', err);
     }
     return { sha256, size, mime };

@@ -67,7 +67,10 @@ export const deskRoutes = (deps: AppDeps) => {
       const key = z
         .uuid()
         .optional()
-        .safeParse(c.req.header('idempotency-key') ?? (typeof body.uploadKey === 'string' ? body.uploadKey : undefined));
+        .safeParse(
+          c.req.header('idempotency-key') ??
+            (typeof body.uploadKey === 'string' ? body.uploadKey : undefined),
+        );
       if (!key.success)
         throw appError('VALIDATION_FAILED', {
           fields: [{ path: 'uploadKey', message: 'must be a UUID made for this file' }],
