@@ -57,7 +57,7 @@ const buildWeb = (app) => {
   const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
   execFileSync(process.execPath, [vite, 'build', app], { cwd: ROOT, stdio: 'inherit' });
   const files = precompress(join(ROOT, app, 'dist'));
-  console.log(`build: ${app}: ${files} files precompressed (br, gzip)`);
+  process.stdout.write(`build: ${app}: ${files} files precompressed (br, gzip)\n`);
 };
 
 /**
@@ -79,7 +79,10 @@ const buildServer = async () => {
         const text = readFileSync(args.path, 'utf8');
         const rel = relative(outDir, args.path).split('\\').join('/');
         return {
-          contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`),
+          contents: text.replaceAll(
+            'import.meta.url',
+            `new URL(${JSON.stringify(rel)}, import.meta.url).href`,
+          ),
           loader: 'ts',
         };
       });
@@ -97,7 +100,8 @@ const buildServer = async () => {
     logLevel: 'warning',
     plugins: [sourceUrl],
   });
-  console.log(`build: server: ${relative(ROOT, SERVER_OUT)} (${Math.round(statSync(SERVER_OUT).size / 1024)} KiB)`);
+  const kib = Math.round(statSync(SERVER_OUT).size / 1024);
+  process.stdout.write(`build: server: ${relative(ROOT, SERVER_OUT)} (${kib} KiB)\n`);
 };
 
 const WEB_APPS = ['web-counter', 'web-courier'];
