@@ -64,8 +64,12 @@ const buildWeb = (app) => {
  * The server and the workspace's own packages in one ES module; every npm dependency stays a plain import
  * from node_modules (sharp, pkcs11js, argon2 and PGlite carry native or wasm parts). Source files find the
  * repository's folders (migrations, fonts, the built apps) from their own place, so each `import.meta.url`
- * is rewritten to the original file's URL.
+ * is rewritten to the original file's URL, except in files that look for a sibling in the bundle (the CPU
+ * threads' entry, built beside main.js when it exists).
  */
+const BUNDLE_RELATIVE = [/[\\/]server[\\/]src[\\/]jobs[\\/]threads\.ts$/];
+const THREAD_ENTRY = join(ROOT, 'server/src/jobs/cpu-worker.ts');
+
 const buildServer = async () => {
   const { build } = await import('esbuild');
   const outDir = dirname(SERVER_OUT);
@@ -77,6 +81,7 @@ const buildServer = async () => {
       );
       b.onLoad({ filter: /[\\/](server|shared)[\\/]src[\\/].*\.ts$/ }, (args) => {
         const text = readFileSync(args.path, 'utf8');
+        if (BUNDLE_RELATIVE.some((re) => re.test(args.path))) return { contents: text, loader: 'ts' };
         const rel = relative(outDir, args.path).split('\\').join('/');
         return {
           contents: text.replaceAll(
@@ -89,8 +94,12 @@ const buildServer = async () => {
     },
   };
   await build({
-    entryPoints: [join(ROOT, 'server/src/main.ts')],
-    outfile: SERVER_OUT,
+    entryPoints: {
+      main: join(ROOT, 'server/src/main.ts'),
+      'verify-restore': join(ROOT, 'server/src/tools/verify-restore.ts'),
+      ...(existsSync(THREAD_ENTRY) ? { 'cpu-worker': THREAD_ENTRY } : {}),
+    },
+    outdir: outDir,
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -8,6 +8,7 @@ import { rows } from '../../server/src/db/client';
 import { documents, files } from '../../server/src/db/schema';
 import { collectGarbage, FILE_REFERENCES } from '../../server/src/files/gc';
 import { createFileStore, type FileStore } from '../../server/src/files/store';
+import { findMissingFiles } from '../../server/src/files/verify';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 import { intakeFor } from '../helpers/intake';
@@ -149,5 +150,22 @@ describe.each(backends)('garbage collection in %s', (_name, make) => {
     expect(report.orphansDeleted).toBeGreaterThanOrEqual(1);
     expect(await store.has(sha(bytes))).toBe(false);
     expect(await hasRow(sha(bytes))).toBe(false);
+  });
+});
+
+describe('checking a restored copy', () => {
+  it('names the files rows refer to that the store does not have', async () => {
+    const store = backends[0]![1]();
+    const kept = await store.put(database.db, { bytes: pdf('còn') });
+    const lost = await store.put(database.db, { bytes: pdf('mất') });
+    await database.db.insert(documents).values([
+      { dossierId, componentCode: 'vr-1', source: 'scan', signedFileSha256: kept.sha256 },
+      { dossierId, componentCode: 'vr-2', source: 'scan', signedFileSha256: lost.sha256 },
+    ]);
+    await store.blobs.remove(lost.sha256);
+    const { referenced, missing } = await findMissingFiles(database.db, store);
+    expect(referenced).toBeGreaterThanOrEqual(2);
+    expect(missing).toContain(lost.sha256);
+    expect(missing).not.toContain(kept.sha256);
   });
 });

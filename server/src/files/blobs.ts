@@ -7,6 +7,7 @@ export type BlobStore = {
   kind: 'local' | 's3';
   write: (sha256: string, bytes: Uint8Array, mime: string) => Promise<void>;
   read: (sha256: string) => Promise<Buffer | null>;
+  exists: (sha256: string) => Promise<boolean>;
   remove: (sha256: string) => Promise<void>;
   /** Every blob with the time it was last written (garbage collection's sweep of blobs without a row). */
   list: () => AsyncIterable<{ sha256: string; modifiedAt: Date }>;

@@ -57,6 +57,14 @@ export const localBlobs = (root: string): BlobStore => {
         throw err;
       }
     },
+    exists: async (sha256) => {
+      try {
+        return (await stat(pathOf(sha256))).isFile();
+      } catch (err) {
+        if (isMissing(err)) return false;
+        throw err;
+      }
+    },
     remove: async (sha256) => {
       await unlink(pathOf(sha256)).catch((err) => {
         if (!isMissing(err)) throw err;

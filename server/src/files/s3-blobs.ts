@@ -2,6 +2,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -55,6 +56,15 @@ export const s3Blobs = (config: S3Config): BlobStore => {
         return Buffer.from(await out.Body.transformToByteArray());
       } catch (err) {
         if (isMissing(err)) return null;
+        throw err;
+      }
+    },
+    exists: async (sha256) => {
+      try {
+        await client.send(new HeadObjectCommand({ Bucket, Key: blobKey(sha256) }));
+        return true;
+      } catch (err) {
+        if (isMissing(err)) return false;
         throw err;
       }
     },

@@ -86,9 +86,12 @@ export const createFileStore = (
     return bytes;
   };
 
+  /** Whether the blob is in the store (a store that cannot be asked throws STORAGE_UNAVAILABLE). */
   const has = async (sha256: string) => {
     if (!SHA256_HEX.test(sha256)) return false;
-    return (await blobs.read(sha256).catch(() => null)) !== null;
+    return blobs.exists(sha256).catch((err) => {
+      throw unavailable('exists', err);
+    });
   };
 
   /** For `/ready`: throws STORAGE_UNAVAILABLE when the store cannot be reached. */
