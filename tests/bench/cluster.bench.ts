@@ -258,10 +258,10 @@ export const run = async () => {
     if (ROLES === 'split') {
       execFileSync(process.execPath, [main, 'migrate'], { env: { ...process.env, ...env }, stdio: 'ignore' });
     }
-    const web = [];
+    const web: { port: number; proc: Child }[] = [];
     for (let i = 0; i < webs; i++)
       web.push(await startServer(`${tag}-web${i}`, ROLES === 'split' ? 'web' : 'all'));
-    const workers = [];
+    const workers: { port: number; proc: Child }[] = [];
     if (ROLES === 'split')
       for (let i = 0; i < webs; i++) workers.push(await startServer(`${tag}-worker${i}`, 'worker'));
     const proxyPort = await freePort();
