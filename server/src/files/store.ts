@@ -102,7 +102,8 @@ export const createFileStore = (
     return { kind: blobs.kind };
   };
 
-  return { put, get, has, ping, blobs, kind: blobs.kind, maxBytes: opts.maxBytes };
+  // `ready` is the name /ready's probes look for.
+  return { put, get, has, ping, ready: ping, blobs, kind: blobs.kind, maxBytes: opts.maxBytes };
 };
 
 export type FileStore = ReturnType<typeof createFileStore>;
