@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentPages, documents, files } from '../../server/src/db/schema';
+import { digitizePageJob } from '../../server/src/digitize/job';
 import { createSigner, type Signer } from '../../server/src/signing';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
@@ -277,5 +278,26 @@ describe('the object store down during an upload', () => {
     expect(body.messageEn).toMatch(/nothing was half-stored/);
     expect(await pagesOf(target.dossierId, target.code)).toHaveLength(0);
     await down.close();
+  }, 60_000);
+
+  it('a page processed while the store is away stays queued for a retry, not failed', async () => {
+    const store = await startS3();
+    const server = createTestServer(database.db, { env: store.env });
+    const target = await received(server);
+    const res = await upload(server, await login(server), target, await page('Chờ kho'), randomUUID());
+    const { pageIds } = (await res.json()) as { pageIds: string[] };
+    await server.jobs.idle();
+    await database.db
+      .update(documentPages)
+      .set({ state: 'queued', pagePdfSha256: null, thumbSha256: null })
+      .where(eq(documentPages.id, pageIds[0]!));
+    await store.stop();
+    const job = digitizePageJob({ db: database.db, files: server.files });
+    await expect(job.handler({ pageId: pageIds[0]!, revision: 0 })).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+    });
+    const [row] = await database.db.select().from(documentPages).where(eq(documentPages.id, pageIds[0]!));
+    expect(row).toMatchObject({ state: 'queued', error: null });
+    await store.close();
   }, 60_000);
 });
