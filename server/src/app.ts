@@ -47,7 +47,7 @@ const clientIp = (c: Parameters<typeof getConnInfo>[0], trustProxy: boolean) => 
  * them a year; index.html names the current ones and is checked on every visit.
  */
 const cacheFor = (path: string) =>
-  /\/assets\/[^/]+-[\w-]{8,}\.\w+(\.(gz|br))?$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache';
+  /\/assets\/[^/]+-[\w-]{8,}\.\w+$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache';
 
 /**
  * A built web app served from its dist folder, with its index.html for client-side routes; the build's
@@ -56,16 +56,15 @@ const cacheFor = (path: string) =>
 const webApp = (dist: string, mount: string) => {
   const app = new Hono();
   const root = relative(process.cwd(), dist) || '.';
+  // Set on the finished response: serveStatic has built it by the time its onFound hook runs.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.res.ok && !c.res.headers.has('cache-control'))
+      c.res.headers.set('Cache-Control', cacheFor(c.req.path));
+  });
   app.use(
     '*',
-    serveStatic({
-      root,
-      precompressed: true,
-      rewriteRequestPath: (p) => p.slice(mount.length - 1) || '/',
-      onFound: (path, c) => {
-        c.header('Cache-Control', cacheFor(path));
-      },
-    }),
+    serveStatic({ root, precompressed: true, rewriteRequestPath: (p) => p.slice(mount.length - 1) || '/' }),
   );
   app.get('*', async (c) => {
     const index = join(dist, 'index.html');
