@@ -44,6 +44,7 @@ const app = createApp({ db: database.db, env, log, jobs, files, signer });
 const periodic: { job: string; everyMs: number; when: boolean }[] = [
   { job: 'cleanup_sessions', everyMs: 3_600_000, when: true },
   { job: 'purge_api_requests', everyMs: 86_400_000, when: true },
+  { job: 'files_gc', everyMs: 86_400_000, when: true },
   { job: 'outbox_deliver', everyMs: 10_000, when: Boolean(env.PORTAL_SYNC_URL) },
   { job: AGENCY_WEBHOOK_JOB, everyMs: 10_000, when: true },
   { job: SMS_JOB, everyMs: 10_000, when: true },
