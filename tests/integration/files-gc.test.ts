@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rows } from '../../server/src/db/client';
+import { openDatabase, rows } from '../../server/src/db/client';
 import { documents, files } from '../../server/src/db/schema';
 import { collectGarbage, FILE_REFERENCES } from '../../server/src/files/gc';
 import { createFileStore, type FileStore } from '../../server/src/files/store';
@@ -168,4 +168,22 @@ describe('checking a restored copy', () => {
     expect(missing).toContain(lost.sha256);
     expect(missing).not.toContain(kept.sha256);
   });
+});
+
+describe('garbage collection on the embedded database (PGlite, npm start)', () => {
+  it('deletes the unreferenced blob and keeps the referenced one', async () => {
+    const embedded = await openDatabase({});
+    await embedded.migrate();
+    const store = backends[0]![1]();
+    const gone = await store.put(embedded.db, { bytes: pdf('PGlite rác') });
+    const kept = await store.put(embedded.db, { bytes: pdf('PGlite giữ') });
+    await embedded.db.execute(
+      sql`insert into documents (component_code, source, pages) values ('gc', 'upload', ${JSON.stringify([{ fileSha256: kept.sha256 }])}::jsonb)`,
+    );
+    const report = await collectGarbage(embedded.db, { files: store, graceHours: 24, now: later() });
+    expect(report.deleted).toBe(1);
+    expect(await store.has(gone.sha256)).toBe(false);
+    expect(await store.has(kept.sha256)).toBe(true);
+    await embedded.close();
+  }, 120_000);
 });
