@@ -42,14 +42,34 @@ const clientIp = (c: Parameters<typeof getConnInfo>[0], trustProxy: boolean) => 
   }
 };
 
-/** A built web app served from its dist folder, with its index.html for client-side routes. */
+/**
+ * Vite names built assets by their content (`assets/index-3f9a1c.js`): they never change, so browsers keep
+ * them a year; index.html names the current ones and is checked on every visit.
+ */
+const cacheFor = (path: string) =>
+  /\/assets\/[^/]+-[\w-]{8,}\.\w+$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache';
+
+/**
+ * A built web app served from its dist folder, with its index.html for client-side routes; the build's
+ * precompressed `.br`/`.gz` copies are sent to browsers that accept them.
+ */
 const webApp = (dist: string, mount: string) => {
   const app = new Hono();
   const root = relative(process.cwd(), dist) || '.';
-  app.use('*', serveStatic({ root, rewriteRequestPath: (p) => p.slice(mount.length - 1) || '/' }));
+  // Set on the finished response: serveStatic has built it by the time its onFound hook runs.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.res.ok && !c.res.headers.has('cache-control'))
+      c.res.headers.set('Cache-Control', cacheFor(c.req.path));
+  });
+  app.use(
+    '*',
+    serveStatic({ root, precompressed: true, rewriteRequestPath: (p) => p.slice(mount.length - 1) || '/' }),
+  );
   app.get('*', async (c) => {
     const index = join(dist, 'index.html');
     if (!existsSync(index)) return c.text('Web app not built: run `npm run build`.', 503);
+    c.header('Cache-Control', 'no-cache');
     return c.html(await readFile(index, 'utf8'));
   });
   return app;

@@ -19,6 +19,21 @@ const schema = z.object({
   /** Redis for BullMQ; unset = jobs run in-process. */
   REDIS_URL: z.string().optional(),
   FILES_DIR: z.string().optional(),
+  /** S3-compatible object storage shared by every server; unset bucket = the FILES_DIR directory. */
+  S3_BUCKET: z.string().min(3).optional(),
+  /** The store's URL (MinIO, Ceph RGW, a provider's endpoint); unset = AWS itself. */
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Unset = the SDK's own chain (environment, instance role). */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** `true` for MinIO, Ceph and most self-hosted stores (bucket in the path, not in the host name). */
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Blobs no row refers to are deleted after this long (a phone may upload photos days before its proof). */
+  FILE_GC_GRACE_HOURS: z.coerce.number().positive().default(168),
   MAX_UPLOAD_BYTES: z.coerce
     .number()
     .int()
@@ -96,7 +111,8 @@ export const parseEnv = (source: Record<string, string | undefined> = process.en
     if (!env.REDIS_URL) missing.push('REDIS_URL (Redis 7)');
     if (!source.PUBLIC_URL) missing.push('PUBLIC_URL');
     if (env.SESSION_SECRET === DEV_SECRET) missing.push('SESSION_SECRET (≥ 32 characters)');
-    if (!source.FILES_DIR) missing.push('FILES_DIR (the object storage directory)');
+    if (!source.FILES_DIR && !env.S3_BUCKET)
+      missing.push('S3_BUCKET (shared object storage) or FILES_DIR (a directory, one server only)');
     if (!env.PORTAL_SYNC_URL) missing.push('PORTAL_SYNC_URL (the public-service portal)');
     if (
       env.PAYMENT_GATEWAY_URL &&

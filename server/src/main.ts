@@ -4,7 +4,7 @@ import { createApp } from './app';
 import { openDatabase } from './db/client';
 import { resumeUnfinishedPages } from './digitize/pages';
 import { parseEnv } from './env';
-import { createFileStore } from './files/store';
+import { fileStoreFromEnv } from './files/store';
 import { createJobRunner, type JobRunner } from './jobs/queue';
 import { jobDefinitions } from './jobs/registry';
 import { createLogger } from './logger';
@@ -19,7 +19,7 @@ const database = await openDatabase({ url: env.DATABASE_URL, pgliteDir: env.pgli
 log.info({ db: database.kind }, 'migrating');
 await database.migrate();
 await seedHolidays(database.db);
-const files = createFileStore({ dir: env.filesDir, maxBytes: env.MAX_UPLOAD_BYTES });
+const files = fileStoreFromEnv(env);
 const jobs: JobRunner = createJobRunner({
   redisUrl: env.REDIS_URL,
   defs: jobDefinitions({ db: database.db, files, env, jobs: () => jobs }),
@@ -44,6 +44,7 @@ const app = createApp({ db: database.db, env, log, jobs, files, signer });
 const periodic: { job: string; everyMs: number; when: boolean }[] = [
   { job: 'cleanup_sessions', everyMs: 3_600_000, when: true },
   { job: 'purge_api_requests', everyMs: 86_400_000, when: true },
+  { job: 'files_gc', everyMs: 86_400_000, when: true },
   { job: 'outbox_deliver', everyMs: 10_000, when: Boolean(env.PORTAL_SYNC_URL) },
   { job: AGENCY_WEBHOOK_JOB, everyMs: 10_000, when: true },
   { job: SMS_JOB, everyMs: 10_000, when: true },

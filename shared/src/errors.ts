@@ -5,6 +5,7 @@ import { COURIER_ERRORS } from './error-sets/courier';
 import { CITIZEN_ERRORS } from './error-sets/citizen';
 import { BOARD_ERRORS } from './error-sets/board';
 import { SECURITY_ERRORS } from './error-sets/security';
+import { FILES_ERRORS } from './error-sets/files';
 
 export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
 
@@ -242,6 +243,7 @@ export const ERRORS = {
   ...CITIZEN_ERRORS,
   ...BOARD_ERRORS,
   ...SECURITY_ERRORS,
+  ...FILES_ERRORS,
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -9,7 +9,7 @@ import { type AuthUser, loadUser } from '../../server/src/auth/sessions';
 import type { Db } from '../../server/src/db/client';
 import { memberships, users } from '../../server/src/db/schema';
 import { parseEnv } from '../../server/src/env';
-import { createFileStore } from '../../server/src/files/store';
+import { fileStoreFromEnv } from '../../server/src/files/store';
 import { createInProcessRunner, type JobRunner } from '../../server/src/jobs/queue';
 import { jobDefinitions } from '../../server/src/jobs/registry';
 import { createSigner, type Signer } from '../../server/src/signing';
@@ -27,7 +27,7 @@ export const createTestServer = (db: Db, opts: { signer?: Signer; env?: Record<s
     DATA_DIR: mkdtempSync(join(tmpdir(), 'postdesk-')),
   });
   const log = createLogger(process.env.TEST_LOG ?? 'silent');
-  const files = createFileStore({ dir: env.filesDir, maxBytes: env.MAX_UPLOAD_BYTES });
+  const files = fileStoreFromEnv(env);
   const jobs: JobRunner = createInProcessRunner({
     defs: jobDefinitions({ db, files, env, jobs: () => jobs }),
     log,

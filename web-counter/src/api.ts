@@ -55,13 +55,18 @@ export type VerifiedSignature = {
 
 export type VerifyResult = { signatures: VerifiedSignature[]; modifiedAfterSigning: boolean };
 
-const postFile = async <T>(path: string, file: Blob, name?: string): Promise<T> => {
+const postFile = async <T>(path: string, file: Blob, name?: string, key?: string): Promise<T> => {
   const body = new FormData();
   body.append('file', file, name);
   const url = officeId ? `${path}?${new URLSearchParams({ office: officeId })}` : path;
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', body, credentials: 'include' });
+    response = await fetch(url, {
+      method: 'POST',
+      body,
+      credentials: 'include',
+      ...(key ? { headers: { 'idempotency-key': key } } : {}),
+    });
   } catch {
     throw new DeskError(null, 0);
   }
@@ -70,10 +75,33 @@ const postFile = async <T>(path: string, file: Blob, name?: string): Promise<T> 
   return json as T;
 };
 
+/**
+ * No answer, a server error (its job queue away after the pages were saved) or a server or store briefly
+ * away: worth sending again, with the same key, so the pages are never made twice.
+ */
+const retryable = (error: unknown) =>
+  error instanceof DeskError && (error.status === 0 || error.status >= 500);
+
+const RETRY_DELAYS_MS = [1_000, 3_000];
+
+/** One file sent with its own key, retried a few times: the server makes its pages once whatever arrives. */
+const postFileOnce = async <T>(path: string, file: Blob, name?: string): Promise<T> => {
+  const key = crypto.randomUUID();
+  for (const delay of RETRY_DELAYS_MS) {
+    try {
+      return await postFile<T>(path, file, name, key);
+    } catch (error) {
+      if (!retryable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+  return postFile<T>(path, file, name, key);
+};
+
 /** The scanning station's file uploads go over plain multipart, beside tRPC. */
 export const desk = {
   uploadPages: (dossierId: string, componentCode: string, file: Blob, name?: string) =>
-    postFile<{ pageIds: string[] }>(
+    postFileOnce<{ pageIds: string[] }>(
       `/desk/dossiers/${encodeURIComponent(dossierId)}/components/${encodeURIComponent(componentCode)}/pages`,
       file,
       name,

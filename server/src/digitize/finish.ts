@@ -1,5 +1,5 @@
 import { appError, formatDigitizedCode, isAppError } from '@postdesk/shared';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { PDFDocument } from 'pdf-lib';
 import type { Db } from '../db/client';
 import { documentPages, documents, offices, users } from '../db/schema';
@@ -17,24 +17,30 @@ const REUSE_YEARS = 5;
 /**
  * One component's pages merged into one A4 PDF in the clerk's order, with the dossier, component and
  * digitized-document codes in its metadata, signed by the clerk (PAdES), stored, and offered for reuse.
+ *
+ * Signed once: the document's row is locked from the check to the stored signature, so a second "finish &
+ * sign" (a double click, a retry after a lost answer, another clerk at the same moment) waits for the first
+ * and gets its result back (`replayed`), never a second signature replacing the first.
  */
-export const finishComponent = async (
-  db: Db,
-  opts: {
-    documentId: string;
-    officeId: string;
-    /** The clerk who signs, with their own key (users.signingKeyLabel). */
-    userId: string;
-    clerkName: string;
-    files: FileStore;
-    signer: Signer;
-    pin?: string;
-    /** The clerk's login session: a PIN typed there unlocks signing for that session only, for a while. */
-    session?: PinHolder;
-    now?: Date;
-  },
-) => {
-  const [doc] = await db.select().from(documents).where(eq(documents.id, opts.documentId));
+export const finishComponent = (db: Db, opts: FinishOptions) =>
+  db.transaction((tx) => finishLocked(tx as unknown as Db, opts));
+
+type FinishOptions = {
+  documentId: string;
+  officeId: string;
+  /** The clerk who signs, with their own key (users.signingKeyLabel). */
+  userId: string;
+  clerkName: string;
+  files: FileStore;
+  signer: Signer;
+  pin?: string;
+  /** The clerk's login session: a PIN typed there unlocks signing for that session only, for a while. */
+  session?: PinHolder;
+  now?: Date;
+};
+
+const finishLocked = async (db: Db, opts: FinishOptions) => {
+  const [doc] = await db.select().from(documents).where(eq(documents.id, opts.documentId)).for('update');
   if (!doc?.dossierId) throw appError('NOT_FOUND');
   const dossier = await getDossierToDigitize(db, {
     dossierId: doc.dossierId,
@@ -49,8 +55,7 @@ export const finishComponent = async (
     .orderBy(asc(documentPages.position));
   const notReady = pages.filter((p) => p.state !== 'ready' || !p.pagePdfSha256);
   if (pages.length === 0 || notReady.length > 0) {
-    throw appError('CONFLICT', {
-      reason: 'pages still processing or failed',
+    throw appError('PAGES_NOT_READY', {
       pages: notReady.map((p) => ({ id: p.id, state: p.state, error: p.error })),
     });
   }
@@ -122,7 +127,7 @@ export const finishComponent = async (
   await db
     .update(documents)
     .set({ signedFileSha256: stored.sha256, digitizedCode, validUntil })
-    .where(eq(documents.id, doc.id));
+    .where(and(eq(documents.id, doc.id), isNull(documents.signedFileSha256)));
   return { documentId: doc.id, digitizedCode, replayed: false };
 };
 

@@ -94,7 +94,8 @@ export const digitizePageJob = (deps: { db: Db; files: FileStore; jobs?: () => J
         // while the page was processing is seen) starts now, in its own queue: the clerk never waits for it.
         if (done?.ocrState === 'requested' && deps.jobs) await enqueueOcr(deps.jobs(), page);
       } catch (err) {
-        if (!isAppError(err)) {
+        // The file store briefly away is retried like any other outage; only bad input fails the page.
+        if (!isAppError(err) || err.code === 'STORAGE_UNAVAILABLE') {
           await deps.db.update(documentPages).set({ state: 'queued' }).where(current);
           throw err;
         }

@@ -61,6 +61,12 @@ export const PAGE_LIMITS = { perUpload: 200, perDossier: 1000 };
  * Pages uploaded for one component: the file is checked (type by its bytes, size, pixel count, not encrypted,
  * pages within the per-upload and per-dossier limits) before anything is stored or queued; each page of a
  * multi-page TIFF or PDF becomes a page row; processing is queued.
+ *
+ * `uploadKey` is the scanning station's id for this file (one per file it sends): the same key again, for
+ * the same component, is the same upload retried (an answer lost, Redis away when its job was queued) and
+ * returns the pages made the first time, queued again, instead of a second copy of the page that would be
+ * signed into the component's PDF. The same key with other bytes is refused. The dossier's row is locked
+ * while pages are added, so two requests at once see each other's pages (and cannot both fit under the limit).
  */
 export const addPages = async (
   db: Db,
@@ -72,6 +78,7 @@ export const addPages = async (
     files: FileStore;
     jobs: JobRunner;
     limits?: { perUpload: number; perDossier: number };
+    uploadKey?: string;
   },
 ) => {
   const limits = opts.limits ?? PAGE_LIMITS;
@@ -99,21 +106,40 @@ export const addPages = async (
       });
     }
   };
-  await pagesOfDossier(db);
+  // A retry of an upload already taken is answered below even at the limit; a new one is refused before storing.
+  if (!opts.uploadKey) await pagesOfDossier(db);
   const stored = await opts.files.put(db, { bytes: opts.bytes, allowed: SCAN_TYPES });
   const pages = await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
-    // Uploads to one dossier take turns here, so two at once cannot both fit under the limit.
+    // One upload of a dossier at a time: its component's document is made once, its pages numbered in turn,
+    // and two uploads at once cannot both fit under the page limit.
     await t.select({ id: dossiers.id }).from(dossiers).where(eq(dossiers.id, dossier.id)).for('update');
-    await pagesOfDossier(t);
     const doc = await documentFor(t, dossier, opts.componentCode);
     if (doc.signedFileSha256) throw appError('CONFLICT', { reason: 'the component is already signed' });
+    if (opts.uploadKey) {
+      const earlier = await t
+        .select({
+          id: documentPages.id,
+          revision: documentPages.revision,
+          state: documentPages.state,
+          originalSha256: documentPages.originalSha256,
+        })
+        .from(documentPages)
+        .where(and(eq(documentPages.documentId, doc.id), eq(documentPages.uploadKey, opts.uploadKey)))
+        .orderBy(asc(documentPages.sourcePage));
+      if (earlier.length > 0) {
+        if (earlier.some((p) => p.originalSha256 !== stored.sha256))
+          throw appError('IDEMPOTENCY_CONFLICT', { uploadKey: opts.uploadKey });
+        return { rows: earlier, replayed: true };
+      }
+    }
+    await pagesOfDossier(t);
     const [{ last } = { last: null }] = await t
       .select({ last: max(documentPages.position) })
       .from(documentPages)
       .where(eq(documentPages.documentId, doc.id));
     const start = (last ?? -1) + 1;
-    return t
+    const rows = await t
       .insert(documentPages)
       .values(
         Array.from({ length: scan.pages }, (_, i) => ({
@@ -121,12 +147,18 @@ export const addPages = async (
           position: start + i,
           originalSha256: stored.sha256,
           sourcePage: i,
+          uploadKey: opts.uploadKey ?? null,
         })),
       )
-      .returning({ id: documentPages.id, revision: documentPages.revision });
+      .returning({ id: documentPages.id, revision: documentPages.revision, state: documentPages.state });
+    return { rows, replayed: false };
   });
-  for (const page of pages) await enqueuePage(opts.jobs, page);
-  return { pageIds: pages.map((p) => p.id) };
+  // A replayed upload's pages are queued again: the first time their jobs may not have reached the queue.
+  // Under BullMQ the same job id makes this a no-op when they did, and the job re-reads the row.
+  for (const page of pages.rows) {
+    if (page.state === 'queued' || page.state === 'processing') await enqueuePage(opts.jobs, page);
+  }
+  return { pageIds: pages.rows.map((p) => p.id), replayed: pages.replayed };
 };
 
 /**

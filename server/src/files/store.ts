@@ -1,9 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { appError } from '@postdesk/shared';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { files } from '../db/schema';
+import { type BlobStore, SHA256_HEX } from './blobs';
+import { localBlobs } from './local-blobs';
+import { type S3Config, s3Blobs } from './s3-blobs';
 
 /** What we accept, recognised by the bytes themselves: a declared type is never trusted. */
 const SIGNATURES: { mime: string; test: (b: Uint8Array) => boolean }[] = [
@@ -20,9 +22,24 @@ export const sniffMime = (bytes: Uint8Array) => SIGNATURES.find((s) => s.test(by
 
 export type StoredFile = { sha256: string; size: number; mime: string };
 
-/** Content-addressed blobs on disk (`ab/cd/<sha256>`): the same bytes stored twice are one file. */
-export const createFileStore = (opts: { dir: string; maxBytes: number }) => {
-  const pathOf = (sha256: string) => join(opts.dir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+/** Any failure of the store itself (not a missing blob): the caller sees a clear 503, the log the cause. */
+const unavailable = (op: string, err: unknown) =>
+  appError('STORAGE_UNAVAILABLE', { op, cause: (err as Error)?.name ?? 'Error' });
+
+/**
+ * Content-addressed files: the bytes in a blob store (a directory, or an S3 bucket every server shares) under
+ * their sha256, the row in `files` saying what they are. The same bytes stored twice are one blob.
+ *
+ * The row is written (or its `stored_at` refreshed) before the blob, and garbage collection deletes a blob
+ * only while holding that row's lock and only when `stored_at` is older than its grace period; so a blob
+ * being stored again while it is collected is never lost. When the store fails, a row this call created is
+ * taken back: nothing is half-stored.
+ */
+export const createFileStore = (
+  opts: { maxBytes: number } & ({ dir: string } | { s3: S3Config } | { blobs: BlobStore }),
+) => {
+  const blobs: BlobStore =
+    'blobs' in opts ? opts.blobs : 's3' in opts ? s3Blobs(opts.s3) : localBlobs(opts.dir);
 
   const put = async (
     db: Db,
@@ -37,25 +54,81 @@ export const createFileStore = (opts: { dir: string; maxBytes: number }) => {
       throw appError('FILE_TYPE_NOT_ALLOWED', { allowed: input.allowed ?? SIGNATURES.map((s) => s.mime) });
     }
     const sha256 = createHash('sha256').update(input.bytes).digest('hex');
-    const path = pathOf(sha256);
-    await mkdir(join(path, '..'), { recursive: true });
-    const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(tmp, input.bytes);
-    await rename(tmp, path);
-    await db.insert(files).values({ sha256, size: input.bytes.byteLength, mime }).onConflictDoNothing();
-    return { sha256, size: input.bytes.byteLength, mime };
-  };
-
-  const get = async (sha256: string) => {
-    if (!/^[0-9a-f]{64}$/.test(sha256)) throw appError('NOT_FOUND');
+    const size = input.bytes.byteLength;
+    const [row] = await db
+      .insert(files)
+      .values({ sha256, size, mime })
+      .onConflictDoUpdate({ target: files.sha256, set: { storedAt: sql`now()` } })
+      .returning({ created: sql<boolean>`(xmax = 0)` });
     try {
-      return await readFile(pathOf(sha256));
-    } catch {
-      throw appError('NOT_FOUND');
+      await blobs.write(sha256, input.bytes, mime);
+    } catch (err) {
+      if (row?.created)
+        await db
+          .delete(files)
+          .where(eq(files.sha256, sha256))
+          .catch(() => {});
+      throw unavailable('write', err);
     }
+    return { sha256, size, mime };
   };
 
-  return { put, get, pathOf, maxBytes: opts.maxBytes };
+  /**
+   * The bytes of a stored file. A malformed id is NOT_FOUND (never a path); a well-formed id whose blob is
+   * not in the store is FILE_MISSING (a storage fault to report, not the user's mistake).
+   */
+  const get = async (sha256: string) => {
+    if (!SHA256_HEX.test(sha256)) throw appError('NOT_FOUND');
+    const bytes = await blobs.read(sha256).catch((err) => {
+      throw unavailable('read', err);
+    });
+    if (!bytes) throw appError('FILE_MISSING', { sha256 });
+    return bytes;
+  };
+
+  /** Whether the blob is in the store (a store that cannot be asked throws STORAGE_UNAVAILABLE). */
+  const has = async (sha256: string) => {
+    if (!SHA256_HEX.test(sha256)) return false;
+    return blobs.exists(sha256).catch((err) => {
+      throw unavailable('exists', err);
+    });
+  };
+
+  /** For `/ready`: throws STORAGE_UNAVAILABLE when the store cannot be reached. */
+  const ping = async () => {
+    await blobs.ping().catch((err) => {
+      throw unavailable('ping', err);
+    });
+    return { kind: blobs.kind };
+  };
+
+  // `ready` is the name /ready's probes look for.
+  return { put, get, has, ping, ready: ping, blobs, kind: blobs.kind, maxBytes: opts.maxBytes };
 };
 
 export type FileStore = ReturnType<typeof createFileStore>;
+
+/** The store the environment asks for: an S3 bucket when `S3_BUCKET` is set, else the files directory. */
+export const fileStoreFromEnv = (env: {
+  filesDir: string;
+  MAX_UPLOAD_BYTES: number;
+  S3_BUCKET?: string | undefined;
+  S3_ENDPOINT?: string | undefined;
+  S3_REGION: string;
+  S3_ACCESS_KEY_ID?: string | undefined;
+  S3_SECRET_ACCESS_KEY?: string | undefined;
+  S3_FORCE_PATH_STYLE: boolean;
+}) =>
+  env.S3_BUCKET
+    ? createFileStore({
+        maxBytes: env.MAX_UPLOAD_BYTES,
+        s3: {
+          bucket: env.S3_BUCKET,
+          region: env.S3_REGION,
+          endpoint: env.S3_ENDPOINT,
+          accessKeyId: env.S3_ACCESS_KEY_ID,
+          secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+          forcePathStyle: env.S3_FORCE_PATH_STYLE,
+        },
+      })
+    : createFileStore({ dir: env.filesDir, maxBytes: env.MAX_UPLOAD_BYTES });

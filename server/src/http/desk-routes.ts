@@ -63,7 +63,20 @@ export const deskRoutes = (deps: AppDeps) => {
       const file = body.file;
       if (!(file instanceof File))
         throw appError('VALIDATION_FAILED', { fields: [{ path: 'file', message: 'a file is required' }] });
+      // The station's id for this file (a UUID it made), in the header or the form: a retry sends it again.
+      const key = z
+        .uuid()
+        .optional()
+        .safeParse(
+          c.req.header('idempotency-key') ??
+            (typeof body.uploadKey === 'string' ? body.uploadKey : undefined),
+        );
+      if (!key.success)
+        throw appError('VALIDATION_FAILED', {
+          fields: [{ path: 'uploadKey', message: 'must be a UUID made for this file' }],
+        });
       const result = await addPages(deps.db, {
+        uploadKey: key.data,
         dossierId: params.data.dossierId,
         componentCode: params.data.code,
         bytes: new Uint8Array(await file.arrayBuffer()),
@@ -75,7 +88,7 @@ export const deskRoutes = (deps: AppDeps) => {
           perDossier: deps.env.DIGITIZE_MAX_PAGES_PER_DOSSIER,
         },
       });
-      return c.json(result, 201);
+      return c.json(result, result.replayed ? 200 : 201);
     },
   );
 

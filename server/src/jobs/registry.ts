@@ -6,6 +6,7 @@ import { boardJobs } from '../board/jobs';
 import type { Db } from '../db/client';
 import { digitizePageJob, ocrPageJob } from '../digitize/job';
 import type { Env } from '../env';
+import { fileGcJob } from '../files/gc';
 import type { FileStore } from '../files/store';
 import { outboxDeliverJob } from '../integrations/outbox';
 import { createPortalClient } from '../integrations/portal/client';
@@ -68,6 +69,8 @@ export const jobDefinitions = ({
       await purgeOldRequests(db, now ? new Date(now) : new Date());
     },
   }),
+  // files_gc: daily; deletes blobs no row names once past their grace period (FILE_GC_GRACE_HOURS).
+  fileGcJob({ db, files, graceHours: env?.FILE_GC_GRACE_HOURS ?? 168 }),
   defineJob({
     name: 'cleanup_sessions',
     payload: z.object({}),

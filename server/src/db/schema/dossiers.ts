@@ -14,6 +14,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
@@ -215,13 +216,19 @@ export const documents = pgTable(
   ],
 );
 
-/** Content-addressed blobs on disk; the row says what the bytes are. */
-export const files = pgTable('files', {
-  sha256: varchar('sha256', { length: 64 }).primaryKey(),
-  size: integer('size').notNull(),
-  mime: varchar('mime', { length: 100 }).notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+/** Content-addressed blobs in the file store (a directory or an S3 bucket); the row says what the bytes are. */
+export const files = pgTable(
+  'files',
+  {
+    sha256: varchar('sha256', { length: 64 }).primaryKey(),
+    size: integer('size').notNull(),
+    mime: varchar('mime', { length: 100 }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The last time these bytes were stored (again): garbage collection's grace period counts from it. */
+    storedAt: timestamp('stored_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('files_by_stored_at').on(t.storedAt)],
+);
 
 export const pageState = pgEnum('page_state', ['queued', 'processing', 'ready', 'failed']);
 export const pageMode = pgEnum('page_mode', ['auto', 'bilevel', 'grey', 'colour']);
@@ -254,7 +261,12 @@ export const documentPages = pgTable(
     ocrText: text('ocr_text'),
     /** Bumped by every change the clerk makes, so a late job result for an older version is dropped. */
     revision: integer('revision').notNull().default(0),
+    /** The scanning station's id for the uploaded file: a retried upload finds these pages, not new ones. */
+    uploadKey: uuid('upload_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('document_pages_by_document').on(t.documentId, t.position)],
+  (t) => [
+    index('document_pages_by_document').on(t.documentId, t.position),
+    uniqueIndex('document_pages_one_upload').on(t.documentId, t.uploadKey, t.sourcePage),
+  ],
 );
