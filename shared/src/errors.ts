@@ -4,6 +4,7 @@ import { PAYMENTS_ERRORS } from './error-sets/payments';
 import { COURIER_ERRORS } from './error-sets/courier';
 import { CITIZEN_ERRORS } from './error-sets/citizen';
 import { BOARD_ERRORS } from './error-sets/board';
+import { SECURITY_ERRORS } from './error-sets/security';
 
 export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
 
@@ -61,8 +62,8 @@ const CORE_ERRORS = {
   },
   LOGIN_FAILED: {
     status: 401,
-    vi: 'Tên đăng nhập hoặc mật khẩu không đúng. Vui lòng kiểm tra và thử lại.',
-    en: 'The username or password is wrong. Please check them and try again.',
+    vi: 'Tên đăng nhập hoặc mật khẩu không đúng, hoặc đã đăng nhập sai nhiều lần từ máy này. Vui lòng kiểm tra và thử lại sau ít phút; nếu vẫn không được, liên hệ quản trị viên.',
+    en: 'The username or password is wrong, or there were too many failed sign-ins from this device. Please check them and try again in a few minutes; if it still fails, ask an administrator.',
   },
   ACCOUNT_LOCKED: {
     status: 403,
@@ -240,6 +241,7 @@ export const ERRORS = {
   ...COURIER_ERRORS,
   ...CITIZEN_ERRORS,
   ...BOARD_ERRORS,
+  ...SECURITY_ERRORS,
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authedProcedure, publicProcedure, router } from '../trpc/init';
+import { changePassword } from './change-password';
 import { login } from './login';
 import { deleteSession, sessionCookie } from './sessions';
 
@@ -10,8 +11,9 @@ export const authRouter = router({
       const session = await login(ctx.db, {
         ...input,
         ip: ctx.ip,
-        limiter: ctx.limits.login,
+        limits: ctx.limits,
         ttlHours: ctx.config.SESSION_TTL_HOURS,
+        idleMinutes: ctx.config.SESSION_IDLE_MINUTES,
         requestId: ctx.requestId,
       });
       ctx.resHeaders.append(
@@ -31,6 +33,19 @@ export const authRouter = router({
     );
     return { ok: true as const };
   }),
+  /** The signed-in user's own password; other sessions of the user end. */
+  changePassword: authedProcedure
+    .input(z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) }))
+    .mutation(({ ctx, input }) =>
+      changePassword(ctx.db, {
+        ...input,
+        userId: ctx.user.id,
+        sessionId: ctx.sessionId,
+        ip: ctx.ip,
+        limiter: ctx.limits.login,
+        requestId: ctx.requestId,
+      }),
+    ),
   /** The signed-in user, and whether this server shows the development mailbox (never in production). */
   me: publicProcedure.query(({ ctx }) =>
     ctx.user ? { ...ctx.user, devMailbox: ctx.config.NODE_ENV !== 'production' } : null,

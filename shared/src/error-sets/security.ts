@@ -1,0 +1,40 @@
+import type { ErrorEntry } from '../errors';
+
+/** Errors of the server's edge (bodies, text, origins, passwords, text-message budgets): Vietnamese first. */
+export const SECURITY_ERRORS = {
+  BODY_TOO_LARGE: {
+    status: 413,
+    vi: 'Dữ liệu gửi lên quá lớn. Vui lòng rút gọn nội dung, hoặc gửi tệp qua nút tải tệp lên.',
+    en: 'The request is too large. Please shorten what you entered, or send files with the upload button.',
+  },
+  TEXT_INVALID: {
+    status: 400,
+    vi: 'Thông tin nhập chứa ký tự không hợp lệ (ký tự điều khiển hoặc ký tự ẩn). Vui lòng gõ lại các trường được đánh dấu thay vì dán từ nơi khác.',
+    en: 'Some text contains characters that are not allowed (control or hidden characters). Please type the highlighted fields again instead of pasting them.',
+  },
+  ORIGIN_REFUSED: {
+    status: 403,
+    vi: 'Yêu cầu không đến từ trang PostDesk nên bị từ chối. Vui lòng mở lại PostDesk từ địa chỉ chính thức và thử lại.',
+    en: 'The request did not come from a PostDesk page and was refused. Please open PostDesk from its official address and try again.',
+  },
+  PASSWORD_WEAK: {
+    status: 400,
+    vi: 'Mật khẩu mới chưa đủ mạnh: cần ít nhất 12 ký tự, khác tên đăng nhập và không phải mật khẩu phổ biến. Vui lòng chọn mật khẩu khác.',
+    en: 'The new password is too weak: it needs at least 12 characters, must differ from the username and must not be a common password. Please choose another.',
+  },
+  PASSWORD_CURRENT_WRONG: {
+    status: 400,
+    vi: 'Mật khẩu hiện tại không đúng. Vui lòng nhập lại mật khẩu bạn đang dùng để đăng nhập.',
+    en: 'The current password is wrong. Please enter the password you sign in with now.',
+  },
+  OTP_PHONE_NOT_MOBILE: {
+    status: 400,
+    vi: 'Mã xác nhận chỉ gửi được tới số điện thoại di động. Vui lòng nhập số di động 10 chữ số (bắt đầu bằng 03, 05, 07, 08 hoặc 09).',
+    en: 'Confirmation codes can only be sent to a mobile number. Please enter a 10-digit mobile number (starting 03, 05, 07, 08 or 09).',
+  },
+  SMS_DAILY_BUDGET_EXHAUSTED: {
+    status: 503,
+    vi: 'Hôm nay hệ thống tạm ngừng gửi mã xác nhận qua tin nhắn. Vui lòng thử lại vào ngày mai, hoặc đến bưu điện gần nhất để được hỗ trợ.',
+    en: 'Sending confirmation codes by text message is paused for today. Please try again tomorrow, or visit the nearest post office for help.',
+  },
+} as const satisfies Record<string, ErrorEntry>;
