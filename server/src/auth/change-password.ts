@@ -30,7 +30,9 @@ export const changePassword = async (
     .where(eq(users.id, opts.userId));
   if (!user) throw appError('UNAUTHENTICATED');
   if (!(await verifyPassword(user.passwordHash, opts.currentPassword))) {
-    await db.insert(auditLog).values({ userId: user.id, action: 'password_change_failed', requestId: opts.requestId });
+    await db
+      .insert(auditLog)
+      .values({ userId: user.id, action: 'password_change_failed', requestId: opts.requestId });
     throw appError('PASSWORD_CURRENT_WRONG');
   }
   const weakness = passwordWeakness(opts.newPassword, user.username);
@@ -42,7 +44,9 @@ export const changePassword = async (
     const t = tx as unknown as Db;
     await t.update(users).set({ passwordHash, failedLogins: 0 }).where(eq(users.id, user.id));
     await deleteOtherSessions(t, user.id, opts.sessionId);
-    await t.insert(auditLog).values({ userId: user.id, action: 'password_changed', requestId: opts.requestId });
+    await t
+      .insert(auditLog)
+      .values({ userId: user.id, action: 'password_changed', requestId: opts.requestId });
   });
   return { ok: true as const };
 };

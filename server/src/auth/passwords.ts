@@ -65,7 +65,11 @@ const COMMON_PASSWORDS = new Set([
   'motcuaquocgia',
 ]);
 
-const squash = (s: string) => s.normalize('NFC').toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '');
+const squash = (s: string) =>
+  s
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]/gu, '');
 
 /** Why a new password is refused, or null: ≥ 12 characters, not the username, not a common password. */
 export const passwordWeakness = (password: string, username: string) => {

@@ -96,7 +96,9 @@ export const createRedisLimitStore = (opts: {
   prefix?: string;
   onError?: (err: Error) => void;
 }): LimitStore => {
-  const client = new Redis(opts.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  // Commands wait for the connection at start-up; during an outage each gives up after a short timeout and
+  // the insurance limiter answers, so no request hangs on Redis.
+  const client = new Redis(opts.url, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
   client.on('error', (err: Error) => opts.onError?.(err));
   const prefix = opts.prefix ?? LIMIT_KEY_PREFIX;
   return {
@@ -107,7 +109,6 @@ export const createRedisLimitStore = (opts: {
         new RateLimiterRedis({
           ...common,
           storeClient: client,
-          rejectIfRedisNotReady: true,
           insuranceLimiter: new RateLimiterMemory(common),
         }),
         o.limit,

@@ -39,7 +39,10 @@ export const smsReservation =
     const spent = await limits.smsPerDay.take(day);
     if (spent.allowed) {
       if (spent.used === Math.ceil(limits.smsPerDay.limit * 0.8))
-        deps.log.warn({ day, used: spent.used, budget: limits.smsPerDay.limit }, 'sms daily budget 80% spent');
+        deps.log.warn(
+          { day, used: spent.used, budget: limits.smsPerDay.limit },
+          'sms daily budget 80% spent',
+        );
       return;
     }
     if (spent.used === limits.smsPerDay.limit + 1) {
