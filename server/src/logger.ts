@@ -13,7 +13,7 @@ const SENSITIVE_KEY =
  */
 const TEXT_PATTERNS: [RegExp, string][] = [
   [/params: [^\n]*/g, 'params: [redacted]'],
-  [/(?<![\w.])(?:\+?84|0)[235789]\d{8,9}(?!\d)/g, '[phone]'],
+  [/(?<![\w.])(?:\+?84[ .-]?|0)[235789]\d(?:[ .-]?\d){7,8}(?!\d)/g, '[phone]'],
   [/(?<!\d)\d{12}(?!\d)/g, '[id]'],
   [/[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[a-z]{2,}/gi, '[email]'],
 ];
