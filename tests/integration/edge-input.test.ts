@@ -181,3 +181,15 @@ describe('request bodies are limited on every route', () => {
     expect(((await res.json()) as { code: string }).code).toBe('PDF_INVALID');
   });
 });
+
+describe('the machine APIs refuse the same text', () => {
+  it('a NUL inside a JSON body to /api is a 400 in the API error shape', async () => {
+    const res = await server.app.request('/api/portal/dossiers', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ MaHoSo: 'X-1', ChuHoSo: 'Lê\u0000 Văn' }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'TEXT_INVALID', details: { fields: [{ path: 'ChuHoSo' }] } });
+  });
+});

@@ -6,7 +6,7 @@ import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import { SESSION_COOKIE, type SessionPolicy } from '../auth/sessions';
 import type { Logger } from '../logger';
-import { invalidUtf8 } from './text-check';
+import { findInvalidText, invalidUtf8 } from './text-check';
 
 export type AppVariables = { requestId: string; log: Logger; sessionPolicy?: SessionPolicy };
 
@@ -81,12 +81,28 @@ export const limitBodies = (opts: { maxBytes: number; uploadBytes: number; uploa
           c.res = edgeError(c, 'TEXT_INVALID', { fields: [{ path: '', message: 'not UTF-8' }] });
           return;
         }
+        // tRPC checks its inputs itself (with the field's path); the machine APIs' JSON is checked here.
+        const bad = c.req.path.startsWith('/trpc/') ? null : invalidJsonText(bytes, type);
+        if (bad) {
+          c.res = edgeError(c, 'TEXT_INVALID', { fields: [bad] });
+          return;
+        }
         // Routes that read the raw stream (another body limit) get the same bytes again.
         c.req.raw = new Request(c.req.raw, { body: bytes });
       }
       await next();
     });
   });
+};
+
+/** Text nobody types inside a JSON body (the route reports a body that is not JSON in its own words). */
+const invalidJsonText = (bytes: Uint8Array, type: string) => {
+  if (!/^application\/json/i.test(type)) return null;
+  try {
+    return findInvalidText(JSON.parse(new TextDecoder().decode(bytes)));
+  } catch {
+    return null;
+  }
 };
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
