@@ -50,7 +50,7 @@ export const login = async (
     .from(users)
     .where(eq(users.username, username));
   const passwordOk = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, opts.password);
-  if (!user || !user.active || !passwordOk || held) {
+  if (!user?.active || !passwordOk || held) {
     const failures = (await limits.loginFailures.take(key)).used;
     if (failures >= FAILURES_BEFORE_LOCK) await limits.loginLock.block(key, lockMsAfter(failures));
     if (user)
