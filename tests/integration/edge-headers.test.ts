@@ -79,7 +79,7 @@ describe('cookie-authenticated writes come from our own pages', () => {
 
   it('a multipart upload from another site is refused before it is read', async () => {
     for (const headers of [
-      { origin: 'https://evil.example' },
+      { origin: 'https://evil.example' } as Record<string, string>,
       { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
       { 'sec-fetch-site': 'same-site', origin: 'https://sub.postdesk.example.vn' },
     ]) {
@@ -94,7 +94,7 @@ describe('cookie-authenticated writes come from our own pages', () => {
 
   it('the same upload from our own page goes through to the route', async () => {
     for (const headers of [
-      { 'sec-fetch-site': 'same-origin', origin: 'https://postdesk.example.vn' },
+      { 'sec-fetch-site': 'same-origin', origin: 'https://postdesk.example.vn' } as Record<string, string>,
       { origin: 'https://postdesk.example.vn' },
     ]) {
       const res = await upload(headers);

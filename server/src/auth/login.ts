@@ -5,6 +5,7 @@ import type { Db } from '../db/client';
 import { auditLog, users } from '../db/schema';
 import { DUMMY_HASH, verifyPassword } from './passwords';
 import type { Limits } from './rate-limit';
+import { secondFactorOutcome } from './second-factor';
 import { createSession, loadUser } from './sessions';
 
 /** Wrong sign-ins of one account from one address before that pair is held back. */
@@ -38,6 +39,10 @@ export const login = async (
     /** The idle timeout of the new session; null = the absolute TTL only. */
     idleMinutes: number | null;
     requestId: string;
+    /** The authenticator code, for users enrolled in the second factor. */
+    totp?: string | undefined;
+    /** SESSION_SECRET: the key of the sealed TOTP secrets is derived from it. */
+    sessionSecret: string;
   },
 ) => {
   const { limits } = opts;
@@ -46,11 +51,17 @@ export const login = async (
   const key = pairKey(username, opts.ip);
   const held = (await limits.loginLock.peek(key)).used > limits.loginLock.limit;
   const [user] = await db
-    .select({ id: users.id, passwordHash: users.passwordHash, active: users.active })
+    .select({
+      id: users.id,
+      passwordHash: users.passwordHash,
+      active: users.active,
+      totpSecret: users.totpSecret,
+      totpEnabledAt: users.totpEnabledAt,
+    })
     .from(users)
     .where(eq(users.username, username));
   const passwordOk = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, opts.password);
-  if (!user?.active || !passwordOk || held) {
+  const fail = async (code: 'LOGIN_FAILED' | 'TOTP_INVALID') => {
     const failures = (await limits.loginFailures.take(key)).used;
     if (failures >= FAILURES_BEFORE_LOCK) await limits.loginLock.block(key, lockMsAfter(failures));
     if (user)
@@ -63,10 +74,15 @@ export const login = async (
       userId: user?.id ?? null,
       action: 'login_failed',
       requestId: opts.requestId,
-      details: { held, failuresFromAddress: failures },
+      details: { held, failuresFromAddress: failures, secondFactor: code === 'TOTP_INVALID' },
     });
-    throw appError('LOGIN_FAILED');
-  }
+    return appError(code);
+  };
+  if (!user?.active || !passwordOk || held) throw await fail('LOGIN_FAILED');
+  // Past the password only: asking for the code tells nothing to someone who does not know it.
+  const second = await secondFactorOutcome(db, { user, code: opts.totp, sessionSecret: opts.sessionSecret });
+  if (second === 'required') throw appError('TOTP_REQUIRED');
+  if (second === 'wrong') throw await fail('TOTP_INVALID');
   await limits.loginFailures.reset(key);
   await limits.loginLock.reset(key);
   await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));

@@ -37,4 +37,24 @@ export const SECURITY_ERRORS = {
     vi: 'Hôm nay hệ thống tạm ngừng gửi mã xác nhận qua tin nhắn. Vui lòng thử lại vào ngày mai, hoặc đến bưu điện gần nhất để được hỗ trợ.',
     en: 'Sending confirmation codes by text message is paused for today. Please try again tomorrow, or visit the nearest post office for help.',
   },
+  TOTP_REQUIRED: {
+    status: 401,
+    vi: 'Tài khoản này cần mã xác thực hai bước. Vui lòng mở ứng dụng xác thực trên điện thoại và nhập mã 6 chữ số đang hiện.',
+    en: 'This account needs a two-step verification code. Please open the authenticator app on your phone and enter the 6-digit code it shows.',
+  },
+  TOTP_INVALID: {
+    status: 401,
+    vi: 'Mã xác thực hai bước không đúng hoặc đã dùng. Vui lòng chờ mã mới trên ứng dụng xác thực rồi nhập lại.',
+    en: 'The two-step verification code is wrong or was already used. Please wait for a new code in the authenticator app and enter it.',
+  },
+  TOTP_ALREADY_ENABLED: {
+    status: 409,
+    vi: 'Xác thực hai bước đã được bật cho tài khoản này. Muốn đổi điện thoại, vui lòng nhờ quản trị viên tắt rồi đăng ký lại.',
+    en: 'Two-step verification is already on for this account. To move it to another phone, please ask an administrator to turn it off, then enrol again.',
+  },
+  TOTP_NOT_STARTED: {
+    status: 409,
+    vi: 'Chưa bắt đầu đăng ký xác thực hai bước. Vui lòng bấm "Bật xác thực hai bước" và quét mã QR trước.',
+    en: 'Two-step verification enrolment has not started. Please choose "Turn on two-step verification" and scan the QR code first.',
+  },
 } as const satisfies Record<string, ErrorEntry>;
