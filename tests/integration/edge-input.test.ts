@@ -136,6 +136,17 @@ describe('request bodies are limited on every route', () => {
     expect(await failedLogins()).toBe(before);
   });
 
+  it('a batched call (what the apps send) gets one 413 answer per call, so the app shows the message', async () => {
+    const res = await server.app.request('/trpc/citizen.track,citizen.track?batch=1', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.5.0.3' },
+      body: JSON.stringify({ 0: { json: { code: 'x', phone: 'y'.repeat(2 * 1024 * 1024) } } }),
+    });
+    expect(res.status).toBe(413);
+    const body = (await res.json()) as TrpcError[];
+    expect(body.map((b) => b.error.json.data.appCode)).toEqual(['BODY_TOO_LARGE', 'BODY_TOO_LARGE']);
+  });
+
   it('a streamed body without a length is cut off at the limit too', async () => {
     const chunk = new Uint8Array(256 * 1024).fill(0x20);
     let sent = 0;
@@ -190,6 +201,9 @@ describe('the machine APIs refuse the same text', () => {
       body: JSON.stringify({ MaHoSo: 'X-1', ChuHoSo: 'Lê\u0000 Văn' }),
     });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ code: 'TEXT_INVALID', details: { fields: [{ path: 'ChuHoSo' }] } });
+    expect(await res.json()).toMatchObject({
+      code: 'TEXT_INVALID',
+      details: { fields: [{ path: 'ChuHoSo' }] },
+    });
   });
 });

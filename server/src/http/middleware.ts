@@ -40,22 +40,26 @@ export const edgeError = (c: Context, code: ErrorCode, details: Record<string, u
   const entry = ERRORS[code];
   const requestId = c.get('requestId') as string | undefined;
   if (c.req.path.startsWith('/trpc/')) {
-    return c.json(
-      {
-        error: {
-          json: {
-            message: entry.vi,
-            code: -32600,
-            data: {
-              code: 'BAD_REQUEST',
-              httpStatus: entry.status,
-              appCode: code,
-              messageEn: entry.en,
-              details,
-            },
+    const one = {
+      error: {
+        json: {
+          message: entry.vi,
+          code: -32600,
+          data: {
+            code: 'BAD_REQUEST',
+            httpStatus: entry.status,
+            appCode: code,
+            messageEn: entry.en,
+            details,
           },
         },
       },
+    };
+    // The apps batch calls (`/trpc/a,b?batch=1`): one answer per call, as the batch link expects.
+    if (c.req.query('batch') !== '1') return c.json(one, entry.status);
+    const calls = c.req.path.slice('/trpc/'.length).split(',').length;
+    return c.json(
+      Array.from({ length: calls }, () => one),
       entry.status,
     );
   }
