@@ -249,3 +249,19 @@ describe('own password and idle sessions', () => {
     expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBeGreaterThan(11 * 3_600_000);
   });
 });
+
+describe('passwords an administrator gives', () => {
+  it('follow the same policy as a user’s own change', async () => {
+    const admin = await server.callerAs(await server.usernameWithRole('admin'));
+    const office = (await admin.admin.users()).find((u) => u.memberships.length > 0)!.memberships[0]!
+      .officeCode;
+    await expect(
+      admin.admin.createUser({
+        username: 'nv.moi',
+        fullName: 'Nhân Viên Mới',
+        password: 'password1234',
+        memberships: [{ officeCode: office, role: 'clerk' }],
+      }),
+    ).rejects.toMatchObject({ cause: { code: 'PASSWORD_WEAK' } });
+  });
+});
