@@ -131,6 +131,19 @@ describe('the client address behind reverse proxies', () => {
 });
 
 describe('rate limits shared by every server process (Redis)', () => {
+  it('while Redis is unreachable, each process still counts (in memory) instead of letting everything through', async () => {
+    const probe = serve({ fetch: () => new Response(''), port: 0, hostname: '127.0.0.1' });
+    await new Promise((r) => probe.once('listening', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const store = createRedisLimitStore({ url: `redis://127.0.0.1:${port}`, prefix: freshPrefix() });
+    stores.push(store);
+    const limiter = store.limiter('outage', { limit: 2, windowMs: 60_000 });
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await limiter.consume('198.51.100.9'));
+    expect(answers).toEqual([true, true, false]);
+  });
+
   it('two processes on one Redis share one budget per address', async () => {
     const prefix = freshPrefix();
     const a = createTestServer(database.db, { limitStore: redisStore(prefix) });
