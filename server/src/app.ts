@@ -60,8 +60,8 @@ const webApp = (dist: string, mount: string) => {
 };
 
 /**
- * Routes that take files, with their own (larger) body limits; every other route takes MAX_BODY_BYTES.
- * A new upload route must be listed here, or its uploads are refused as too large.
+ * Routes that take files: each has its own body limit (and message); here they get only a backstop. Every
+ * other route takes MAX_BODY_BYTES: a new upload route must be listed here, or its uploads are refused.
  */
 const UPLOAD_ROUTES = [
   /^\/desk\/dossiers\/[^/]+\/components\/[^/]+\/pages$/,
@@ -96,7 +96,8 @@ export const createApp = (appDeps: AppDeps) => {
     },
     limitBodies({
       maxBytes: deps.env.MAX_BODY_BYTES,
-      uploadBytes: Math.ceil(deps.env.MAX_UPLOAD_BYTES * 1.4) + 64 * 1024,
+      // A backstop only: each upload route has its own, tighter limit with its own message.
+      uploadBytes: 4 * deps.env.MAX_UPLOAD_BYTES + 64 * 1024,
       uploadRoutes: UPLOAD_ROUTES,
     }),
     sameOriginWrites(deps.env.PUBLIC_URL),
