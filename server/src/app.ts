@@ -94,13 +94,14 @@ export const createApp = (appDeps: AppDeps) => {
       c.set('sessionPolicy', sessionPolicy);
       await next();
     },
+    // Refused before the body is read: a cross-site write riding the cookie, then an oversized body.
+    sameOriginWrites(deps.env.PUBLIC_URL),
     limitBodies({
       maxBytes: deps.env.MAX_BODY_BYTES,
       // A backstop only: each upload route has its own, tighter limit with its own message.
       uploadBytes: 4 * deps.env.MAX_UPLOAD_BYTES + 64 * 1024,
       uploadRoutes: UPLOAD_ROUTES,
     }),
-    sameOriginWrites(deps.env.PUBLIC_URL),
   );
 
   app.get('/health', async (c) => {
