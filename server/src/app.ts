@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
 import { isAppError } from '@postdesk/shared';
@@ -10,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { agencyDeskRoutes } from './agency/http';
 import { apiRoutes } from './api/routes';
-import { createRateLimiter } from './auth/rate-limit';
+import { createLimits, createLimitStore, type LimitStore } from './auth/rate-limit';
 import { reportRoutes } from './board/http';
 import { courierFieldRoutes } from './courier/http';
 import { findSession, readSessionCookie } from './auth/sessions';
@@ -19,7 +18,14 @@ import type { Env } from './env';
 import type { FileStore } from './files/store';
 import { deskRoutes } from './http/desk-routes';
 import { formsRoutes } from './http/forms-routes';
-import { type AppVariables, requestContext, securityHeaders } from './http/middleware';
+import { clientIp } from './http/client-ip';
+import {
+  type AppVariables,
+  limitBodies,
+  requestContext,
+  sameOriginWrites,
+  securityHeaders,
+} from './http/middleware';
 import type { JobRunner } from './jobs/queue';
 import type { Logger } from './logger';
 import { paymentFileRoutes } from './payments/http';
@@ -27,20 +33,18 @@ import type { Signer } from './signing';
 import type { Context } from './trpc/init';
 import { appRouter } from './trpc/router';
 
-export type AppDeps = { db: Db; env: Env; log: Logger; jobs: JobRunner; files: FileStore; signer: Signer };
+export type AppDeps = {
+  db: Db;
+  env: Env;
+  log: Logger;
+  jobs: JobRunner;
+  files: FileStore;
+  signer: Signer;
+  /** Where rate-limit counters live; unset = Redis at REDIS_URL, or this process's memory without it. */
+  limitStore?: LimitStore;
+};
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-const clientIp = (c: Parameters<typeof getConnInfo>[0], trustProxy: boolean) => {
-  const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-  if (forwarded) return forwarded;
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    // app.request() in tests has no socket.
-    return 'local';
-  }
-};
 
 /**
  * Vite names built assets by their content (`assets/index-3f9a1c.js`): they never change, so browsers keep
@@ -75,14 +79,50 @@ const webApp = (dist: string, mount: string) => {
   return app;
 };
 
-export const createApp = (deps: AppDeps) => {
-  const limits = {
-    login: createRateLimiter({ limit: 20, windowMs: 5 * 60_000 }),
-    // A citizen checks a few times a day; 30 tries in 10 minutes is far above that and far below guessing.
-    track: createRateLimiter({ limit: 30, windowMs: 10 * 60_000 }),
+/**
+ * Routes that take files: each has its own body limit (and message); here they get only a backstop. Every
+ * other route takes MAX_BODY_BYTES: a new upload route must be listed here, or its uploads are refused.
+ */
+const UPLOAD_ROUTES = [
+  /^\/desk\/dossiers\/[^/]+\/components\/[^/]+\/pages$/,
+  /^\/desk\/verify$/,
+  /^\/field\/uploads$/,
+  /^\/agency-desk\/dossiers\/[^/]+\/(decide|release)$/,
+  // Agency systems post result PDFs as base64 JSON or multipart.
+  /^\/api\/agency\/dossiers\/[^/]+\/[a-z-]+$/,
+];
+
+export const createApp = (appDeps: AppDeps) => {
+  const limitStore =
+    appDeps.limitStore ??
+    createLimitStore({
+      redisUrl: appDeps.env.REDIS_URL,
+      onError: (err) => appDeps.log.warn({ err: err.message }, 'rate-limit store unreachable'),
+    });
+  const deps = { ...appDeps, limitStore };
+  const limits = createLimits(limitStore, { smsPerDay: deps.env.SMS_DAILY_BUDGET });
+  const sessionPolicy = {
+    ttlMs: deps.env.SESSION_TTL_HOURS * 3_600_000,
+    idleMs: deps.env.SESSION_IDLE_MINUTES * 60_000,
   };
   const app = new Hono<{ Variables: AppVariables }>();
-  app.use('*', requestContext(deps.log), securityHeaders());
+  app.use(
+    '*',
+    requestContext(deps.log),
+    securityHeaders({ production: deps.env.NODE_ENV === 'production', tileUrl: deps.env.COURIER_TILE_URL }),
+    async (c, next) => {
+      c.set('sessionPolicy', sessionPolicy);
+      await next();
+    },
+    // Refused before the body is read: a cross-site write riding the cookie, then an oversized body.
+    sameOriginWrites(deps.env.PUBLIC_URL),
+    limitBodies({
+      maxBytes: deps.env.MAX_BODY_BYTES,
+      // A backstop only: each upload route has its own, tighter limit with its own message.
+      uploadBytes: 4 * deps.env.MAX_UPLOAD_BYTES + 64 * 1024,
+      uploadRoutes: UPLOAD_ROUTES,
+    }),
+  );
 
   app.get('/health', async (c) => {
     try {
@@ -101,7 +141,7 @@ export const createApp = (deps: AppDeps) => {
       endpoint: '/trpc',
       createContext: async (opts, c): Promise<Context> => {
         const token = readSessionCookie(c.req.header('cookie'));
-        const session = token ? await findSession(deps.db, token) : null;
+        const session = token ? await findSession(deps.db, token, sessionPolicy) : null;
         return {
           db: deps.db,
           config: deps.env,
@@ -110,7 +150,7 @@ export const createApp = (deps: AppDeps) => {
           signer: deps.signer,
           log: c.get('log'),
           requestId: c.get('requestId'),
-          ip: clientIp(c, deps.env.TRUST_PROXY),
+          ip: clientIp(c, deps.env.proxyHops),
           limits,
           user: session?.user ?? null,
           sessionId: session?.sessionId ?? null,

@@ -50,6 +50,21 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * How many reverse proxies in front of the server append to X-Forwarded-For; the client is that many hops
+   * from the right. 0 = the socket's address. Unset: 1 when TRUST_PROXY=true, else 0.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).optional(),
+  /** Largest request body outside the upload routes (JSON of tRPC and the APIs). */
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(16 * 1024)
+    .default(1024 * 1024),
+  /** Text messages (one-time codes) the public may cause in the province per day; the last one alerts. */
+  SMS_DAILY_BUDGET: z.coerce.number().int().positive().default(5000),
+  /** A staff session ends after this long without a request (on top of SESSION_TTL_HOURS). */
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   /** The national portal's sync endpoint; unset = portal sync off (messages wait in the outbox). */
   PORTAL_SYNC_URL: z.url().optional(),
   PORTAL_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -95,7 +110,12 @@ const schema = z.object({
     .transform((v) => v === 'true'),
 });
 
-export type Env = z.infer<typeof schema> & { filesDir: string; pgliteDir: string };
+export type Env = z.infer<typeof schema> & {
+  filesDir: string;
+  pgliteDir: string;
+  /** Trusted reverse proxies (TRUST_PROXY_HOPS, or 1 for TRUST_PROXY=true). */
+  proxyHops: number;
+};
 
 /** Parses the environment once at start-up; production refuses every development default. */
 export const parseEnv = (source: Record<string, string | undefined> = process.env): Env => {
@@ -133,5 +153,6 @@ export const parseEnv = (source: Record<string, string | undefined> = process.en
     ...env,
     filesDir: resolve(env.FILES_DIR ?? `${dataDir}/files`),
     pgliteDir: `${dataDir}/pglite`,
+    proxyHops: env.TRUST_PROXY_HOPS ?? (env.TRUST_PROXY ? 1 : 0),
   };
 };

@@ -63,8 +63,8 @@ const CORE_ERRORS = {
   },
   LOGIN_FAILED: {
     status: 401,
-    vi: 'Tên đăng nhập hoặc mật khẩu không đúng. Vui lòng kiểm tra và thử lại.',
-    en: 'The username or password is wrong. Please check them and try again.',
+    vi: 'Tên đăng nhập hoặc mật khẩu không đúng, hoặc đã đăng nhập sai nhiều lần từ máy này. Vui lòng kiểm tra và thử lại sau ít phút; nếu vẫn không được, liên hệ quản trị viên.',
+    en: 'The username or password is wrong, or there were too many failed sign-ins from this device. Please check them and try again in a few minutes; if it still fails, ask an administrator.',
   },
   ACCOUNT_LOCKED: {
     status: 403,

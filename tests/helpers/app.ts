@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import type { Role } from '@postdesk/shared';
 import { eq } from 'drizzle-orm';
 import { createApp } from '../../server/src/app';
-import { createRateLimiter } from '../../server/src/auth/rate-limit';
+import {
+  createLimits,
+  createMemoryLimitStore,
+  type LimitStore,
+} from '../../server/src/auth/rate-limit';
 import { type AuthUser, loadUser } from '../../server/src/auth/sessions';
 import type { Db } from '../../server/src/db/client';
 import { memberships, users } from '../../server/src/db/schema';
@@ -13,12 +17,15 @@ import { fileStoreFromEnv } from '../../server/src/files/store';
 import { createInProcessRunner, type JobRunner } from '../../server/src/jobs/queue';
 import { jobDefinitions } from '../../server/src/jobs/registry';
 import { createSigner, type Signer } from '../../server/src/signing';
-import { createLogger } from '../../server/src/logger';
+import { createLogger, type Logger } from '../../server/src/logger';
 import { type Context, createCallerFactory } from '../../server/src/trpc/init';
 import { appRouter } from '../../server/src/trpc/router';
 
 /** The server's pieces over a test database: in-process jobs, a temporary file store, a silent logger. */
-export const createTestServer = (db: Db, opts: { signer?: Signer; env?: Record<string, string> } = {}) => {
+export const createTestServer = (
+  db: Db,
+  opts: { signer?: Signer; env?: Record<string, string>; limitStore?: LimitStore; log?: Logger } = {},
+) => {
   const env = parseEnv({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -26,14 +33,17 @@ export const createTestServer = (db: Db, opts: { signer?: Signer; env?: Record<s
     ...opts.env,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'postdesk-')),
   });
-  const log = createLogger(process.env.TEST_LOG ?? 'silent');
+  const log = opts.log ?? createLogger(process.env.TEST_LOG ?? 'silent');
   const files = fileStoreFromEnv(env);
   const jobs: JobRunner = createInProcessRunner({
     defs: jobDefinitions({ db, files, env, jobs: () => jobs }),
     log,
   });
   const signer = opts.signer ?? createSigner({ NODE_ENV: 'test', DATA_DIR: env.DATA_DIR });
-  const app = createApp({ db, env, log, jobs, files, signer });
+  const limitStore = opts.limitStore ?? createMemoryLimitStore();
+  const app = createApp({ db, env, log, jobs, files, signer, limitStore });
+  // In-process callers get budgets no test reaches (HTTP tests meet the real ones through `app`).
+  const generous = { limit: 1000, windowMs: 60_000 };
   const createCaller = createCallerFactory(appRouter);
 
   const context = (user: AuthUser | null, extra: Partial<Context> = {}): Context => ({
@@ -45,10 +55,12 @@ export const createTestServer = (db: Db, opts: { signer?: Signer; env?: Record<s
     signer,
     requestId: 'test',
     ip: `10.0.0.${Math.floor(Math.random() * 250)}`,
-    limits: {
-      login: createRateLimiter({ limit: 1000, windowMs: 60_000 }),
-      track: createRateLimiter({ limit: 1000, windowMs: 60_000 }),
-    },
+    limits: createLimits(createMemoryLimitStore(), {
+      login: generous,
+      track: generous,
+      smsPerAddress: generous,
+      smsPerDay: 1000,
+    }),
     user,
     sessionId: null,
     officeHint: null,

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, sessions, users } from '../../server/src/db/schema';
 import { createTestDatabase } from '../helpers/db';
 import { createTestServer } from '../helpers/app';
+import { lockMsAfter } from '../../server/src/auth/login';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let server: ReturnType<typeof createTestServer>;
@@ -77,18 +79,37 @@ describe('login', () => {
     expect(body.error!.json.data.appCode).toBe('LOGIN_FAILED');
   });
 
-  it('locks the account after five wrong passwords, even for the right one', async () => {
+  it('five wrong passwords from one address hold back that address only, with one answer for every failure', async () => {
     const username = await makeUser();
-    const codes: string[] = [];
-    for (let i = 0; i < 5; i++)
-      codes.push(
-        (await json(await trpc('auth.login', { username, password: `wrong-${i}` }))).error!.json.data.appCode,
-      );
-    expect(codes).toEqual(['LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'ACCOUNT_LOCKED']);
-    const right = await json(await trpc('auth.login', { username, password: 'postdesk-demo' }));
-    expect(right.error!.json.data.appCode).toBe('ACCOUNT_LOCKED');
+    const attacker = '10.66.0.1';
+    const answers: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await trpc('auth.login', { username, password: `wrong-${i}` }, undefined, attacker);
+      answers.push(`${res.status} ${JSON.stringify((await json(res)).error!.json)}`);
+    }
+    // Held back now: even the right password from the attacker's address fails, with the same answer.
+    const held = await trpc('auth.login', { username, password: 'postdesk-demo' }, undefined, attacker);
+    answers.push(`${held.status} ${JSON.stringify((await json(held)).error!.json)}`);
+    const unknown = await trpc(
+      'auth.login',
+      { username: 'khong-ton-tai-2', password: 'x' },
+      undefined,
+      '10.66.0.9',
+    );
+    answers.push(`${unknown.status} ${JSON.stringify((await json(unknown)).error!.json)}`);
+    expect(new Set(answers).size).toBe(1);
+    expect(answers[0]).toMatch(/^401 .*LOGIN_FAILED/);
+    expect(held.headers.get('set-cookie')).toBeNull();
+    // The owner, at their own desk, signs in as usual: nobody can lock a colleague out.
+    const owner = await trpc('auth.login', { username, password: 'postdesk-demo' }, undefined, '10.66.0.2');
+    expect(owner.status).toBe(200);
     const [row] = await database.db.select().from(users).where(eq(users.username, username));
-    expect(row!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
+    expect(row!.lockedUntil).toBeNull();
+  });
+
+  it('the back-off doubles with each failure after the fifth', () => {
+    expect([4, 5, 6, 7, 10].map(lockMsAfter)).toEqual([0, 60_000, 120_000, 240_000, 1_920_000]);
+    expect(lockMsAfter(40)).toBe(24 * 3_600_000);
   });
 
   it('rate-limits one address that tries many accounts', async () => {
@@ -138,5 +159,109 @@ describe('sessions', () => {
   it('a forged cookie is just no session', async () => {
     const me = await json(await get('auth.me', 'pd_session=forged-token-value'));
     expect(me.result!.data.json).toBeNull();
+  });
+});
+
+describe('own password and idle sessions', () => {
+  const signIn = async (username: string, password = 'postdesk-demo', ip = '10.2.2.2') => {
+    const res = await trpc('auth.login', { username, password }, undefined, ip);
+    expect(res.status).toBe(200);
+    return res.headers.get('set-cookie')!.split(';')[0]!;
+  };
+  const sessionOf = async (cookie: string) => {
+    const token = cookie.split('=')[1]!;
+    const id = createHash('sha256').update(token).digest('hex');
+    const [row] = await database.db.select().from(sessions).where(eq(sessions.id, id));
+    return row!;
+  };
+  const me = async (cookie: string) =>
+    (await json(await get('auth.me', cookie))).result!.data.json as { username: string } | null;
+
+  it('the signed-in user changes their password with the old one; weak ones are refused; other sessions end', async () => {
+    const username = await makeUser();
+    const desk = await signIn(username);
+    const phone = await signIn(username, 'postdesk-demo', '10.2.2.3');
+    const change = (currentPassword: string, newPassword: string) =>
+      trpc('auth.changePassword', { currentPassword, newPassword }, desk);
+    const wrongOld = await json(await change('not-my-password', 'Một mật khẩu đủ dài 2026'));
+    expect(wrongOld.error!.json.data.appCode).toBe('PASSWORD_CURRENT_WRONG');
+    for (const weak of [
+      'ngan-qua',
+      `${username}-2026-abc`,
+      'matkhau123456',
+      'Password1234',
+      'aaaaaaaaaaaaaaaa',
+    ]) {
+      const r = await json(await change('postdesk-demo', weak));
+      expect(r.error!.json.data.appCode).toBe('PASSWORD_WEAK');
+      expect(r.error!.json.message).toContain('12 ký tự');
+    }
+    const ok = await change('postdesk-demo', 'Hoa sen nở giữa hồ 2026');
+    expect(ok.status).toBe(200);
+    expect((await me(desk))?.username).toBe(username);
+    expect(await me(phone)).toBeNull();
+    expect(
+      (await trpc('auth.login', { username, password: 'postdesk-demo' }, undefined, '10.2.2.4')).status,
+    ).toBe(401);
+    await signIn(username, 'Hoa sen nở giữa hồ 2026', '10.2.2.5');
+    const audit = await database.db.select().from(auditLog).where(eq(auditLog.action, 'password_changed'));
+    expect(audit.length).toBeGreaterThan(0);
+  });
+
+  it('changing the password needs a session', async () => {
+    const r = await json(
+      await trpc('auth.changePassword', { currentPassword: 'x', newPassword: 'y'.repeat(20) }),
+    );
+    expect(r.error!.json.data.appCode).toBe('UNAUTHENTICATED');
+  });
+
+  it('a staff session ends after 30 idle minutes, each request moves the end, and the absolute TTL still holds', async () => {
+    const cookie = await signIn(await server.usernameWithRole('clerk'));
+    const fresh = await sessionOf(cookie);
+    // Idle end, not the 12-hour end.
+    expect(fresh.expiresAt.getTime() - fresh.createdAt.getTime()).toBeLessThanOrEqual(31 * 60_000);
+    // Ten idle minutes later (as the database sees it), a request moves the end 30 minutes on.
+    await database.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() + 20 * 60_000) })
+      .where(eq(sessions.id, fresh.id));
+    expect(await me(cookie)).not.toBeNull();
+    expect((await sessionOf(cookie)).expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
+    // Past the idle end: signed out.
+    await database.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.id, fresh.id));
+    expect(await me(cookie)).toBeNull();
+    // Busy all day but signed in 13 hours ago: signed out too.
+    const busy = await signIn(await server.usernameWithRole('clerk'));
+    const row = await sessionOf(busy);
+    await database.db
+      .update(sessions)
+      .set({ createdAt: new Date(Date.now() - 13 * 3_600_000) })
+      .where(eq(sessions.id, row.id));
+    expect(await me(busy)).toBeNull();
+  });
+
+  it("a courier's session is not cut by the idle timeout (the app works offline for hours)", async () => {
+    const cookie = await signIn(await server.usernameWithRole('courier'));
+    const row = await sessionOf(cookie);
+    expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBeGreaterThan(11 * 3_600_000);
+  });
+});
+
+describe('passwords an administrator gives', () => {
+  it('follow the same policy as a user’s own change', async () => {
+    const admin = await server.callerAs(await server.usernameWithRole('admin'));
+    const office = (await admin.admin.users()).find((u) => u.memberships.length > 0)!.memberships[0]!
+      .officeCode;
+    await expect(
+      admin.admin.createUser({
+        username: 'nv.moi',
+        fullName: 'Nhân Viên Mới',
+        password: 'password1234',
+        memberships: [{ officeCode: office, role: 'clerk' }],
+      }),
+    ).rejects.toMatchObject({ cause: { code: 'PASSWORD_WEAK' } });
   });
 });

@@ -34,3 +34,13 @@ describe('configuration at start-up', () => {
     expect(() => parseEnv({ PORT: 'eighty' })).toThrow(/PORT/);
   });
 });
+
+describe('the proxy setting', () => {
+  it('TRUST_PROXY=true still means one hop; TRUST_PROXY_HOPS says how many; none by default', () => {
+    expect(parseEnv({}).proxyHops).toBe(0);
+    expect(parseEnv({ TRUST_PROXY: 'true' }).proxyHops).toBe(1);
+    expect(parseEnv({ TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '2' }).proxyHops).toBe(2);
+    expect(parseEnv({ TRUST_PROXY_HOPS: '0', TRUST_PROXY: 'true' }).proxyHops).toBe(0);
+    expect(() => parseEnv({ TRUST_PROXY_HOPS: '-1' })).toThrow(/TRUST_PROXY_HOPS/);
+  });
+});

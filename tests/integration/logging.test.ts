@@ -43,3 +43,47 @@ describe('logs', () => {
     expect(text()).not.toContain('0905123456');
   });
 });
+
+describe('logs, at any depth', () => {
+  it('redact personal keys six levels down, in arrays, and in any case', () => {
+    const { log, text } = capture();
+    log.info(
+      {
+        job: {
+          payload: {
+            tasks: [{ stop: { contact: { contactPhone: '0905111222', ContactName: 'Võ Thị Sáu' } } }],
+          },
+        },
+        a: {
+          b: { c: { d: { e: { citizen_id: '046095009999', deliveryAddress: { line: '3 Trần Phú' } } } } },
+        },
+        dossierId: 'd-0001',
+      },
+      'deep',
+    );
+    const out = text();
+    for (const secret of ['0905111222', 'Võ Thị Sáu', '046095009999', '3 Trần Phú'])
+      expect(out).not.toContain(secret);
+    expect(out).toContain('d-0001');
+  });
+
+  it('scrub phone numbers, citizen ids, e-mails and query parameters out of error text', () => {
+    const { log, text } = capture();
+    const failed = new Error(
+      'Failed query: insert into "applicants" ("citizen_id", "full_name", "phone") values ($1, $2, $3)\nparams: 046195001234,Nguyễn Văn A,0905123456',
+    );
+    log.error({ err: failed, note: 'write to an.nguyen@example.vn or +84905123456' }, 'procedure failed');
+    log.warn('could not text 0912 345 678 / 0912345678');
+    const out = text();
+    for (const secret of [
+      '046195001234',
+      'Nguyễn Văn A',
+      '0905123456',
+      'an.nguyen@example.vn',
+      '+84905123456',
+      '0912345678',
+    ])
+      expect(out).not.toContain(secret);
+    expect(out).toContain('insert into');
+  });
+});

@@ -115,10 +115,10 @@ describe('AppError', () => {
 describe('errorMessage', () => {
   it('returns the message in the language asked for', () => {
     expect(errorMessage('LOGIN_FAILED', 'vi')).toBe(
-      'Tên đăng nhập hoặc mật khẩu không đúng. Vui lòng kiểm tra và thử lại.',
+      'Tên đăng nhập hoặc mật khẩu không đúng, hoặc đã đăng nhập sai nhiều lần từ máy này. Vui lòng kiểm tra và thử lại sau ít phút; nếu vẫn không được, liên hệ quản trị viên.',
     );
     expect(errorMessage('LOGIN_FAILED', 'en')).toBe(
-      'The username or password is wrong. Please check them and try again.',
+      'The username or password is wrong, or there were too many failed sign-ins from this device. Please check them and try again in a few minutes; if it still fails, ask an administrator.',
     );
   });
 });

@@ -1,6 +1,6 @@
 import { appError, parseRole, type Role } from '@postdesk/shared';
 import { asc, eq, inArray } from 'drizzle-orm';
-import { hashPassword } from '../auth/passwords';
+import { hashPassword, passwordWeakness } from '../auth/passwords';
 import { type Db, sqlState } from '../db/client';
 import { auditLog, memberships, offices, sessions, users } from '../db/schema';
 
@@ -62,6 +62,8 @@ export const createUser = async (
     actor: { userId: string; requestId: string };
   },
 ) => {
+  const weakness = passwordWeakness(opts.password, opts.username);
+  if (weakness) throw appError('PASSWORD_WEAK', { reason: weakness });
   const wanted = opts.memberships.map((m) => ({ officeCode: m.officeCode, role: parseRole(m.role) }));
   const codes = [...new Set(wanted.map((m) => m.officeCode))];
   const found = await db

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { appError } from '@postdesk/shared';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -15,7 +14,8 @@ import {
   stopProcessing,
 } from '../agency/actions';
 import type { AppDeps } from '../app';
-import { createRateLimiter } from '../auth/rate-limit';
+import { createMemoryLimitStore } from '../auth/rate-limit';
+import { clientIp } from '../http/client-ip';
 import type { Db } from '../db/client';
 import type { EventActor } from '../dossiers/engine';
 import type { AppVariables } from '../http/middleware';
@@ -155,9 +155,10 @@ const readDecisionLike = async (c: Context) => {
 export const agencyApiRoutes = (deps: AppDeps) => {
   const api = new Hono<{ Variables: Vars }>();
   // Per key: a busy agency system polls and posts well under this; a runaway loop is slowed down.
-  const perKey = createRateLimiter({ limit: 300, windowMs: 60_000 });
+  const store = deps.limitStore ?? createMemoryLimitStore();
+  const perKey = store.limiter('agency-key', { limit: 300, windowMs: 60_000 });
   // Per address, for requests with a wrong key: guessing keys gets nowhere fast.
-  const badKeys = createRateLimiter({ limit: 30, windowMs: 10 * 60_000 });
+  const badKeys = store.limiter('agency-bad-key', { limit: 30, windowMs: 10 * 60_000 });
   let trustRoots: Promise<Uint8Array[]> | null = null;
   const roots = () => {
     trustRoots ??= agencyTrustRoots({ signingTrustRoots: deps.env.SIGNING_TRUST_ROOTS, signer: deps.signer });
@@ -166,19 +167,6 @@ export const agencyApiRoutes = (deps: AppDeps) => {
   const apiBase = `${deps.env.PUBLIC_URL.replace(/\/$/, '')}/api/agency`;
   const maxBody = Math.ceil(deps.env.MAX_UPLOAD_BYTES * 1.4) + 64 * 1024;
 
-  const ipOf = (c: Context) => {
-    const forwarded = deps.env.TRUST_PROXY
-      ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
-      : undefined;
-    if (forwarded) return forwarded;
-    try {
-      return getConnInfo(c).remote.address ?? 'unknown';
-    } catch {
-      // app.request() in tests has no socket.
-      return 'local';
-    }
-  };
-
   api.use(
     '*',
     createMiddleware<{ Variables: Vars }>(async (c, next) => {
@@ -186,10 +174,10 @@ export const agencyApiRoutes = (deps: AppDeps) => {
       const key = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? c.req.header('x-api-key') ?? '';
       const caller = key ? await authenticateApiKey(deps.db, key) : null;
       if (!caller) {
-        if (!badKeys.hit(ipOf(c))) throw appError('RATE_LIMITED');
+        if (!(await badKeys.consume(clientIp(c, deps.env.proxyHops)))) throw appError('RATE_LIMITED');
         throw appError('AGENCY_API_KEY_INVALID');
       }
-      if (!perKey.hit(caller.keyId)) throw appError('RATE_LIMITED');
+      if (!(await perKey.consume(caller.keyId))) throw appError('RATE_LIMITED');
       c.set('caller', caller);
       c.header('cache-control', 'no-store');
       await next();

@@ -9,6 +9,7 @@ import { loadHolidayTables } from '../intake/holidays';
 import { queueSms } from '../notify/notify';
 import { createBill } from '../payments';
 import { otpText } from '../notify/texts';
+import type { SmsReservation } from '../otp/budget';
 import { issueOtp, type OtpPurpose } from '../otp/otp';
 import { findTrackable } from './track';
 import { checkOtp } from './otp-check';
@@ -27,14 +28,39 @@ export const windowOf = (day: string, part: TimeWindow) => ({
 export const maskPhone = (phone: string) =>
   `${phone.slice(0, 3)}${'•'.repeat(Math.max(0, phone.length - 6))}${phone.slice(-3)}`;
 
-/** Issues a code and queues its text message in one transaction: the code exists if and only if it is sent. */
+/** Codes go to mobile numbers only: a landline cannot read a text message, and no other number is ours to text. */
+const mobileOnly = (phone: string) => {
+  const national = normalizePhone(phone);
+  if (!/^0[35789]\d{8}$/.test(national)) throw appError('OTP_PHONE_NOT_MOBILE');
+  return national;
+};
+
+/**
+ * Spends the request's text-message budgets (`reserve`, atomic and shared by every server process), then
+ * issues a code and queues its text message in one transaction: the code exists if and only if it is sent.
+ */
 export const sendOtp = async (
   db: Db,
-  opts: { purpose: OtpPurpose; phone: string; dossierId?: string | null; secret: string; now?: Date },
-) =>
-  db.transaction(async (tx) => {
+  opts: {
+    purpose: OtpPurpose;
+    phone: string;
+    dossierId?: string | null;
+    secret: string;
+    now?: Date;
+    reserve: SmsReservation;
+  },
+) => {
+  const phone = mobileOnly(opts.phone);
+  await opts.reserve(phone);
+  return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
-    const otp = await issueOtp(t, opts);
+    const otp = await issueOtp(t, {
+      purpose: opts.purpose,
+      phone,
+      dossierId: opts.dossierId ?? null,
+      secret: opts.secret,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
     await queueSms(t, {
       kind: 'otp',
       phone: otp.phone,
@@ -45,6 +71,7 @@ export const sendOtp = async (
     });
     return { sentTo: maskPhone(otp.phone), expiresAt: otp.expiresAt };
   });
+};
 
 /** The post office that serves a commune: the one in it, else the nearest to the commune's centre. */
 export const postOfficeFor = async (db: Db, communeCode: string) => {
@@ -105,7 +132,7 @@ const assertDeliveryAskable = async (db: Db, dossier: typeof dossiers.$inferSele
 /** Step 1: the code goes to the phone on file (the holder typed it, and it matched). */
 export const startDeliveryRequest = async (
   db: Db,
-  opts: { code: string; phone: string; secret: string; now?: Date },
+  opts: { code: string; phone: string; secret: string; now?: Date; reserve: SmsReservation },
 ) => {
   const { dossier, phone } = await findTrackable(db, opts);
   await assertDeliveryAskable(db, dossier);
@@ -114,7 +141,8 @@ export const startDeliveryRequest = async (
     phone,
     dossierId: dossier.id,
     secret: opts.secret,
-    now: opts.now,
+    reserve: opts.reserve,
+    ...(opts.now ? { now: opts.now } : {}),
   });
 };
 
@@ -203,14 +231,23 @@ export const pickupDays = async (db: Db, now = new Date()) => {
   return Array.from({ length: 7 }, (_, i) => addWorkingDays(today, i + 1, { holidays }));
 };
 
+/**
+ * Step 1 of a home pickup: the dossier does not exist yet, so the phone typed is the one the request will be
+ * for; the code proves the person holds it. Only a mobile number gets a code, and only within the budgets.
+ */
 export const startPickupRequest = async (
   db: Db,
-  opts: { procedureCode: string; phone: string; secret: string; now?: Date },
+  opts: { procedureCode: string; phone: string; secret: string; now?: Date; reserve: SmsReservation },
 ) => {
   const procedure = await getProcedure(db, { code: opts.procedureCode });
   if (!procedure.pickupAllowed) throw appError('PICKUP_NOT_ALLOWED');
-  const phone = normalizePhone(opts.phone);
-  return sendOtp(db, { purpose: 'pickup_request', phone, secret: opts.secret, now: opts.now });
+  return sendOtp(db, {
+    purpose: 'pickup_request',
+    phone: opts.phone,
+    secret: opts.secret,
+    reserve: opts.reserve,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
 };
 
 /**

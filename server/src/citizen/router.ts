@@ -2,6 +2,7 @@ import { appError } from '@postdesk/shared';
 import { z } from 'zod';
 import { type Context, publicProcedure, router } from '../trpc/init';
 import { SMS_JOB } from '../notify/sender';
+import { smsReservation } from '../otp/budget';
 import {
   confirmDeliveryRequest,
   confirmPickupRequest,
@@ -23,9 +24,20 @@ const point = {
 const otp = z.string().trim().min(1).max(10);
 const window = z.enum(['morning', 'afternoon']);
 
-const limited = (ctx: Pick<Context, 'limits' | 'ip'>) => {
-  if (!ctx.limits.track.hit(ctx.ip)) throw appError('RATE_LIMITED');
+const limited = async (ctx: Pick<Context, 'limits' | 'ip'>) => {
+  if (!(await ctx.limits.track.consume(ctx.ip))) throw appError('RATE_LIMITED');
 };
+
+/** The budgets a code sent on this request spends (address, phone, the province's day). */
+const reservation = (ctx: Pick<Context, 'limits' | 'ip' | 'db' | 'log' | 'config' | 'requestId'>) =>
+  smsReservation({
+    limits: ctx.limits,
+    db: ctx.db,
+    log: ctx.log,
+    secret: ctx.config.SESSION_SECRET,
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+  });
 
 /** The code's text goes out now rather than at the next sweep: the citizen is waiting for it. */
 const sendTextsNow = (ctx: Pick<Context, 'jobs' | 'log'>) =>
@@ -39,22 +51,26 @@ const sendTextsNow = (ctx: Pick<Context, 'jobs' | 'log'>) =>
  * sits in a URL that proxies log.
  */
 export const citizenRouter = router({
-  track: publicProcedure.input(holder).mutation(({ ctx, input }) => {
-    limited(ctx);
+  track: publicProcedure.input(holder).mutation(async ({ ctx, input }) => {
+    await limited(ctx);
     return trackDossier(ctx.db, input);
   }),
   /** Home delivery, step 1: a one-time code to the phone on file. */
   deliveryCode: publicProcedure.input(holder).mutation(async ({ ctx, input }) => {
-    limited(ctx);
-    const sent = await startDeliveryRequest(ctx.db, { ...input, secret: ctx.config.SESSION_SECRET });
+    await limited(ctx);
+    const sent = await startDeliveryRequest(ctx.db, {
+      ...input,
+      secret: ctx.config.SESSION_SECRET,
+      reserve: reservation(ctx),
+    });
     await sendTextsNow(ctx);
     return sent;
   }),
   /** Home delivery, step 2: with the code, the result goes home by post. */
   requestDelivery: publicProcedure
     .input(holder.extend({ otp, address, ...point, window }))
-    .mutation(({ ctx, input }) => {
-      limited(ctx);
+    .mutation(async ({ ctx, input }) => {
+      await limited(ctx);
       return confirmDeliveryRequest(ctx.db, { input, secret: ctx.config.SESSION_SECRET });
     }),
   /** The days a pickup can be booked (working days, from tomorrow). */
@@ -65,8 +81,12 @@ export const citizenRouter = router({
       z.object({ procedureCode: z.string().trim().min(1).max(16), phone: z.string().trim().min(1).max(20) }),
     )
     .mutation(async ({ ctx, input }) => {
-      limited(ctx);
-      const sent = await startPickupRequest(ctx.db, { ...input, secret: ctx.config.SESSION_SECRET });
+      await limited(ctx);
+      const sent = await startPickupRequest(ctx.db, {
+        ...input,
+        secret: ctx.config.SESSION_SECRET,
+        reserve: reservation(ctx),
+      });
       await sendTextsNow(ctx);
       return sent;
     }),
@@ -86,8 +106,8 @@ export const citizenRouter = router({
         clientKey: z.string().trim().min(8).max(64),
       }),
     )
-    .mutation(({ ctx, input }) => {
-      limited(ctx);
+    .mutation(async ({ ctx, input }) => {
+      await limited(ctx);
       return confirmPickupRequest(ctx.db, { input, secret: ctx.config.SESSION_SECRET });
     }),
 });

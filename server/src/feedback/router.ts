@@ -17,8 +17,8 @@ const holder = z.object({ code: z.string().trim().min(1).max(50), phone: z.strin
 const reasons = z.array(z.enum(FEEDBACK_REASONS)).max(FEEDBACK_REASONS.length).default([]);
 
 /** Same per-address budget as tracking: every public call here is also a code + phone guess. */
-const limited = (ctx: Pick<Context, 'limits' | 'ip'>) => {
-  if (!ctx.limits.track.hit(ctx.ip)) throw appError('RATE_LIMITED');
+const limited = async (ctx: Pick<Context, 'limits' | 'ip'>) => {
+  if (!(await ctx.limits.track.consume(ctx.ip))) throw appError('RATE_LIMITED');
 };
 
 /** The offices a supervisor answers for: every office where they hold the supervisor role. */
@@ -36,8 +36,8 @@ export const feedbackRouter = router({
     .input(z.object({ deskId: z.uuid() }))
     .query(({ ctx, input }) => deskInfo(ctx.db, input.deskId)),
   // Mutations, so that the phone travels in a POST body and never in a URL.
-  status: publicProcedure.input(holder).mutation(({ ctx, input }) => {
-    limited(ctx);
+  status: publicProcedure.input(holder).mutation(async ({ ctx, input }) => {
+    await limited(ctx);
     return feedbackStatus(ctx.db, input);
   }),
   rate: publicProcedure
@@ -49,14 +49,14 @@ export const feedbackRouter = router({
         deskId: z.uuid().optional(),
       }),
     )
-    .mutation(({ ctx, input }) => {
-      limited(ctx);
+    .mutation(async ({ ctx, input }) => {
+      await limited(ctx);
       return rateService(ctx.db, input);
     }),
   complain: publicProcedure
     .input(holder.extend({ reasons, text: z.string().trim().min(10).max(2000), deskId: z.uuid().optional() }))
-    .mutation(({ ctx, input }) => {
-      limited(ctx);
+    .mutation(async ({ ctx, input }) => {
+      await limited(ctx);
       return fileComplaint(ctx.db, input);
     }),
   /** The desks of the caller's office, each with the address its printed QR code opens. */

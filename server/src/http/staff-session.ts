@@ -11,7 +11,7 @@ export type StaffVariables = AppVariables & { user: AuthUser };
 export const requireStaff = (db: Db, roles: Role[]) =>
   createMiddleware<{ Variables: StaffVariables }>(async (c, next) => {
     const token = readSessionCookie(c.req.header('cookie'));
-    const session = token ? await findSession(db, token) : null;
+    const session = token ? await findSession(db, token, c.get('sessionPolicy')) : null;
     if (!session) throw appError('UNAUTHENTICATED');
     if (!session.user.memberships.some((m) => roles.includes(m.role))) throw appError('FORBIDDEN');
     c.set('user', session.user);

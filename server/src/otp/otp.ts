@@ -19,7 +19,7 @@ const hashCode = (secret: string, id: string, code: string) =>
 
 /**
  * Makes a 6-digit code for a phone, stores only its HMAC, and returns the code for the caller to send
- * (through `notify`, in the same transaction). Earlier unused codes for the same phone and purpose stop
+ * (through `notify`, in the same transaction, which must be open: the send count is atomic only inside one). Earlier unused codes for the same phone and purpose stop
  * working: only the latest text message counts.
  */
 export const issueOtp = async (
@@ -37,6 +37,9 @@ export const issueOtp = async (
   const now = opts.now ?? new Date();
   const phone = normalizePhone(opts.phone);
   const expiresAt = new Date(now.getTime() + (opts.ttlMs ?? OTP_TTL_MS));
+  // Inside the caller's transaction, requests for one phone and purpose take turns until commit, so the
+  // count below cannot be raced (twenty at once used to get ten codes through).
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`otp:${opts.purpose}:${phone}`}))`);
   const [recent] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(otpCodes)
@@ -117,6 +120,7 @@ export const verifyOtp = async (
     await tx.update(otpCodes).set({ usedAt: now }).where(eq(otpCodes.id, live.id));
     return { kind: 'ok' as const, id: live.id, dossierId: live.dossierId };
   });
-  if (outcome.kind !== 'ok') throw appError(outcome.kind === 'spent' ? 'OTP_TOO_MANY_ATTEMPTS' : 'OTP_INVALID');
+  if (outcome.kind !== 'ok')
+    throw appError(outcome.kind === 'spent' ? 'OTP_TOO_MANY_ATTEMPTS' : 'OTP_INVALID');
   return { id: outcome.id, phone, dossierId: outcome.dossierId };
 };

@@ -2,13 +2,14 @@ import { appError, ERRORS, type ErrorCode, isAppError, type Role } from '@postde
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
-import type { RateLimiter } from '../auth/rate-limit';
+import type { Limits } from '../auth/rate-limit';
 import type { AuthUser } from '../auth/sessions';
 import type { Db } from '../db/client';
 import type { Env } from '../env';
 import type { FileStore } from '../files/store';
 import type { JobRunner } from '../jobs/queue';
 import type { Logger } from '../logger';
+import { findInvalidText } from '../http/text-check';
 import type { Signer } from '../signing';
 
 export type Context = {
@@ -23,8 +24,8 @@ export type Context = {
   requestId: string;
   /** The caller's address, for rate limits only; never stored with personal data. */
   ip: string;
-  /** Per-address limits of the public, password- and code-guessing procedures. */
-  limits: { login: RateLimiter; track: RateLimiter };
+  /** Per-address limits of the public, password- and code-guessing procedures (shared by every process). */
+  limits: Limits;
   user: AuthUser | null;
   sessionId: string | null;
   /** The office the caller acts for (header `x-office-id`), when they hold roles at several. */
@@ -113,9 +114,23 @@ const appErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * Every input, before its schema: text nobody types (NUL, control and bidi characters, broken surrogates)
+ * is refused with the field's path, so it never reaches the database (where NUL was a 500) or a document.
+ */
+const cleanText = t.middleware(async ({ getRawInput, next }) => {
+  const bad = findInvalidText(await getRawInput());
+  if (bad)
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      cause: appError('TEXT_INVALID', { fields: [bad] }),
+    });
+  return next();
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(appErrors);
+export const publicProcedure = t.procedure.use(appErrors).use(cleanText);
 
 const requireUser = t.middleware(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', cause: appError('UNAUTHENTICATED') });

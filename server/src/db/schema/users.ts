@@ -22,6 +22,12 @@ export const users = pgTable('users', {
   active: boolean('active').notNull().default(true),
   failedLogins: integer('failed_logins').notNull().default(0),
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  /** TOTP secret (AES-256-GCM under a key derived from SESSION_SECRET), set at enrolment. */
+  totpSecret: text('totp_secret'),
+  /** When the second factor was confirmed; null = not enrolled (or enrolment not yet confirmed). */
+  totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+  /** The last time step accepted, so a code is never accepted twice. */
+  totpLastStep: integer('totp_last_step'),
   /** Label of this person's signing key/certificate on the PKCS#11 token (clerks, agency officials). */
   signingKeyLabel: text('signing_key_label'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
