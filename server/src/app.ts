@@ -60,6 +60,12 @@ export const createApp = (deps: AppDeps) => {
     login: createRateLimiter({ limit: 20, windowMs: 5 * 60_000 }),
     // A citizen checks a few times a day; 30 tries in 10 minutes is far above that and far below guessing.
     track: createRateLimiter({ limit: 30, windowMs: 10 * 60_000 }),
+    // One dossier's code or one phone, from any number of addresses: a holder retypes a few times, a guesser
+    // trying phones for a code (or codes for a phone) stops after these. The receipt's QR needs neither.
+    trackCode: createRateLimiter({ limit: 10, windowMs: 15 * 60_000 }),
+    trackPhone: createRateLimiter({ limit: 20, windowMs: 15 * 60_000 }),
+    // Id-number look-ups per clerk: a desk serves one citizen every few minutes, not one a second.
+    lookup: createRateLimiter({ limit: 60, windowMs: 60 * 60_000 }),
   };
   const app = new Hono<{ Variables: AppVariables }>();
   app.use('*', requestContext(deps.log), securityHeaders());

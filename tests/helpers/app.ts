@@ -48,6 +48,9 @@ export const createTestServer = (db: Db, opts: { signer?: Signer; env?: Record<s
     limits: {
       login: createRateLimiter({ limit: 1000, windowMs: 60_000 }),
       track: createRateLimiter({ limit: 1000, windowMs: 60_000 }),
+      trackCode: createRateLimiter({ limit: 1000, windowMs: 60_000 }),
+      trackPhone: createRateLimiter({ limit: 1000, windowMs: 60_000 }),
+      lookup: createRateLimiter({ limit: 1000, windowMs: 60_000 }),
     },
     user,
     sessionId: null,

@@ -1,6 +1,6 @@
-import { appError } from '@postdesk/shared';
 import { z } from 'zod';
 import { type Context, publicProcedure, router } from '../trpc/init';
+import { limitAddress, limitHolder } from './limits';
 import { SMS_JOB } from '../notify/sender';
 import {
   confirmDeliveryRequest,
@@ -11,7 +11,12 @@ import {
 } from './requests';
 import { trackDossier } from './track';
 
-const holder = z.object({ code: z.string().trim().min(1).max(50), phone: z.string().trim().min(1).max(20) });
+/** The code with the phone on file, or with the receipt's QR token (no phone). */
+export const holder = z.object({
+  code: z.string().trim().min(1).max(50),
+  phone: z.string().trim().min(1).max(20).optional(),
+  token: z.string().trim().min(1).max(64).optional(),
+});
 const address = z.object({
   line: z.string().trim().min(3).max(300),
   communeCode: z.string().trim().min(1).max(5),
@@ -23,29 +28,25 @@ const point = {
 const otp = z.string().trim().min(1).max(10);
 const window = z.enum(['morning', 'afternoon']);
 
-const limited = (ctx: Pick<Context, 'limits' | 'ip'>) => {
-  if (!ctx.limits.track.hit(ctx.ip)) throw appError('RATE_LIMITED');
-};
-
 /** The code's text goes out now rather than at the next sweep: the citizen is waiting for it. */
-const sendTextsNow = (ctx: Pick<Context, 'jobs' | 'log'>) =>
+export const sendTextsNow = (ctx: Pick<Context, 'jobs' | 'log'>) =>
   ctx.jobs
     .enqueue(SMS_JOB, {})
     .catch((err: Error) => ctx.log.warn({ err: err.message }, 'sms job not queued'));
 
 /**
  * The public side: no session, so every call is rate-limited by address, and every call that names a
- * dossier needs its code and the phone on file. Mutations, so that a phone number travels as POST and never
- * sits in a URL that proxies log.
+ * dossier needs its code and the phone on file (also limited per code and per phone) or the receipt's token.
+ * Mutations, so that a phone number or a token travels as POST and never sits in a URL that proxies log.
  */
 export const citizenRouter = router({
-  track: publicProcedure.input(holder).mutation(({ ctx, input }) => {
-    limited(ctx);
-    return trackDossier(ctx.db, input);
+  track: publicProcedure.input(holder).mutation(async ({ ctx, input }) => {
+    await limitHolder(ctx, input);
+    return trackDossier(ctx.db, { ...input, secret: ctx.config.SESSION_SECRET });
   }),
   /** Home delivery, step 1: a one-time code to the phone on file. */
   deliveryCode: publicProcedure.input(holder).mutation(async ({ ctx, input }) => {
-    limited(ctx);
+    await limitHolder(ctx, input);
     const sent = await startDeliveryRequest(ctx.db, { ...input, secret: ctx.config.SESSION_SECRET });
     await sendTextsNow(ctx);
     return sent;
@@ -53,8 +54,8 @@ export const citizenRouter = router({
   /** Home delivery, step 2: with the code, the result goes home by post. */
   requestDelivery: publicProcedure
     .input(holder.extend({ otp, address, ...point, window }))
-    .mutation(({ ctx, input }) => {
-      limited(ctx);
+    .mutation(async ({ ctx, input }) => {
+      await limitHolder(ctx, input);
       return confirmDeliveryRequest(ctx.db, { input, secret: ctx.config.SESSION_SECRET });
     }),
   /** The days a pickup can be booked (working days, from tomorrow). */
@@ -65,7 +66,7 @@ export const citizenRouter = router({
       z.object({ procedureCode: z.string().trim().min(1).max(16), phone: z.string().trim().min(1).max(20) }),
     )
     .mutation(async ({ ctx, input }) => {
-      limited(ctx);
+      await limitAddress(ctx);
       const sent = await startPickupRequest(ctx.db, { ...input, secret: ctx.config.SESSION_SECRET });
       await sendTextsNow(ctx);
       return sent;
@@ -86,8 +87,8 @@ export const citizenRouter = router({
         clientKey: z.string().trim().min(8).max(64),
       }),
     )
-    .mutation(({ ctx, input }) => {
-      limited(ctx);
+    .mutation(async ({ ctx, input }) => {
+      await limitAddress(ctx);
       return confirmPickupRequest(ctx.db, { input, secret: ctx.config.SESSION_SECRET });
     }),
 });

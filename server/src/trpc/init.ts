@@ -23,8 +23,17 @@ export type Context = {
   requestId: string;
   /** The caller's address, for rate limits only; never stored with personal data. */
   ip: string;
-  /** Per-address limits of the public, password- and code-guessing procedures. */
-  limits: { login: RateLimiter; track: RateLimiter };
+  /**
+   * Limits of the public, password- and code-guessing procedures: per address (`login`, `track`), per dossier
+   * code and per phone a holder names (`trackCode`, `trackPhone`), per clerk for id-number look-ups (`lookup`).
+   */
+  limits: {
+    login: RateLimiter;
+    track: RateLimiter;
+    trackCode: RateLimiter;
+    trackPhone: RateLimiter;
+    lookup: RateLimiter;
+  };
   user: AuthUser | null;
   sessionId: string | null;
   /** The office the caller acts for (header `x-office-id`), when they hold roles at several. */
