@@ -27,5 +27,10 @@ export const RECEIPT_TOKEN_PATTERN = /^r1[A-Za-z0-9_-]{27}$/;
  * The address the receipt's QR opens. The token rides in the fragment, which the browser never sends to a
  * server, so it stays out of access logs and Referer headers; the page hands it to the API in a POST body.
  */
-export const receiptTrackingUrl = (opts: { publicUrl: string; secret: string; dossierId: string; code: string }) =>
+export const receiptTrackingUrl = (opts: {
+  publicUrl: string;
+  secret: string;
+  dossierId: string;
+  code: string;
+}) =>
   `${opts.publicUrl.replace(/\/+$/, '')}/track?code=${encodeURIComponent(opts.code)}#t=${receiptToken(opts.secret, opts.dossierId)}`;

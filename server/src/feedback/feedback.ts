@@ -129,7 +129,13 @@ const proveHolder = async (db: Db, opts: HolderOpts & { otp?: string | undefined
 export const sendFeedbackCode = async (db: Db, opts: HolderOpts & { now?: Date }) => {
   const { dossier, phone } = await findTrackable(db, opts);
   if (!phone) throw appError('FEEDBACK_PROOF_REQUIRED');
-  return sendOtp(db, { purpose: 'feedback', phone, dossierId: dossier.id, secret: opts.secret, now: opts.now });
+  return sendOtp(db, {
+    purpose: 'feedback',
+    phone,
+    dossierId: dossier.id,
+    secret: opts.secret,
+    now: opts.now,
+  });
 };
 
 export const rateService = async (

@@ -122,6 +122,7 @@ export const verifyOtp = async (
     await tx.update(otpCodes).set({ usedAt: now }).where(eq(otpCodes.id, live.id));
     return { kind: 'ok' as const, id: live.id, dossierId: live.dossierId };
   });
-  if (outcome.kind !== 'ok') throw appError(outcome.kind === 'spent' ? 'OTP_TOO_MANY_ATTEMPTS' : 'OTP_INVALID');
+  if (outcome.kind !== 'ok')
+    throw appError(outcome.kind === 'spent' ? 'OTP_TOO_MANY_ATTEMPTS' : 'OTP_INVALID');
   return { id: outcome.id, phone, dossierId: outcome.dossierId };
 };
