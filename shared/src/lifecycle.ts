@@ -100,6 +100,7 @@ export const DOSSIER_EVENTS = [
   'hand_back',
   'withdraw',
   'stop',
+  'change_contact',
 ] as const;
 export type DossierEvent = (typeof DOSSIER_EVENTS)[number];
 
@@ -246,6 +247,9 @@ export const TRANSITIONS: readonly Transition[] = [
   { event: 'hand_back', from: ['result_ready', 'returned_to_agency'], to: 'returned', actors: ['clerk'] },
   { event: 'withdraw', from: NON_TERMINAL, to: 'withdrawn', actors: ['clerk', 'citizen'] },
   { event: 'stop', from: ['in_review', 'awaiting_payment'], to: 'stopped', actors: ['agency_official'] },
+  // Not in LIFECYCLE.md: the phone or delivery address changed at the dossier's own office, confirmed by a code
+  // to the old phone or the id card in person (issue 13); recorded in the chain, the state does not move.
+  { event: 'change_contact', from: NON_TERMINAL, to: 'same', actors: ['clerk', 'supervisor'] },
 ];
 
 const BY_EVENT = new Map(TRANSITIONS.map((t) => [t.event, t]));

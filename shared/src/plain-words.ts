@@ -90,4 +90,8 @@ export const EVENT_WORDS: Record<DossierEvent, Words | null> = {
   hand_back: { vi: 'Trả kết quả tại quầy', en: 'Result handed over at the desk' },
   withdraw: { vi: 'Rút hồ sơ', en: 'Dossier withdrawn' },
   stop: { vi: 'Dừng giải quyết hồ sơ', en: 'Processing stopped' },
+  change_contact: {
+    vi: 'Đã thay đổi số điện thoại hoặc địa chỉ nhận kết quả',
+    en: 'The phone number or delivery address was changed',
+  },
 };

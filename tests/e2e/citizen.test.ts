@@ -95,6 +95,20 @@ const violations = async (page: Page, within?: string) => {
 const agency = { kind: 'agency_official' as const, role: 'agency_official' as const };
 const clerkActor = { kind: 'clerk' as const, role: 'clerk' as const };
 
+/** The newest feedback code texted to the holder's phone, as the dev mailbox shows it. */
+const feedbackCode = async (dossierCode: string) => {
+  const clerk = await server.callerAs('gdv.hang');
+  let body = '';
+  await expect
+    .poll(async () => {
+      const texts = await clerk.notify.mailbox({ phone: '0905123456' });
+      body = texts.find((t) => t.code === dossierCode && t.body.includes('gui danh gia'))?.body ?? '';
+      return body;
+    })
+    .toMatch(/\d{6}/);
+  return /\b(\d{6})\b/.exec(body)![1]!;
+};
+
 describe('a citizen follows a dossier from the receipt QR to the rating, on a phone', () => {
   it('tracks, asks for home delivery with the SMS code, pays, and rates after delivery; the supervisor sees it', async () => {
     // At the desk: a dossier received, digitized, forwarded; the agency asks for a financial obligation.
@@ -223,6 +237,10 @@ describe('a citizen follows a dossier from the receipt QR to the rating, on a ph
     await page.getByLabel('Góp ý thêm (không bắt buộc)').fill('Phải gọi điện hỏi hai lần.');
     await page.screenshot({ path: `${SHOTS}/citizen-rate.png`, fullPage: true });
     expect(await violations(page)).toEqual([]);
+    // Code and phone typed by hand are not proof enough to rate (the desk knows both): a code goes to the phone.
+    await page.getByRole('button', { name: 'Gửi đánh giá' }).click();
+    await page.getByLabel('Mã xác nhận (6 số)').waitFor();
+    await page.getByLabel('Mã xác nhận (6 số)').fill(await feedbackCode(code));
     await page.getByRole('button', { name: 'Gửi đánh giá' }).click();
     await page.getByText('Cảm ơn bạn! Đánh giá đã được ghi nhận.').waitFor();
     await page.screenshot({ path: `${SHOTS}/citizen-rated.png`, fullPage: true });
@@ -270,6 +288,9 @@ describe('a citizen follows a dossier from the receipt QR to the rating, on a ph
     await page.getByRole('button', { name: 'Tiếp tục' }).click();
     await page.getByText('Bạn đánh giá được sau khi nhận kết quả').waitFor();
     await page.getByLabel('Nội dung phản ánh').fill('Tôi phải chờ 40 phút mới tới lượt.');
+    await page.getByRole('button', { name: 'Gửi mã xác nhận' }).click();
+    await page.getByLabel('Mã xác nhận (6 số)').waitFor();
+    await page.getByLabel('Mã xác nhận (6 số)').fill(await feedbackCode(r.code!));
     await page.getByRole('button', { name: 'Gửi phản ánh' }).click();
     await page.getByText(/Đã gửi phản ánh\. Bưu cục sẽ trả lời bằng tin nhắn trước/).waitFor();
     await page.screenshot({ path: `${SHOTS}/citizen-complaint.png`, fullPage: true });

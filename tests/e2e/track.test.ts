@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { receiptToken } from '../../server/src/citizen/receipt-token';
 import { recordEvent } from '../../server/src/dossiers/engine';
 import { createTestServer } from '../helpers/app';
 import { launchChromium, listen } from '../helpers/browser';
@@ -114,6 +115,27 @@ describe('a citizen tracks a dossier from the receipt QR on a phone', () => {
     await page.screenshot({ path: `${SHOTS}/track-result.png`, fullPage: true });
     expect(await violations(page)).toEqual([]);
     await page.context().close();
+  });
+
+  it('the receipt’s full QR address (with its token) shows the dossier at once, no phone asked', async () => {
+    const dossier = await receiveDossier();
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(8_000);
+    const token = receiptToken(server.env.SESSION_SECRET, dossier.dossierId);
+    await page.goto(`${http.url}/track?code=${encodeURIComponent(dossier.code)}#t=${token}`);
+    const result = page.locator('[aria-live="polite"]');
+    await result.getByRole('heading', { name: 'Hồ sơ đã được tiếp nhận' }).waitFor();
+    expect(await page.locator('#track-phone').inputValue()).toBe('');
+    expect(await violations(page)).toEqual([]);
+    // A token that is not this dossier's opens nothing, and the phone field takes over.
+    const forged = await context.newPage();
+    forged.setDefaultTimeout(8_000);
+    await forged.goto(`${http.url}/track?code=${encodeURIComponent(dossier.code)}#t=r1${'A'.repeat(27)}`);
+    await forged.locator('#track-problem').waitFor();
+    expect(await forged.locator('[aria-live="polite"]').innerText()).not.toContain('Hồ sơ đã được tiếp nhận');
+    expect(await forged.evaluate(() => document.activeElement?.id)).toBe('track-phone');
+    await context.close();
   });
 
   it('a wrong phone gets the not-found answer and no dossier data', async () => {

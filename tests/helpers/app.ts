@@ -58,6 +58,9 @@ export const createTestServer = (
     limits: createLimits(createMemoryLimitStore(), {
       login: generous,
       track: generous,
+      trackCode: generous,
+      trackPhone: generous,
+      lookup: generous,
       smsPerAddress: generous,
       smsPerDay: 1000,
     }),

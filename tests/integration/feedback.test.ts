@@ -7,6 +7,7 @@ import { loadHolidayTables } from '../../server/src/intake/holidays';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 import { intakeFor } from '../helpers/intake';
+import { receiptToken } from '../../server/src/citizen/receipt-token';
 import { driveTo } from './citizen-helpers';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -29,11 +30,14 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
+/** The token the receipt's QR code carries (what the citizen's phone reads from the paper). */
+const tokenOf = (dossierId: string) => receiptToken(server.env.SESSION_SECRET, dossierId);
+
 describe('rating the service', () => {
   it('only after the result is received', async () => {
     const citizen = await server.callerAs(null);
     await expect(
-      citizen.feedback.rate({ code: ongoing.code, phone, satisfied: true, reasons: [] }),
+      citizen.feedback.rate({ code: ongoing.code, token: tokenOf(ongoing.id), satisfied: true, reasons: [] }),
     ).rejects.toMatchObject({ cause: { code: 'FEEDBACK_NOT_YET' } });
     expect((await citizen.feedback.status({ code: ongoing.code, phone })).canRate).toBe(false);
   });
@@ -41,17 +45,17 @@ describe('rating the service', () => {
   it('dissatisfied needs a reason; the rating counts as a "dislike" for the indicator; one per dossier', async () => {
     const citizen = await server.callerAs(null);
     await expect(
-      citizen.feedback.rate({ code: delivered.code, phone, satisfied: false, reasons: [] }),
+      citizen.feedback.rate({ code: delivered.code, token: tokenOf(delivered.id), satisfied: false, reasons: [] }),
     ).rejects.toMatchObject({ cause: { code: 'FEEDBACK_REASON_REQUIRED' } });
     await citizen.feedback.rate({
       code: delivered.code,
-      phone,
+      token: tokenOf(delivered.id),
       satisfied: false,
       reasons: ['late', 'many_trips'],
       comment: 'Phải đi lại hai lần',
     });
     await expect(
-      citizen.feedback.rate({ code: delivered.code, phone, satisfied: true, reasons: [] }),
+      citizen.feedback.rate({ code: delivered.code, token: tokenOf(delivered.id), satisfied: true, reasons: [] }),
     ).rejects.toMatchObject({ cause: { code: 'FEEDBACK_ALREADY_RATED' } });
     const [row] = await database.db
       .select()
@@ -87,7 +91,7 @@ describe('complaints', () => {
     const filedAt = new Date();
     const filed = await citizen.feedback.complain({
       code: ongoing.code,
-      phone,
+      token: tokenOf(ongoing.id),
       reasons: ['staff_attitude'],
       text: 'Nhân viên không hướng dẫn rõ ràng.',
     });
@@ -203,14 +207,14 @@ describe('feedback through a desk’s QR code', () => {
     const citizen = await server.callerAs(null);
     await citizen.feedback.complain({
       code: received.code!,
-      phone,
+      token: tokenOf(received.dossierId),
       reasons: [],
       text: 'Nhân viên quầy hướng dẫn chưa rõ ràng',
       deskId: own!.id,
     });
     await citizen.feedback.complain({
       code: received.code!,
-      phone,
+      token: tokenOf(received.dossierId),
       reasons: [],
       text: 'Quét nhầm mã QR của bưu cục khác',
       deskId: elsewhere!.id,

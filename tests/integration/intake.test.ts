@@ -279,7 +279,10 @@ describe('reuse of earlier digitized documents', () => {
       citizenId: first.applicant.citizenId,
       procedureCode: lltp.code,
     });
-    expect(found.applicant).toMatchObject({ fullName: 'Trần Thị Mỹ Hạnh', phone: '0905123456' });
+    expect(found.applicant).toMatchObject({ fullName: 'Trần Thị Mỹ Hạnh', dateOfBirth: '1995-04-12' });
+    // Contact belongs to the dossier it was given for: the citizen gives a phone for each new one.
+    expect(found.applicant).not.toHaveProperty('phone');
+    expect(found.applicant).not.toHaveProperty('email');
     const odd = await clerk.intake.lookupApplicant({ citizenId: '999195001234', procedureCode: lltp.code });
     expect(odd.applicant).toBeNull();
     expect(odd.warnings.map((w) => w.code)).toContain('UNKNOWN_PROVINCE');

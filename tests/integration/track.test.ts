@@ -96,12 +96,12 @@ describe('tracking a dossier with the code and the phone on file', () => {
     const codes = new Set<string>();
     for (let i = 0; i < 35; i++) {
       const body = (await (
-        await track({ code: `H57.90.01-261124-${String(1000 + i)}`, phone: '0905123456' }, '10.2.9.9')
+        await track({ code: `H57.90.01-261124-${String(1000 + i)}`, phone: '0912345678' }, '10.2.9.9')
       ).json()) as Body;
       codes.add(body.error!.json.data.appCode);
     }
     expect(codes).toEqual(new Set(['TRACK_NOT_FOUND', 'RATE_LIMITED']));
-    // Another address is not affected.
+    // Another address, with another phone, is not affected (the guessed phone has its own budget too).
     expect((await track({ code: received.code, phone: '0905123456' }, '10.2.9.10')).status).toBe(200);
   });
 

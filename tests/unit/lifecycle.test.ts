@@ -96,6 +96,9 @@ const LIFECYCLE_MD: Record<DossierEvent, Row> = {
   hand_back: { who: ['clerk'], from: ['result_ready', 'returned_to_agency'], to: 'returned' },
   withdraw: { who: ['clerk', 'citizen'], from: OPEN_STATES, to: 'withdrawn' },
   stop: { who: ['agency_official'], from: ['in_review', 'awaiting_payment'], to: 'stopped' },
+  // Differs from LIFECYCLE.md, which has no such row: issue 13 makes a change of phone or delivery address an
+  // event of the dossier's own chain, by the staff of its office, without moving its state.
+  change_contact: { who: ['clerk', 'supervisor'], from: OPEN_STATES, to: 'same' },
 };
 
 /** A context every guard accepts, so the pair matrix tests the table alone. */
@@ -214,6 +217,7 @@ describe('who may do what', () => {
 
   it('shows a clerk the buttons for a draft at the desk', () => {
     expect(allowedEvents('draft', 'clerk').sort()).toEqual([
+      'change_contact',
       'receive',
       'refuse_at_desk',
       'request_supplement_at_desk',
@@ -285,9 +289,12 @@ describe('guard: a delivery retry only 2 working days after the last attempt', (
 
   it('a UI given the context hides the retry until it is due, and the return until the second invitation fails', () => {
     const afterFirst = (now: string) => ({ ...ctx(now), failedDeliveryCount: 1 });
-    expect(allowedEvents('delivery_failed', 'supervisor', afterFirst('2026-02-23T16:00'))).toEqual([]);
+    expect(allowedEvents('delivery_failed', 'supervisor', afterFirst('2026-02-23T16:00'))).toEqual([
+      'change_contact',
+    ]);
     expect(allowedEvents('delivery_failed', 'supervisor', afterFirst('2026-02-24T10:00'))).toEqual([
       'dispatch',
+      'change_contact',
     ]);
   });
 });

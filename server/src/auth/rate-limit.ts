@@ -133,6 +133,12 @@ export const LIMITS = {
   track: { limit: 30, windowMs: 10 * 60_000 },
   /** Text messages (one-time codes) one address may cause: a family's few requests, not a flood. */
   smsPerAddress: { limit: 10, windowMs: 60 * 60_000 },
+  // One dossier's code or one phone, from any number of addresses: a holder retypes a few times, a guesser
+  // trying phones for a code (or codes for a phone) stops after these. The receipt's QR needs neither.
+  trackCode: { limit: 10, windowMs: 15 * 60_000 },
+  trackPhone: { limit: 20, windowMs: 15 * 60_000 },
+  /** Id-number look-ups per clerk: a desk serves one citizen every few minutes, not one a second. */
+  lookup: { limit: 60, windowMs: 60 * 60_000 },
 } as const;
 
 /** The limiters the procedures use (`ctx.limits`), all over one store. */
@@ -145,6 +151,9 @@ export const createLimits = (
 ) => ({
   login: store.limiter('login', budgets.login ?? LIMITS.login),
   track: store.limiter('track', budgets.track ?? LIMITS.track),
+  trackCode: store.limiter('track-code', budgets.trackCode ?? LIMITS.trackCode),
+  trackPhone: store.limiter('track-phone', budgets.trackPhone ?? LIMITS.trackPhone),
+  lookup: store.limiter('lookup', budgets.lookup ?? LIMITS.lookup),
   smsPerAddress: store.limiter('sms-ip', budgets.smsPerAddress ?? LIMITS.smsPerAddress),
   /** Codes per phone (keyed by an HMAC of the number), whatever the purpose and whoever asks. */
   smsPerPhone: store.limiter('sms-phone', { limit: OTP_MAX_SENDS, windowMs: OTP_SEND_WINDOW_MS }),

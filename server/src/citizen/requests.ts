@@ -11,7 +11,7 @@ import { createBill } from '../payments';
 import { otpText } from '../notify/texts';
 import type { SmsReservation } from '../otp/budget';
 import { issueOtp, type OtpPurpose } from '../otp/otp';
-import { findTrackable } from './track';
+import { findTrackable, type Holder } from './track';
 import { checkOtp } from './otp-check';
 import { addDeliveryTask, addPickupTask } from './courier-link';
 import { DELIVERY_WINDOWS, localInstant } from '../courier/tasks';
@@ -94,9 +94,7 @@ export const postOfficeFor = async (db: Db, communeCode: string) => {
 
 // ───────────────────────────── Home delivery of a result ─────────────────────────────
 
-export type DeliveryRequestInput = {
-  code: string;
-  phone: string;
+export type DeliveryRequestInput = Holder & {
   otp: string;
   address: { line: string; communeCode: string };
   lat?: number | undefined;
@@ -129,13 +127,14 @@ const assertDeliveryAskable = async (db: Db, dossier: typeof dossiers.$inferSele
   return version;
 };
 
-/** Step 1: the code goes to the phone on file (the holder typed it, and it matched). */
+/** Step 1: the code goes to the phone on file (the holder typed it and it matched, or holds the receipt). */
 export const startDeliveryRequest = async (
   db: Db,
-  opts: { code: string; phone: string; secret: string; now?: Date; reserve: SmsReservation },
+  opts: Holder & { secret: string; now?: Date; reserve: SmsReservation },
 ) => {
   const { dossier, phone } = await findTrackable(db, opts);
   await assertDeliveryAskable(db, dossier);
+  if (!phone) throw appError('CONTACT_NO_OLD_PHONE');
   return sendOtp(db, {
     purpose: 'delivery_request',
     phone,
@@ -155,8 +154,9 @@ export const confirmDeliveryRequest = async (
   opts: { input: DeliveryRequestInput; secret: string; now?: Date },
 ) => {
   const now = opts.now ?? new Date();
-  const { dossier, phone } = await findTrackable(db, opts.input);
+  const { dossier, phone } = await findTrackable(db, { ...opts.input, secret: opts.secret });
   const version = await assertDeliveryAskable(db, dossier);
+  if (!phone) throw appError('CONTACT_NO_OLD_PHONE');
   await checkOtp(db, {
     purpose: 'delivery_request',
     phone,

@@ -1,6 +1,6 @@
-import { appError } from '@postdesk/shared';
 import { z } from 'zod';
 import { type Context, publicProcedure, router } from '../trpc/init';
+import { limitAddress, limitHolder } from './limits';
 import { SMS_JOB } from '../notify/sender';
 import { smsReservation } from '../otp/budget';
 import {
@@ -12,7 +12,12 @@ import {
 } from './requests';
 import { trackDossier } from './track';
 
-const holder = z.object({ code: z.string().trim().min(1).max(50), phone: z.string().trim().min(1).max(20) });
+/** The code with the phone on file, or with the receipt's QR token (no phone). */
+export const holder = z.object({
+  code: z.string().trim().min(1).max(50),
+  phone: z.string().trim().min(1).max(20).optional(),
+  token: z.string().trim().min(1).max(64).optional(),
+});
 const address = z.object({
   line: z.string().trim().min(3).max(300),
   communeCode: z.string().trim().min(1).max(5),
@@ -24,12 +29,8 @@ const point = {
 const otp = z.string().trim().min(1).max(10);
 const window = z.enum(['morning', 'afternoon']);
 
-const limited = async (ctx: Pick<Context, 'limits' | 'ip'>) => {
-  if (!(await ctx.limits.track.consume(ctx.ip))) throw appError('RATE_LIMITED');
-};
-
 /** The budgets a code sent on this request spends (address, phone, the province's day). */
-const reservation = (ctx: Pick<Context, 'limits' | 'ip' | 'db' | 'log' | 'config' | 'requestId'>) =>
+export const reservation = (ctx: Pick<Context, 'limits' | 'ip' | 'db' | 'log' | 'config' | 'requestId'>) =>
   smsReservation({
     limits: ctx.limits,
     db: ctx.db,
@@ -40,24 +41,24 @@ const reservation = (ctx: Pick<Context, 'limits' | 'ip' | 'db' | 'log' | 'config
   });
 
 /** The code's text goes out now rather than at the next sweep: the citizen is waiting for it. */
-const sendTextsNow = (ctx: Pick<Context, 'jobs' | 'log'>) =>
+export const sendTextsNow = (ctx: Pick<Context, 'jobs' | 'log'>) =>
   ctx.jobs
     .enqueue(SMS_JOB, {})
     .catch((err: Error) => ctx.log.warn({ err: err.message }, 'sms job not queued'));
 
 /**
  * The public side: no session, so every call is rate-limited by address, and every call that names a
- * dossier needs its code and the phone on file. Mutations, so that a phone number travels as POST and never
- * sits in a URL that proxies log.
+ * dossier needs its code and the phone on file (also limited per code and per phone) or the receipt's token.
+ * Mutations, so that a phone number or a token travels as POST and never sits in a URL that proxies log.
  */
 export const citizenRouter = router({
   track: publicProcedure.input(holder).mutation(async ({ ctx, input }) => {
-    await limited(ctx);
-    return trackDossier(ctx.db, input);
+    await limitHolder(ctx, input);
+    return trackDossier(ctx.db, { ...input, secret: ctx.config.SESSION_SECRET });
   }),
   /** Home delivery, step 1: a one-time code to the phone on file. */
   deliveryCode: publicProcedure.input(holder).mutation(async ({ ctx, input }) => {
-    await limited(ctx);
+    await limitHolder(ctx, input);
     const sent = await startDeliveryRequest(ctx.db, {
       ...input,
       secret: ctx.config.SESSION_SECRET,
@@ -70,7 +71,7 @@ export const citizenRouter = router({
   requestDelivery: publicProcedure
     .input(holder.extend({ otp, address, ...point, window }))
     .mutation(async ({ ctx, input }) => {
-      await limited(ctx);
+      await limitHolder(ctx, input);
       return confirmDeliveryRequest(ctx.db, { input, secret: ctx.config.SESSION_SECRET });
     }),
   /** The days a pickup can be booked (working days, from tomorrow). */
@@ -81,7 +82,7 @@ export const citizenRouter = router({
       z.object({ procedureCode: z.string().trim().min(1).max(16), phone: z.string().trim().min(1).max(20) }),
     )
     .mutation(async ({ ctx, input }) => {
-      await limited(ctx);
+      await limitAddress(ctx);
       const sent = await startPickupRequest(ctx.db, {
         ...input,
         secret: ctx.config.SESSION_SECRET,
@@ -107,7 +108,7 @@ export const citizenRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      await limited(ctx);
+      await limitAddress(ctx);
       return confirmPickupRequest(ctx.db, { input, secret: ctx.config.SESSION_SECRET });
     }),
 });

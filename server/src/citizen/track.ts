@@ -8,6 +8,7 @@ import {
 } from '@postdesk/shared';
 import { and, asc, desc, eq, inArray, lt, ne } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { receiptTokenMatches } from './receipt-token';
 import {
   applicants,
   courierTasks,
@@ -33,19 +34,33 @@ const DELIVERY_ASKABLE = new Set<string>([
 ]);
 
 /**
- * Finds a dossier by code and the phone on file: both must match. A wrong code, a wrong phone and a dossier
- * without a phone all get TRACK_NOT_FOUND, so neither half can be probed on its own.
+ * How a holder proves they hold a dossier: its code with the phone on file, or its code with the token of the
+ * receipt's QR code (no phone needed). `secret` is the server secret the token is derived from.
  */
-export const findTrackable = async (db: Db, opts: { code: string; phone: string }) => {
+export type Holder = { code: string; phone?: string | undefined; token?: string | undefined };
+
+/**
+ * Finds a dossier by code and the phone on file, or by code and receipt token. With a phone, a wrong code, a
+ * wrong phone and a dossier without a phone all get TRACK_NOT_FOUND, so neither half can be probed on its own;
+ * with a token, an unknown code and a wrong token both get TRACK_LINK_INVALID. `phone` is the one on file.
+ */
+export const findTrackable = async (db: Db, opts: Holder & { secret?: string }) => {
   const { code } = parseDossierCode(opts.code);
-  const phone = normalizePhone(opts.phone);
+  const token = opts.token?.trim();
+  const phone = token ? null : normalizePhone(opts.phone ?? '');
   const [row] = await db
     .select({ dossier: dossiers, phone: applicants.phone })
     .from(dossiers)
     .leftJoin(applicants, eq(applicants.id, dossiers.applicantId))
     .where(eq(dossiers.code, code));
+  if (token) {
+    if (!row || !opts.secret || !receiptTokenMatches(opts.secret, row.dossier.id, token)) {
+      throw appError('TRACK_LINK_INVALID');
+    }
+    return { dossier: row.dossier, phone: row.phone, via: 'receipt' as const };
+  }
   if (!row?.phone || row.phone !== phone) throw appError('TRACK_NOT_FOUND');
-  return { dossier: row.dossier, phone };
+  return { dossier: row.dossier, phone: row.phone, via: 'phone' as const };
 };
 
 /**
@@ -92,10 +107,10 @@ const deliveryProgress = async (db: Db, dossierId: string) => {
 
 /**
  * What the holder of a receipt may know: the dossier's progress in plain words, its due time and what is
- * asked of them. Code and phone must both match; a wrong code and a wrong phone get the same answer, so
- * neither can be probed, and nothing about the applicant is returned.
+ * asked of them. Code and phone, or code and the receipt's token, must match (see findTrackable), and nothing
+ * about the applicant is returned.
  */
-export const trackDossier = async (db: Db, opts: { code: string; phone: string; now?: Date }) => {
+export const trackDossier = async (db: Db, opts: Holder & { secret?: string; now?: Date }) => {
   const found = await findTrackable(db, opts);
   const [row] = await db
     .select({

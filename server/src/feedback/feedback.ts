@@ -1,11 +1,14 @@
 import { addWorkingDays, appError } from '@postdesk/shared';
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
-import { findTrackable } from '../citizen/track';
+import { checkOtp } from '../citizen/otp-check';
+import { sendOtp } from '../citizen/requests';
+import { findTrackable, type Holder } from '../citizen/track';
 import type { Db } from '../db/client';
 import { applicants, desks, dossiers, feedback, offices, procedures } from '../db/schema';
 import { loadHolidayTables } from '../intake/holidays';
 import { queueSms } from '../notify/notify';
 import { WEB_TOKEN } from '../notify/texts';
+import type { SmsReservation } from '../otp/budget';
 
 /**
  * What went wrong, as fixed codes the indicators and the supervisors can count. A dissatisfied rating is
@@ -53,9 +56,15 @@ export const desksOf = async (db: Db, opts: { officeId: string; publicUrl: strin
   return rows.map((d) => ({ ...d, url: `${base}/feedback?desk=${d.id}` }));
 };
 
-/** What the holder of the code and phone may see: whether they can still rate, and their own complaints. */
-export const feedbackStatus = async (db: Db, opts: { code: string; phone: string }) => {
-  const { dossier } = await findTrackable(db, opts);
+/** Proof of holding the dossier, with the server secret the receipt token is checked against. */
+type HolderOpts = Holder & { secret: string };
+
+/**
+ * What the holder of the code and phone (or the receipt's token) may see: whether they can still rate, and
+ * their own complaints.
+ */
+export const feedbackStatus = async (db: Db, opts: HolderOpts) => {
+  const { dossier, via } = await findTrackable(db, opts);
   const rows = await db
     .select()
     .from(feedback)
@@ -65,6 +74,8 @@ export const feedbackStatus = async (db: Db, opts: { code: string; phone: string
   return {
     code: dossier.code!,
     finished: RATABLE.has(dossier.state),
+    /** A rating or complaint needs no code by text message: the page was opened with the receipt's token. */
+    proofHeld: via === 'receipt',
     canRate: RATABLE.has(dossier.state) && !rating,
     rating: rating ? { satisfied: (rating.rating ?? 0) > 2, at: rating.createdAt } : null,
     complaints: rows
@@ -95,20 +106,59 @@ const deskOfDossier = async (db: Db, deskId: string | undefined, officeId: strin
   return desk?.id ?? null;
 };
 
+/**
+ * A rating or complaint must come from whoever holds the dossier, never from the office rating itself: the
+ * receipt's token (from its QR code), or a code sent to the dossier's phone. Code + phone alone is not proof,
+ * since the desk that typed the phone knows it. Returns what proved it, kept with the feedback.
+ */
+const proveHolder = async (db: Db, opts: HolderOpts & { otp?: string | undefined; now?: Date }) => {
+  const found = await findTrackable(db, opts);
+  if (found.via === 'receipt') return { ...found, proof: 'receipt' as const };
+  if (!opts.otp?.trim() || !found.phone) throw appError('FEEDBACK_PROOF_REQUIRED');
+  await checkOtp(db, {
+    purpose: 'feedback',
+    phone: found.phone,
+    code: opts.otp,
+    dossierId: found.dossier.id,
+    secret: opts.secret,
+    now: opts.now,
+  });
+  return { ...found, proof: 'otp' as const };
+};
+
+/** A code to the dossier's phone on file, for a holder without the receipt's QR code. */
+export const sendFeedbackCode = async (db: Db, opts: HolderOpts & { now?: Date; reserve: SmsReservation }) => {
+  const { dossier, phone } = await findTrackable(db, opts);
+  if (!phone) throw appError('FEEDBACK_PROOF_REQUIRED');
+  return sendOtp(db, {
+    purpose: 'feedback',
+    phone,
+    dossierId: dossier.id,
+    secret: opts.secret,
+    reserve: opts.reserve,
+    now: opts.now,
+  });
+};
+
 export const rateService = async (
   db: Db,
-  opts: {
-    code: string;
-    phone: string;
+  opts: HolderOpts & {
+    otp?: string | undefined;
     satisfied: boolean;
     reasons: FeedbackReason[];
     comment?: string | undefined;
     deskId?: string | undefined;
   },
 ) => {
-  const { dossier } = await findTrackable(db, opts);
-  if (!RATABLE.has(dossier.state)) throw appError('FEEDBACK_NOT_YET');
   if (!opts.satisfied && opts.reasons.length === 0) throw appError('FEEDBACK_REASON_REQUIRED');
+  const { dossier: found } = await findTrackable(db, opts);
+  if (!RATABLE.has(found.state)) throw appError('FEEDBACK_NOT_YET');
+  const [rated] = await db
+    .select({ id: feedback.id })
+    .from(feedback)
+    .where(and(eq(feedback.dossierId, found.id), eq(feedback.kind, 'rating')));
+  if (rated) throw appError('FEEDBACK_ALREADY_RATED');
+  const { dossier, proof } = await proveHolder(db, opts);
   const [row] = await db
     .insert(feedback)
     .values({
@@ -116,6 +166,7 @@ export const rateService = async (
       kind: 'rating',
       deskId: await deskOfDossier(db, opts.deskId, dossier.receivingOfficeId),
       rating: opts.satisfied ? RATING_SATISFIED : RATING_DISSATISFIED,
+      proof,
       reasons: opts.satisfied ? [] : [...new Set(opts.reasons)],
       comment: opts.comment?.trim() || null,
     })
@@ -134,17 +185,16 @@ export const answerDueAt = async (db: Db, from: Date, days = COMPLAINT_ANSWER_WO
 
 export const fileComplaint = async (
   db: Db,
-  opts: {
-    code: string;
-    phone: string;
+  opts: HolderOpts & {
+    otp?: string | undefined;
     reasons: FeedbackReason[];
     text: string;
     deskId?: string | undefined;
     now?: Date;
   },
 ) => {
-  const { dossier } = await findTrackable(db, opts);
   const now = opts.now ?? new Date();
+  const { dossier, proof } = await proveHolder(db, { ...opts, now });
   const due = await answerDueAt(db, now);
   const [row] = await db
     .insert(feedback)
@@ -154,6 +204,7 @@ export const fileComplaint = async (
       deskId: await deskOfDossier(db, opts.deskId, dossier.receivingOfficeId),
       reasons: [...new Set(opts.reasons)],
       comment: opts.text.trim(),
+      proof,
       answerDueAt: due,
       createdAt: now,
     })

@@ -1,6 +1,6 @@
-import { appError } from '@postdesk/shared';
 import { z } from 'zod';
-import type { Context } from '../trpc/init';
+import { limitHolder } from '../citizen/limits';
+import { holder, reservation, sendTextsNow } from '../citizen/router';
 import { publicProcedure, router, staffProcedure } from '../trpc/init';
 import {
   answerComplaint,
@@ -11,25 +11,21 @@ import {
   fileComplaint,
   listFeedback,
   rateService,
+  sendFeedbackCode,
 } from './feedback';
 
-const holder = z.object({ code: z.string().trim().min(1).max(50), phone: z.string().trim().min(1).max(20) });
 const reasons = z.array(z.enum(FEEDBACK_REASONS)).max(FEEDBACK_REASONS.length).default([]);
-
-/** Same per-address budget as tracking: every public call here is also a code + phone guess. */
-const limited = async (ctx: Pick<Context, 'limits' | 'ip'>) => {
-  if (!(await ctx.limits.track.consume(ctx.ip))) throw appError('RATE_LIMITED');
-};
+const otp = z.string().trim().min(1).max(10).optional();
 
 /** The offices a supervisor answers for: every office where they hold the supervisor role. */
 const supervisedOffices = (ctx: { user: { memberships: { officeId: string; role: string }[] } }) =>
   ctx.user.memberships.filter((m) => m.role === 'supervisor').map((m) => m.officeId);
 
 /**
- * Ratings and complaints. Decision: no one-time code here. Code + phone is the proof that opens the
- * dossier's page already; a rating is one per dossier and a complaint's answer goes only to the phone on
- * file, so a code would add an SMS and a wait at the desk (the QR feedback) without protecting anything
- * more. Every call is rate-limited per address like tracking.
+ * Ratings and complaints. Code + phone opens the dossier's feedback page, but the desk that typed the phone
+ * knows both, so rating or complaining needs proof the sender holds the dossier (issue 13): the token of the
+ * receipt's QR code, or a one-time code sent to the dossier's phone. Every call is limited like tracking:
+ * per address, and per code and phone when those are the key.
  */
 export const feedbackRouter = router({
   desk: publicProcedure
@@ -37,12 +33,24 @@ export const feedbackRouter = router({
     .query(({ ctx, input }) => deskInfo(ctx.db, input.deskId)),
   // Mutations, so that the phone travels in a POST body and never in a URL.
   status: publicProcedure.input(holder).mutation(async ({ ctx, input }) => {
-    await limited(ctx);
-    return feedbackStatus(ctx.db, input);
+    await limitHolder(ctx, input);
+    return feedbackStatus(ctx.db, { ...input, secret: ctx.config.SESSION_SECRET });
+  }),
+  /** Without the receipt's QR code: a one-time code to the dossier's phone proves the sender holds it. */
+  code: publicProcedure.input(holder).mutation(async ({ ctx, input }) => {
+    await limitHolder(ctx, input);
+    const sent = await sendFeedbackCode(ctx.db, {
+      ...input,
+      secret: ctx.config.SESSION_SECRET,
+      reserve: reservation(ctx),
+    });
+    await sendTextsNow(ctx);
+    return sent;
   }),
   rate: publicProcedure
     .input(
       holder.extend({
+        otp,
         satisfied: z.boolean(),
         reasons,
         comment: z.string().max(1000).optional(),
@@ -50,14 +58,21 @@ export const feedbackRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      await limited(ctx);
-      return rateService(ctx.db, input);
+      await limitHolder(ctx, input);
+      return rateService(ctx.db, { ...input, secret: ctx.config.SESSION_SECRET });
     }),
   complain: publicProcedure
-    .input(holder.extend({ reasons, text: z.string().trim().min(10).max(2000), deskId: z.uuid().optional() }))
+    .input(
+      holder.extend({
+        otp,
+        reasons,
+        text: z.string().trim().min(10).max(2000),
+        deskId: z.uuid().optional(),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
-      await limited(ctx);
-      return fileComplaint(ctx.db, input);
+      await limitHolder(ctx, input);
+      return fileComplaint(ctx.db, { ...input, secret: ctx.config.SESSION_SECRET });
     }),
   /** The desks of the caller's office, each with the address its printed QR code opens. */
   deskQrs: staffProcedure('clerk', 'supervisor').query(({ ctx }) =>

@@ -73,6 +73,8 @@ export const formsRoutes = (deps: AppDeps) => {
       officeIds: officeIdsOf(user.memberships.filter((m) => STAFF.includes(m.role))),
       isAdmin: user.memberships.some((m) => m.role === 'admin'),
       publicUrl: deps.env.PUBLIC_URL,
+      secret: deps.env.SESSION_SECRET,
+      userId: user.id,
     });
     return pdf(bytes, `${params.data.form}-${params.data.id.slice(0, 8)}.pdf`);
   });

@@ -2,10 +2,12 @@ import { appError } from '@postdesk/shared';
 import { and, asc, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { getProcedure } from '../catalog/queries';
+import { receiptTrackingUrl } from '../citizen/receipt-token';
 import type { Db } from '../db/client';
 import {
   type AddressJson,
   applicants,
+  auditLog,
   communes,
   dossiers,
   offices,
@@ -35,7 +37,17 @@ const fullAddress = async (db: Db, address: AddressJson | null) =>
  */
 export const renderDossierForm = async (
   db: Db,
-  opts: { dossierId: string; form: DeskForm; officeIds: string[]; isAdmin: boolean; publicUrl: string },
+  opts: {
+    dossierId: string;
+    form: DeskForm;
+    officeIds: string[];
+    isAdmin: boolean;
+    publicUrl: string;
+    /** The server secret the receipt's QR token is derived from. */
+    secret: string;
+    /** Who prints it: a Mẫu 01 carries the dossier's receipt token, so every print is audited. */
+    userId?: string;
+  },
 ) => {
   const agency = alias(offices, 'agency');
   const [row] = await db
@@ -68,6 +80,14 @@ export const renderDossierForm = async (
   if (opts.form === 'mau01') {
     if (!d.code || !d.receivedAt || !d.dueAt) throw appError('NOT_FOUND');
     const post = d.returnMethod === 1;
+    if (opts.userId) {
+      await db.insert(auditLog).values({
+        userId: opts.userId,
+        action: 'form.receipt_printed',
+        target: d.id,
+        details: { form: 'mau01' },
+      });
+    }
     return renderReceipt({
       office,
       dossierCode: d.code,
@@ -88,7 +108,12 @@ export const renderDossierForm = async (
       postalTariff: post ? intake.postalTariff : null,
       book: { volume: String(d.bookVolume ?? ''), entry: d.bookEntry ?? 0 },
       clerkName: intake.clerkName,
-      trackingUrl: `${opts.publicUrl}/track?code=${encodeURIComponent(d.code)}`,
+      trackingUrl: receiptTrackingUrl({
+        publicUrl: opts.publicUrl,
+        secret: opts.secret,
+        dossierId: d.id,
+        code: d.code,
+      }),
     });
   }
   if (opts.form === 'mau02') {

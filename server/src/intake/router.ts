@@ -1,3 +1,4 @@
+import { appError } from '@postdesk/shared';
 import { z } from 'zod';
 import { router, staffProcedure } from '../trpc/init';
 import { findTodayAtOffice, recordAdvice } from './desk';
@@ -17,7 +18,15 @@ export const intakeRouter = router({
     .input(
       z.object({ citizenId: z.string().trim().max(20), procedureCode: z.string().trim().min(1).max(16) }),
     )
-    .query(({ ctx, input }) => lookupApplicant(ctx.db, input)),
+    .query(async ({ ctx, input }) => {
+      // Per clerk, whatever their address: an account scraping id numbers stops, a desk never notices.
+      if (!(await ctx.limits.lookup.consume(ctx.user.id))) throw appError('RATE_LIMITED');
+      return lookupApplicant(ctx.db, {
+        ...input,
+        actor: { userId: ctx.user.id, officeId: ctx.membership.officeId },
+        requestId: ctx.requestId,
+      });
+    }),
   submit: clerk.input(intakeInput).mutation(({ ctx, input }) =>
     submitIntake(ctx.db, {
       input,

@@ -101,6 +101,31 @@ const nextBookEntry = async (tx: Db, officeId: string, year: number) => {
   return Number(row!.last);
 };
 
+/**
+ * A picked-up dossier already has its own applicant row from the citizen's request, with the phone they
+ * confirmed by a code: the desk completes it (id number, name, birth date, address) but does not swap the
+ * phone; a different number is a contact change, confirmed by the old phone or the id card (contact/).
+ */
+const completePickupApplicant = async (
+  t: Db,
+  applicantId: string,
+  values: typeof applicants.$inferInsert,
+) => {
+  const [current] = await t
+    .select({ phone: applicants.phone })
+    .from(applicants)
+    .where(eq(applicants.id, applicantId))
+    .for('update');
+  if (current?.phone && current.phone !== values.phone) throw appError('CONTACT_CHANGE_NEEDS_CONFIRMATION');
+  const { phone: _phone, ...rest } = values;
+  const [row] = await t
+    .update(applicants)
+    .set(current?.phone ? rest : values)
+    .where(eq(applicants.id, applicantId))
+    .returning({ id: applicants.id });
+  return row;
+};
+
 /** A dossier a courier picked up, brought to this office's desk (its receiving office). */
 const findPickedUp = async (db: Db, dossierId: string, officeId: string) => {
   const [row] = await db.select().from(dossiers).where(eq(dossiers.id, dossierId));
@@ -248,16 +273,16 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
           provinceCode: applicantAddress.provinceCode,
         },
       };
-      const [applicant] = await t
-        .insert(applicants)
-        .values(applicantValues)
-        .onConflictDoUpdate({ target: applicants.citizenId, set: applicantValues })
-        .returning({ id: applicants.id });
       if (pickedUp && pickedUp.procedureId !== procedure.id) {
         throw appError('VALIDATION_FAILED', {
           fields: [{ path: 'procedureCode', message: 'not the procedure the courier collected' }],
         });
       }
+      // Contact belongs to the dossier it is given for: a new dossier gets its own row and never rewrites the
+      // phone or address of the citizen's other dossiers (at this office or any other).
+      const applicant = pickedUp?.applicantId
+        ? await completePickupApplicant(t, pickedUp.applicantId, applicantValues)
+        : (await t.insert(applicants).values(applicantValues).returning({ id: applicants.id }))[0];
       const start = pickedUp ? startPickedUp(pickedUp, { actor: eventActor, now }) : createDossier;
       const draft = await start(t, {
         event: 'start_intake',

@@ -13,6 +13,7 @@ export type NotificationKind =
   | 'delivered'
   | 'stopped'
   | 'complaint_answer'
+  | 'contact_changed'
   | 'otp';
 
 export type SmsMessage = {

@@ -28,7 +28,7 @@ export type TextInput = {
 };
 
 export const smsText = (
-  kind: Exclude<NotificationKind, 'otp' | 'complaint_answer'>,
+  kind: Exclude<NotificationKind, 'otp' | 'complaint_answer' | 'contact_changed'>,
   d: TextInput,
 ): string => {
   switch (kind) {
@@ -56,6 +56,7 @@ const OTP_PURPOSE_WORDS: Record<string, string> = {
   delivery_request: 'dang ky giao ket qua tan nha',
   delivery_handover: 'nhan ket qua tu buu ta',
   feedback: 'gui danh gia, phan anh',
+  contact_change: 'DOI so dien thoai/dia chi nhan ket qua ho so',
 };
 
 export const otpText = (code: string, purpose: string) =>

@@ -9,7 +9,10 @@ type DossierRow = typeof dossiers.$inferSelect;
 
 /** The events a citizen hears about, and whether the same kind may be sent again later for one dossier. */
 export const NOTIFY_ON: Partial<
-  Record<DossierEvent, { kind: Exclude<NotificationKind, 'otp' | 'complaint_answer'>; repeats: boolean }>
+  Record<
+    DossierEvent,
+    { kind: Exclude<NotificationKind, 'otp' | 'complaint_answer' | 'contact_changed'>; repeats: boolean }
+  >
 > = {
   receive: { kind: 'received', repeats: false },
   request_supplement_at_desk: { kind: 'supplement_needed', repeats: true },

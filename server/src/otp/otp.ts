@@ -5,7 +5,12 @@ import type { Db } from '../db/client';
 import { otpCodes } from '../db/schema';
 
 /** What a code confirms; a code for one purpose never confirms another. */
-export type OtpPurpose = 'pickup_request' | 'delivery_request' | 'delivery_handover' | 'feedback';
+export type OtpPurpose =
+  | 'pickup_request'
+  | 'delivery_request'
+  | 'delivery_handover'
+  | 'feedback'
+  | 'contact_change';
 
 export const OTP_TTL_MS = 10 * 60_000;
 /** Wrong tries on one code before it is spent: 5 of 10^6 codes is a 0.0005% guess. */

@@ -13,6 +13,7 @@ import {
 } from '../agency/actions';
 import { type AuthUser, loadUser } from '../auth/sessions';
 import type { StaffCtx } from '../courier/context';
+import { receiptToken } from '../citizen/receipt-token';
 import { assignTask } from '../courier/dispatch';
 import { createPickupTask, localInstant } from '../courier/tasks';
 import type { Db } from '../db/client';
@@ -602,9 +603,11 @@ export const seedDemoDossiers = async (
     });
     count('returned');
     if (f.rating !== undefined) {
+      // The citizens rate from their receipts' QR codes.
       await rateService(db, {
         code: d.code,
-        phone: d.phone,
+        token: receiptToken(config.SESSION_SECRET, d.id),
+        secret: config.SESSION_SECRET,
         satisfied: f.rating,
         reasons: f.rating ? [] : ['late'],
         ...(f.rating ? {} : { comment: 'Phải chờ lâu hơn giấy hẹn.' }),
@@ -613,7 +616,8 @@ export const seedDemoDossiers = async (
     if (f.complaint) {
       await fileComplaint(db, {
         code: d.code,
-        phone: d.phone,
+        token: receiptToken(config.SESSION_SECRET, d.id),
+        secret: config.SESSION_SECRET,
         reasons: ['late'],
         text: 'Tôi được hẹn trả kết quả sau 1 ngày nhưng phải chờ gần một tuần, đề nghị bưu điện giải thích.',
         now: plus(t, 3 * 24 * 60),

@@ -2,6 +2,7 @@ import { adminRouter } from '../admin/router';
 import { authRouter } from '../auth/router';
 import { catalogRouter } from '../catalog/router';
 import { citizenRouter } from '../citizen/router';
+import { contactRouter } from '../contact/router';
 import { digitizeRouter } from '../digitize/router';
 import { dossiersRouter } from '../dossiers/router';
 import { intakeRouter } from '../intake/router';
@@ -27,6 +28,7 @@ export const appRouter = router({
   auth: authRouter,
   catalog: catalogRouter,
   citizen: citizenRouter,
+  contact: contactRouter,
   digitize: digitizeRouter,
   dossiers: dossiersRouter,
   intake: intakeRouter,

@@ -67,6 +67,51 @@ export const CITIZEN_ERRORS = {
     vi: 'Phản ánh này đã được trả lời. Vui lòng tải lại danh sách để xem câu trả lời.',
     en: 'This complaint has already been answered. Please reload the list to see the answer.',
   },
+  FEEDBACK_PROOF_REQUIRED: {
+    status: 403,
+    vi: 'Để đánh giá hoặc phản ánh, vui lòng quét mã QR trên Giấy tiếp nhận hồ sơ, hoặc nhập mã xác nhận được gửi tới số điện thoại của hồ sơ.',
+    en: 'To rate or complain, please scan the QR code on your receipt, or enter the confirmation code sent to the dossier’s phone.',
+  },
+  TRACK_LINK_INVALID: {
+    status: 404,
+    vi: 'Đường dẫn tra cứu không hợp lệ. Vui lòng quét lại mã QR trên Giấy tiếp nhận, hoặc nhập mã hồ sơ và số điện thoại.',
+    en: 'This tracking link is not valid. Please scan the QR code on your receipt again, or enter the dossier code and phone number.',
+  },
+  CONTACT_UNCHANGED: {
+    status: 400,
+    vi: 'Số điện thoại và địa chỉ nhận kết quả mới giống thông tin hiện có. Vui lòng nhập thông tin cần thay đổi.',
+    en: 'The new phone number and delivery address are the same as those on file. Please enter what should change.',
+  },
+  CONTACT_NO_OLD_PHONE: {
+    status: 409,
+    vi: 'Hồ sơ chưa có số điện thoại để gửi mã xác nhận. Vui lòng đối chiếu thẻ căn cước của người nộp tại quầy.',
+    en: 'The dossier has no phone number to send a code to. Please check the applicant’s ID card at the desk instead.',
+  },
+  CONTACT_ID_CARD_MISMATCH: {
+    status: 409,
+    vi: 'Số trên thẻ căn cước không phải của người nộp hồ sơ này. Chỉ người nộp (hoặc qua mã gửi tới số cũ) mới đổi được thông tin liên hệ.',
+    en: 'The ID card number is not that of this dossier’s applicant. Only the applicant (or a code sent to the old phone) can change the contact details.',
+  },
+  CONTACT_DELIVERY_NOT_ASKED: {
+    status: 409,
+    vi: 'Kết quả của hồ sơ này nhận tại quầy nên chưa có địa chỉ giao. Người dân đăng ký giao tận nhà trên trang tra cứu.',
+    en: 'This dossier’s result is collected at the desk, so it has no delivery address. The citizen asks for home delivery on the tracking page.',
+  },
+  CONTACT_CHANGE_TOO_LATE: {
+    status: 409,
+    vi: 'Hồ sơ đã kết thúc hoặc bưu tá đang giao kết quả, không đổi được thông tin liên hệ lúc này. Vui lòng liên hệ bưu cục phát.',
+    en: 'The dossier is finished or a courier is delivering the result, so the contact details cannot change now. Please contact the delivering post office.',
+  },
+  CONTACT_CHANGE_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy yêu cầu đổi thông tin liên hệ đang chờ xác nhận. Vui lòng tạo yêu cầu mới.',
+    en: 'No contact change is waiting for confirmation. Please start a new change.',
+  },
+  CONTACT_CHANGE_NEEDS_CONFIRMATION: {
+    status: 409,
+    vi: 'Số điện thoại khác với số người dân đã xác nhận khi đặt lịch. Hãy tiếp nhận với số đã xác nhận, rồi đổi số bằng chức năng "Đổi thông tin liên hệ".',
+    en: 'The phone number differs from the one the citizen confirmed when booking. Receive with the confirmed number, then use “Change contact details”.',
+  },
   MAILBOX_DISABLED: {
     status: 403,
     vi: 'Hộp thư thử nghiệm không có trên máy chủ chính thức. Vui lòng xem tin nhắn trên điện thoại.',

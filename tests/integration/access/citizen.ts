@@ -9,10 +9,14 @@ export const CITIZEN_ACCESS: Record<string, Access> = {
   'citizen.requestPickup': 'public',
   'feedback.desk': 'public',
   'feedback.status': 'public',
+  'feedback.code': 'public',
   'feedback.rate': 'public',
   'feedback.complain': 'public',
   'feedback.deskQrs': ['clerk', 'supervisor'],
   'feedback.list': ['supervisor'],
   'feedback.answer': ['supervisor'],
   'notify.mailbox': ['clerk', 'supervisor', 'admin'],
+  // A dossier's phone or delivery address: staff of its receiving office (the office is checked inside).
+  'contact.change': ['clerk', 'supervisor'],
+  'contact.confirm': ['clerk', 'supervisor'],
 };

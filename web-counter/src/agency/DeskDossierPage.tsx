@@ -116,6 +116,150 @@ const HandBackForm = (props: { dossier: DossierView; onDone: () => void }) => {
   );
 };
 
+/** A change of the dossier's phone, asked for by the applicant: confirmed by the old phone or the id card. */
+const ContactChangeForm = (props: { dossier: DossierView; onDone: () => void }) => {
+  const [phone, setPhone] = createSignal('');
+  const [how, setHow] = createSignal<'otp_old_phone' | 'id_card'>('otp_old_phone');
+  const [citizenId, setCitizenId] = createSignal('');
+  const [checked, setChecked] = createSignal(false);
+  const [pending, setPending] = createSignal<{ changeId: string; sentTo: string }>();
+  const [otp, setOtp] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const [problem, setProblem] = createSignal<Problem | null>(null);
+  const attempt = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await work();
+    } catch (err) {
+      setProblem(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const finish = () => {
+    toasts.show(t('desk.contact.done'));
+    setPending(undefined);
+    setPhone('');
+    setOtp('');
+    props.onDone();
+  };
+  const submit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const changing = pending();
+    if (changing) {
+      void attempt(async () => {
+        await api.contact.confirm.mutate({ changeId: changing.changeId, otp: otp() });
+        finish();
+      });
+      return;
+    }
+    void attempt(async () => {
+      const r = await api.contact.change.mutate({
+        dossierId: props.dossier.id,
+        phone: phone(),
+        confirmation:
+          how() === 'id_card'
+            ? { kind: 'id_card', citizenId: citizenId().replace(/\D/g, ''), idCardChecked: true }
+            : { kind: 'otp_old_phone' },
+      });
+      if (r.state === 'pending') setPending({ changeId: r.changeId, sentTo: r.sentTo });
+      else finish();
+    });
+  };
+  return (
+    <details class="agency-action">
+      <summary>{t('desk.contact.title')}</summary>
+      <form onSubmit={submit} aria-label={t('desk.contact.title')}>
+        <p class="hint">{t('desk.contact.hint')}</p>
+        <Show
+          when={pending()}
+          fallback={
+            <>
+              <label class="field">
+                <span class="field-label">{t('desk.contact.phone')}</span>
+                <input
+                  type="tel"
+                  inputmode="tel"
+                  autocomplete="off"
+                  value={phone()}
+                  onInput={(e) => setPhone(e.currentTarget.value)}
+                />
+              </label>
+              <RadioChoice
+                name="contact-how"
+                legend={t('desk.contact.how')}
+                options={[
+                  { value: 'otp_old_phone', label: t('desk.contact.byOtp') },
+                  { value: 'id_card', label: t('desk.contact.byIdCard') },
+                ]}
+                value={how()}
+                onChange={setHow}
+              />
+              <Show when={how() === 'id_card'}>
+                <label class="field">
+                  <span class="field-label">{t('desk.contact.citizenId')}</span>
+                  <input
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="off"
+                    maxlength={14}
+                    value={citizenId()}
+                    onInput={(e) => setCitizenId(e.currentTarget.value)}
+                  />
+                </label>
+                <label class="field field-check">
+                  <input
+                    type="checkbox"
+                    checked={checked()}
+                    onChange={(e) => setChecked(e.currentTarget.checked)}
+                  />
+                  <span>{t('desk.contact.checked')}</span>
+                </label>
+              </Show>
+            </>
+          }
+        >
+          {(p) => (
+            <>
+              <p class="hint" role="status">
+                {t('desk.contact.sent', { phone: p().sentTo })}
+              </p>
+              <label class="field">
+                <span class="field-label">{t('desk.contact.otp')}</span>
+                <input
+                  type="text"
+                  inputmode="numeric"
+                  autocomplete="one-time-code"
+                  maxlength={6}
+                  value={otp()}
+                  onInput={(e) => setOtp(e.currentTarget.value.replace(/\D/g, ''))}
+                />
+              </label>
+            </>
+          )}
+        </Show>
+        <div class="button-row">
+          <button
+            type="submit"
+            class="button button-primary"
+            disabled={
+              busy() ||
+              (pending()
+                ? otp().length !== 6
+                : !phone().trim() ||
+                  (how() === 'id_card' && (!checked() || citizenId().replace(/\D/g, '').length !== 12)))
+            }
+          >
+            {pending() ? t('desk.contact.confirm') : t('desk.contact.submit')}
+          </button>
+        </div>
+        <Show when={problem()}>{(p) => <ProblemNote problem={p()} />}</Show>
+      </form>
+    </details>
+  );
+};
+
 /** /dossiers/:dossierId — the desk's view: state, timeline, and the step the clerk takes now. */
 export const DeskDossierPage = () => {
   const params = useParams<{ dossierId: string }>();
@@ -248,6 +392,9 @@ export const DeskDossierPage = () => {
                 <Show when={can('hand_back') && d().returnMethod === 1}>
                   <p class="hint">{t('desk.handBack.byPost')}</p>
                   <HandBackForm dossier={d()} onDone={() => void refetch()} />
+                </Show>
+                <Show when={can('change_contact')}>
+                  <ContactChangeForm dossier={d()} onDone={() => void refetch()} />
                 </Show>
                 <Show
                   when={

@@ -7,7 +7,7 @@ import { CheckIcon } from '../icons';
 import { ProblemNote } from '../ProblemNote';
 import { LanguageSwitch } from '../shell/LanguageSwitch';
 import './citizen.css';
-import { createCitizenRun, PhoneField } from './fields';
+import { createCitizenRun, OtpField, PhoneField } from './fields';
 
 type Status = Outputs['feedback']['status'];
 
@@ -55,7 +55,7 @@ const ReasonPicker = (props: { name: string; chosen: Reason[]; onChange: (r: Rea
 /** /feedback — public; the desk's QR code opens it (?desk=…), the track page opens it with the code filled. */
 export const FeedbackPage = () => {
   const [params] = useSearchParams();
-  const location = useLocation<{ phone?: string } | undefined>();
+  const location = useLocation<{ phone?: string; token?: string } | undefined>();
   const deskId = firstOf(params.desk);
   const [desk] = createResource(
     () => (/^[0-9a-f-]{36}$/i.test(deskId) ? deskId : undefined),
@@ -63,6 +63,10 @@ export const FeedbackPage = () => {
   );
   const [code, setCode] = createSignal(firstOf(params.code));
   const [phone, setPhone] = createSignal(location.state?.phone ?? '');
+  // The receipt's token (when the track page was opened from its QR code) is the proof; without it, a code by text.
+  const token = location.state?.token ?? '';
+  const [otp, setOtp] = createSignal('');
+  const [sentTo, setSentTo] = createSignal<string>();
   const [status, setStatus] = createSignal<Status>();
   const { problem, busy, run } = createCitizenRun();
   const [satisfied, setSatisfied] = createSignal<boolean>();
@@ -82,14 +86,43 @@ export const FeedbackPage = () => {
     document.title = previousTitle;
   });
 
-  const holder = () => ({ code: code().trim(), phone: phone().trim() });
+  const holder = () =>
+    token ? { code: code().trim(), token } : { code: code().trim(), phone: phone().trim() };
+  const proofHeld = () => Boolean(status()?.proofHeld);
+
+  const sendCode = () =>
+    run(async () => {
+      const sent = await api.feedback.code.mutate(holder());
+      setSentTo(sent.sentTo);
+      setOtp('');
+      queueMicrotask(() => document.getElementById('feedback-otp')?.focus());
+    });
+
+  /** Without the receipt's token, a sent and typed code goes with the rating or complaint; else it asks for one. */
+  const proof = () => {
+    if (proofHeld()) return {};
+    if (!sentTo()) {
+      void sendCode();
+      return undefined;
+    }
+    if (otp().length !== 6) {
+      setInvalid('otp');
+      document.getElementById('feedback-otp')?.focus();
+      return undefined;
+    }
+    return { otp: otp() };
+  };
+  const spent = () => {
+    setOtp('');
+    setSentTo(undefined);
+  };
   const open = () =>
     run(async () => {
       setStatus(await api.feedback.status.mutate(holder()));
     });
 
   onMount(() => {
-    if (code() && phone()) void open();
+    if (code() && (phone() || token)) void open();
     else document.getElementById(code() ? 'feedback-phone' : 'feedback-code')?.focus();
   });
 
@@ -109,14 +142,18 @@ export const FeedbackPage = () => {
       return;
     }
     setInvalid(undefined);
+    const given = proof();
+    if (!given) return;
     void run(async () => {
       await api.feedback.rate.mutate({
         ...holder(),
+        ...given,
         satisfied: satisfied()!,
         reasons: satisfied() ? [] : reasons(),
         ...(comment().trim() ? { comment: comment().trim() } : {}),
         ...(desk() ? { deskId } : {}),
       });
+      spent();
       setThanks(true);
       setStatus(await api.feedback.status.mutate(holder()));
     });
@@ -129,13 +166,17 @@ export const FeedbackPage = () => {
       return document.getElementById('feedback-complaint')?.focus();
     }
     setInvalid(undefined);
+    const given = proof();
+    if (!given) return;
     void run(async () => {
       const filed = await api.feedback.complain.mutate({
         ...holder(),
+        ...given,
         reasons: complaintReasons(),
         text: complaint().trim(),
         ...(desk() ? { deskId } : {}),
       });
+      spent();
       setComplaintDue(filed.answerDueAt);
       setComplaint('');
       setComplaintReasons([]);
@@ -202,6 +243,40 @@ export const FeedbackPage = () => {
               <p class="track-code">
                 {t('track.dossier')} <span class="track-code-value">{s().code}</span>
               </p>
+              <Show when={!s().proofHeld}>
+                <section class="track-form" aria-labelledby="feedback-proof-title">
+                  <p id="feedback-proof-title" class="track-hint">
+                    {t('citizen.feedback.proof')}
+                  </p>
+                  <Show
+                    when={sentTo()}
+                    fallback={
+                      <button
+                        type="button"
+                        class="button button-quiet citizen-outline"
+                        onClick={sendCode}
+                        disabled={busy()}
+                      >
+                        {t('citizen.delivery.sendCode')}
+                      </button>
+                    }
+                  >
+                    {(to) => (
+                      <>
+                        <p class="track-hint" role="status">
+                          {t('citizen.delivery.codeSent', { phone: to() })}
+                        </p>
+                        <OtpField
+                          id="feedback-otp"
+                          value={otp()}
+                          onInput={setOtp}
+                          invalid={invalid() === 'otp'}
+                        />
+                      </>
+                    )}
+                  </Show>
+                </section>
+              </Show>
               <Show when={thanks()}>
                 <p class="citizen-done" role="status">
                   <CheckIcon size={22} />

@@ -85,6 +85,8 @@ export const vi = {
     'Nhập mã hồ sơ và số điện thoại đã đăng ký. Ý kiến của bạn được gửi tới người phụ trách bưu cục.',
   'citizen.feedback.desk': 'Quầy: {desk} — {office}',
   'citizen.feedback.open': 'Tiếp tục',
+  'citizen.feedback.proof':
+    'Để chắc chắn ý kiến là của người nộp hồ sơ, chúng tôi gửi một mã xác nhận tới số điện thoại của hồ sơ. (Mở trang này bằng mã QR trên Giấy tiếp nhận thì không cần mã.)',
   'citizen.feedback.satisfied': 'Hài lòng',
   'citizen.feedback.dissatisfied': 'Chưa hài lòng',
   'citizen.feedback.reasons': 'Điều gì chưa tốt? (chọn một hoặc nhiều)',
@@ -183,6 +185,8 @@ export const en: Record<keyof typeof vi, string> = {
   'citizen.delivery.sendCode': 'Send the confirmation code',
   'citizen.delivery.sending': 'Sending the code…',
   'citizen.delivery.codeSent': 'A 6-digit code was sent to {phone}. It is valid for 10 minutes.',
+  'citizen.feedback.proof':
+    'To be sure the opinion comes from the applicant, we send a confirmation code to the dossier’s phone. (Opening this page from the QR code on your receipt needs no code.)',
   'citizen.delivery.confirm': 'Confirm home delivery',
   'citizen.delivery.confirming': 'Confirming…',
   'citizen.delivery.done': 'Home delivery is arranged. The post will text you before delivering.',

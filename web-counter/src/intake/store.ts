@@ -242,8 +242,6 @@ export const createIntake = (procedureCode: string, pickedUpDossierId?: string) 
       if (!applicant.dateOfBirth && found.dateOfBirth)
         setApplicant('dateOfBirth', formatDate(found.dateOfBirth));
       if (!applicant.sex && found.sex) setApplicant('sex', found.sex);
-      if (!applicant.phone && found.phone) setApplicant('phone', found.phone);
-      if (!applicant.email && found.email) setApplicant('email', found.email);
       if (!applicant.line && found.address?.line) setApplicant('line', found.address.line);
       if (found.address?.communeCode && !applicant.communeCode) {
         setApplicant('communeCode', found.address.communeCode);

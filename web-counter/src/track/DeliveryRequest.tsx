@@ -12,10 +12,11 @@ import {
 import { formatMoney } from '../format';
 import { t } from '../i18n';
 import { ProblemNote } from '../ProblemNote';
+import type { Holder } from './store';
 
 /** "Deliver my result home": the address, a code to the phone on file, then the request. */
 export const DeliveryRequest = (props: {
-  holder: { code: string; phone: string };
+  holder: Holder;
   tariff: number;
   onDone: () => void;
   onCancel: () => void;

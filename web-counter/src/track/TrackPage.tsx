@@ -1,9 +1,9 @@
-import { useSearchParams } from '@solidjs/router';
+import { useLocation, useSearchParams } from '@solidjs/router';
 import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import { t } from '../i18n';
 import { ProblemNote } from '../ProblemNote';
 import { LanguageSwitch } from '../shell/LanguageSwitch';
-import { createTracking } from './store';
+import { createTracking, tokenFromHash } from './store';
 import { TrackResult } from './TrackResult';
 
 type Field = 'code' | 'phone';
@@ -11,10 +11,15 @@ type Field = 'code' | 'phone';
 const firstOf = (value: string | string[] | undefined) =>
   (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
 
-/** The citizen's page: the receipt's QR opens it with the code filled in; the phone on file unlocks the dossier. */
+/**
+ * The citizen's page: the receipt's QR opens it with the code and the receipt's token, which show the dossier
+ * at once; typed by hand, the code and the phone on file unlock it.
+ */
 export const TrackPage = () => {
   const [params, setParams] = useSearchParams();
+  const location = useLocation();
   const qrCode = firstOf(params.code);
+  const qrToken = tokenFromHash(location.hash);
   const [code, setCode] = createSignal(qrCode);
   const [phone, setPhone] = createSignal('');
   const [missing, setMissing] = createSignal<Field>();
@@ -30,7 +35,15 @@ export const TrackPage = () => {
   onCleanup(() => {
     document.title = previousTitle;
   });
-  onMount(() => (qrCode ? phoneInput : codeInput).focus());
+  onMount(() => {
+    if (qrCode && qrToken) {
+      void tracking.lookUp({ code: qrCode, token: qrToken }).then((found) => {
+        if (!found) phoneInput.focus();
+      });
+      return;
+    }
+    (qrCode ? phoneInput : codeInput).focus();
+  });
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();

@@ -5,7 +5,7 @@ import { formatDateTime, formatMoney } from '../format';
 import { lang, t } from '../i18n';
 import { CheckIcon, ClockIcon, DeliveryIcon, WarningIcon } from '../icons';
 import { DeliveryRequest } from './DeliveryRequest';
-import type { Tracked } from './store';
+import type { Holder, Tracked } from './store';
 
 type Progress = Tracked['progress'];
 type Ask = { item: string; note?: string };
@@ -72,8 +72,6 @@ const Asks = (props: { asks: NonNullable<Tracked['asks']> }) => (
     </Switch>
   </section>
 );
-
-type Holder = { code: string; phone: string };
 
 /** Bills waiting to be paid online: each opens the pay page (`/pay/<billCode>`). */
 const Bills = (props: { bills: Tracked['bills'] }) => (
@@ -144,10 +142,10 @@ const NextSteps = (props: { dossier: Tracked; holder: Holder | undefined; onChan
   const [asking, setAsking] = createSignal(false);
   const [asked, setAsked] = createSignal(false);
   const actions = () => props.dossier.actions;
-  // The phone travels in the navigation's memory, never in the address bar.
+  // The phone or the receipt's token travels in the navigation's memory, never in the address bar.
   const toFeedback = () =>
     navigate(`/feedback?code=${encodeURIComponent(props.dossier.code)}`, {
-      state: { phone: props.holder?.phone },
+      state: { phone: props.holder?.phone, token: props.holder?.token },
     });
   return (
     <section class="citizen-next" aria-labelledby="track-next-title">

@@ -5,6 +5,12 @@ import { type MessageKey, tIn } from '../i18n';
 
 export type Tracked = Outputs['citizen']['track'];
 
+/** The dossier's code with the phone on file, or with the token the receipt's QR code carries (no phone). */
+export type Holder = { code: string; phone?: string; token?: string };
+
+/** The receipt's QR opens `/track?code=…#t=<token>`: the token rides in the fragment, never sent to a server. */
+export const tokenFromHash = (hash: string) => /^#?t=(r1[A-Za-z0-9_-]{27})$/.exec(hash)?.[1] ?? '';
+
 /** Server answers worded for the desk or for a shorter wait are said the citizen's way. */
 const CITIZEN_WORDS: Record<string, MessageKey> = {
   RATE_LIMITED: 'track.rateLimited',
@@ -23,9 +29,9 @@ export const createTracking = () => {
   const [problem, setProblem] = createSignal<Problem>();
   const [busy, setBusy] = createSignal(false);
   // The code and phone of the dossier shown, kept in memory only, for the follow-up requests (delivery, rating).
-  const [holder, setHolder] = createSignal<{ code: string; phone: string }>();
+  const [holder, setHolder] = createSignal<Holder>();
 
-  const lookUp = async (input: { code: string; phone: string }) => {
+  const lookUp = async (input: Holder) => {
     setBusy(true);
     setProblem(undefined);
     try {

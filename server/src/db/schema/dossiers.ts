@@ -27,14 +27,18 @@ export const applicantKind = pgEnum('applicant_kind', ['citizen', 'business', 's
 
 export type AddressJson = { line: string; communeCode: string | null; provinceCode: string | null };
 
-/** The person (or business) a dossier is for; personal data, never logged. */
+/**
+ * The person (or business) a dossier is for, as given for that dossier; personal data, never logged. One row
+ * per dossier: the phone and address belong to the dossier they were given for, so receiving a new dossier
+ * for the same id number never rewrites the contact of an earlier one (changes go through `contactChanges`).
+ */
 export const applicants = pgTable(
   'applicants',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     kind: applicantKind('kind').notNull().default('citizen'),
     /** Citizen id number (12 digits); null for a business without one. */
-    citizenId: varchar('citizen_id', { length: 12 }).unique(),
+    citizenId: varchar('citizen_id', { length: 12 }),
     fullName: text('full_name').notNull(),
     dateOfBirth: date('date_of_birth'),
     sex: varchar('sex', { length: 6 }),
@@ -43,7 +47,10 @@ export const applicants = pgTable(
     address: jsonb('address').$type<AddressJson>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('applicants_by_phone').on(t.phone)],
+  (t) => [
+    index('applicants_by_phone').on(t.phone),
+    index('applicants_by_citizen_id').on(t.citizenId, t.createdAt),
+  ],
 );
 
 export type IntakeComponent = {
@@ -269,4 +276,43 @@ export const documentPages = pgTable(
     index('document_pages_by_document').on(t.documentId, t.position),
     uniqueIndex('document_pages_one_upload').on(t.documentId, t.uploadKey, t.sourcePage),
   ],
+);
+
+export const contactChangeConfirmation = pgEnum('contact_change_confirmation', ['otp_old_phone', 'id_card']);
+export const contactChangeState = pgEnum('contact_change_state', ['pending', 'applied', 'cancelled']);
+
+/**
+ * A change of a dossier's phone or delivery address, asked for at the dossier's own office and confirmed by a
+ * code sent to the old phone or by the citizen's id card shown in person. The old and new values are kept
+ * here (personal data, never logged); the dossier's event log names the change by id only.
+ */
+export const contactChanges = pgTable(
+  'contact_changes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    dossierId: uuid('dossier_id')
+      .notNull()
+      .references(() => dossiers.id),
+    state: contactChangeState('state').notNull().default('pending'),
+    confirmation: contactChangeConfirmation('confirmation').notNull(),
+    oldPhone: varchar('old_phone', { length: 15 }),
+    /** Null: the phone stays. */
+    newPhone: varchar('new_phone', { length: 15 }),
+    oldDeliveryAddress: jsonb('old_delivery_address').$type<AddressJson & { window?: string }>(),
+    /** Null: the delivery address stays. */
+    newDeliveryAddress: jsonb('new_delivery_address').$type<
+      AddressJson & { lat?: number; lng?: number; window?: string }
+    >(),
+    /** The one-time code sent to the old phone (otp path). */
+    otpId: uuid('otp_id'),
+    requestedBy: uuid('requested_by')
+      .notNull()
+      .references(() => users.id),
+    officeId: uuid('office_id')
+      .notNull()
+      .references(() => offices.id),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+    appliedAt: timestamp('applied_at', { withTimezone: true }),
+  },
+  (t) => [index('contact_changes_by_dossier').on(t.dossierId, t.requestedAt)],
 );

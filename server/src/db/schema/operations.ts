@@ -147,6 +147,8 @@ export const feedback = pgTable(
     /** For a dissatisfied rating or a complaint: what went wrong (fixed reason codes). */
     reasons: jsonb('reasons').$type<string[]>().notNull().default([]),
     comment: text('comment'),
+    /** What proved the sender holds the dossier: the receipt's QR token or a code sent to its phone. */
+    proof: varchar('proof', { length: 12 }),
     /** A complaint is answered by a supervisor before `answerDueAt`. */
     answer: text('answer'),
     answeredBy: uuid('answered_by').references(() => users.id),

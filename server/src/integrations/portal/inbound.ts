@@ -99,13 +99,8 @@ export const receivePortalDossier = async (db: Db, body: PortalInboundBody, now 
         address: addr,
         ...(body.SoGiayToChuHoSo ? { citizenId: body.SoGiayToChuHoSo } : {}),
       };
-      const [applicant] = body.SoGiayToChuHoSo
-        ? await t
-            .insert(applicants)
-            .values(applicantValues)
-            .onConflictDoUpdate({ target: applicants.citizenId, set: applicantValues })
-            .returning({ id: applicants.id })
-        : await t.insert(applicants).values(applicantValues).returning({ id: applicants.id });
+      // The dossier's own contact row: an online dossier never rewrites the phone of the citizen's others.
+      const [applicant] = await t.insert(applicants).values(applicantValues).returning({ id: applicants.id });
       const row = await createDossier(t, {
         event: 'request_pickup',
         actor: { kind: 'portal' },
