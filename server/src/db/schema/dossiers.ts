@@ -1,4 +1,5 @@
 import { DOSSIER_STATES } from '@postdesk/shared/lifecycle';
+import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
@@ -254,7 +255,16 @@ export const documentPages = pgTable(
     ocrText: text('ocr_text'),
     /** Bumped by every change the clerk makes, so a late job result for an older version is dropped. */
     revision: integer('revision').notNull().default(0),
+    /** When `state` last changed (set by a trigger): a page queued or processing for too long is recovered. */
+    stateChangedAt: timestamp('state_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Times this revision's job was lost or failed and put back by the reconciler; past the limit: failed. */
+    recoveries: integer('recoveries').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('document_pages_by_document').on(t.documentId, t.position)],
+  (t) => [
+    index('document_pages_by_document').on(t.documentId, t.position),
+    index('document_pages_unfinished')
+      .on(t.stateChangedAt)
+      .where(sql`state in ('queued', 'processing')`),
+  ],
 );
