@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
-import { isAppError } from '@postdesk/shared';
+import { appError, isAppError } from '@postdesk/shared';
+import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { agencyDeskRoutes } from './agency/http';
@@ -14,12 +15,14 @@ import { createRateLimiter } from './auth/rate-limit';
 import { reportRoutes } from './board/http';
 import { courierFieldRoutes } from './courier/http';
 import { findSession, readSessionCookie } from './auth/sessions';
-import type { Db } from './db/client';
+import { type Database, type Db, isDatabaseUnavailable } from './db/client';
 import type { Env } from './env';
 import type { FileStore } from './files/store';
 import { deskRoutes } from './http/desk-routes';
 import { formsRoutes } from './http/forms-routes';
 import { type AppVariables, requestContext, securityHeaders } from './http/middleware';
+import { probeRoutes, type ReadyCheck, readyChecks } from './http/probes';
+import { jsonError } from './http/staff-session';
 import type { JobRunner } from './jobs/queue';
 import type { Logger } from './logger';
 import { paymentFileRoutes } from './payments/http';
@@ -27,7 +30,16 @@ import type { Signer } from './signing';
 import type { Context } from './trpc/init';
 import { appRouter } from './trpc/router';
 
-export type AppDeps = { db: Db; env: Env; log: Logger; jobs: JobRunner; files: FileStore; signer: Signer };
+export type AppDeps = {
+  db: Db;
+  env: Env;
+  log: Logger;
+  jobs: JobRunner;
+  files: FileStore;
+  signer: Signer;
+  /** What /ready checks besides Redis, the object store and the signer: the database's own round trip. */
+  ready?: { database?: Pick<Database, 'ping'>; extra?: Record<string, ReadyCheck> };
+};
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -55,6 +67,23 @@ const webApp = (dist: string, mount: string) => {
   return app;
 };
 
+/** The checks /ready runs for this app: the database (a `select 1` on the pool when not given), Redis, … */
+const appReadyChecks = (deps: AppDeps) =>
+  readyChecks({
+    database: deps.ready?.database ?? {
+      ping: async () => {
+        await deps.db.execute(sql`select 1`);
+      },
+    },
+    jobs: deps.jobs,
+    files: deps.files,
+    signer: deps.signer,
+    ...(deps.ready?.extra ? { extra: deps.ready.extra } : {}),
+  });
+
+/** A worker process's only routes: /health and /ready for its supervisor. */
+export const createProbeApp = (deps: AppDeps) => probeRoutes(appReadyChecks(deps), { role: 'worker' });
+
 export const createApp = (deps: AppDeps) => {
   const limits = {
     login: createRateLimiter({ limit: 20, windowMs: 5 * 60_000 }),
@@ -64,15 +93,9 @@ export const createApp = (deps: AppDeps) => {
   const app = new Hono<{ Variables: AppVariables }>();
   app.use('*', requestContext(deps.log), securityHeaders());
 
-  app.get('/health', async (c) => {
-    try {
-      await deps.db.execute(sql`select 1`);
-      return c.json({ status: 'ok', db: 'ok', jobs: deps.jobs.mode });
-    } catch (err) {
-      c.get('log').error({ err: (err as Error).message }, 'health check failed');
-      return c.json({ status: 'unavailable', db: 'down', jobs: deps.jobs.mode }, 503);
-    }
-  });
+  // /health: liveness (the process answers); /ready: database, Redis, object store, signer, each named when down.
+  app.route('/', probeRoutes(appReadyChecks(deps)));
+  app.onError(jsonError);
 
   app.use(
     '/trpc/*',
@@ -81,7 +104,14 @@ export const createApp = (deps: AppDeps) => {
       endpoint: '/trpc',
       createContext: async (opts, c): Promise<Context> => {
         const token = readSessionCookie(c.req.header('cookie'));
-        const session = token ? await findSession(deps.db, token) : null;
+        const session = token
+          ? await findSession(deps.db, token).catch((err: unknown) => {
+              // The session is read before any procedure runs: a database outage here is a 503 as well.
+              if (isDatabaseUnavailable(err))
+                throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', cause: appError('DATABASE_UNAVAILABLE') });
+              throw err;
+            })
+          : null;
         return {
           db: deps.db,
           config: deps.env,

@@ -149,6 +149,11 @@ const CORE_ERRORS = {
     vi: 'Hệ thống tạm thời không kết nối được cơ sở dữ liệu. Thao tác chưa được lưu; vui lòng đợi một lát rồi thử lại.',
     en: 'The system cannot reach its database for the moment. Nothing was saved; please wait a moment and try again.',
   },
+  PAGE_PROCESSING_FAILED: {
+    status: 503,
+    vi: 'Trang này chưa xử lý được sau nhiều lần thử (máy chủ xử lý bị gián đoạn). Bấm “Xử lý lại”; nếu vẫn lỗi, hãy quét lại trang.',
+    en: 'This page could not be processed after several tries (the processing server was interrupted). Press “Process again”; if it fails again, scan the page again.',
+  },
   PHONE_INVALID: {
     status: 400,
     vi: 'Số điện thoại không phải số Việt Nam hợp lệ (ví dụ: 0905 123 456 hoặc 0234 3822 123). Vui lòng hỏi lại người nộp và nhập lại.',
