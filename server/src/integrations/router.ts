@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { supervisedOffices } from '../board/facts';
 import type { AuthUser } from '../auth/sessions';
 import { router, staffProcedure } from '../trpc/init';
-import { findDeadLetters, retryDead } from './outbox';
+import { findBacklog, findDeadLetters, retryDead } from './outbox';
 
 const supervisor = staffProcedure('supervisor', 'admin');
 
@@ -15,6 +15,8 @@ export const outboxRouter = router({
   deadLetters: supervisor
     .input(z.object({ limit: z.number().int().min(1).max(500).optional() }).optional())
     .query(({ ctx, input }) => findDeadLetters(ctx.db, { ...(input ?? {}), officeIds: scopeOf(ctx.user) })),
+  /** Messages waiting per target (portal, agencies' webhooks, SMS), due now, failing, dead: a draining backlog. */
+  backlog: supervisor.query(({ ctx }) => findBacklog(ctx.db, { officeIds: scopeOf(ctx.user) })),
   /** Sends a dead letter again (and lets the messages behind it follow); another office's is "not found". */
   retry: supervisor.input(z.object({ id: z.number().int().positive() })).mutation(async ({ ctx, input }) => {
     const row = await retryDead(ctx.db, { id: input.id, officeIds: scopeOf(ctx.user) });
