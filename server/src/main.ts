@@ -72,7 +72,8 @@ if (role === 'all' || role === 'migrate') {
 }
 
 const consumes = role !== 'web' && role !== 'migrate';
-if (consumes) startCpuThreads({ threads: env.WORKER_THREADS });
+// Pages (workers) and route plans (a supervisor's request, answered by web) run on CPU threads.
+if (role !== 'migrate') startCpuThreads({ threads: env.WORKER_THREADS });
 const files = createFileStore({ dir: env.filesDir, maxBytes: env.MAX_UPLOAD_BYTES });
 const jobs: JobRunner = createJobRunner({
   redis: { url: env.REDIS_URL, sentinels: env.REDIS_SENTINELS, sentinelName: env.REDIS_SENTINEL_NAME },

@@ -13,8 +13,11 @@ import type * as CpuWorker from './cpu-worker';
  */
 let pool: Piscina | null = null;
 
-/** One thread per core, at most 4 (sharp adds its own libvips threads under each). */
-export const defaultThreadCount = () => Math.max(1, Math.min(4, availableParallelism()));
+/**
+ * One thread per core but one, kept for the event loop (at most 4); each thread's sharp uses one libvips
+ * thread, so the threads together do not take the core the requests are answered on.
+ */
+export const defaultThreadCount = () => Math.max(1, Math.min(4, availableParallelism() - 1));
 
 /** The worker file next to this one: `.js` once compiled; under tsx, a loader that reads the `.ts`. */
 const workerFile = () => {
