@@ -32,6 +32,8 @@ import { appRouter } from './trpc/router';
 
 export type AppDeps = {
   db: Db;
+  /** The read replica the board and reports query (DATABASE_REPLICA_URL); absent = `db`. */
+  readDb?: Db;
   env: Env;
   log: Logger;
   jobs: JobRunner;
@@ -114,6 +116,7 @@ export const createApp = (deps: AppDeps) => {
           : null;
         return {
           db: deps.db,
+          ...(deps.readDb ? { readDb: deps.readDb } : {}),
           config: deps.env,
           jobs: deps.jobs,
           files: deps.files,

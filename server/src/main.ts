@@ -131,7 +131,7 @@ if (consumes) {
 if (!env.PORTAL_SYNC_URL) log.warn('PORTAL_SYNC_URL is not set: portal messages wait in the outbox');
 
 // A worker answers only /health and /ready (for its supervisor), on the same PORT setting.
-const deps = { db: database.db, env, log, jobs, files, signer, ready: { database } };
+const deps = { db: database.db, readDb: database.readDb, env, log, jobs, files, signer, ready: { database } };
 const app = role === 'worker' ? createProbeApp(deps) : createApp(deps);
 const server = serve(
   {

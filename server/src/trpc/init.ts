@@ -13,6 +13,8 @@ import type { Signer } from '../signing';
 
 export type Context = {
   db: Db;
+  /** A read replica for the board and reports (DATABASE_REPLICA_URL); absent = `db`. Reads only. */
+  readDb?: Db;
   /** Parsed configuration (not `env`: @hono/trpc-server overwrites that key with Hono's bindings). */
   config: Env;
   log: Logger;
