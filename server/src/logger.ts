@@ -26,10 +26,12 @@ export const scrubQueryParams = (value: unknown, depth = 0): unknown => {
   if (Array.isArray(value)) return value.map((v) => scrubQueryParams(v, depth + 1));
   const out: Record<string, unknown> = {};
   const source = value as Record<string, unknown>;
-  const keys = value instanceof Error ? ['name', 'message', 'stack', 'code', ...Object.keys(value)] : Object.keys(value);
+  const keys =
+    value instanceof Error ? ['name', 'message', 'stack', 'code', ...Object.keys(value)] : Object.keys(value);
   for (const key of keys) {
     if (key === 'parameters' || key === 'params') out[key] = '[hidden]';
-    else if (key === 'cause' || source[key] !== undefined) out[key] = scrubQueryParams(source[key], depth + 1);
+    else if (key === 'cause' || source[key] !== undefined)
+      out[key] = scrubQueryParams(source[key], depth + 1);
   }
   return out;
 };

@@ -36,7 +36,10 @@ const log = createLogger(env.LOG_LEVEL).child({ role });
 // supervisor (systemd, Kubernetes) to start a clean one. A lost database connection reaches neither: the
 // driver reports it on the query, which answers 503.
 process.on('unhandledRejection', (reason) => {
-  log.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled promise rejection');
+  log.error(
+    { err: reason instanceof Error ? reason.message : String(reason) },
+    'unhandled promise rejection',
+  );
 });
 process.on('uncaughtException', (err) => {
   log.fatal({ err: err.message, stack: err.stack }, 'uncaught exception: exiting');

@@ -118,7 +118,11 @@ export const run = async () => {
   out(`making ${PAGES} synthetic A4 scans at 300 dpi …`);
   const scans: Uint8Array[] = [];
   for (let i = 0; i < PAGES; i++)
-    scans.push(new Uint8Array(await makeScan({ skew: i % 2 ? 1.7 : -2.2, fontSize: 54, lines: 42, noise: 14, seed: 900 + i })));
+    scans.push(
+      new Uint8Array(
+        await makeScan({ skew: i % 2 ? 1.7 : -2.2, fontSize: 54, lines: 42, noise: 14, seed: 900 + i }),
+      ),
+    );
   const problem = hueDay(STOPS, 8);
   const f = (n: number) => n.toFixed(0).padStart(6);
   out(

@@ -86,7 +86,8 @@ describe('PostgreSQL connections killed under load', () => {
       if (res.status !== 200) bodies.push(body);
     };
     const load = async (lane: number) => {
-      for (let i = lane; !stop; i += 2) await request(i).catch((err: Error) => bodies.push(`fetch: ${err.message}`));
+      for (let i = lane; !stop; i += 2)
+        await request(i).catch((err: Error) => bodies.push(`fetch: ${err.message}`));
     };
     const lanes = Array.from({ length: 6 }, (_, lane) => load(lane));
     let terminated = 0;
@@ -115,8 +116,9 @@ describe('PostgreSQL connections killed under load', () => {
     expect(after.status).toBe(200);
     expect((await fetch(`${base}/ready`)).status).toBe(200);
     expect(output).not.toMatch(/uncaught exception/);
-    // eslint-disable-next-line no-console
-    console.log(`db faults: ${statuses.length} requests, ${bodies.length} answered 503, ${terminated} backends terminated`);
+    process.stdout.write(
+      `db faults: ${statuses.length} requests, ${bodies.length} answered 503, ${terminated} backends terminated\n`,
+    );
 
     // SIGTERM: the server closes cleanly.
     const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));

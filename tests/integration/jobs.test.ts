@@ -102,7 +102,13 @@ describe('BullMQ in a cluster', () => {
   it('a web process (no workers) only adds jobs; failed jobs are kept with a retention, not for ever', async () => {
     const prefix = `{pdt-${randomBytes(4).toString('hex')}}`;
     const done: number[] = [];
-    const web = createBullmqRunner({ redisUrl: REDIS, defs: [flaky(5, done, { count: 0 })], log, prefix, workers: false });
+    const web = createBullmqRunner({
+      redisUrl: REDIS,
+      defs: [flaky(5, done, { count: 0 })],
+      log,
+      prefix,
+      workers: false,
+    });
     expect(web.consumes).toBe(false);
     await web.enqueue('flaky', { n: 3 }, { jobId: 'from-web' });
     await new Promise((r) => setTimeout(r, 300));

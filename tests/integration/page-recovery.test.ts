@@ -33,7 +33,10 @@ let page: Uint8Array;
 beforeAll(async () => {
   database = await createTestDatabase();
   server = createTestServer(database.db);
-  files = createFileStore({ dir: mkdtempSync(join(tmpdir(), 'postdesk-files-')), maxBytes: 25 * 1024 * 1024 });
+  files = createFileStore({
+    dir: mkdtempSync(join(tmpdir(), 'postdesk-files-')),
+    maxBytes: 25 * 1024 * 1024,
+  });
   const [hang] = await database.db
     .select({ officeId: memberships.officeId })
     .from(users)

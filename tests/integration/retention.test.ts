@@ -51,18 +51,56 @@ describe('retention', () => {
       .insert(outbox)
       .values([
         // The first of the dossier's portal messages: kept however old.
-        { topic: 'portal.progress', dossierId, idempotencyKey: `${tag}-1`, payload: {}, state: 'sent', sentAt: old },
-        { topic: 'portal.progress', dossierId, idempotencyKey: `${tag}-2`, payload: {}, state: 'sent', sentAt: old },
+        {
+          topic: 'portal.progress',
+          dossierId,
+          idempotencyKey: `${tag}-1`,
+          payload: {},
+          state: 'sent',
+          sentAt: old,
+        },
+        {
+          topic: 'portal.progress',
+          dossierId,
+          idempotencyKey: `${tag}-2`,
+          payload: {},
+          state: 'sent',
+          sentAt: old,
+        },
         // Recent, pending and dead messages stay.
-        { topic: 'portal.progress', dossierId, idempotencyKey: `${tag}-3`, payload: {}, state: 'sent', sentAt: now },
+        {
+          topic: 'portal.progress',
+          dossierId,
+          idempotencyKey: `${tag}-3`,
+          payload: {},
+          state: 'sent',
+          sentAt: now,
+        },
         { topic: 'portal.progress', dossierId, idempotencyKey: `${tag}-4`, payload: {}, state: 'dead' },
-        { topic: 'notify.sms', dossierId: null, idempotencyKey: `${tag}-5`, payload: {}, state: 'sent', sentAt: old },
+        {
+          topic: 'notify.sms',
+          dossierId: null,
+          idempotencyKey: `${tag}-5`,
+          payload: {},
+          state: 'sent',
+          sentAt: old,
+        },
         { topic: 'notify.sms', dossierId: null, idempotencyKey: `${tag}-6`, payload: {}, state: 'pending' },
       ])
       .returning({ id: outbox.id, key: outbox.idempotencyKey });
     await database.db.insert(otpCodes).values([
-      { purpose: tag, phone: '0905000001', codeHash: 'a'.repeat(64), expiresAt: new Date(now.getTime() - 3 * DAY) },
-      { purpose: tag, phone: '0905000002', codeHash: 'b'.repeat(64), expiresAt: new Date(now.getTime() + 60_000) },
+      {
+        purpose: tag,
+        phone: '0905000001',
+        codeHash: 'a'.repeat(64),
+        expiresAt: new Date(now.getTime() - 3 * DAY),
+      },
+      {
+        purpose: tag,
+        phone: '0905000002',
+        codeHash: 'b'.repeat(64),
+        expiresAt: new Date(now.getTime() + 60_000),
+      },
     ]);
     await database.db.insert(devMailbox).values([
       { channel: 'sms', recipient: tag, body: 'old', createdAt: new Date(now.getTime() - 8 * DAY) },
@@ -76,11 +114,22 @@ describe('retention', () => {
     const left = await database.db
       .select({ key: outbox.idempotencyKey })
       .from(outbox)
-      .where(inArray(outbox.id, rows.map((r) => r.id)));
+      .where(
+        inArray(
+          outbox.id,
+          rows.map((r) => r.id),
+        ),
+      );
     expect(left.map((r) => r.key).sort()).toEqual([`${tag}-1`, `${tag}-3`, `${tag}-4`, `${tag}-6`]);
-    const codes = await database.db.select({ phone: otpCodes.phone }).from(otpCodes).where(sql`purpose = ${tag}`);
+    const codes = await database.db
+      .select({ phone: otpCodes.phone })
+      .from(otpCodes)
+      .where(sql`purpose = ${tag}`);
     expect(codes.map((c) => c.phone)).toEqual(['0905000002']);
-    const mail = await database.db.select({ body: devMailbox.body }).from(devMailbox).where(sql`recipient = ${tag}`);
+    const mail = await database.db
+      .select({ body: devMailbox.body })
+      .from(devMailbox)
+      .where(sql`recipient = ${tag}`);
     expect(mail.map((m) => m.body)).toEqual(['new']);
   });
 });

@@ -62,7 +62,13 @@ const start = async (role: string, env: Record<string, string>) => {
 const answering = async (base: string, child: ChildProcess) => {
   for (const end = Date.now() + 90_000; Date.now() < end; ) {
     if (child.exitCode !== null) return false;
-    if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) return true;
+    if (
+      await fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return true;
     await new Promise((r) => setTimeout(r, 250));
   }
   return false;

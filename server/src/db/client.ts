@@ -57,7 +57,8 @@ const journal = () =>
   ).entries;
 
 /** How many migrations of the folder are newer than the last one the database recorded. */
-const countPending = (applied: number | null) => journal().filter((e) => applied === null || e.when > applied).length;
+const countPending = (applied: number | null) =>
+  journal().filter((e) => applied === null || e.when > applied).length;
 
 const postgresOptions = (pool: PoolOptions) => ({
   max: pool.max ?? 10,

@@ -1,6 +1,13 @@
 // The code a CPU thread runs (piscina): scan page processing and route solving, off the event loop that
 // answers requests. Arguments and results cross by structured clone (typed arrays are copied once).
-import { type Problem, type PlanChange, replan, type Solution, type SolveOptions, solve } from '@postdesk/shared';
+import {
+  type Problem,
+  type PlanChange,
+  replan,
+  type Solution,
+  type SolveOptions,
+  solve,
+} from '@postdesk/shared';
 import sharp from 'sharp';
 import { type ProcessPageOptions, processPage } from '../digitize/pipeline';
 

@@ -88,7 +88,11 @@ export const reconcilePages = async (
       .update(documentPages)
       .set({ state: 'queued', recoveries: page.recoveries + 1, stateChangedAt: sql`now()` })
       .where(same)
-      .returning({ id: documentPages.id, revision: documentPages.revision, recoveries: documentPages.recoveries });
+      .returning({
+        id: documentPages.id,
+        revision: documentPages.revision,
+        recoveries: documentPages.recoveries,
+      });
     if (!next) continue;
     await enqueuePageJob(jobs, next);
     report.retried += 1;
@@ -115,7 +119,8 @@ export const recoverPagesJob = (deps: {
     backoffMs: 5_000,
     handler: async () => {
       const report = await reconcilePages(deps.db, deps.jobs(), deps);
-      if (report.resumed + report.retried + report.failed > 0) deps.log?.warn(report, 'recovered stuck pages');
+      if (report.resumed + report.retried + report.failed > 0)
+        deps.log?.warn(report, 'recovered stuck pages');
     },
   });
 

@@ -141,11 +141,13 @@ export const createBullmqRunner = (opts: {
   let closed = false;
   const upsert = (s: Schedule) => {
     const def = find(s.job);
-    return queues.get(s.job)!.upsertJobScheduler(
-      `every:${s.job}`,
-      { every: s.everyMs },
-      { name: s.job, data: {}, opts: jobOptions(def) },
-    );
+    return queues
+      .get(s.job)!
+      .upsertJobScheduler(
+        `every:${s.job}`,
+        { every: s.everyMs },
+        { name: s.job, data: {}, opts: jobOptions(def) },
+      );
   };
   return {
     mode: 'bullmq',

@@ -263,8 +263,6 @@ export const documentPages = pgTable(
   },
   (t) => [
     index('document_pages_by_document').on(t.documentId, t.position),
-    index('document_pages_unfinished')
-      .on(t.stateChangedAt)
-      .where(sql`state in ('queued', 'processing')`),
+    index('document_pages_unfinished').on(t.stateChangedAt).where(sql`state in ('queued', 'processing')`),
   ],
 );
