@@ -227,7 +227,9 @@ export const createInProcessRunner = (opts: { defs: JobDefinition[]; log: Logger
   /** Each job id's state, like BullMQ's (kept for the process's life: ids are few, one per page revision). */
   const states = new Map<string, JobStatus>();
   const running = new Map<string, number>();
-  const waiting: { def: JobDefinition; payload: unknown; attempt: number; key?: string }[] = [];
+  /** `forget`: a periodic run, whose id is free again once it ends (the next tick may enqueue it). */
+  const waiting: { def: JobDefinition; payload: unknown; attempt: number; key?: string; forget?: boolean }[] =
+    [];
   let pending = 0;
   let closed = false;
   const idleWaiters: (() => void)[] = [];
@@ -270,7 +272,8 @@ export const createInProcessRunner = (opts: { defs: JobDefinition[]; log: Logger
       opts.log.warn({ job: item.def.name, attempt: item.attempt, err: (err as Error).message }, 'job failed');
     }
     running.set(item.def.name, (running.get(item.def.name) ?? 1) - 1);
-    if (item.key) states.set(item.key, retry ? 'delayed' : failedFinally ? 'failed' : 'completed');
+    if (item.key && item.forget && !retry) states.delete(item.key);
+    else if (item.key) states.set(item.key, retry ? 'delayed' : failedFinally ? 'failed' : 'completed');
     if (retry && !closed) {
       schedule({ ...item, attempt: item.attempt + 1 }, item.def.backoffMs * 2 ** (item.attempt - 1));
     } else {
@@ -280,7 +283,7 @@ export const createInProcessRunner = (opts: { defs: JobDefinition[]; log: Logger
     settle();
   };
 
-  const enqueue: JobRunner['enqueue'] = async (name, payload, o = {}) => {
+  const add = (name: string, payload: unknown, o: EnqueueOptions & { forget?: boolean }) => {
     const def = find(name);
     const parsed = def.payload.safeParse(payload);
     if (!parsed.success) throw invalidPayload(name, parsed.error);
@@ -290,8 +293,18 @@ export const createInProcessRunner = (opts: { defs: JobDefinition[]; log: Logger
       states.set(key, o.delayMs ? 'delayed' : 'waiting');
     }
     pending += 1;
-    schedule({ def, payload: parsed.data, attempt: 1, ...(key ? { key } : {}) }, o.delayMs ?? 0);
+    schedule(
+      {
+        def,
+        payload: parsed.data,
+        attempt: 1,
+        ...(key ? { key } : {}),
+        ...(o.forget ? { forget: true } : {}),
+      },
+      o.delayMs ?? 0,
+    );
   };
+  const enqueue: JobRunner['enqueue'] = async (name, payload, o = {}) => add(name, payload, o);
   const clocks = new Set<NodeJS.Timeout>();
 
   opts.log.warn('REDIS_URL is not set: jobs run in-process and do not survive a restart');
@@ -303,17 +316,17 @@ export const createInProcessRunner = (opts: { defs: JobDefinition[]; log: Logger
       find(name);
       return states.get(`${name}:${jobId}`) ?? 'missing';
     },
-    // One process: a plain clock per job; a run still going when the next is due is not doubled.
+    // One process: a plain clock per job; a tick while the last run still waits or runs is skipped.
     schedule: async (schedules) => {
       for (const s of schedules) {
         find(s.job);
-        let slot = 0;
         const clock = setInterval(() => {
           if (closed) return;
-          slot += 1;
-          enqueue(s.job, {}, { jobId: `${s.job}-every-${slot}` }).catch((err: Error) =>
-            opts.log.warn({ job: s.job, err: err.message }, 'could not enqueue a periodic job'),
-          );
+          try {
+            add(s.job, {}, { jobId: 'every', forget: true });
+          } catch (err) {
+            opts.log.warn({ job: s.job, err: (err as Error).message }, 'could not enqueue a periodic job');
+          }
         }, s.everyMs);
         clock.unref();
         clocks.add(clock);
