@@ -20,7 +20,7 @@ const schema = z.object({
   REDIS_URL: z.string().optional(),
   /** Connections per process to PostgreSQL (each web and worker process has its own pool). */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
-  /** A query running longer is cancelled by PostgreSQL (0 = no limit). */
+  /** A query running longer is cancelled by PostgreSQL (0 = no limit); `worker` processes: no limit unless set. */
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   /** Seconds to wait for a PostgreSQL connection before a request answers 503. */
   DATABASE_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).max(300).default(10),

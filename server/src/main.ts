@@ -53,7 +53,11 @@ const database = await openDatabase({
   ...(env.DATABASE_MIGRATE_URL ? { migrateUrl: env.DATABASE_MIGRATE_URL } : {}),
   pool: {
     max: env.DATABASE_POOL_MAX,
-    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    // Requests are cut at the limit; a worker's jobs (roll-ups over millions of rows) only when it is set.
+    statementTimeoutMs:
+      role === 'worker' && process.env.DATABASE_STATEMENT_TIMEOUT_MS === undefined
+        ? 0
+        : env.DATABASE_STATEMENT_TIMEOUT_MS,
     connectTimeoutS: env.DATABASE_CONNECT_TIMEOUT_S,
     pgbouncer: env.DATABASE_PGBOUNCER,
   },
