@@ -7,7 +7,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDatabaseUnavailable, openDatabase, rows } from '../../server/src/db/client';
 import { createTestDatabase } from '../helpers/db';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -125,4 +127,36 @@ describe('PostgreSQL connections killed under load', () => {
     child!.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 180_000);
+});
+
+describe('pool configuration', () => {
+  it('a statement past DATABASE_STATEMENT_TIMEOUT_MS is cancelled and counts as the database unavailable', async () => {
+    const limited = await openDatabase({ url: database.url, pool: { max: 2, statementTimeoutMs: 300 } });
+    try {
+      const err = await rows(limited.db, sql`select pg_sleep(3)`).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).not.toBeNull();
+      expect(isDatabaseUnavailable(err)).toBe(true);
+      // A quick one still runs on the same pool.
+      expect(await rows<{ one: number }>(limited.db, sql`select 1 as one`)).toEqual([{ one: 1 }]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('PgBouncer mode runs without prepared statements', async () => {
+    const bouncer = await openDatabase({ url: database.url, pool: { max: 1, pgbouncer: true } });
+    try {
+      for (let i = 0; i < 3; i++) await rows(bouncer.db, sql`select ${i}::int as n`);
+      const [prepared] = await rows<{ n: number }>(
+        bouncer.db,
+        sql`select count(*)::int as n from pg_prepared_statements`,
+      );
+      expect(Number(prepared!.n)).toBe(0);
+    } finally {
+      await bouncer.close();
+    }
+  });
 });
