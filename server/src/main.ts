@@ -30,6 +30,11 @@ if (!ROLES.includes(role)) {
 
 const env = parseEnv();
 const log = createLogger(env.LOG_LEVEL).child({ role });
+if ((role === 'web' || role === 'worker') && !env.REDIS_URL && !env.REDIS_SENTINELS) {
+  // Without Redis each process would run its own in-process queue: web and workers could not share work.
+  log.fatal('the web and worker roles share their jobs through Redis: set REDIS_URL (or use `all`)');
+  process.exit(2);
+}
 
 // A promise nobody awaited is logged, not fatal: the request or job that made it has already answered. An
 // exception thrown outside any handler leaves the process in an unknown state: log it and exit, for the

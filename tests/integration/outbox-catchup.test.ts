@@ -71,4 +71,29 @@ describe('portal back after an outage', () => {
     const after = (await findBacklog(database.db)).find((b) => b.topic === 'portal.progress');
     expect(after?.waiting ?? 0).toBe(0);
   }, 120_000);
+
+  it('a supervisor sees the backlog per target and can make it due now; a clerk can do neither', async () => {
+    await database.db.update(outbox).set({ state: 'sent' }).where(eq(outbox.state, 'pending'));
+    sim.failNext(1_000_000);
+    await receiveDossier();
+    await receiveDossier();
+    for (let i = 0; i < 5; i++) {
+      await deliver();
+      skipped += 10_000;
+    }
+    const supervisor = await server.callerAs(await server.usernameWithRole('supervisor'));
+    const before = (await supervisor.outbox.backlog()).find((b) => b.topic === 'portal.progress');
+    expect(before?.waiting).toBeGreaterThanOrEqual(2);
+    expect(before?.due).toBe(0);
+    const { due } = await supervisor.outbox.sendNow({ topic: 'portal.progress' });
+    expect(due).toBeGreaterThanOrEqual(2);
+    const after = (await supervisor.outbox.backlog()).find((b) => b.topic === 'portal.progress');
+    expect(after?.due).toBe(after?.waiting);
+    const clerk = await server.callerAs('gdv.hang');
+    await expect(clerk.outbox.backlog()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(clerk.outbox.sendNow({ topic: 'portal.progress' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    sim.failNext(0);
+  }, 120_000);
 });

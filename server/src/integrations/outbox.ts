@@ -352,6 +352,26 @@ export const findBacklog = async (db: Db, opts: { officeIds?: readonly string[] 
   }));
 };
 
+/** The supervisor's "send now" for one target: its waiting messages (in scope) are due at once. */
+export const sendNow = async (
+  db: Db,
+  opts: { topic: string; now?: Date; officeIds?: readonly string[] | undefined },
+) => {
+  const woken = await db
+    .update(outbox)
+    .set({ nextAttemptAt: opts.now ?? new Date() })
+    .where(
+      and(
+        eq(outbox.state, 'pending'),
+        eq(outbox.topic, opts.topic),
+        gt(outbox.nextAttemptAt, opts.now ?? new Date()),
+        inOffices(opts.officeIds),
+      ),
+    )
+    .returning({ id: outbox.id });
+  return { due: woken.length };
+};
+
 export const outboxDeliverPayload = z.object({ dossierId: z.uuid().optional() }).optional();
 
 /**
