@@ -152,7 +152,7 @@ const CORE_ERRORS = {
   PAGE_PROCESSING_FAILED: {
     status: 503,
     vi: 'Trang này chưa xử lý được sau nhiều lần thử (máy chủ xử lý bị gián đoạn). Bấm “Xử lý lại”; nếu vẫn lỗi, hãy quét lại trang.',
-    en: 'This page could not be processed after several tries (the processing server was interrupted). Press “Process again”; if it fails again, scan the page again.',
+    en: 'This page could not be processed after several tries (the processing server was interrupted). Please press “Process again”; if it fails again, scan the page again.',
   },
   PHONE_INVALID: {
     status: 400,
