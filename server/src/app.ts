@@ -4,7 +4,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
-import { isAppError } from '@postdesk/shared';
+import { appError, isAppError } from '@postdesk/shared';
+import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { agencyDeskRoutes } from './agency/http';
@@ -13,7 +14,7 @@ import { createLimits, createLimitStore, type LimitStore } from './auth/rate-lim
 import { reportRoutes } from './board/http';
 import { courierFieldRoutes } from './courier/http';
 import { findSession, readSessionCookie } from './auth/sessions';
-import type { Db } from './db/client';
+import { type Database, type Db, isDatabaseUnavailable } from './db/client';
 import type { Env } from './env';
 import type { FileStore } from './files/store';
 import { deskRoutes } from './http/desk-routes';
@@ -26,6 +27,8 @@ import {
   sameOriginWrites,
   securityHeaders,
 } from './http/middleware';
+import { probeRoutes, type ReadyCheck, readyChecks } from './http/probes';
+import { jsonError } from './http/staff-session';
 import type { JobRunner } from './jobs/queue';
 import type { Logger } from './logger';
 import { paymentFileRoutes } from './payments/http';
@@ -35,6 +38,8 @@ import { appRouter } from './trpc/router';
 
 export type AppDeps = {
   db: Db;
+  /** The read replica the board and reports query (DATABASE_REPLICA_URL); absent = `db`. */
+  readDb?: Db;
   env: Env;
   log: Logger;
   jobs: JobRunner;
@@ -42,6 +47,8 @@ export type AppDeps = {
   signer: Signer;
   /** Where rate-limit counters live; unset = Redis at REDIS_URL, or this process's memory without it. */
   limitStore?: LimitStore;
+  /** What /ready checks besides Redis, the object store and the signer: the database's own round trip. */
+  ready?: { database?: Pick<Database, 'ping'>; extra?: Record<string, ReadyCheck> };
 };
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -92,6 +99,23 @@ const UPLOAD_ROUTES = [
   /^\/api\/agency\/dossiers\/[^/]+\/[a-z-]+$/,
 ];
 
+/** The checks /ready runs for this app: the database (a `select 1` on the pool when not given), Redis, … */
+const appReadyChecks = (deps: AppDeps) =>
+  readyChecks({
+    database: deps.ready?.database ?? {
+      ping: async () => {
+        await deps.db.execute(sql`select 1`);
+      },
+    },
+    jobs: deps.jobs,
+    files: deps.files,
+    signer: deps.signer,
+    ...(deps.ready?.extra ? { extra: deps.ready.extra } : {}),
+  });
+
+/** A worker process's only routes: /health and /ready for its supervisor. */
+export const createProbeApp = (deps: AppDeps) => probeRoutes(appReadyChecks(deps), { role: 'worker' });
+
 export const createApp = (appDeps: AppDeps) => {
   const limitStore =
     appDeps.limitStore ??
@@ -124,15 +148,9 @@ export const createApp = (appDeps: AppDeps) => {
     }),
   );
 
-  app.get('/health', async (c) => {
-    try {
-      await deps.db.execute(sql`select 1`);
-      return c.json({ status: 'ok', db: 'ok', jobs: deps.jobs.mode });
-    } catch (err) {
-      c.get('log').error({ err: (err as Error).message }, 'health check failed');
-      return c.json({ status: 'unavailable', db: 'down', jobs: deps.jobs.mode }, 503);
-    }
-  });
+  // /health: liveness (the process answers); /ready: database, Redis, object store, signer, each named when down.
+  app.route('/', probeRoutes(appReadyChecks(deps)));
+  app.onError(jsonError);
 
   app.use(
     '/trpc/*',
@@ -141,9 +159,17 @@ export const createApp = (appDeps: AppDeps) => {
       endpoint: '/trpc',
       createContext: async (opts, c): Promise<Context> => {
         const token = readSessionCookie(c.req.header('cookie'));
-        const session = token ? await findSession(deps.db, token, sessionPolicy) : null;
+        const session = token
+          ? await findSession(deps.db, token, sessionPolicy).catch((err: unknown) => {
+              // The session is read before any procedure runs: a database outage here is a 503 as well.
+              if (isDatabaseUnavailable(err))
+                throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', cause: appError('DATABASE_UNAVAILABLE') });
+              throw err;
+            })
+          : null;
         return {
           db: deps.db,
+          ...(deps.readDb ? { readDb: deps.readDb } : {}),
           config: deps.env,
           jobs: deps.jobs,
           files: deps.files,

@@ -18,6 +18,34 @@ const schema = z.object({
   DATA_DIR: z.string().default('./data'),
   /** Redis for BullMQ; unset = jobs run in-process. */
   REDIS_URL: z.string().optional(),
+  /** Connections per process to PostgreSQL (each web and worker process has its own pool). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  /** A query running longer is cancelled by PostgreSQL (0 = no limit); `worker` processes: no limit unless set. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Seconds to wait for a PostgreSQL connection before a request answers 503. */
+  DATABASE_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).max(300).default(10),
+  /** DATABASE_URL goes through PgBouncer in transaction mode: no prepared statements. */
+  DATABASE_PGBOUNCER: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** A streaming replica the board and reports read from; unset = the primary. */
+  DATABASE_REPLICA_URL: z.string().optional(),
+  /** A direct (not PgBouncer) address for `postdesk migrate`, which needs a session for its advisory lock. */
+  DATABASE_MIGRATE_URL: z.string().optional(),
+  /** `host:port,host:port` of Redis Sentinels; with REDIS_SENTINEL_NAME, used instead of REDIS_URL's host. */
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_SENTINEL_NAME: z.string().optional(),
+  /** BullMQ key prefix; the braces make it a Redis Cluster hash tag (one slot per queue's keys). */
+  REDIS_PREFIX: z.string().min(1).default('{postdesk}'),
+  /** Page processing and route planning threads (0 = one per core, at most 4). */
+  WORKER_THREADS: z.coerce.number().int().min(0).max(64).default(0),
+  /** A page left queued or processing this long is put back on the queue (or failed after PAGE_MAX_RECOVERIES). */
+  PAGE_STUCK_AFTER_S: z.coerce.number().int().min(10).default(300),
+  PAGE_MAX_RECOVERIES: z.coerce.number().int().min(1).max(20).default(3),
+  /** Days kept: messages sent from the outbox, the development mailbox, failed jobs. */
+  RETENTION_OUTBOX_DAYS: z.coerce.number().int().min(1).default(90),
+  RETENTION_MAILBOX_DAYS: z.coerce.number().int().min(1).default(7),
   FILES_DIR: z.string().optional(),
   /** S3-compatible object storage shared by every server; unset bucket = the FILES_DIR directory. */
   S3_BUCKET: z.string().min(3).optional(),

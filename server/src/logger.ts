@@ -5,7 +5,7 @@ import pino from 'pino';
  * the value becomes "[redacted]".
  */
 const SENSITIVE_KEY =
-  /password|passwd|secret|token|cookie|authorization|phone|citizen_?id|id_?number|full_?name|contact_?name|recipient|email|address|birth|^otp$|^pin$|^(body|input|params)$/i;
+  /password|passwd|secret|token|cookie|authorization|phone|citizen_?id|id_?number|full_?name|contact_?name|recipient|email|address|birth|^otp$|^pin$|^(body|input|params|parameters)$/i;
 
 /**
  * Personal data inside free text (an error message that quotes a value, a query's parameters): phone numbers,

@@ -1,47 +1,119 @@
+// `postdesk [all|web|worker|migrate]` (`node --import tsx server/src/main.ts worker`):
+//   all      the embedded default for one machine (`npm start`): migrates, answers requests and runs the jobs;
+//   web      answers requests and adds jobs; never runs one (put several behind a load balancer);
+//   worker   runs the jobs (BullMQ), the periodic ones included, on CPU threads sized to the cores;
+//   migrate  the release step: applies the migrations under an advisory lock (and the seeds), then exits.
 import { serve } from '@hono/node-server';
 import { AGENCY_WEBHOOK_JOB } from './agency-api/webhooks';
-import { createApp } from './app';
+import { createApp, createProbeApp } from './app';
 import { openDatabase } from './db/client';
 import { resumeUnfinishedPages } from './digitize/pages';
 import { parseEnv } from './env';
 import { fileStoreFromEnv } from './files/store';
-import { createJobRunner, type JobRunner } from './jobs/queue';
+import { RECOVER_PAGES_JOB, RETENTION_JOB } from './jobs/maintenance';
+import { createJobRunner, type JobRunner, type Schedule } from './jobs/queue';
 import { jobDefinitions } from './jobs/registry';
+import { startCpuThreads, stopCpuThreads } from './jobs/threads';
 import { createLogger } from './logger';
 import { SMS_JOB } from './notify/sender';
 import { PAYMENT_POLL_JOB } from './payments/online';
 import { demoCredentials, seedDemo, seedHolidays } from './seed/seed';
 import { createSigner } from './signing';
 
+const ROLES = ['all', 'web', 'worker', 'migrate'] as const;
+type Role = (typeof ROLES)[number];
+const role = (process.argv[2] ?? 'all') as Role;
+if (!ROLES.includes(role)) {
+  process.stderr.write(`Usage: postdesk [${ROLES.join('|')}]  (got "${process.argv[2]}")\n`);
+  process.exit(2);
+}
+
 const env = parseEnv();
-const log = createLogger(env.LOG_LEVEL);
-const database = await openDatabase({ url: env.DATABASE_URL, pgliteDir: env.pgliteDir });
-log.info({ db: database.kind }, 'migrating');
-await database.migrate();
-await seedHolidays(database.db);
+const log = createLogger(env.LOG_LEVEL).child({ role });
+if ((role === 'web' || role === 'worker') && !env.REDIS_URL && !env.REDIS_SENTINELS) {
+  // Without Redis each process would run its own in-process queue: web and workers could not share work.
+  log.fatal('the web and worker roles share their jobs through Redis: set REDIS_URL (or use `all`)');
+  process.exit(2);
+}
+
+// A promise nobody awaited is logged, not fatal: the request or job that made it has already answered. An
+// exception thrown outside any handler leaves the process in an unknown state: log it and exit, for the
+// supervisor (systemd, Kubernetes) to start a clean one. A lost database connection reaches neither: the
+// driver reports it on the query, which answers 503.
+process.on('unhandledRejection', (reason) => {
+  log.error(
+    { err: reason instanceof Error ? reason.message : String(reason) },
+    'unhandled promise rejection',
+  );
+});
+process.on('uncaughtException', (err) => {
+  log.fatal({ err: err.message, stack: err.stack }, 'uncaught exception: exiting');
+  process.exit(1);
+});
+
+const database = await openDatabase({
+  url: env.DATABASE_URL,
+  pgliteDir: env.pgliteDir,
+  ...(env.DATABASE_REPLICA_URL ? { replicaUrl: env.DATABASE_REPLICA_URL } : {}),
+  ...(env.DATABASE_MIGRATE_URL ? { migrateUrl: env.DATABASE_MIGRATE_URL } : {}),
+  pool: {
+    max: env.DATABASE_POOL_MAX,
+    // Requests are cut at the limit; a worker's jobs (roll-ups over millions of rows) only when it is set.
+    statementTimeoutMs:
+      role === 'worker' && process.env.DATABASE_STATEMENT_TIMEOUT_MS === undefined
+        ? 0
+        : env.DATABASE_STATEMENT_TIMEOUT_MS,
+    connectTimeoutS: env.DATABASE_CONNECT_TIMEOUT_S,
+    pgbouncer: env.DATABASE_PGBOUNCER,
+  },
+});
+if (role === 'all' || role === 'migrate') {
+  log.info({ db: database.kind }, 'migrating');
+  const applied = await database.migrate();
+  log.info({ applied }, applied > 0 ? 'migrations applied' : 'database already up to date');
+  await seedHolidays(database.db);
+} else {
+  // Web and worker processes of a release start after `postdesk migrate`: an older schema is refused here
+  // rather than met as errors on the first requests.
+  const pending = await database.pendingMigrations();
+  if (pending > 0) {
+    log.fatal({ pending }, 'the database is behind this release: run `postdesk migrate` first');
+    await database.close();
+    process.exit(1);
+  }
+}
+
+const consumes = role !== 'web' && role !== 'migrate';
+// Pages (workers) and route plans (a supervisor's request, answered by web) run on CPU threads.
+if (role !== 'migrate') startCpuThreads({ threads: env.WORKER_THREADS });
 const files = fileStoreFromEnv(env);
 const jobs: JobRunner = createJobRunner({
-  redisUrl: env.REDIS_URL,
+  redis: { url: env.REDIS_URL, sentinels: env.REDIS_SENTINELS, sentinelName: env.REDIS_SENTINEL_NAME },
+  prefix: env.REDIS_PREFIX,
   defs: jobDefinitions({ db: database.db, files, env, jobs: () => jobs }),
   log,
+  workers: consumes,
 });
 const signer = createSigner({ ...process.env, DATA_DIR: env.DATA_DIR });
-if (env.SEED_DEMO) {
+if (env.SEED_DEMO && (role === 'all' || role === 'migrate')) {
   // The demo's digitized dossiers are scanned and signed through the desk's own job and the clerks' keys.
   const { seeded } = await seedDemo(database.db, { scans: { files, jobs, signer } });
   if (seeded) log.info('demo data seeded');
 }
-// The in-process runner forgets its queue on a restart: pages a clerk scanned before it are taken up again.
-const resumed = await resumeUnfinishedPages(database.db, jobs);
-if (resumed > 0) log.info({ pages: resumed }, 'resumed unfinished scanned pages');
-const app = createApp({ db: database.db, env, log, jobs, files, signer });
+if (role === 'migrate') {
+  await jobs.close();
+  await database.close();
+  process.exit(0);
+}
 
 /**
- * Jobs that run on a clock. Each sweep's job id is its time slot, so several server processes enqueue one
- * job per slot between them. The outbox channels are swept as well as woken after each change, so a
- * message whose wake-up was lost (a restart, Redis away) still goes out within a slot.
+ * Jobs that run on a clock: BullMQ job schedulers (one run per period across the cluster, kept in Redis and
+ * re-created by the workers if Redis lost them), or a clock in the one process of the embedded default. The
+ * outbox channels are swept as well as woken after each change, so a message whose wake-up was lost still goes.
  */
-const periodic: { job: string; everyMs: number; when: boolean }[] = [
+const periodic: (Schedule & { when: boolean })[] = [
+  { job: RECOVER_PAGES_JOB, everyMs: 60_000, when: true },
+  { job: RETENTION_JOB, everyMs: 86_400_000, when: true },
   { job: 'cleanup_sessions', everyMs: 3_600_000, when: true },
   { job: 'purge_api_requests', everyMs: 86_400_000, when: true },
   { job: 'files_gc', everyMs: 86_400_000, when: true },
@@ -52,47 +124,67 @@ const periodic: { job: string; everyMs: number; when: boolean }[] = [
   { job: 'board_deadline_warn', everyMs: 600_000, when: true },
   { job: 'indicator_rollup_refresh', everyMs: 900_000, when: true },
 ];
-const timers = periodic
-  .filter((p) => p.when)
-  .map((p) =>
-    setInterval(() => {
-      const slot = Math.floor(Date.now() / p.everyMs);
-      jobs.enqueue(p.job, {}, { jobId: `${p.job}-sweep-${slot}` }).catch((err: Error) => {
-        log.warn({ job: p.job, err: err.message }, 'could not enqueue a periodic job');
-      });
-    }, p.everyMs),
+if (consumes) {
+  // Pages a clerk scanned before a restart (the in-process queue forgets them; BullMQ: same ids, no-op).
+  const resumed = await resumeUnfinishedPages(database.db, jobs);
+  if (resumed > 0) log.info({ pages: resumed }, 'resumed unfinished scanned pages');
+  await jobs.schedule(
+    periodic.filter((p) => p.when).map(({ job, everyMs }) => ({ job, everyMs })),
+    {
+      // Redis came back empty: what PostgreSQL says is unfinished is queued again, without a restart.
+      onLost: () => {
+        resumeUnfinishedPages(database.db, jobs).then(
+          (n) => log.warn({ pages: n }, 're-queued unfinished pages after Redis lost its queues'),
+          (err: Error) => log.warn({ err: err.message }, 'could not re-queue unfinished pages'),
+        );
+      },
+    },
   );
+}
 if (!env.PORTAL_SYNC_URL) log.warn('PORTAL_SYNC_URL is not set: portal messages wait in the outbox');
 
-const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
-  const url = `http://localhost:${info.port}`;
-  const banner = [
-    '',
-    `PostDesk is running at ${url}  (courier app: ${url}/courier/)`,
-    `  database: ${database.kind === 'pglite' ? `PGlite in ${env.pgliteDir}` : 'PostgreSQL'}; jobs: ${jobs.mode}`,
-    ...(env.SEED_DEMO
-      ? [
-          '  demo accounts:',
-          ...demoCredentials().map(
-            (u) => `    ${u.username.padEnd(16)} ${u.password}  ${u.roles.join(', ')}`,
-          ),
-        ]
-      : []),
-    '',
-  ];
-  process.stdout.write(`${banner.join('\n')}\n`);
-});
+// A worker answers only /health and /ready (for its supervisor), on the same PORT setting.
+const deps = { db: database.db, readDb: database.readDb, env, log, jobs, files, signer, ready: { database } };
+const app = role === 'worker' ? createProbeApp(deps) : createApp(deps);
+const server = serve(
+  {
+    fetch: app.fetch,
+    port: env.PORT,
+    hostname: env.HOST,
+  },
+  (info) => {
+    const url = `http://localhost:${info.port}`;
+    const banner = [
+      '',
+      role === 'worker'
+        ? `PostDesk worker running (health: ${url}/health, ${url}/ready)`
+        : `PostDesk (${role}) is running at ${url}  (courier app: ${url}/courier/)`,
+      `  database: ${database.kind === 'pglite' ? `PGlite in ${env.pgliteDir}` : 'PostgreSQL'}; jobs: ${jobs.mode}${jobs.consumes ? ' (runs them)' : ' (adds them)'}`,
+      ...(env.SEED_DEMO && role === 'all'
+        ? [
+            '  demo accounts:',
+            ...demoCredentials().map(
+              (u) => `    ${u.username.padEnd(16)} ${u.password}  ${u.roles.join(', ')}`,
+            ),
+          ]
+        : []),
+      '',
+    ];
+    process.stdout.write(`${banner.join('\n')}\n`);
+  },
+);
 
 let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'shutting down');
-  for (const timer of timers) clearInterval(timer);
-  const force = setTimeout(() => process.exit(1), 15_000);
+  const force = setTimeout(() => process.exit(1), 30_000);
   force.unref();
+  // No new requests; the running ones finish. Workers finish their jobs; the rest stays queued in Redis.
   await new Promise<void>((r) => server.close(() => r()));
   await jobs.close();
+  await stopCpuThreads();
   await database.close();
   process.exit(0);
 };

@@ -146,6 +146,16 @@ const CORE_ERRORS = {
     vi: 'Hệ thống liên thông tạm thời không phản hồi. Thao tác đã được ghi nhận để gửi lại; vui lòng thử lại sau ít phút.',
     en: 'A connected system is not responding for now. Please try again in a few minutes.',
   },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    vi: 'Hệ thống tạm thời không kết nối được cơ sở dữ liệu. Thao tác chưa được lưu; vui lòng đợi một lát rồi thử lại.',
+    en: 'The system cannot reach its database for the moment. Nothing was saved; please wait a moment and try again.',
+  },
+  PAGE_PROCESSING_FAILED: {
+    status: 503,
+    vi: 'Trang này chưa xử lý được sau nhiều lần thử (máy chủ xử lý bị gián đoạn). Bấm “Xử lý lại”; nếu vẫn lỗi, hãy quét lại trang.',
+    en: 'This page could not be processed after several tries (the processing server was interrupted). Please press “Process again”; if it fails again, scan the page again.',
+  },
   PHONE_INVALID: {
     status: 400,
     vi: 'Số điện thoại không phải số Việt Nam hợp lệ (ví dụ: 0905 123 456 hoặc 0234 3822 123). Vui lòng hỏi lại người nộp và nhập lại.',

@@ -14,8 +14,11 @@ describe('health', () => {
   it('answers ok with the database reachable', async () => {
     const res = await server.app.request('/health');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', db: 'ok', jobs: 'in-process' });
+    expect(await res.json()).toEqual({ status: 'ok' });
     expect(res.headers.get('x-request-id')).toMatch(/^[\w-]{8,}$/);
+    const ready = await server.app.request('/ready');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok' });
   });
 
   it('the machine API answers JSON errors in both languages', async () => {

@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { Queue } from 'bullmq';
 import {
   createBullmqRunner,
+  FAILED_RETENTION,
   createInProcessRunner,
   defineJob,
   type JobRunner,
@@ -56,6 +58,35 @@ describe.each(Object.keys(runners))('jobs (%s)', (mode) => {
     expect(done).toEqual([1]);
   });
 
+  it('tells where a job is: waiting or running, completed, failed, or missing (never added, or lost)', async () => {
+    const jobs = runners[mode]!([flaky(5, [], { count: 0 })]);
+    expect(await jobs.status('flaky', 'never-added')).toBe('missing');
+    await jobs.enqueue('flaky', { n: 1 }, { jobId: 'always-fails' });
+    await jobs.idle();
+    expect(await jobs.status('flaky', 'always-fails')).toBe('failed');
+    await jobs.close();
+  });
+
+  it('runs a periodic job on its schedule', async () => {
+    const done: number[] = [];
+    const jobs = runners[mode]!([
+      defineJob({
+        name: 'tick',
+        payload: z.object({}),
+        concurrency: 1,
+        attempts: 1,
+        backoffMs: 10,
+        handler: async () => {
+          done.push(1);
+        },
+      }),
+    ]);
+    await jobs.schedule([{ job: 'tick', everyMs: 200 }]);
+    for (let i = 0; i < 100 && done.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    await jobs.close();
+    expect(done.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('refuses a payload that does not match the schema, before it is queued', async () => {
     const done: number[] = [];
     const jobs = runners[mode]!([flaky(0, done, { count: 0 })]);
@@ -65,6 +96,33 @@ describe.each(Object.keys(runners))('jobs (%s)', (mode) => {
     await jobs.close();
     expect(done).toEqual([]);
   });
+});
+
+describe('BullMQ in a cluster', () => {
+  it('a web process (no workers) only adds jobs; failed jobs are kept with a retention, not for ever', async () => {
+    const prefix = `{pdt-${randomBytes(4).toString('hex')}}`;
+    const done: number[] = [];
+    const web = createBullmqRunner({
+      redisUrl: REDIS,
+      defs: [flaky(5, done, { count: 0 })],
+      log,
+      prefix,
+      workers: false,
+    });
+    expect(web.consumes).toBe(false);
+    await web.enqueue('flaky', { n: 3 }, { jobId: 'from-web' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await web.status('flaky', 'from-web')).toBe('waiting');
+    const worker = createBullmqRunner({ redisUrl: REDIS, defs: [flaky(5, done, { count: 0 })], log, prefix });
+    await worker.idle();
+    expect(await web.status('flaky', 'from-web')).toBe('failed');
+    const queue = new Queue('flaky', { connection: { host: '127.0.0.1', port: 6379 }, prefix });
+    const job = await queue.getJob('from-web');
+    expect(job?.opts.removeOnFail).toEqual(FAILED_RETENTION);
+    await queue.close();
+    await worker.close();
+    await web.close();
+  }, 30_000);
 });
 
 describe('jobs survive a killed worker (BullMQ)', () => {

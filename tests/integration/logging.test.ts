@@ -14,6 +14,30 @@ const capture = () => {
 };
 
 describe('logs', () => {
+  it('a failed query is logged with its SQL but never its parameters', async () => {
+    const { log, text } = capture();
+    const { createTestDatabase } = await import('../helpers/db');
+    const { sql } = await import('drizzle-orm');
+    const database = await createTestDatabase();
+    try {
+      const err = await database.db
+        .execute(sql`select * from no_such_table where citizen_id = ${'046095001234'}`)
+        .then(
+          () => null,
+          (e: Error) => e,
+        );
+      expect(String(err?.message)).toContain('046095001234');
+      log.error({ err: err!.message, stack: err!.stack }, 'request failed');
+      log.error({ err }, 'request failed');
+      log.error(err!.message);
+    } finally {
+      await database.close();
+    }
+    const out = text();
+    expect(out).toContain('no_such_table');
+    expect(out).not.toContain('046095001234');
+  });
+
   it('never carry a citizen id, phone, password, name or address, even nested two deep', () => {
     const { log, text } = capture();
     log.info(

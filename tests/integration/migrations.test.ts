@@ -1,6 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, rows, sqlState } from '../../server/src/db/client';
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { MIGRATIONS_DIR, migrateWithLock, openDatabase, rows, sqlState } from '../../server/src/db/client';
 import { createDossier } from '../../server/src/dossiers/engine';
 import { offices, procedures, procedureVersions } from '../../server/src/db/schema';
 import { seedDemo, seedHolidays } from '../../server/src/seed/seed';
@@ -134,4 +138,37 @@ describe('on PGlite (the embedded default)', () => {
       database.db.execute(sql`delete from dossier_events where dossier_id = ${dossier.id}`),
     );
   });
+});
+
+describe('two processes starting a new release at once', () => {
+  it('one applies the migrations, the other waits for it and finds nothing to do', async () => {
+    const admin = postgres(inject('pgAdminUrl'), { max: 1, onnotice: () => {} });
+    const name = `${inject('runId')}_fresh_${randomBytes(3).toString('hex')}`;
+    await admin.unsafe(`create database "${name}"`);
+    const url = new URL(inject('pgAdminUrl'));
+    url.pathname = `/${name}`;
+    try {
+      const total = (
+        JSON.parse(readFileSync(`${MIGRATIONS_DIR}/meta/_journal.json`, 'utf8')) as { entries: unknown[] }
+      ).entries.length;
+      // Each run has its own connection, as two processes would; without the lock both create the same tables.
+      const applied = await Promise.all([migrateWithLock(url.toString()), migrateWithLock(url.toString())]);
+      expect(applied.sort()).toEqual([0, total]);
+      const database = await openDatabase({ url: url.toString() });
+      try {
+        expect(await tablesOf(database.db)).toEqual(expect.arrayContaining(TABLES));
+        expect(await database.pendingMigrations()).toBe(0);
+        const [n] = await rows<{ n: number }>(
+          database.db,
+          sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+        );
+        expect(Number(n!.n)).toBe(total);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    }
+  }, 120_000);
 });

@@ -58,13 +58,15 @@ export const reportRoutes = (deps: AppDeps) => {
     const supervised = supervisedOffices(c.get('user').memberships);
     const officeIds = narrowOffices(supervised, q.officeId);
     const month = q.month ?? monthOf(now);
-    const summary = summarize(await monthFigures(deps.db, { officeIds, month, groupBy: q.groupBy, now }));
-    const courier = await courierFigures(deps.db, {
+    const summary = summarize(
+      await monthFigures(deps.readDb ?? deps.db, { officeIds, month, groupBy: q.groupBy, now }),
+    );
+    const courier = await courierFigures(deps.readDb ?? deps.db, {
       officeIds,
       period: monthPeriod(month, now),
-      holidays: await loadHolidayTables(deps.db),
+      holidays: await loadHolidayTables(deps.readDb ?? deps.db),
     });
-    const names = await namesOf(deps.db, 'office', officeIds);
+    const names = await namesOf(deps.readDb ?? deps.db, 'office', officeIds);
     const scopeName = q.officeId ? (names[q.officeId] ?? '') : `${officeIds.length} đơn vị được giám sát`;
     const bytes = await renderMonthlyReport({ summary, courier, scopeName, generatedAt: now });
     return download(bytes, 'application/pdf', `bao-cao-chi-so-${month}.pdf`, true);
@@ -77,7 +79,7 @@ export const reportRoutes = (deps: AppDeps) => {
     const officeIds = narrowOffices(supervisedOffices(c.get('user').memberships), q.officeId);
     const month = q.month ?? monthOf(now);
     monthPeriod(month, now);
-    const table = await buildTable(deps.db, name, {
+    const table = await buildTable(deps.readDb ?? deps.db, name, {
       officeIds,
       month,
       groupBy: q.groupBy,

@@ -43,8 +43,8 @@ export const boardRouter = router({
   deadlines: supervisor.input(z.object(deadlineWindow).optional()).query(async ({ ctx, input }) => {
     const officeIds = narrowOffices(supervisedOffices(ctx.user.memberships), input?.officeId);
     const now = new Date();
-    const board = await deadlineBoard(ctx.db, { officeIds, now });
-    const warnings = await recentWarnings(ctx.db, officeIds, 30);
+    const board = await deadlineBoard(ctx.readDb ?? ctx.db, { officeIds, now });
+    const warnings = await recentWarnings(ctx.readDb ?? ctx.db, officeIds, 30);
     return {
       now: now.toISOString(),
       counts: board.counts,
@@ -56,7 +56,7 @@ export const boardRouter = router({
   /** The offices the caller supervises, for the filters. */
   offices: supervisor.query(async ({ ctx }) => {
     const ids = supervisedOffices(ctx.user.memberships);
-    const names = await namesOf(ctx.db, 'office', ids);
+    const names = await namesOf(ctx.readDb ?? ctx.db, 'office', ids);
     return ids
       .map((id) => ({ id, name: names[id] ?? id }))
       .sort((a, b) => a.name.localeCompare(b.name, 'vi'));
@@ -69,16 +69,16 @@ export const boardRouter = router({
       const now = new Date();
       const officeIds = narrowOffices(supervisedOffices(ctx.user.memberships), input?.officeId);
       const m = input?.month ?? monthOf(now);
-      const figures = await monthFigures(ctx.db, {
+      const figures = await monthFigures(ctx.readDb ?? ctx.db, {
         officeIds,
         month: m,
         groupBy: input?.groupBy ?? 'office',
         now,
       });
-      const courier = await courierFigures(ctx.db, {
+      const courier = await courierFigures(ctx.readDb ?? ctx.db, {
         officeIds,
         period: monthPeriod(m, now),
-        holidays: await loadHolidayTables(ctx.db),
+        holidays: await loadHolidayTables(ctx.readDb ?? ctx.db),
       });
       return { ...summarize(figures), courier };
     }),
@@ -96,7 +96,7 @@ export const boardRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const officeIds = narrowOffices(supervisedOffices(ctx.user.memberships), input.officeId);
-      const figures = await monthFigures(ctx.db, {
+      const figures = await monthFigures(ctx.readDb ?? ctx.db, {
         officeIds,
         month: input.month,
         groupBy: input.groupBy,
@@ -123,9 +123,9 @@ export const boardRouter = router({
       monthPeriod(last, new Date());
       const months = monthsBack(last, input?.months ?? 12);
       const groupByValue = input?.groupBy ?? 'none';
-      const points = await trend(ctx.db, { officeIds, months, groupBy: groupByValue });
+      const points = await trend(ctx.readDb ?? ctx.db, { officeIds, months, groupBy: groupByValue });
       const names = await namesOf(
-        ctx.db,
+        ctx.readDb ?? ctx.db,
         groupByValue,
         [...new Set(points.map((p) => p.key))].filter((k) => k !== 'all'),
       );

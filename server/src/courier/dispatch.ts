@@ -31,6 +31,7 @@ import { queueSms } from '../notify/notify';
 import { issueOtp, OTP_TTL_MS } from '../otp/otp';
 import type { StaffCtx } from './context';
 import { MAX_DELIVERY_INVITATIONS } from './sync';
+import { replanOffThread, solveOffThread } from '../jobs/threads';
 import { type CourierTask, localInstant, localMinutes, windowOnDay } from './tasks';
 import { reconcileTasks } from './reconcile';
 import { latestRoute, loadTaskDetails, officeOf, pathThrough, type TaskDetails } from './today';
@@ -485,7 +486,8 @@ export const planDay = async (
     couriers.length,
   );
   const started = performance.now();
-  const solution = solve(problem, { timeLimitMs: input.timeLimitMs, seed: 1 });
+  // On a CPU thread when the server started them: a plan takes up to the time limit (seconds) of pure JS.
+  const solution = await solveOffThread(problem, { timeLimitMs: input.timeLimitMs, seed: 1 }, solve);
   return describePlan(input.day, office, couriers, byId, solution, performance.now() - started);
 };
 
@@ -611,12 +613,14 @@ export const replanDay = async (ctx: StaffCtx, input: { day: string }) => {
     couriers.length,
   );
   const started = performance.now();
-  const solution = replan(morning, current, {
-    added: added.map((t) => stopOf(t, input.day)),
-    failed,
-    now: nowMinutes,
-    positions,
-  });
+  const solution = await replanOffThread(
+    {
+      problem: morning,
+      current,
+      change: { added: added.map((t) => stopOf(t, input.day)), failed, now: nowMinutes, positions },
+    },
+    replan,
+  );
   // Done and failed stops are history, not proposals: drop them from what the supervisor accepts.
   const plan = describePlan(input.day, office, couriers, byId, solution, performance.now() - started);
   return {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -19,23 +19,118 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 export type Database = {
   db: Db;
+  /** The read replica when one is configured (board, reports), else the same pool as `db`. */
+  readDb: Db;
   kind: 'postgres' | 'pglite';
-  migrate: () => Promise<void>;
+  /** Applies what is missing, one process at a time (a PostgreSQL advisory lock); returns how many it applied. */
+  migrate: () => Promise<number>;
+  /** Migrations in the folder that the database has not applied yet (0 = up to date). */
+  pendingMigrations: () => Promise<number>;
+  /** One cheap round trip, for /ready. */
+  ping: () => Promise<void>;
   close: () => Promise<void>;
 };
 
+/** Pool and timeouts of the PostgreSQL connection (env DATABASE_*). */
+export type PoolOptions = {
+  /** Connections per process (DATABASE_POOL_MAX). */
+  max?: number;
+  /** A query running longer is cancelled by the server (DATABASE_STATEMENT_TIMEOUT_MS; 0 = none). */
+  statementTimeoutMs?: number;
+  /** Seconds to wait for a connection before the request fails (DATABASE_CONNECT_TIMEOUT_S). */
+  connectTimeoutS?: number;
+  /** Behind PgBouncer in transaction mode: no prepared statements, no session settings at connect. */
+  pgbouncer?: boolean;
+};
+
+/**
+ * The advisory lock every migration run takes (an arbitrary fixed 64-bit key: "postdesk" in ASCII). A second
+ * process starting the same release waits on it, then finds nothing left to apply.
+ */
+export const MIGRATION_LOCK_KEY = 0x706f73746465736bn;
+
+const journal = () =>
+  (
+    JSON.parse(readFileSync(`${MIGRATIONS_DIR}/meta/_journal.json`, 'utf8')) as {
+      entries: { when: number; tag: string }[];
+    }
+  ).entries;
+
+/** How many migrations of the folder are newer than the last one the database recorded. */
+const countPending = (applied: number | null) =>
+  journal().filter((e) => applied === null || e.when > applied).length;
+
+const postgresOptions = (pool: PoolOptions) => ({
+  max: pool.max ?? 10,
+  connect_timeout: pool.connectTimeoutS ?? 10,
+  // PgBouncer in transaction mode hands each statement to any server connection: no prepared statements, and
+  // startup parameters it does not know are refused, so the statement timeout is left to its own settings.
+  prepare: !pool.pgbouncer,
+  ...(pool.statementTimeoutMs && !pool.pgbouncer
+    ? { connection: { statement_timeout: pool.statementTimeoutMs } }
+    : {}),
+  onnotice: () => {},
+});
+
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations');
 
+/**
+ * Runs the migrations on a connection of their own (no statement timeout: DDL on a big table may take long),
+ * holding the advisory lock for the whole run, drizzle's own bookkeeping table included. Needs a session: give
+ * the direct server address (DATABASE_MIGRATE_URL), not PgBouncer in transaction mode.
+ */
+export const migrateWithLock = async (url: string, opts: { connectTimeoutS?: number } = {}) => {
+  const client = postgres(url, { max: 1, connect_timeout: opts.connectTimeoutS ?? 10, onnotice: () => {} });
+  try {
+    await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`;
+    try {
+      const before = await appliedUpTo(client);
+      await migratePostgres(drizzlePostgres(client), { migrationsFolder: MIGRATIONS_DIR });
+      return countPending(before);
+    } finally {
+      await client`select pg_advisory_unlock(${MIGRATION_LOCK_KEY.toString()}::bigint)`;
+    }
+  } finally {
+    await client.end();
+  }
+};
+
+/** The `created_at` of the last migration the database recorded, null on a fresh database. */
+const appliedUpTo = async (client: postgres.Sql) => {
+  const [table] = await client`select to_regclass('drizzle.__drizzle_migrations') as t`;
+  if (!table?.t) return null;
+  const [last] = await client`select max(created_at)::text as at from drizzle.__drizzle_migrations`;
+  return last?.at ? Number(last.at) : null;
+};
+
 /** PostgreSQL when a URL is given, otherwise PGlite in `pgliteDir` (or in memory when that is undefined). */
-export const openDatabase = async (opts: { url?: string; pgliteDir?: string }): Promise<Database> => {
+export const openDatabase = async (opts: {
+  url?: string;
+  pgliteDir?: string;
+  /** A streaming replica for read-only queries (board, reports). */
+  replicaUrl?: string;
+  /** Where migrations run (a direct connection when `url` goes through PgBouncer); default `url`. */
+  migrateUrl?: string;
+  pool?: PoolOptions;
+}): Promise<Database> => {
   if (opts.url) {
-    const client = postgres(opts.url, { max: 10, onnotice: () => {} });
+    const pool = opts.pool ?? {};
+    const client = postgres(opts.url, postgresOptions(pool));
+    const replica = opts.replicaUrl ? postgres(opts.replicaUrl, postgresOptions(pool)) : null;
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    const migrateUrl = opts.migrateUrl ?? opts.url;
     return {
       db,
+      readDb: replica ? (drizzlePostgres(replica, { schema }) as unknown as Db) : db,
       kind: 'postgres',
-      migrate: () => migratePostgres(drizzlePostgres(client), { migrationsFolder: MIGRATIONS_DIR }),
-      close: () => client.end(),
+      migrate: () => migrateWithLock(migrateUrl, { connectTimeoutS: pool.connectTimeoutS }),
+      pendingMigrations: async () => countPending(await appliedUpTo(client)),
+      ping: async () => {
+        await client`select 1`;
+      },
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), replica?.end({ timeout: 5 })]);
+      },
     };
   }
   if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
@@ -43,10 +138,31 @@ export const openDatabase = async (opts: { url?: string; pgliteDir?: string }): 
   const client = new PGlite({ dataDir: opts.pgliteDir, extensions: { pg_trgm, unaccent } });
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Db;
+  const applied = async () => {
+    const table = await client.query<{ t: string | null }>(
+      `select to_regclass('drizzle.__drizzle_migrations')::text as t`,
+    );
+    if (!table.rows[0]?.t) return null;
+    const r = await client.query<{ at: string | null }>(
+      'select max(created_at)::text as at from drizzle.__drizzle_migrations',
+    );
+    const at = r.rows[0]?.at;
+    return at ? Number(at) : null;
+  };
   return {
     db,
+    readDb: db,
     kind: 'pglite',
-    migrate: () => migratePglite(drizzlePglite({ client }), { migrationsFolder: MIGRATIONS_DIR }),
+    // PGlite is one process's own database: nothing else can migrate it at the same time.
+    migrate: async () => {
+      const pending = countPending(await applied());
+      await migratePglite(drizzlePglite({ client }), { migrationsFolder: MIGRATIONS_DIR });
+      return pending;
+    },
+    pendingMigrations: async () => countPending(await applied()),
+    ping: async () => {
+      await client.query('select 1');
+    },
     close: () => client.close(),
   };
 };
@@ -61,4 +177,38 @@ export const rows = async <T>(db: Db, query: SQL): Promise<T[]> => {
 export const sqlState = (err: unknown): string | undefined => {
   const e = err as { code?: string; cause?: { code?: string } };
   return e?.cause?.code ?? e?.code;
+};
+
+/** Driver codes (postgres-js) and socket errors of a connection that failed or was lost. */
+const CONNECTION_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Whether a failed query failed because the database could not be reached (down, restarting, connection
+ * killed, too many clients, statement timeout under overload), not because of the query: the request may
+ * succeed when tried again, so it becomes a 503 rather than a 500.
+ */
+export const isDatabaseUnavailable = (err: unknown): boolean => {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (code) {
+      if (CONNECTION_CODES.has(code)) return true;
+      // 08: connection exception; 57P01-03: admin shutdown, crash shutdown, cannot connect now;
+      // 53300: too many connections; 57014: statement timeout (query_canceled).
+      if (/^08/.test(code) || /^57P0[123]$/.test(code) || code === '53300' || code === '57014') return true;
+    }
+    e = e.cause as typeof e;
+  }
+  return false;
 };

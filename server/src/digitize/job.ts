@@ -6,6 +6,7 @@ import type { Db } from '../db/client';
 import { documentPages, documents, dossiers } from '../db/schema';
 import type { FileStore } from '../files/store';
 import { defineJob, type JobRunner } from '../jobs/queue';
+import { processPageOffThread } from '../jobs/threads';
 import { assembleComponentPdf, saveComponentPdf } from './assemble';
 import { recognisePage } from './ocr';
 import { processPage } from './pipeline';
@@ -69,11 +70,12 @@ export const digitizePageJob = (deps: { db: Db; files: FileStore; jobs?: () => J
           if (done?.ocrState === 'requested' && deps.jobs) await enqueueOcr(deps.jobs(), page);
           return;
         }
-        const result = await processPage(original, {
-          mode: page.mode,
-          rotate: page.rotation as 0 | 90 | 180 | 270,
-          page: page.sourcePage,
-        });
+        // On a CPU thread when the server started them: deskew and G4 coding would hold the event loop ~1 s.
+        const result = await processPageOffThread(
+          original,
+          { mode: page.mode, rotate: page.rotation as 0 | 90 | 180 | 270, page: page.sourcePage },
+          processPage,
+        );
         const doc = await assembleComponentPdf([{ kind: 'processed', result }], meta);
         const [pdf, thumb] = await Promise.all([
           deps.files.put(deps.db, { bytes: await saveComponentPdf(doc) }),

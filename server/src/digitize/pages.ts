@@ -4,6 +4,7 @@ import type { Db } from '../db/client';
 import { documentPages, documents, dossiers } from '../db/schema';
 import type { FileStore } from '../files/store';
 import { documentTypeOf } from '../intake/doc-types';
+import { enqueuePageJob } from '../jobs/maintenance';
 import type { JobRunner } from '../jobs/queue';
 import { getDossierToDigitize, getPageToChange } from './access';
 import { enqueueOcr } from './job';
@@ -11,12 +12,8 @@ import { inspectScan } from './pipeline';
 
 export const SCAN_TYPES = ['image/jpeg', 'image/png', 'image/tiff', 'application/pdf'] as const;
 
-const enqueuePage = (jobs: JobRunner, page: { id: string; revision: number }) =>
-  jobs.enqueue(
-    'digitize_page',
-    { pageId: page.id, revision: page.revision },
-    { jobId: `${page.id}-${page.revision}` },
-  );
+const enqueuePage = (jobs: JobRunner, page: { id: string; revision: number; recoveries?: number }) =>
+  enqueuePageJob(jobs, page);
 
 /** The component's scan document, made on the first page. */
 const documentFor = async (
@@ -213,6 +210,28 @@ export const changePage = async (
   return { ok: true as const };
 };
 
+/**
+ * The clerk's retry of a page that failed to process (the reconciler gave up on it, or its image could not be
+ * read): a new revision, so the job starts over with fresh recoveries; a page that is not failed is left as it is.
+ */
+export const retryPage = async (db: Db, opts: { pageId: string; officeId: string; jobs: JobRunner }) => {
+  const current = await getPageToChange(db, opts);
+  if (current.state !== 'failed') return { ok: true as const, retried: false };
+  const [page] = await db
+    .update(documentPages)
+    .set({ state: 'queued', error: null, revision: sql`${documentPages.revision} + 1` })
+    .where(
+      and(
+        eq(documentPages.id, opts.pageId),
+        eq(documentPages.revision, current.revision),
+        eq(documentPages.state, 'failed'),
+      ),
+    )
+    .returning({ id: documentPages.id, revision: documentPages.revision });
+  if (page) await enqueuePage(opts.jobs, page);
+  return { ok: true as const, retried: Boolean(page) };
+};
+
 export const deletePage = async (db: Db, opts: { pageId: string; officeId: string }) => {
   await getPageToChange(db, opts);
   await db.delete(documentPages).where(eq(documentPages.id, opts.pageId));
@@ -351,6 +370,7 @@ export const resumeUnfinishedPages = async (db: Db, jobs: JobRunner) => {
       revision: documentPages.revision,
       state: documentPages.state,
       ocr: documentPages.ocrState,
+      recoveries: documentPages.recoveries,
     })
     .from(documentPages)
     .where(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { router, staffProcedure } from '../trpc/init';
 import { completeDigitization, finishComponent } from './finish';
-import { changePage, deletePage, findDigitization, reorderPages } from './pages';
+import { changePage, deletePage, findDigitization, reorderPages, retryPage } from './pages';
 
 const clerk = staffProcedure('clerk');
 
@@ -22,6 +22,12 @@ export const digitizeRouter = router({
     )
     .mutation(({ ctx, input: { pageId, ...change } }) =>
       changePage(ctx.db, { pageId, change, officeId: ctx.membership.officeId, jobs: ctx.jobs }),
+    ),
+  /** A failed page processed again from its original scan (the button on a failed page). */
+  retryPage: clerk
+    .input(z.object({ pageId: z.uuid() }))
+    .mutation(({ ctx, input }) =>
+      retryPage(ctx.db, { ...input, officeId: ctx.membership.officeId, jobs: ctx.jobs }),
     ),
   deletePage: clerk
     .input(z.object({ pageId: z.uuid() }))

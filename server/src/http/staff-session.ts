@@ -2,7 +2,7 @@ import { appError, ERRORS, isAppError, type Role } from '@postdesk/shared';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { type AuthUser, findSession, readSessionCookie } from '../auth/sessions';
-import type { Db } from '../db/client';
+import { type Db, isDatabaseUnavailable } from '../db/client';
 import type { AppVariables } from './middleware';
 
 export type StaffVariables = AppVariables & { user: AuthUser };
@@ -27,7 +27,10 @@ export const officeFor = (user: AuthUser, roles: Role[], wanted: string | undefi
 };
 
 /** An AppError as JSON in both languages; anything else is logged and becomes a 500 without internals. */
-export const jsonError = <V extends AppVariables>(err: Error, c: Context<{ Variables: V }>) => {
+export const jsonError = <V extends AppVariables>(thrown: Error, c: Context<{ Variables: V }>) => {
+  // A database that cannot be reached is a 503 the client may retry, not a 500.
+  const err = isDatabaseUnavailable(thrown) ? appError('DATABASE_UNAVAILABLE') : thrown;
+  if (err !== thrown) c.get('log').warn({ err: thrown.message }, 'database unavailable');
   const code = isAppError(err) ? err.code : 'INTERNAL';
   if (!isAppError(err)) c.get('log').error({ err: err.message, stack: err.stack }, 'request failed');
   const entry = ERRORS[code];

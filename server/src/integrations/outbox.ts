@@ -1,5 +1,5 @@
 import { appError } from '@postdesk/shared';
-import { and, asc, eq, inArray, lt, lte, ne, notExists, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt, lte, ne, notExists, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Db } from '../db/client';
@@ -18,11 +18,13 @@ export type DeliveryPolicy = {
   maxBackoffMs: number;
 };
 
-// 10 s doubling to 15 min, 25 attempts: about five hours of portal outage before a supervisor has to act.
+// 10 s doubling to 5 min, 60 attempts: about five hours of portal outage before a supervisor has to act. The
+// cap is short because a message's delay grows with attempts made while the portal was down; the first
+// success to a target makes everything waiting for it due at once (see `wakeTarget`).
 export const DEFAULT_POLICY: DeliveryPolicy = {
-  maxAttempts: 25,
+  maxAttempts: 60,
   baseBackoffMs: 10_000,
-  maxBackoffMs: 15 * 60_000,
+  maxBackoffMs: 5 * 60_000,
 };
 
 export const backoffMs = (attempts: number, policy: DeliveryPolicy = DEFAULT_POLICY) =>
@@ -176,6 +178,25 @@ const channelOf = (opts: DeliverOptions): OutboxChannel => {
   return portalChannel({ client: opts.client, filesBaseUrl: opts.filesBaseUrl });
 };
 
+/**
+ * The target answered: messages of the same channel backing off from failures (made while it was down) are due
+ * now instead of after their grown delay. Only delays beyond a claim's lease are pulled in, so a message another
+ * deliverer is sending right now (its lease) is left to it.
+ */
+const wakeTarget = (db: Db, opts: { topic: string; now: Date; leaseMs: number }) =>
+  db
+    .update(outbox)
+    .set({ nextAttemptAt: opts.now })
+    .where(
+      and(
+        eq(outbox.state, 'pending'),
+        eq(outbox.topic, opts.topic),
+        sql`${outbox.lastError} is not null`,
+        gt(outbox.nextAttemptAt, new Date(opts.now.getTime() + opts.leaseMs)),
+      ),
+    )
+    .returning({ id: outbox.id });
+
 const settle = async (
   db: Db,
   row: OutboxRow,
@@ -222,6 +243,7 @@ export const deliverOutbox = async (db: Db, opts: DeliverOptions): Promise<Deliv
   const channel = channelOf(opts);
   const leaseMs = 2 * channel.timeoutMs + 30_000;
   const report: DeliveryReport = { sent: 0, retrying: 0, dead: 0, nextAttemptAt: null };
+  let woken = false;
   for (;;) {
     const claimed = await claim(db, {
       topic: channel.topic,
@@ -235,6 +257,11 @@ export const deliverOutbox = async (db: Db, opts: DeliverOptions): Promise<Deliv
       claimed.map(async (row) => settle(db, row, await channel.send(db, row), now(), policy, channel)),
     );
     for (const r of results) report[r] += 1;
+    // Back after an outage: the rest of the backlog goes in this same run, not at each message's own delay.
+    if (results.includes('sent') && !woken) {
+      woken = true;
+      await wakeTarget(db, { topic: channel.topic, now: now(), leaseMs });
+    }
   }
   const [next] = await db
     .select({ at: sql<string | Date | null>`min(${outbox.nextAttemptAt})` })
@@ -308,6 +335,54 @@ export const findDeadLetters = (
     .where(and(eq(outbox.state, 'dead'), inOffices(opts.officeIds)))
     .orderBy(asc(outbox.id))
     .limit(opts.limit ?? 200);
+};
+
+/**
+ * The backlog per target (channel): messages waiting, how many are due now, the oldest waiting, dead letters.
+ * For the admin's view while a backlog drains after an outage; `officeIds` as for the dead letters.
+ */
+export const findBacklog = async (db: Db, opts: { officeIds?: readonly string[] | undefined } = {}) => {
+  const list = await db
+    .select({
+      topic: outbox.topic,
+      waiting: sql<number>`count(*) filter (where ${outbox.state} = 'pending')::int`,
+      due: sql<number>`count(*) filter (where ${outbox.state} = 'pending' and ${outbox.nextAttemptAt} <= now())::int`,
+      failing: sql<number>`count(*) filter (where ${outbox.state} = 'pending' and ${outbox.lastError} is not null)::int`,
+      dead: sql<number>`count(*) filter (where ${outbox.state} = 'dead')::int`,
+      oldestWaiting: sql<string | null>`min(${outbox.createdAt}) filter (where ${outbox.state} = 'pending')`,
+    })
+    .from(outbox)
+    .where(and(inArray(outbox.state, ['pending', 'dead']), inOffices(opts.officeIds)))
+    .groupBy(outbox.topic)
+    .orderBy(outbox.topic);
+  return list.map((r) => ({
+    ...r,
+    waiting: Number(r.waiting),
+    due: Number(r.due),
+    failing: Number(r.failing),
+    dead: Number(r.dead),
+    oldestWaiting: r.oldestWaiting ? new Date(r.oldestWaiting) : null,
+  }));
+};
+
+/** The supervisor's "send now" for one target: its waiting messages (in scope) are due at once. */
+export const sendNow = async (
+  db: Db,
+  opts: { topic: string; now?: Date; officeIds?: readonly string[] | undefined },
+) => {
+  const woken = await db
+    .update(outbox)
+    .set({ nextAttemptAt: opts.now ?? new Date() })
+    .where(
+      and(
+        eq(outbox.state, 'pending'),
+        eq(outbox.topic, opts.topic),
+        gt(outbox.nextAttemptAt, opts.now ?? new Date()),
+        inOffices(opts.officeIds),
+      ),
+    )
+    .returning({ id: outbox.id });
+  return { due: woken.length };
 };
 
 export const outboxDeliverPayload = z.object({ dossierId: z.uuid().optional() }).optional();

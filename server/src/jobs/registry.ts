@@ -12,6 +12,7 @@ import { outboxDeliverJob } from '../integrations/outbox';
 import { createPortalClient } from '../integrations/portal/client';
 import { createSmsSender, smsChannel } from '../notify/sender';
 import { paymentPollJob } from '../payments/online';
+import { recoverPagesJob, retentionJob } from './maintenance';
 import type { JobRunner } from './queue';
 import { defineJob } from './queue';
 
@@ -57,6 +58,26 @@ export const jobDefinitions = ({
       publicUrl: env?.PUBLIC_URL ?? 'http://localhost:3000',
       timeoutMs: env?.AGENCY_WEBHOOK_TIMEOUT_MS ?? 10_000,
     }),
+  }),
+  // Pages stuck queued or processing (a lost or failed job) found in PostgreSQL and put back, or failed.
+  ...(jobs
+    ? [
+        recoverPagesJob({
+          db,
+          jobs,
+          stuckAfterMs: (env?.PAGE_STUCK_AFTER_S ?? 300) * 1000,
+          maxRecoveries: env?.PAGE_MAX_RECOVERIES ?? 3,
+        }),
+      ]
+    : []),
+  // Sent outbox messages, expired one-time codes and the development mailbox past their retention.
+  retentionJob({
+    db,
+    policy: {
+      outboxDays: env?.RETENTION_OUTBOX_DAYS ?? 90,
+      mailboxDays: env?.RETENTION_MAILBOX_DAYS ?? 7,
+      otpDays: 2,
+    },
   }),
   defineJob({
     name: 'purge_api_requests',

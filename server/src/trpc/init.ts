@@ -4,7 +4,7 @@ import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { Limits } from '../auth/rate-limit';
 import type { AuthUser } from '../auth/sessions';
-import type { Db } from '../db/client';
+import { type Db, isDatabaseUnavailable } from '../db/client';
 import type { Env } from '../env';
 import type { FileStore } from '../files/store';
 import type { JobRunner } from '../jobs/queue';
@@ -14,6 +14,8 @@ import type { Signer } from '../signing';
 
 export type Context = {
   db: Db;
+  /** A read replica for the board and reports (DATABASE_REPLICA_URL); absent = `db`. Reads only. */
+  readDb?: Db;
   /** Parsed configuration (not `env`: @hono/trpc-server overwrites that key with Hono's bindings). */
   config: Env;
   log: Logger;
@@ -104,6 +106,10 @@ const t = initTRPC.context<Context>().create({
 /** Domain functions throw AppError; give it the HTTP/tRPC status its code names. */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
+  // A database that cannot be reached (restarting, connections killed) is a 503 with its own message, not a 500.
+  if (!result.ok && isDatabaseUnavailable(result.error.cause)) {
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', cause: appError('DATABASE_UNAVAILABLE') });
+  }
   if (!result.ok && isAppError(result.error.cause)) {
     const status = ERRORS[result.error.cause.code].status;
     throw new TRPCError({

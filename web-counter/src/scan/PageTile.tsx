@@ -76,6 +76,17 @@ export const PageTile = (props: {
             <div class="page-error" lang={lang()}>
               <WarningIcon />
               <span>{lang() === 'vi' ? problem().vi : problem().en}</span>
+              <Show when={props.editable && props.page.error === 'PAGE_PROCESSING_FAILED'}>
+                <button
+                  type="button"
+                  class="button"
+                  id={id('retry')}
+                  aria-label={t('page.retryLabel', n())}
+                  onClick={() => void props.scan.retry(props.code, props.page)}
+                >
+                  {t('page.retry')}
+                </button>
+              </Show>
             </div>
           </Match>
           <Match when={isBusy(props.page)}>

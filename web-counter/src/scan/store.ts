@@ -224,6 +224,10 @@ export const createScan = (dossierId: string) => {
     }
   };
 
+  /** A page the server gave up on (its processing was interrupted too often) processed again from its scan. */
+  const retry = (code: string, page: ScanPage) =>
+    act(code, () => api.digitize.retryPage.mutate({ pageId: page.id }));
+
   const remove = (code: string, pageId: string) =>
     act(code, () => api.digitize.deletePage.mutate({ pageId }));
 
@@ -327,6 +331,7 @@ export const createScan = (dossierId: string) => {
     searchProblem,
     findText,
     remove,
+    retry,
     rescan,
     finish,
     complete,

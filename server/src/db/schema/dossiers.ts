@@ -1,4 +1,5 @@
 import { DOSSIER_STATES } from '@postdesk/shared/lifecycle';
+import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
@@ -270,11 +271,16 @@ export const documentPages = pgTable(
     revision: integer('revision').notNull().default(0),
     /** The scanning station's id for the uploaded file: a retried upload finds these pages, not new ones. */
     uploadKey: uuid('upload_key'),
+    /** When `state` last changed (set by a trigger): a page queued or processing for too long is recovered. */
+    stateChangedAt: timestamp('state_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Times this revision's job was lost or failed and put back by the reconciler; past the limit: failed. */
+    recoveries: integer('recoveries').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('document_pages_by_document').on(t.documentId, t.position),
     uniqueIndex('document_pages_one_upload').on(t.documentId, t.uploadKey, t.sourcePage),
+    index('document_pages_unfinished').on(t.stateChangedAt).where(sql`state in ('queued', 'processing')`),
   ],
 );
 

@@ -1,0 +1,81 @@
+import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PlanChange, Problem, Solution, SolveOptions } from '@postdesk/shared';
+import { Piscina } from 'piscina';
+import type { ProcessedPage, ProcessPageOptions } from '../digitize/pipeline';
+import type * as CpuWorker from './cpu-worker';
+
+/**
+ * CPU-heavy work (scan pages, route plans) on worker threads, so the event loop keeps answering requests while
+ * a page is deskewed or a day is planned. Off until `startCpuThreads` (the server at start-up): tests and scripts
+ * run the same functions inline.
+ */
+let pool: Piscina | null = null;
+
+/**
+ * One thread per core but one, kept for the event loop (at most 4); each thread's sharp uses one libvips
+ * thread, so the threads together do not take the core the requests are answered on.
+ */
+export const defaultThreadCount = () => Math.max(1, Math.min(4, availableParallelism() - 1));
+
+/** The worker file next to this one: `.js` once compiled; under tsx, a loader that reads the `.ts`. */
+const workerFile = () => {
+  const compiled = extname(fileURLToPath(import.meta.url)) === '.js';
+  return fileURLToPath(new URL(compiled ? './cpu-worker.js' : './cpu-worker-tsx.mjs', import.meta.url));
+};
+
+export const startCpuThreads = (opts: { threads?: number } = {}) => {
+  if (pool) return pool;
+  const threads = opts.threads && opts.threads > 0 ? opts.threads : defaultThreadCount();
+  pool = new Piscina({ filename: workerFile(), minThreads: 1, maxThreads: threads, idleTimeout: 60_000 });
+  return pool;
+};
+
+export const cpuThreads = () => (pool ? { threads: pool.options.maxThreads } : null);
+
+export const stopCpuThreads = async () => {
+  const p = pool;
+  pool = null;
+  await p?.destroy();
+};
+
+/** Structured clone turns Buffers into plain Uint8Arrays; callers expect Buffers (sharp, pdf-lib accept both). */
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+export const processPageOffThread = async (
+  bytes: Uint8Array,
+  options: ProcessPageOptions,
+  inline: (bytes: Uint8Array, options: ProcessPageOptions) => Promise<ProcessedPage>,
+): Promise<ProcessedPage> => {
+  // A profile is filled in place by the inline run; it cannot cross a thread boundary.
+  if (!pool || options.profile) return inline(bytes, options);
+  const task: Parameters<typeof CpuWorker.page>[0] = { bytes, options };
+  const result = (await pool.run(task, { name: 'page' })) as ProcessedPage;
+  return {
+    ...result,
+    thumbnail: asBuffer(result.thumbnail),
+    image: { ...result.image, data: asBuffer(result.image.data) },
+  };
+};
+
+/** The solver on a thread; a distance function (not cloneable) keeps it inline. */
+export const solveOffThread = async (
+  problem: Problem,
+  options: SolveOptions,
+  inline: (problem: Problem, options: SolveOptions) => Solution,
+): Promise<Solution> => {
+  if (!pool || typeof problem.matrix === 'function') return inline(problem, options);
+  const task: Parameters<typeof CpuWorker.route>[0] = { problem, options };
+  return (await pool.run(task, { name: 'route' })) as Solution;
+};
+
+export const replanOffThread = async (
+  args: { problem: Problem; current: Solution; change: PlanChange; options?: SolveOptions },
+  inline: (problem: Problem, current: Solution, change: PlanChange, options?: SolveOptions) => Solution,
+): Promise<Solution> => {
+  if (!pool || typeof args.problem.matrix === 'function')
+    return inline(args.problem, args.current, args.change, args.options);
+  const task: Parameters<typeof CpuWorker.reroute>[0] = { ...args, options: args.options ?? {} };
+  return (await pool.run(task, { name: 'reroute' })) as Solution;
+};
