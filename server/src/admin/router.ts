@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { monthPeriod } from '../board/service';
+import { publicityPoints } from '../board/router';
+import { setPublicity } from '../board/publicity';
 import { router, staffProcedure } from '../trpc/init';
 import { createUser, deactivateUser, findUsers, setSigningKeyLabel } from './users';
 
@@ -43,4 +46,25 @@ export const adminRouter = router({
     .mutation(({ ctx, input }) =>
       deactivateUser(ctx.db, { ...input, actor: { userId: ctx.user.id, requestId: ctx.requestId } }),
     ),
+  /** Imports Decision 766 publicity points (0–18) of any units for a month, e.g. copied from the portal's report. */
+  importPublicity: admin
+    .input(
+      z.object({
+        month: z.string().regex(/^\d{4}-\d{2}$/),
+        rows: z
+          .array(z.object({ unitCode: z.string().trim().min(1).max(35), points: publicityPoints }))
+          .min(1)
+          .max(1000),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      monthPeriod(input.month, new Date());
+      return setPublicity(ctx.db, {
+        month: input.month,
+        rows: input.rows,
+        source: 'imported',
+        allowedUnitIds: null,
+        actor: { userId: ctx.user.id, requestId: ctx.requestId },
+      });
+    }),
 });
