@@ -50,6 +50,7 @@ const periodic: { job: string; everyMs: number; when: boolean }[] = [
   { job: PAYMENT_POLL_JOB, everyMs: 300_000, when: Boolean(env.PAYMENT_GATEWAY_URL) },
   { job: 'board_deadline_warn', everyMs: 600_000, when: true },
   { job: 'indicator_rollup_refresh', everyMs: 900_000, when: true },
+  { job: 'calendar_runway_check', everyMs: 86_400_000, when: true },
 ];
 const timers = periodic
   .filter((p) => p.when)
