@@ -10,6 +10,7 @@ import { PAYMENTS_ACCESS } from './access/payments';
 import { COURIER_ACCESS } from './access/courier';
 import { CITIZEN_ACCESS } from './access/citizen';
 import { BOARD_ACCESS } from './access/board';
+import { CALENDARS_ACCESS } from './access/calendars';
 import { type Access, STAFF } from './access/types';
 
 type Caller = 'anonymous' | Role;
@@ -56,6 +57,7 @@ const ACCESS: Record<string, Access> = {
   ...COURIER_ACCESS,
   ...CITIZEN_ACCESS,
   ...BOARD_ACCESS,
+  ...CALENDARS_ACCESS,
 };
 
 const allowed = (rule: (typeof ACCESS)[string], who: Caller) =>
