@@ -1,4 +1,5 @@
 import { createSignal } from 'solid-js';
+import { en as adminEn, vi as adminVi } from './admin/strings';
 import { en as agencyEn, vi as agencyVi } from './agency/strings';
 import { en as boardEn, vi as boardVi } from './board/strings';
 import { en as citizenEn, vi as citizenVi } from './citizen/strings';
@@ -463,6 +464,7 @@ const vi = {
   ...boardVi,
   ...deadlettersVi,
   ...todayVi,
+  ...adminVi,
 };
 
 export type MessageKey = keyof typeof vi;
@@ -928,6 +930,7 @@ const en: Record<MessageKey, string> = {
   ...boardEn,
   ...deadlettersEn,
   ...todayEn,
+  ...adminEn,
 };
 
 export type Lang = 'vi' | 'en';
