@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCalendarRunway } from '../../server/src/admin/calendars';
+import { deadlineBoard } from '../../server/src/board/service';
 import { rows } from '../../server/src/db/client';
 import { isDueProvisional } from '../../server/src/intake/holidays';
 import { createTestServer } from '../helpers/app';
@@ -46,7 +47,7 @@ const receiveAt = async (now: Date) => {
     },
     now,
   });
-  return { id: result.dossierId, dueAt: result.dueAt as Date };
+  return { id: result.dossierId, dueAt: result.dueAt as Date, officeId: m!.office_id };
 };
 
 const dueOf = async (id: string) => {
@@ -86,6 +87,13 @@ describe('holiday calendars managed by the administrator', () => {
     const firm = await receiveAt(vn('2026-03-09T08:00'));
     expect(await isDueProvisional(database.db, firm.id)).toBe(false);
     const firmDue = firm.dueAt.toISOString();
+    // The supervisor's board marks the provisional one.
+    const board = await deadlineBoard(database.db, {
+      officeIds: [late.officeId],
+      now: vn('2026-12-22T09:00'),
+    });
+    const flag = (id: string) => board.rows.find((r) => r.id === id)?.dueProvisional;
+    expect([flag(late.id), flag(firm.id)]).toEqual([true, false]);
 
     // The administrator corrects 2027 (a New Year swap: off Mon 4/1, work Sat 9/1) and publishes it.
     await admin.admin.openCalendarYear({ year: 2027 });

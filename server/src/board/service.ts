@@ -59,6 +59,8 @@ export const narrowOffices = (supervised: string[], wanted?: string | null) => {
 export type BoardRow = DossierMeta &
   Omit<DeadlineStatus, 'effectiveDueAt'> & {
     effectiveDueAt: string;
+    /** The legal due time was issued on a calendar year not yet published and may move when it is. */
+    dueProvisional: boolean;
     where: Whereabouts;
     lastWarning: { at: string; kind: string } | null;
   };
@@ -78,6 +80,15 @@ export const deadlineBoard = async (
   const lastWarning = new Map(
     warnings.map((w) => [w.target, { at: new Date(w.at).toISOString(), kind: w.kind }]),
   );
+  const provisional = new Set(
+    (
+      await rows<{ id: string }>(
+        db,
+        sql`select p.dossier_id as id from provisional_due_times p join dossiers d on d.id = p.dossier_id
+            where d.receiving_office_id = any(${uuidArray(opts.officeIds)})`,
+      )
+    ).map((r) => r.id),
+  );
   const out: BoardRow[] = [];
   for (const fact of set.facts) {
     const status = deadlineStatus(fact, opts.now, set.calendars.get(fact.officeId)!);
@@ -87,6 +98,7 @@ export const deadlineBoard = async (
       ...meta,
       ...status,
       effectiveDueAt: status.effectiveDueAt.toISOString(),
+      dueProvisional: provisional.has(fact.id),
       where: whereaboutsOf(meta.state),
       lastWarning: lastWarning.get(fact.id) ?? null,
     });

@@ -80,6 +80,9 @@ export const vi = {
   'ind.g.progress': 'Tiến độ (20)',
   'ind.g.digitization': 'Số hóa (22)',
   'ind.g.publicity': 'Công khai, minh bạch (18)',
+  'board.dueProvisional': 'tạm tính',
+  'board.dueProvisional.hint':
+    'Hạn tính khi lịch nghỉ lễ của năm chưa được công bố; sẽ được tính lại khi quản trị viên công bố lịch.',
   'ind.g.onlineServices': 'DVC trực tuyến (12)',
   'ind.g.onlinePayment': 'Thanh toán trực tuyến (10)',
   'ind.publicity.label': 'Điểm công khai, minh bạch của {unit} (0–18, lấy từ Cổng DVCQG)',
@@ -212,6 +215,9 @@ export const en: Record<keyof typeof vi, string> = {
   'ind.g.progress': 'Progress (20)',
   'ind.g.digitization': 'Digitization (22)',
   'ind.g.publicity': 'Publicity (18)',
+  'board.dueProvisional': 'provisional',
+  'board.dueProvisional.hint':
+    'Computed before the year’s holiday calendar was published; it is recomputed when an administrator publishes it.',
   'ind.g.onlineServices': 'Online services (12)',
   'ind.g.onlinePayment': 'Online payment (10)',
   'ind.publicity.label': 'Publicity points of {unit} (0–18, from the national portal)',
