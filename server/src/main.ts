@@ -123,6 +123,7 @@ const periodic: (Schedule & { when: boolean })[] = [
   { job: PAYMENT_POLL_JOB, everyMs: 300_000, when: Boolean(env.PAYMENT_GATEWAY_URL) },
   { job: 'board_deadline_warn', everyMs: 600_000, when: true },
   { job: 'indicator_rollup_refresh', everyMs: 900_000, when: true },
+  { job: 'calendar_runway_check', everyMs: 86_400_000, when: true },
 ];
 if (consumes) {
   // Pages a clerk scanned before a restart (the in-process queue forgets them; BullMQ: same ids, no-op).

@@ -1,5 +1,5 @@
 import { appError } from './errors';
-import type { HolidayTable } from './holidays';
+import { type HolidayTable, projectedHolidayTable } from './holidays';
 
 /**
  * Working time as state offices count it, in Vietnam local time. Vietnam is UTC+7 all year (no DST), so
@@ -108,27 +108,48 @@ const sessionsOf = (hours: OfficeHours = DEFAULT_OFFICE_HOURS): Span[] => {
   return spans;
 };
 
-type DayIndex = { off: Set<string>; work: Set<string>; years: Set<number> };
+type DayIndex = {
+  off: Set<string>;
+  work: Set<string>;
+  years: Set<number>;
+  /** The last year with a table; later years are projected (weekends and fixed-date holidays). */
+  lastYear: number;
+};
 
 const indexCache = new WeakMap<readonly HolidayTable[], DayIndex>();
+
+const addTable = (index: DayIndex, t: HolidayTable) => {
+  for (const d of t.days) index.off.add(d.date);
+  for (const d of t.workingWeekends) index.work.add(d.date);
+  index.years.add(t.year);
+};
 
 const indexOf = (tables: readonly HolidayTable[]): DayIndex => {
   const cached = indexCache.get(tables);
   if (cached) return cached;
   const index: DayIndex = {
-    off: new Set(tables.flatMap((t) => t.days.map((d) => d.date))),
-    work: new Set(tables.flatMap((t) => t.workingWeekends.map((d) => d.date))),
-    years: new Set(tables.map((t) => t.year)),
+    off: new Set(),
+    work: new Set(),
+    years: new Set(),
+    lastYear: tables.length ? Math.max(...tables.map((t) => t.year)) : Number.POSITIVE_INFINITY,
   };
+  for (const t of tables) addTable(index, t);
   indexCache.set(tables, index);
   return index;
 };
 
-// A year without a table would silently count its holidays as working days and print a wrong due date.
+/**
+ * A year before the first table (or with no table at all) is refused: it would silently count its holidays as
+ * working days. A year after the last table is projected, so intake is never blocked by a calendar not yet
+ * published; whoever issues such a due time marks it provisional (`isProvisionalSpan`).
+ */
 const isWorkingLocalDay = (day: number, index: DayIndex) => {
   const key = dayKey(day);
   const year = Number(key.slice(0, 4));
-  if (!index.years.has(year)) throw appError('HOLIDAY_TABLE_MISSING', { year });
+  if (!index.years.has(year)) {
+    if (!(year > index.lastYear)) throw appError('HOLIDAY_TABLE_MISSING', { year });
+    addTable(index, projectedHolidayTable(year));
+  }
   if (index.work.has(key)) return true;
   if (index.off.has(key)) return false;
   const weekday = new Date(day * DAY_MS).getUTCDay();
@@ -169,7 +190,7 @@ const minusPauses = (span: Span, pauses: readonly Span[]): Span[] => {
 
 /**
  * Calls `visit` with each stretch of working time from `fromMs` on, in order, until it returns false.
- * Ends because every day must be in a holiday table: past the last table it throws HOLIDAY_TABLE_MISSING.
+ * Ends because years past the last table are projected; a year before the first throws HOLIDAY_TABLE_MISSING.
  */
 const walkWorkingTime = (
   fromMs: number,
@@ -284,3 +305,35 @@ export const forwardingDeadline = (receivedAt: Date, opts: ForwardingOptions) =>
   while (!isWorkingLocalDay(next, index)) next++;
   return new Date(msAt(next, sessions[0]![1]));
 };
+
+/** Whether the year's days are firm: a table for it exists and is not a projection. */
+const isPublishedYear = (year: number, holidays: readonly HolidayTable[]) =>
+  holidays.some((t) => t.year === year && t.status !== 'projection');
+
+/**
+ * Whether a due time counted from `from` to `to` is provisional: some local day of the span lies in a year
+ * whose calendar is not published (projected or a projection table), so publishing it may move the date.
+ */
+export const isProvisionalSpan = (from: Date, to: Date, holidays: readonly HolidayTable[]) => {
+  const first = Number(vietnamDate(from).slice(0, 4));
+  const last = Number(vietnamDate(to).slice(0, 4));
+  for (let year = first; year <= last; year++) if (!isPublishedYear(year, holidays)) return true;
+  return false;
+};
+
+/** Days before the last published year's calendar runs out, from the local day of `today`. */
+export const calendarRunway = (holidays: readonly HolidayTable[], today: Date | string) => {
+  const published = holidays.filter((t) => t.status !== 'projection').map((t) => t.year);
+  const lastPublishedYear = published.length ? Math.max(...published) : null;
+  const todayDay = dayOf(today, 'today');
+  const endDay = lastPublishedYear === null ? todayDay - 1 : Date.UTC(lastPublishedYear, 11, 31) / DAY_MS;
+  return {
+    lastPublishedYear,
+    /** Local `YYYY-MM-DD` of the last day covered; null when nothing is published. */
+    coveredUntil: lastPublishedYear === null ? null : `${lastPublishedYear}-12-31`,
+    daysLeft: endDay - todayDay,
+  };
+};
+
+/** How long before the table runs out the administrator is warned (issue 15: 90 days). */
+export const CALENDAR_WARNING_DAYS = 90;

@@ -6,6 +6,7 @@ import { CITIZEN_ERRORS } from './error-sets/citizen';
 import { BOARD_ERRORS } from './error-sets/board';
 import { SECURITY_ERRORS } from './error-sets/security';
 import { FILES_ERRORS } from './error-sets/files';
+import { CALENDAR_ERRORS } from './error-sets/calendars';
 
 export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
 
@@ -254,6 +255,7 @@ export const ERRORS = {
   ...BOARD_ERRORS,
   ...SECURITY_ERRORS,
   ...FILES_ERRORS,
+  ...CALENDAR_ERRORS,
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

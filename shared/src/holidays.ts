@@ -9,6 +9,12 @@ export type WorkingWeekend = { date: string; name: string };
 /** One year of days off for state offices (Monday–Friday workers). Kept per year because the Prime Minister fixes Tết and the swaps each year. */
 export type HolidayTable = {
   year: number;
+  /**
+   * `published`: the government's decision for the year, loaded and published by an administrator; due times
+   * computed on it are firm. `projection`: our reading of the Labour Code before the decision, so due times that
+   * reach into it are provisional. Absent means published.
+   */
+  status?: 'published' | 'projection';
   /** Where the dates come from; stored with each row so a dossier's deadline can be explained. */
   source: string;
   days: readonly HolidayDay[];
@@ -86,9 +92,15 @@ export const HOLIDAY_TABLES: readonly HolidayTable[] = [
   },
   {
     year: 2026,
-    source: `${LAW}; Tết Bính Ngọ (17/02/2026): break Sat 14/02 – Sun 22/02/2026 as decided for civil servants; the day next to 2/9 is our choice (see comment)`,
+    source: `${LAW}; New Year swap (off Fri 02/01, work Sat 10/01/2026) and Tết Bính Ngọ (17/02/2026): break Sat 14/02 – Sun 22/02/2026 as decided by the Prime Minister for civil servants; the day next to 2/9 is our choice (see comment)`,
     days: [
       newYear('2026-01-01'),
+      {
+        date: '2026-01-02',
+        name_vi: 'Nghỉ hoán đổi dịp Tết Dương lịch',
+        name_en: 'Swapped day off (New Year)',
+        kind: 'swap_off',
+      },
       tet('2026-02-16'),
       tet('2026-02-17'),
       tet('2026-02-18'),
@@ -104,10 +116,11 @@ export const HOLIDAY_TABLES: readonly HolidayTable[] = [
       nationalDay('2026-09-01'),
       nationalDay('2026-09-02'),
     ],
-    workingWeekends: [],
+    workingWeekends: [{ date: '2026-01-10', name: 'Làm bù cho ngày nghỉ 02/01/2026' }],
   },
   {
     year: 2027,
+    status: 'projection',
     source: `${LAW}; PROJECTION: Tết Đinh Mùi (06/02/2027) and the day next to 2/9 are not yet decided; dates follow the law's rules`,
     days: [
       newYear('2027-01-01'),
@@ -129,3 +142,47 @@ export const HOLIDAY_TABLES: readonly HolidayTable[] = [
     workingWeekends: [],
   },
 ];
+
+/** The holidays whose date never moves (Labour Code Art. 112): 1 January, 30 April, 1 May, 2 September. */
+const FIXED_DATE_HOLIDAYS = [
+  { md: '01-01', make: newYear },
+  { md: '04-30', make: reunification },
+  { md: '05-01', make: (date: string) => labourDay(date) },
+  { md: '09-02', make: nationalDay },
+] as const;
+
+const isWeekend = (date: string) => {
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return weekday === 0 || weekday === 6;
+};
+const nextDay = (date: string) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * What we can know of a year before the government decides it: weekends and the fixed-date holidays, each
+ * one on a weekend giving the next working day off (Art. 111.3). Tết, the Hùng Kings' day (lunar dates), the
+ * day next to 2/9 and the swaps are decided each year, so a due time computed on this is provisional.
+ */
+export const projectedHolidayTable = (year: number): HolidayTable => {
+  const days: HolidayDay[] = FIXED_DATE_HOLIDAYS.map((h) => h.make(`${year}-${h.md}`));
+  const taken = new Set(days.map((d) => d.date));
+  for (const holiday of [...days]) {
+    if (!isWeekend(holiday.date)) continue;
+    let day = nextDay(holiday.date);
+    while (isWeekend(day) || taken.has(day)) day = nextDay(day);
+    taken.add(day);
+    days.push({
+      date: day,
+      name_vi: `Nghỉ bù ${holiday.name_vi}`,
+      name_en: `Day off in lieu of ${holiday.name_en}`,
+      kind: 'compensatory',
+    });
+  }
+  return {
+    year,
+    status: 'projection',
+    source: `${LAW}; PROJECTION: weekends and fixed-date holidays only, until the year is published`,
+    days: days.sort((a, b) => a.date.localeCompare(b.date)),
+    workingWeekends: [],
+  };
+};

@@ -11,6 +11,7 @@ import { COURIER_ACCESS } from './access/courier';
 import { CITIZEN_ACCESS } from './access/citizen';
 import { BOARD_ACCESS } from './access/board';
 import { AUTH_ACCESS } from './access/auth';
+import { CALENDARS_ACCESS } from './access/calendars';
 import { type Access, STAFF } from './access/types';
 
 type Caller = 'anonymous' | Role;
@@ -58,6 +59,7 @@ const ACCESS: Record<string, Access> = {
   ...CITIZEN_ACCESS,
   ...BOARD_ACCESS,
   ...AUTH_ACCESS,
+  ...CALENDARS_ACCESS,
 };
 
 const allowed = (rule: (typeof ACCESS)[string], who: Caller) =>

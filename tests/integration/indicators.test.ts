@@ -85,14 +85,24 @@ describe('Decision 766 indicators of the hand-made February 2026', () => {
     expect(pick('satisfaction')).toEqual({ n: 4, d: 9, rate: 44.44, points: 8.89 });
     expect(pick('digitization')).toEqual({ n: 6, d: 9, rate: 66.67, points: 18.33 });
     expect(pick('reuse')).toEqual({ n: 1, d: 9, rate: 11.11, points: 3.06 });
-    expect(pick('online')).toEqual({ n: 1, d: 9, rate: 11.11, points: 4.89 });
+    // Online services out of 12: 11.11 × 12 ÷ 50 = 2.67.
+    expect(pick('online')).toEqual({ n: 1, d: 9, rate: 11.11, points: 2.67 });
     expect(pick('electronicResult')).toEqual({ n: 3, d: 5, rate: 60, points: 13.2 });
-    // Nobody owed a fee: N/A, and the online group is scored on the online rate alone.
+    // Nobody owed a fee: online payment (10) is N/A and costs nothing.
     expect(pick('onlinePayment')).toEqual({ n: 0, d: 0, rate: null, points: null });
-    expect(g.groupPoints).toEqual({ progress: 11.11, digitization: 11.53, online: 4.89, satisfaction: 8.89 });
-    expect(g.totalPoints).toBe(36.42);
-    expect(g.attainablePoints).toBe(82);
-    expect(g.score).toBe(44.41);
+    expect(g.groupPoints).toEqual({
+      publicity: null,
+      progress: 11.11,
+      digitization: 11.53,
+      onlineServices: 2.67,
+      onlinePayment: null,
+      satisfaction: 8.89,
+    });
+    // 11.11 + 11.53 + 2.67 + 8.89 = 34.2 of 20 + 22 + 12 + 18 = 72; publicity not entered.
+    expect(g.totalPoints).toBe(34.2);
+    expect(g.attainablePoints).toBe(72);
+    expect(g.publicityEntered).toBe(false);
+    expect(g.score).toBe(47.5);
     expect(g.rank).toBe(1);
     expect(figures.postal).toMatchObject({ received: 9, postal: 1, rate: 11.11 });
 
@@ -314,5 +324,85 @@ describe('the deadline board and its warnings', () => {
       received: 9,
       postalShare: 11.11,
     });
+  });
+});
+
+describe('Decision 766 publicity points entered outside PostDesk', () => {
+  it('lets the supervisor enter them for their office, totals the unit out of 100, and audits the change', async () => {
+    const server = createTestServer(database.db);
+    const supervisor = await server.callerAs('giamsat.nguyet');
+    const before = await supervisor.board.indicators({ month: '2026-02', groupBy: 'office' });
+    expect(before.rankedOn).toBe('dossier_groups');
+    expect(before.publicityMissing).toEqual([built.officeId]);
+
+    await supervisor.board.setPublicity({ month: '2026-02', officeId: built.officeId, points: 12.5 });
+    const after = await supervisor.board.indicators({ month: '2026-02', groupBy: 'office' });
+    const mine = after.groups.find((g) => g.key === built.officeId)!;
+    // 34.2 + 12.5 = 46.7 of 72 + 18 = 90.
+    expect(mine).toMatchObject({
+      publicityEntered: true,
+      totalPoints: 46.7,
+      attainablePoints: 90,
+      score: 51.89,
+      dossierScore: 47.5,
+    });
+    expect(mine.groupPoints.publicity).toBe(12.5);
+    expect(after.rankedOn).toBe('all_groups');
+    expect(after.publicityMissing).toEqual([]);
+
+    // The same points again change nothing; a correction is audited with before and after.
+    expect(
+      await supervisor.board.setPublicity({ month: '2026-02', officeId: built.officeId, points: 12.5 }),
+    ).toMatchObject({ changed: 0 });
+    await supervisor.board.setPublicity({ month: '2026-02', officeId: built.officeId, points: 13 });
+    const audit = await rows<{ details: { from: number | null; to: number } }>(
+      database.db,
+      sql`select details from audit_log where action = 'indicators.publicity_set' and target = ${built.officeId}
+          order by id`,
+    );
+    expect(audit.map((a) => [a.details.from, a.details.to])).toEqual([
+      [null, 12.5],
+      [12.5, 13],
+    ]);
+  });
+
+  it('refuses points out of range, another office, a clerk, and lets only the administrator import by code', async () => {
+    const server = createTestServer(database.db);
+    const supervisor = await server.callerAs('giamsat.nguyet');
+    for (const points of [-1, 18.01, 12.345]) {
+      await expect(
+        supervisor.board.setPublicity({ month: '2026-02', officeId: built.officeId, points }),
+      ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    }
+    await expect(
+      supervisor.board.setPublicity({ month: '2026-02', officeId: built.agencyId, points: 10 }),
+    ).rejects.toMatchObject({ cause: { code: 'BOARD_OFFICE_NOT_YOURS' } });
+    const clerk = await server.callerAs('gdv.hang');
+    await expect(
+      clerk.board.setPublicity({ month: '2026-02', officeId: built.officeId, points: 10 }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      supervisor.admin.importPublicity({ month: '2026-02', rows: [{ unitCode: 'H57.90.01', points: 10 }] }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+
+    const admin = await server.callerAs('admin');
+    await expect(
+      admin.admin.importPublicity({
+        month: '2026-02',
+        rows: [
+          { unitCode: 'H57.90.01', points: 17 },
+          { unitCode: 'NO.SUCH.UNIT', points: 10 },
+        ],
+      }),
+    ).rejects.toMatchObject({ cause: { code: 'PUBLICITY_UNIT_UNKNOWN' } });
+    // Nothing of a refused import was written.
+    const byAgency = await supervisor.board.indicators({ month: '2026-02', groupBy: 'office' });
+    expect(byAgency.groups.find((g) => g.key === built.officeId)?.groupPoints.publicity).not.toBe(17);
+
+    expect(
+      await admin.admin.importPublicity({ month: '2026-02', rows: [{ unitCode: 'H57.90.01', points: 17 }] }),
+    ).toMatchObject({ rows: 1, changed: 1 });
+    const now = await supervisor.board.indicators({ month: '2026-02', groupBy: 'office' });
+    expect(now.groups.find((g) => g.key === built.officeId)?.totalPoints).toBe(51.2);
   });
 });

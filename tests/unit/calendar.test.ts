@@ -5,7 +5,9 @@ import {
   DEFAULT_OFFICE_HOURS,
   dueAt,
   forwardingDeadline,
+  calendarRunway,
   HOLIDAY_TABLES,
+  isProvisionalSpan,
   isWorkingDay,
   portalDateTime,
   vietnamDate,
@@ -134,8 +136,8 @@ describe('dueAt', () => {
   });
 
   it('runs from one year’s table into the next', () => {
-    // Wed 31/12/2025 16–17 (1 h), Thu 1/1/2026 off, Fri 2/1 07:00–11:30 + 13:30–16:00.
-    expect(due('2025-12-31T16:00', 8)).toBe('2026-01-02T16:00');
+    // Wed 31/12/2025 16–17 (1 h), Thu 1/1/2026 off, Fri 2/1 off (New Year swap), Mon 5/1 07:00–11:30 + 13:30–16:00.
+    expect(due('2025-12-31T16:00', 8)).toBe('2026-01-05T16:00');
   });
 
   it('adds a supplement pause back: 13 working hours paused move Tue 17:00 to Thu 14:00', () => {
@@ -171,10 +173,43 @@ describe('dueAt', () => {
     expect(local(clockStartsAt(vn('2026-03-09T09:10'), { holidays }))).toBe('2026-03-09T09:10');
   });
 
-  it('refuses to compute a deadline that runs into a year without a holiday table', () => {
-    const err = catchError(() => dueAt(vn('2027-12-31T16:00'), 8, { holidays }));
-    expect(err.code).toBe('HOLIDAY_TABLE_MISSING');
-    expect(err.details).toEqual({ year: 2028 });
+  it('never blocks a deadline that runs past the last table: it projects weekends and fixed-date holidays', () => {
+    // Fri 31/12/2027 16:00 + 8 h: 1 h on Friday, Sat 1/1/2028 is New Year and a weekend, so Monday 3/1 is off in
+    // lieu (Labour Code Art. 111.3); Tuesday 4/1 gives the other 7 h.
+    expect(due('2027-12-31T16:00', 8)).toBe('2028-01-04T16:00');
+    expect(isProvisionalSpan(vn('2027-12-31T16:00'), vn('2028-01-04T16:00'), holidays)).toBe(true);
+    // 2027 itself is still a projection in the seeded data, so a span inside it is provisional too.
+    expect(isProvisionalSpan(vn('2027-03-01T08:00'), vn('2027-03-03T08:00'), holidays)).toBe(true);
+    expect(isProvisionalSpan(vn('2026-03-09T08:00'), vn('2026-03-11T08:00'), holidays)).toBe(false);
+  });
+
+  it('still refuses a year before the first table, and a calendar with no table at all', () => {
+    expect(catchError(() => dueAt(vn('2024-12-30T08:00'), 8, { holidays })).code).toBe(
+      'HOLIDAY_TABLE_MISSING',
+    );
+    expect(catchError(() => dueAt(vn('2026-03-09T08:00'), 8, { holidays: [] })).code).toBe(
+      'HOLIDAY_TABLE_MISSING',
+    );
+  });
+
+  it('moves a due date over the 2026 New Year swap: Friday 2/1 off, Saturday 10/1 worked', () => {
+    // Wed 31/12/2025 07:00 + 3 working days: Wednesday, then Thu 1/1 and Fri 2/1 off, so Mon 5/1 and Tue 6/1
+    // (without the swap it would have been Monday 5/1 17:00).
+    expect(due('2025-12-31T07:00', 24)).toBe('2026-01-06T17:00');
+    expect(isWorkingDay('2026-01-02', holidays)).toBe(false);
+    expect(isWorkingDay('2026-01-10', holidays)).toBe(true);
+    // Fri 9/1 08:00 + 2 working days: the rest of Friday, then Saturday 10/1 is a working day.
+    expect(due('2026-01-09T07:00', 16)).toBe('2026-01-10T17:00');
+    expect(addWorkingDays('2026-01-09', 1, { holidays })).toBe('2026-01-10');
+  });
+
+  it('counts the days before the published calendar runs out', () => {
+    expect(calendarRunway(holidays, '2026-10-02')).toEqual({
+      lastPublishedYear: 2026,
+      coveredUntil: '2026-12-31',
+      daysLeft: 90,
+    });
+    expect(calendarRunway([], '2026-10-02').lastPublishedYear).toBeNull();
   });
 
   it('refuses bad input', () => {

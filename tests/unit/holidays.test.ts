@@ -1,4 +1,4 @@
-import { HOLIDAY_TABLES } from '@postdesk/shared';
+import { HOLIDAY_TABLES, projectedHolidayTable } from '@postdesk/shared';
 import { describe, expect, it } from 'vitest';
 
 const weekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
@@ -89,5 +89,31 @@ describe('the seeded holiday tables', () => {
       for (const w of t.workingWeekends) expect(isWeekend(w.date)).toBe(true);
     }
     expect(table(2025).workingWeekends.map((w) => w.date)).toEqual(['2025-04-26']);
+  });
+});
+
+describe('the projection of a year not yet published', () => {
+  it('holds the fixed-date holidays and a day in lieu for each on a weekend, and nothing decided yearly', () => {
+    const t = projectedHolidayTable(2028);
+    expect(t.status).toBe('projection');
+    // 1/1 is a Saturday → Monday 3/1; 30/4 is a Sunday and Monday 1/5 is itself a holiday → Tuesday 2/5;
+    // 2/9 is a Saturday → Monday 4/9. No Tết, no Hùng Kings, no swaps: those are decided each year.
+    expect(t.days.map((d) => [d.date, d.kind])).toEqual([
+      ['2028-01-01', 'holiday'],
+      ['2028-01-03', 'compensatory'],
+      ['2028-04-30', 'holiday'],
+      ['2028-05-01', 'holiday'],
+      ['2028-05-02', 'compensatory'],
+      ['2028-09-02', 'holiday'],
+      ['2028-09-04', 'compensatory'],
+    ]);
+    expect(t.workingWeekends).toEqual([]);
+  });
+
+  it('marks 2027 as a projection and holds the 2026 New Year swap as published', () => {
+    expect(table(2027).status).toBe('projection');
+    expect(table(2026).status).toBeUndefined();
+    expect(table(2026).days.find((d) => d.date === '2026-01-02')?.kind).toBe('swap_off');
+    expect(table(2026).workingWeekends.map((w) => w.date)).toEqual(['2026-01-10']);
   });
 });

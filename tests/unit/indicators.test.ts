@@ -269,14 +269,49 @@ describe('rates and points', () => {
     expect(i.digitization).toMatchObject({ numerator: 2, denominator: 4, rate: 50, points: 13.75 });
     expect(i.digitization.reasons).toEqual({ b: 'no_result_file', c: 'not_digitized' });
     expect(i.reuse).toMatchObject({ numerator: 3, denominator: 4, rate: 75, points: 20.63 });
-    expect(i.online).toMatchObject({ numerator: 1, denominator: 4, rate: 25, points: 11 });
+    // Online services are scored out of 12 (25% of the 50% threshold = 6), online payment out of 10.
+    expect(i.online).toMatchObject({ numerator: 1, denominator: 4, rate: 25, points: 6, maxPoints: 12 });
     expect(i.online.reasons).toEqual({ b: 'no_result_file', c: 'channel_1', d: 'channel_3' });
-    expect(i.onlinePayment).toMatchObject({ numerator: 1, denominator: 3, rate: 33.33, points: 7.33 });
+    expect(i.onlinePayment).toMatchObject({
+      numerator: 1,
+      denominator: 3,
+      rate: 33.33,
+      points: 3.33,
+      maxPoints: 10,
+    });
     // 100% − (1 late of 5 + 1 dissatisfied of 5), the same dossier counted in both rates.
     expect(i.satisfaction).toMatchObject({ numerator: 3, denominator: 5, rate: 60, points: 12, unmet: 2 });
     expect(i.satisfaction.reasons).toEqual({ d: 'late+dissatisfied' });
-    expect(g.groupPoints).toEqual({ progress: 16, digitization: 16.35, online: 9.17, satisfaction: 12 });
-    expect(g).toMatchObject({ totalPoints: 53.52, attainablePoints: 82, score: 65.27, rank: 1 });
+    expect(g.groupPoints).toEqual({
+      publicity: null,
+      progress: 16,
+      digitization: 16.35,
+      onlineServices: 6,
+      onlinePayment: 3.33,
+      satisfaction: 12,
+    });
+    // 16 + 16.35 + 6 + 3.33 + 12 = 53.68 of the 82 dossier points: publicity was not entered.
+    expect(g).toMatchObject({
+      totalPoints: 53.68,
+      attainablePoints: 82,
+      publicityEntered: false,
+      score: 65.46,
+      rank: 1,
+    });
+
+    // With 15 of 18 publicity points entered for the unit, the total is out of 100.
+    const [withPublicity] = computeIndicators(facts, march, {
+      groupBy: 'none',
+      publicity: { all: 15 },
+    }).groups;
+    expect(withPublicity?.groupPoints.publicity).toBe(15);
+    expect(withPublicity).toMatchObject({
+      totalPoints: 68.68,
+      attainablePoints: 100,
+      publicityEntered: true,
+      score: 68.68,
+      dossierScore: 65.46,
+    });
   });
 
   it('is N/A, and costs nothing, where a group has no dossier for the denominator', () => {
@@ -288,7 +323,8 @@ describe('rates and points', () => {
       points: null,
     });
     expect(g?.indicators.electronicResult.rate).toBeNull();
-    expect(g?.groupPoints.online).toBe(22);
+    expect(g?.groupPoints.onlineServices).toBe(12);
+    expect(g?.groupPoints.onlinePayment).toBeNull();
     expect(g?.score).toBe(100);
   });
 });
@@ -309,12 +345,42 @@ describe('grouping, ranking and what moves it', () => {
     expect(result.groups.map((g) => [g.key, g.rank, g.score])).toEqual([
       ['A', 1, 100],
       ['C', 1, 100],
-      ['B', 3, 94.98],
+      ['B', 3, 94.28],
     ]);
     const b = result.groups[2];
     expect(b?.indicators.digitization).toMatchObject({ rate: 50, points: 13.75 });
     expect(b?.indicators.digitization.ids.excluded).toEqual(['b3', 'b4']);
-    expect(b?.totalPoints).toBe(77.88);
+    // 20 + (13.75 + 22) ÷ 2 + 12 + 18, online payment N/A (no fee): 67.88 of 72.
+    expect(b?.totalPoints).toBe(67.88);
+    expect(b?.attainablePoints).toBe(72);
+  });
+
+  it('ranks on the total out of 100 when every unit has its publicity points', () => {
+    const result = computeIndicators(facts, march, {
+      groupBy: 'office',
+      publicity: { A: 10, B: 18, C: 12 },
+    });
+    expect(result.rankedOn).toBe('all_groups');
+    expect(result.publicityMissing).toEqual([]);
+    // A: 72 + 10 = 82 of 90; B: 67.88 + 18 = 85.88 of 90; C: 72 + 12 = 84 of 90.
+    expect(result.groups.map((g) => [g.key, g.rank, g.totalPoints, g.attainablePoints, g.score])).toEqual([
+      ['B', 1, 85.88, 90, 95.42],
+      ['C', 2, 84, 90, 93.33],
+      ['A', 3, 82, 90, 91.11],
+    ]);
+  });
+
+  it('ranks every unit on the dossier groups, and names the units without publicity, when one is missing', () => {
+    const result = computeIndicators(facts, march, { groupBy: 'office', publicity: { A: 10, B: 18 } });
+    expect(result.rankedOn).toBe('dossier_groups');
+    expect(result.publicityMissing).toEqual(['C']);
+    expect(
+      result.groups.map((g) => [g.key, g.rank, g.publicityEntered, g.totalPoints, g.dossierScore]),
+    ).toEqual([
+      ['A', 1, true, 82, 100],
+      ['C', 1, false, 72, 100],
+      ['B', 3, true, 85.88, 94.28],
+    ]);
   });
 
   it('groups by agency and not at all', () => {
@@ -340,14 +406,14 @@ describe('grouping, ranking and what moves it', () => {
     ];
     const result = computeIndicators(office, march, { groupBy: 'office' });
     expect(result.groups[0]?.indicators.digitization).toMatchObject({ rate: 65, points: 17.88 });
-    expect(result.groups[0]?.totalPoints).toBe(79.94);
+    expect(result.groups[0]?.totalPoints).toBe(69.94);
     const moves = whatMovesIt(result);
     expect(moves).toHaveLength(1);
     expect(moves[0]).toMatchObject({
       key: 'BD-HANOI-01',
       indicator: 'digitization',
-      nextPoint: { more: 1, rate: 70, points: 19.25, totalPoints: 80.63 },
-      fullMarks: { more: 3, rate: 80, points: 22, totalPoints: 82 },
+      nextPoint: { more: 1, rate: 70, points: 19.25, totalPoints: 70.63 },
+      fullMarks: { more: 3, rate: 80, points: 22, totalPoints: 72 },
     });
     expect(moves[0]?.text.en).toBe(
       '1 more digitized dossiers → 19.25 points; 3 more digitized dossiers → full marks (22 points)',

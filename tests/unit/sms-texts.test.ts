@@ -7,7 +7,14 @@ const CODE = '000.00.01.H22-251124-0001'.padEnd(SMS_LIMITS.maxCodeLength, '9');
 const WEB = 'https://dichvucong.buudien.example.vn'.padEnd(SMS_LIMITS.maxWebLength, 'x');
 const DUE = new Date('2026-12-31T09:00:00Z');
 
-const KINDS = ['received', 'supplement_needed', 'result_ready', 'courier_on_the_way', 'delivered', 'stopped'] as const;
+const KINDS = [
+  'received',
+  'supplement_needed',
+  'result_ready',
+  'courier_on_the_way',
+  'delivered',
+  'stopped',
+] as const;
 
 const all = [
   ...KINDS.flatMap((kind) => [

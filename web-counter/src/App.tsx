@@ -12,6 +12,7 @@ import { ComplaintsPage } from './citizen/ComplaintsPage';
 import { MailboxPage } from './citizen/MailboxPage';
 import { BoardPage } from './board/BoardPage';
 import { IndicatorsPage } from './board/IndicatorsPage';
+import { CalendarsPage } from './admin/CalendarsPage';
 import { LoginPage } from './auth/LoginPage';
 import { RequireSession } from './auth/RequireSession';
 import { CatalogPage } from './catalog/CatalogPage';
@@ -44,6 +45,7 @@ export const App = () => (
       <Route path="/mailbox" component={MailboxPage} />
       <Route path="/board" component={BoardPage} />
       <Route path="/indicators" component={IndicatorsPage} />
+      <Route path="/admin/calendars" component={CalendarsPage} />
     </Route>
     <Route path="*" component={() => <Navigate href="/" />} />
   </Router>

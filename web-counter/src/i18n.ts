@@ -1,4 +1,5 @@
 import { createSignal } from 'solid-js';
+import { en as adminEn, vi as adminVi } from './admin/strings';
 import { en as agencyEn, vi as agencyVi } from './agency/strings';
 import { en as boardEn, vi as boardVi } from './board/strings';
 import { en as citizenEn, vi as citizenVi } from './citizen/strings';
@@ -465,6 +466,7 @@ const vi = {
   ...boardVi,
   ...deadlettersVi,
   ...todayVi,
+  ...adminVi,
 };
 
 export type MessageKey = keyof typeof vi;
@@ -932,6 +934,7 @@ const en: Record<MessageKey, string> = {
   ...boardEn,
   ...deadlettersEn,
   ...todayEn,
+  ...adminEn,
 };
 
 export type Lang = 'vi' | 'en';

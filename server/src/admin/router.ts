@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { monthPeriod } from '../board/service';
+import { publicityPoints } from '../board/router';
+import { setPublicity } from '../board/publicity';
 import { router, staffProcedure } from '../trpc/init';
+import { findCalendars, openCalendarYear, publishCalendar, setCalendarDay } from './calendars';
 import { createUser, deactivateUser, findUsers, setSigningKeyLabel } from './users';
 
 const admin = staffProcedure('admin');
@@ -9,6 +13,14 @@ const signingKeyLabel = z
   .string()
   .trim()
   .regex(/^[\p{L}\p{N}._:@-]{1,64}$/u);
+
+const calendarYear = z.number().int().min(2020).max(2100);
+const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const calendarDayFields = {
+  kind: z.enum(['holiday', 'compensatory', 'swap_off', 'working_weekend']),
+  nameVi: z.string().trim().min(1).max(120),
+  nameEn: z.string().trim().min(1).max(120),
+};
 
 export const adminRouter = router({
   users: admin.query(({ ctx }) => findUsers(ctx.db)),
@@ -42,5 +54,56 @@ export const adminRouter = router({
     .input(z.object({ userId: z.uuid() }))
     .mutation(({ ctx, input }) =>
       deactivateUser(ctx.db, { ...input, actor: { userId: ctx.user.id, requestId: ctx.requestId } }),
+    ),
+  /** Imports Decision 766 publicity points (0–18) of any units for a month, e.g. copied from the portal's report. */
+  importPublicity: admin
+    .input(
+      z.object({
+        month: z.string().regex(/^\d{4}-\d{2}$/),
+        rows: z
+          .array(z.object({ unitCode: z.string().trim().min(1).max(35), points: publicityPoints }))
+          .min(1)
+          .max(1000),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      monthPeriod(input.month, new Date());
+      return setPublicity(ctx.db, {
+        month: input.month,
+        rows: input.rows,
+        source: 'imported',
+        allowedUnitIds: null,
+        actor: { userId: ctx.user.id, requestId: ctx.requestId },
+      });
+    }),
+
+  /** Every year's holiday calendar (published, draft, history) and how long the published one still lasts. */
+  calendars: admin.query(({ ctx }) => findCalendars(ctx.db, { today: new Date() })),
+  /** Loads a year for correction: from the given days (an import of the decision), else from what is in force. */
+  openCalendarYear: admin
+    .input(
+      z.object({
+        year: calendarYear,
+        source: z.string().trim().min(3).max(500).optional(),
+        days: z
+          .array(z.object({ date: calendarDate, ...calendarDayFields }))
+          .max(80)
+          .optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      openCalendarYear(ctx.db, { ...input, actor: { userId: ctx.user.id, requestId: ctx.requestId } }),
+    ),
+  /** Sets one date of the year's draft (a day off, a swapped Saturday, a day in lieu), or with null removes it. */
+  setCalendarDay: admin
+    .input(z.object({ year: calendarYear, date: calendarDate, day: z.object(calendarDayFields).nullable() }))
+    .mutation(({ ctx, input }) =>
+      setCalendarDay(ctx.db, { ...input, actor: { userId: ctx.user.id, requestId: ctx.requestId } }),
+    ),
+  /** Publishes the reviewed draft: it is in force from now on and provisional due times are recomputed. */
+  publishCalendar: admin
+    .input(z.object({ year: calendarYear, version: z.number().int().min(1) }))
+    .mutation(({ ctx, input }) =>
+      publishCalendar(ctx.db, { ...input, actor: { userId: ctx.user.id, requestId: ctx.requestId } }),
     ),
 });

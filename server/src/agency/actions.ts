@@ -4,6 +4,7 @@ import {
   type DossierEvent,
   type DossierState,
   dueAt as dueAfter,
+  isProvisionalSpan,
   isAppError,
   workingHoursBetween,
 } from '@postdesk/shared';
@@ -21,6 +22,7 @@ import {
 } from '../db/schema';
 import { type EventActor, recordEvent } from '../dossiers/engine';
 import type { FileStore } from '../files/store';
+import { recordProvisionalDue } from '../intake/holidays';
 import { countersignPdf, readTrustRoots, type Signer, signPdf, verifyPdf } from '../signing';
 import { NO_SIGNING_KEY } from '../signing/signer';
 import { boundWorkingHours, calendarFor, paperHandOverBy } from './clock';
@@ -732,6 +734,14 @@ export const completeSupplement = (db: Db, input: DeskActionInput): Promise<Comp
       .from(procedureVersions)
       .where(eq(procedureVersions.id, row.procedureVersionId));
     const newDue = row.dueAt && version ? dueAfter(now, version.hours, cal) : row.dueAt;
+    // The restarted appointment is a new due time: provisional too when it reaches an unpublished year.
+    if (newDue && version && isProvisionalSpan(now, newDue, cal.holidays))
+      await recordProvisionalDue(tx, {
+        dossierId: row.id,
+        dueAt: newDue,
+        countedFrom: now,
+        workingHours: version.hours,
+      });
     const updated = await recordEvent(tx, {
       dossierId: row.id,
       event: 'complete_supplement',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { loadHolidayTables } from '../intake/holidays';
 import { router, staffProcedure } from '../trpc/init';
 import { supervisedOffices } from './facts';
+import { setPublicity } from './publicity';
 import {
   BOARD_SORT_KEYS,
   boardWindow,
@@ -23,6 +24,12 @@ import {
 const supervisor = staffProcedure('supervisor');
 
 const month = z.string().regex(/^\d{4}-\d{2}$/);
+/** Points of the publicity group as the portal shows them: 0–18, at most two decimals. */
+export const publicityPoints = z
+  .number()
+  .min(0)
+  .max(18)
+  .refine((x) => Math.abs(x * 100 - Math.round(x * 100)) < 1e-6, 'at most two decimals');
 const groupBy = z.enum(['office', 'agency', 'commune', 'procedure', 'none']);
 const scope = { officeId: z.uuid().nullish() };
 /** A page of the deadline board: its filters, its order and its window (at most 500 rows at a time). */
@@ -81,6 +88,29 @@ export const boardRouter = router({
         holidays: await loadHolidayTables(ctx.readDb ?? ctx.db),
       });
       return { ...summarize(figures), courier };
+    }),
+
+  /**
+   * Decision 766 publicity points (0–18, measured on the national portal) of one of the supervisor's offices
+   * for a month, so its total is out of 100 like the portal's.
+   */
+  setPublicity: supervisor
+    .input(
+      z.object({
+        month,
+        officeId: z.uuid(),
+        points: publicityPoints,
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      monthPeriod(input.month, new Date());
+      return setPublicity(ctx.db, {
+        month: input.month,
+        rows: [{ unitId: input.officeId, points: input.points }],
+        source: 'entered',
+        allowedUnitIds: supervisedOffices(ctx.user.memberships),
+        actor: { userId: ctx.user.id, requestId: ctx.requestId },
+      });
     }),
 
   /** The dossiers behind one figure: in the numerator, and in the denominator only (with the reason). */

@@ -20,6 +20,7 @@ import {
 import { sql } from 'drizzle-orm';
 import { type Db, rows } from '../db/client';
 import { type DossierMeta, loadFacts, uuidArray } from './facts';
+import { findPublicity } from './publicity';
 
 const VN_OFFSET_MS = 7 * 3_600_000;
 
@@ -58,6 +59,8 @@ export const narrowOffices = (supervised: string[], wanted?: string | null) => {
 export type BoardRow = DossierMeta &
   Omit<DeadlineStatus, 'effectiveDueAt'> & {
     effectiveDueAt: string;
+    /** The legal due time was issued on a calendar year not yet published and may move when it is. */
+    dueProvisional: boolean;
     where: Whereabouts;
     lastWarning: { at: string; kind: string } | null;
   };
@@ -77,6 +80,15 @@ export const deadlineBoard = async (
   const lastWarning = new Map(
     warnings.map((w) => [w.target, { at: new Date(w.at).toISOString(), kind: w.kind }]),
   );
+  const provisional = new Set(
+    (
+      await rows<{ id: string }>(
+        db,
+        sql`select p.dossier_id as id from provisional_due_times p join dossiers d on d.id = p.dossier_id
+            where d.receiving_office_id = any(${uuidArray(opts.officeIds)})`,
+      )
+    ).map((r) => r.id),
+  );
   const out: BoardRow[] = [];
   for (const fact of set.facts) {
     const status = deadlineStatus(fact, opts.now, set.calendars.get(fact.officeId)!);
@@ -86,6 +98,7 @@ export const deadlineBoard = async (
       ...meta,
       ...status,
       effectiveDueAt: status.effectiveDueAt.toISOString(),
+      dueProvisional: provisional.has(fact.id),
       where: whereaboutsOf(meta.state),
       lastWarning: lastWarning.get(fact.id) ?? null,
     });
@@ -251,9 +264,15 @@ export const monthFigures = async (
     opts.officeIds.length === 0
       ? { facts: [], meta: new Map<string, DossierMeta>(), calendars: new Map() }
       : await loadFacts(db, { officeIds: opts.officeIds, from: period.periodStart, to: horizon });
+  // Publicity is entered per office or agency; other groupings have no unit to give it to.
+  const units =
+    opts.groupBy === 'office' || opts.groupBy === 'agency'
+      ? [...new Set(set.facts.map((f) => (opts.groupBy === 'office' ? f.officeId : f.agencyId)))]
+      : [];
   const result = computeIndicators(set.facts, period, {
     groupBy: opts.groupBy,
     calendarOf: (f) => set.calendars.get(f.officeId)!,
+    publicity: await findPublicity(db, { month: opts.month, unitIds: units }),
   });
   const received = set.facts.filter(
     (f) =>
@@ -313,12 +332,16 @@ export const summarize = (figures: MonthFigures) => ({
   groupBy: figures.groupBy,
   rulesVersion: figures.result.rules.version,
   groupMax: figures.result.rules.groups,
+  rankedOn: figures.result.rankedOn,
+  publicityMissing: figures.result.publicityMissing,
   postal: { received: figures.postal.received, postal: figures.postal.postal, rate: figures.postal.rate },
   groups: figures.result.groups.map((g) => ({
     key: g.key,
     name: figures.names[g.key] ?? g.key,
     rank: g.rank,
     score: g.score,
+    dossierScore: g.dossierScore,
+    publicityEntered: g.publicityEntered,
     totalPoints: g.totalPoints,
     attainablePoints: g.attainablePoints,
     groupPoints: g.groupPoints,

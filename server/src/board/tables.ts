@@ -65,6 +65,7 @@ export const buildTable = async (db: Db, name: string, q: TableQuery): Promise<T
         'Hạng',
         'Đơn vị',
         ...INDICATORS.flatMap((k) => [`${INDICATOR_VI[k]} (%)`, `${INDICATOR_VI[k]} (tử/mẫu)`]),
+        'Công khai, minh bạch (điểm)',
         'Tổng điểm',
         'Điểm tối đa',
         'Tỷ lệ điểm (%)',
@@ -76,6 +77,7 @@ export const buildTable = async (db: Db, name: string, q: TableQuery): Promise<T
           const r = g.indicators[k];
           return [r.rate, `${r.numerator}/${r.denominator}`];
         }),
+        g.publicityEntered ? g.groupPoints.publicity : 'chưa nhập',
         g.totalPoints,
         g.attainablePoints,
         g.score,

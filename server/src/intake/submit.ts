@@ -2,6 +2,7 @@ import {
   appError,
   DEFAULT_OFFICE_HOURS,
   dueAt,
+  isProvisionalSpan,
   formatDossierCode,
   normalizeEmail,
   normalizePhone,
@@ -23,7 +24,7 @@ import {
 } from '../db/schema';
 import { createDossier, nextDossierSeq, recordEvent } from '../dossiers/engine';
 import type { Membership } from '../trpc/init';
-import { loadHolidayTables } from './holidays';
+import { loadHolidayTables, recordProvisionalDue } from './holidays';
 import type { IntakeInput } from './schemas';
 
 export type IntakeActor = { userId: string; fullName: string; membership: Membership };
@@ -253,6 +254,8 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
     input.outcome === 'receive'
       ? dueAt(now, procedure.processingHours, { holidays, hours: office.officeHours ?? DEFAULT_OFFICE_HOURS })
       : null;
+  // Past the last published calendar the due time is computed anyway and marked, never refused.
+  const dueProvisional = due !== null && isProvisionalSpan(now, due, holidays);
   const applicantAddress = await resolveAddress(db, input.applicant.address);
   const delivery = input.delivery ? await resolveAddress(db, input.delivery.address) : null;
   const eventActor = { kind: 'clerk' as const, userId: actor.userId, role: 'clerk' as const, officeId };
@@ -352,7 +355,7 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
           })),
         );
       }
-      return recordEvent(t, {
+      const received = await recordEvent(t, {
         dossierId: draft.id,
         event: 'receive',
         actor: eventActor,
@@ -360,6 +363,7 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
         payload: {
           code,
           dueAt: due!.toISOString(),
+          ...(dueProvisional ? { dueProvisional: true } : {}),
           components: components.map((c) => ({
             code: c.code,
             present: c.present,
@@ -369,6 +373,14 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
         },
         patch: { code, receivedAt: now, dueAt: due, bookVolume: year, bookEntry },
       });
+      if (dueProvisional)
+        await recordProvisionalDue(t, {
+          dossierId: draft.id,
+          dueAt: due!,
+          countedFrom: now,
+          workingHours: procedure.processingHours,
+        });
+      return received;
     });
     return summarize(row, false);
   } catch (err) {

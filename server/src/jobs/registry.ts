@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { purgeOldRequests } from '../agency-api/idempotency';
 import { agencyWebhookChannel } from '../agency-api/webhooks';
 import { deleteExpiredSessions } from '../auth/sessions';
+import { adminJobs } from '../admin/jobs';
 import { boardJobs } from '../board/jobs';
 import type { Db } from '../db/client';
 import { digitizePageJob, ocrPageJob } from '../digitize/job';
@@ -32,6 +33,7 @@ export const jobDefinitions = ({
   // Optional OCR, one page per core, apart from the scan processing so the clerk never waits for it.
   ocrPageJob({ db, files }),
   ...boardJobs({ db }),
+  ...adminJobs({ db, ...(env ? { logLevel: env.LOG_LEVEL } : {}) }),
   // outbox_deliver: retries and backoff live per message in the outbox table (in order per dossier); the
   // job's own attempts only cover database errors.
   ...(env?.PORTAL_SYNC_URL

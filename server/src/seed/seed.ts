@@ -4,6 +4,8 @@ import { hashPassword } from '../auth/passwords';
 import type { Db } from '../db/client';
 import {
   applicants,
+  type CalendarDayRow,
+  holidayCalendarVersions,
   communes,
   desks,
   documents,
@@ -23,28 +25,50 @@ import { signingKeyLabelFor } from './signing-keys';
 
 const HOURS_PER_DAY = 8;
 
-/** The holiday tables in force; seeded into every database, demo or not, because deadlines depend on them. */
+/**
+ * The holiday calendars, seeded into every database, demo or not, because deadlines depend on them: each year of
+ * HOLIDAY_TABLES that has no version yet gets version 1, published (and copied into `holidays`) or, for a
+ * projection, left as a draft for an administrator to correct and publish. A year already stored is the
+ * administrators' and is left alone.
+ */
 export const seedHolidays = async (db: Db) => {
   for (const table of HOLIDAY_TABLES) {
-    const values = [
-      ...table.days.map((d) => ({
-        day: d.date,
-        year: table.year,
-        kind: d.kind,
-        nameVi: d.name_vi,
-        nameEn: d.name_en,
-        source: table.source,
-      })),
+    const days: CalendarDayRow[] = [
+      ...table.days.map((d) => ({ date: d.date, kind: d.kind, nameVi: d.name_vi, nameEn: d.name_en })),
       ...table.workingWeekends.map((d) => ({
-        day: d.date,
-        year: table.year,
+        date: d.date,
         kind: 'working_weekend' as const,
         nameVi: d.name,
         nameEn: d.name,
-        source: table.source,
       })),
-    ];
-    if (values.length > 0) await db.insert(holidays).values(values).onConflictDoNothing();
+    ].sort((a, b) => a.date.localeCompare(b.date));
+    const published = table.status !== 'projection';
+    const inserted = await db
+      .insert(holidayCalendarVersions)
+      .values({
+        year: table.year,
+        version: 1,
+        state: published ? 'published' : 'draft',
+        source: table.source,
+        days,
+        publishedAt: published ? new Date() : null,
+      })
+      .onConflictDoNothing()
+      .returning({ year: holidayCalendarVersions.year });
+    if (inserted.length === 0 || !published) continue;
+    await db
+      .insert(holidays)
+      .values(
+        days.map((d) => ({
+          day: d.date,
+          year: table.year,
+          kind: d.kind,
+          nameVi: d.nameVi,
+          nameEn: d.nameEn,
+          source: table.source,
+        })),
+      )
+      .onConflictDoNothing();
   }
 };
 

@@ -3,6 +3,8 @@ import type { ClockOptions, DossierFact, Period } from './facts';
 import { isOnTime, type OnTimeVerdict } from './on-time';
 import { type Judgement, type Rate, round2, tally } from './rates';
 import {
+  DOSSIER_GROUPS,
+  type DossierGroup,
   INDICATOR_RULES,
   INDICATORS,
   type IndicatorGroup,
@@ -17,6 +19,11 @@ export type ComputeOptions = ClockOptions & {
   groupBy: GroupBy;
   /** Defaults to the version in force on the period's first day. */
   rules?: IndicatorRules;
+  /**
+   * Publicity points (0–18) per unit key, entered or imported for the period (measured outside PostDesk). A unit
+   * without an entry is scored on the dossier groups only (out of 82) and says so.
+   */
+  publicity?: Readonly<Record<string, number>>;
 };
 
 export type GroupResult = {
@@ -25,13 +32,17 @@ export type GroupResult = {
   indicators: Record<IndicatorKey, Rate>;
   /** The on-time verdict of every dossier of the group, including those this period does not count. */
   verdicts: Record<string, OnTimeVerdict>;
-  /** Mean points of the group's indicators that are not N/A; null when all are. */
+  /** Mean points of the group's indicators that are not N/A (publicity: as entered); null when there are none. */
   groupPoints: Record<IndicatorGroup, number | null>;
+  /** Whether publicity points were entered for this unit and period; without them the total is out of 82. */
+  publicityEntered: boolean;
   totalPoints: number;
-  /** Maximum of the groups that are not N/A: the total is out of this. */
+  /** Maximum of the groups that are not N/A (100 when all are scored and publicity entered). */
   attainablePoints: number;
-  /** totalPoints ÷ attainablePoints in percent, which the ranking uses so that N/A does not cost points. */
+  /** totalPoints ÷ attainablePoints in percent, so that N/A does not cost points. */
   score: number | null;
+  /** The same on the dossier groups only (publicity left out), for a ranking where not every unit has publicity. */
+  dossierScore: number | null;
   /** 1 is best; equal scores share a rank (1, 1, 3); null when every indicator is N/A. */
   rank: number | null;
 };
@@ -40,6 +51,13 @@ export type IndicatorResult = {
   rules: IndicatorRules;
   period: Period;
   groupBy: GroupBy;
+  /**
+   * `all_groups`: every unit has publicity, ranked on its total out of 100 as the portal does. `dossier_groups`:
+   * some unit has none, so every unit is ranked on the dossier groups alone (one scale for all), never a mix.
+   */
+  rankedOn: 'all_groups' | 'dossier_groups';
+  /** Units ranked here that have no publicity points for the period. */
+  publicityMissing: string[];
   /** Best first. */
   groups: GroupResult[];
 };
@@ -55,24 +73,47 @@ const keyOf = (fact: DossierFact, groupBy: GroupBy) =>
           ? fact.procedureCode
           : 'all';
 
-const GROUPS: readonly IndicatorGroup[] = ['progress', 'digitization', 'online', 'satisfaction'];
+/** Publicity points are entered on the group's own scale; anything outside 0..max is refused before it gets here. */
+export const PUBLICITY_GROUP = 'publicity' as const;
 
-/** Group points, total and score from indicator points; shared with whatMovesIt to price a change. */
-export const scoreOf = (rules: IndicatorRules, points: Record<IndicatorKey, number | null>) => {
-  const groupPoints = Object.fromEntries(
-    GROUPS.map((group) => {
+/**
+ * Group points, total and score from indicator points (and the unit's publicity points, if entered); shared
+ * with whatMovesIt to price a change.
+ */
+export const scoreOf = (
+  rules: IndicatorRules,
+  points: Record<IndicatorKey, number | null>,
+  publicity: number | null = null,
+) => {
+  const dossierPoints = Object.fromEntries(
+    DOSSIER_GROUPS.map((group) => {
       const scored = INDICATORS.filter((k) => rules.indicators[k].group === group)
         .map((k) => points[k])
         .filter((p): p is number => p !== null);
       const mean = scored.length ? round2(scored.reduce((a, b) => a + b, 0) / scored.length) : null;
       return [group, mean];
     }),
-  ) as Record<IndicatorGroup, number | null>;
-  const scoredGroups = GROUPS.filter((g) => groupPoints[g] !== null);
-  const totalPoints = round2(scoredGroups.reduce((sum, g) => sum + (groupPoints[g] ?? 0), 0));
-  const attainablePoints = scoredGroups.reduce((sum, g) => sum + rules.groups[g], 0);
-  const score = attainablePoints ? round2((totalPoints * 100) / attainablePoints) : null;
-  return { groupPoints, totalPoints, attainablePoints, score };
+  ) as Record<DossierGroup, number | null>;
+  const groupPoints: Record<IndicatorGroup, number | null> = {
+    publicity: publicity === null ? null : round2(publicity),
+    ...dossierPoints,
+  };
+  const sumOf = (groups: readonly IndicatorGroup[]) => {
+    const scored = groups.filter((g) => groupPoints[g] !== null);
+    const total = round2(scored.reduce((sum, g) => sum + (groupPoints[g] ?? 0), 0));
+    const attainable = scored.reduce((sum, g) => sum + rules.groups[g], 0);
+    return { total, attainable, score: attainable ? round2((total * 100) / attainable) : null };
+  };
+  const all = sumOf([PUBLICITY_GROUP, ...DOSSIER_GROUPS]);
+  const dossiers = sumOf(DOSSIER_GROUPS);
+  return {
+    groupPoints,
+    publicityEntered: publicity !== null,
+    totalPoints: all.total,
+    attainablePoints: all.attainable,
+    score: dossiers.score === null ? null : all.score,
+    dossierScore: dossiers.score,
+  };
 };
 
 const before = (d: Date | null, t: number) => d !== null && d.getTime() < t;
@@ -83,6 +124,7 @@ const computeGroup = (
   period: Period,
   rules: IndicatorRules,
   clock: ClockOptions,
+  publicity: number | null,
 ): Omit<GroupResult, 'rank'> => {
   const start = period.periodStart.getTime();
   const horizon = Math.min(period.periodEnd.getTime(), period.now.getTime());
@@ -164,7 +206,7 @@ const computeGroup = (
     IndicatorKey,
     number | null
   >;
-  return { key, indicators, verdicts, ...scoreOf(rules, points) };
+  return { key, indicators, verdicts, ...scoreOf(rules, points, publicity) };
 };
 
 /**
@@ -188,13 +230,25 @@ export const computeIndicators = (
     if (list) list.push(fact);
     else byKey.set(key, [fact]);
   }
-  const unranked = [...byKey].map(([key, list]) => computeGroup(key, list, period, rules, opts));
-  const sorted = unranked.sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || a.key.localeCompare(b.key));
+  const publicityOf = (key: string) => opts.publicity?.[key] ?? null;
+  const unranked = [...byKey].map(([key, list]) =>
+    computeGroup(key, list, period, rules, opts, publicityOf(key)),
+  );
+  const publicityMissing = unranked
+    .filter((g) => g.dossierScore !== null && !g.publicityEntered)
+    .map((g) => g.key)
+    .sort();
+  const rankedOn = publicityMissing.length === 0 ? 'all_groups' : 'dossier_groups';
+  const rankScore = (g: Omit<GroupResult, 'rank'>) => (rankedOn === 'all_groups' ? g.score : g.dossierScore);
+  const sorted = unranked.sort(
+    (a, b) => (rankScore(b) ?? -1) - (rankScore(a) ?? -1) || a.key.localeCompare(b.key),
+  );
   const groups: GroupResult[] = [];
   sorted.forEach((g, i) => {
     const previous = groups[i - 1];
-    const rank = g.score === null ? null : previous?.score === g.score ? previous.rank : i + 1;
+    const rank =
+      rankScore(g) === null ? null : previous && rankScore(previous) === rankScore(g) ? previous.rank : i + 1;
     groups.push({ ...g, rank });
   });
-  return { rules, period, groupBy: opts.groupBy, groups };
+  return { rules, period, groupBy: opts.groupBy, rankedOn, publicityMissing, groups };
 };

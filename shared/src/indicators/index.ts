@@ -1,6 +1,8 @@
 export {
   type ComputeOptions,
   computeIndicators,
+  PUBLICITY_GROUP,
+  scoreOf,
   type GroupBy,
   type GroupResult,
   type IndicatorResult,
@@ -15,6 +17,8 @@ export {
 } from './on-time';
 export { percentOf, pointsFor, type Rate, round2 } from './rates';
 export {
+  DOSSIER_GROUPS,
+  type DossierGroup,
   INDICATOR_RULES,
   INDICATORS,
   type IndicatorGroup,

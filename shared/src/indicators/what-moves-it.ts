@@ -77,7 +77,8 @@ export const whatMovesIt = (result: IndicatorResult): Move[] =>
     return INDICATORS.flatMap((indicator): Move[] => {
       const rate = group.indicators[indicator];
       if (rate.rate === null || rate.points === null || rate.points >= rate.maxPoints) return [];
-      const totalAfter = (p: number) => scoreOf(result.rules, { ...points, [indicator]: p }).totalPoints;
+      const totalAfter = (p: number) =>
+        scoreOf(result.rules, { ...points, [indicator]: p }, group.groupPoints.publicity).totalPoints;
       const next = Math.floor(rate.points) + 1;
       const fullMarks = stepTo(rate, rate.maxPoints, totalAfter);
       // Converting every unmet dossier gives 100%, which is always full marks.

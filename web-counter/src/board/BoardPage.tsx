@@ -184,7 +184,18 @@ export const BoardPage = () => {
                         <div class="board-sub">{r.agencyName}</div>
                       </td>
                       <td>{r.officeName}</td>
-                      <td class="board-num">{formatDateTime(r.effectiveDueAt)}</td>
+                      <td class="board-num">
+                        {formatDateTime(r.effectiveDueAt)}
+                        <Show when={r.dueProvisional}>
+                          <span
+                            class="ind-note"
+                            data-note="provisional-due"
+                            title={t('board.dueProvisional.hint')}
+                          >
+                            {t('board.dueProvisional')}
+                          </span>
+                        </Show>
+                      </td>
                       <td class="board-num">{hoursText(r.hoursLeft)}</td>
                       <td>{t(`where.${r.where}`)}</td>
                       <td>

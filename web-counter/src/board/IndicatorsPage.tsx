@@ -22,7 +22,7 @@ const KEYS: IndicatorKey[] = [
   'onlinePayment',
   'satisfaction',
 ];
-const GROUPS = ['progress', 'digitization', 'online', 'satisfaction'] as const;
+const GROUPS = ['progress', 'digitization', 'onlineServices', 'onlinePayment', 'satisfaction'] as const;
 
 const pct = (v: number | null) =>
   v === null
@@ -56,7 +56,18 @@ export const IndicatorsPage = () => {
   const [groupBy, setGroupBy] = createSignal<GroupBy>('office');
   const [drill, setDrill] = createSignal<Drill | null>(null);
   const params = () => ({ month: month(), groupBy: groupBy() });
-  const [data] = createResource(params, (p) => api.board.indicators.query(p));
+  const [data, { refetch }] = createResource(params, (p) => api.board.indicators.query(p));
+  const [publicityProblem, setPublicityProblem] = createSignal<unknown>(null);
+  const savePublicity = async (officeId: string, value: string) => {
+    setPublicityProblem(null);
+    const points = Number(value.replace(',', '.'));
+    try {
+      await api.board.setPublicity.mutate({ month: month(), officeId, points });
+      await refetch();
+    } catch (err) {
+      setPublicityProblem(err);
+    }
+  };
   const [trendAll] = createResource(month, (m) =>
     api.board.trend.query({ month: m, months: 12, groupBy: 'none' }),
   );
@@ -156,6 +167,12 @@ export const IndicatorsPage = () => {
               <h2 class="ind-h2">
                 {t('ind.ranking', { m: `${d().month.slice(5)}/${d().month.slice(0, 4)}` })}
               </h2>
+              <Show when={d().groups.length > 0 && d().rankedOn === 'dossier_groups'}>
+                <p class="page-status" data-note="ranked-on-dossier-groups">
+                  {t('ind.publicity.rankedOn')}
+                </p>
+              </Show>
+              <Show when={publicityProblem()}>{(p) => <ProblemNote problem={describeError(p())} />}</Show>
               <Show when={d().groups.length > 0} fallback={<p class="page-status">{t('ind.empty')}</p>}>
                 <div class="table-scroll">
                   <table class="data-table ind-table">
@@ -164,6 +181,7 @@ export const IndicatorsPage = () => {
                         <th scope="col">{t('ind.rank')}</th>
                         <th scope="col">{t('ind.unit')}</th>
                         <For each={KEYS}>{(k) => <th scope="col">{t(`ind.k.${k}`)}</th>}</For>
+                        <th scope="col">{t('ind.g.publicity')}</th>
                         <For each={GROUPS}>{(g) => <th scope="col">{t(`ind.g.${g}`)}</th>}</For>
                         <th scope="col">{t('ind.points')}</th>
                         <th scope="col">{t('ind.score')}</th>
@@ -178,11 +196,44 @@ export const IndicatorsPage = () => {
                               {groupBy() === 'none' ? t('ind.by.none') : g.name}
                             </th>
                             <For each={KEYS}>{(k) => figure(g, k)}</For>
+                            <td class="board-num">
+                              <Show when={groupBy() === 'office'} fallback={num(g.groupPoints.publicity)}>
+                                <form
+                                  class="ind-publicity"
+                                  onSubmit={(e) => {
+                                    e.preventDefault();
+                                    const input = e.currentTarget.elements.namedItem(
+                                      'points',
+                                    ) as HTMLInputElement;
+                                    void savePublicity(g.key, input.value);
+                                  }}
+                                >
+                                  <input
+                                    name="points"
+                                    type="number"
+                                    min="0"
+                                    max="18"
+                                    step="0.01"
+                                    aria-label={t('ind.publicity.label', { unit: g.name })}
+                                    value={g.groupPoints.publicity ?? ''}
+                                  />
+                                  <button type="submit" class="button button-small">
+                                    {t('ind.publicity.save')}
+                                  </button>
+                                </form>
+                              </Show>
+                            </td>
                             <For each={GROUPS}>
                               {(gr) => <td class="board-num">{num(g.groupPoints[gr])}</td>}
                             </For>
                             <td class="board-num">
                               <strong>{num(g.totalPoints)}</strong>/{g.attainablePoints}
+                              <Show when={!g.publicityEntered}>
+                                <span class="ind-note" data-note="no-publicity">
+                                  {' '}
+                                  {t('ind.publicity.missing')}
+                                </span>
+                              </Show>
                             </td>
                             <td class="board-num">
                               <strong>{pct(g.score)}</strong>

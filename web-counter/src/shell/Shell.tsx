@@ -32,6 +32,7 @@ const NAV: NavItem[] = [
   { href: '/complaints', label: 'nav.complaints', roles: ['supervisor'] },
   { href: '/payments', label: 'nav.payments', roles: ['clerk', 'supervisor'] },
   { href: '/dead-letters', label: 'nav.deadLetters', roles: ['supervisor', 'admin'] },
+  { href: '/admin/calendars', label: 'nav.calendars', roles: ['admin'] },
   {
     href: '/verify',
     label: 'nav.verify',

@@ -1,4 +1,5 @@
 export * from './agency';
+export * from './calendars';
 export * from './courier';
 export * from './dossiers';
 export * from './geo';
