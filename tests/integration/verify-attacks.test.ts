@@ -80,7 +80,9 @@ const pdftotext = (bytes: Uint8Array) =>
 
 /** The attacker's edit: page 1 now says something else, saved as an incremental update. */
 const changePageOne = (signed: Uint8Array, text = 'DA SUA NOI DUNG') =>
-  appendUpdate(signed, [{ num: pageContentObject(signed, 1), body: contentStream(text, pageFontName(signed, 1)) }]);
+  appendUpdate(signed, [
+    { num: pageContentObject(signed, 1), body: contentStream(text, pageFontName(signed, 1)) },
+  ]);
 
 const summary = (result: Awaited<ReturnType<typeof verifyPdf>>) =>
   result.signatures.map((s) => ({
@@ -207,6 +209,21 @@ describe('changed content under a later signature', () => {
     const result = await verifyPdf(countersigned, roots());
     expect(result.signatures[0]).toMatchObject({ indication: 'TOTAL-FAILED' });
     expect(result.signatures[0]!.after.text.vi).toContain('đối tượng ẩn');
+  }, 60_000);
+});
+
+describe('bytes after the last revision', () => {
+  it('are a modification, not something a later reader may ignore', async () => {
+    const signed = await signPdf(await makePdf(), clerk, OPTIONS);
+    const appended = new Uint8Array(
+      Buffer.concat([Buffer.from(signed), Buffer.from('\nBT /F1 24 Tf (DA SUA) Tj ET\n')]),
+    );
+    const [signature] = (await verifyPdf(appended, roots())).signatures;
+    expect(signature).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
+    expect(signature!.after.text.vi).toBe('Sau chữ ký này: có dữ liệu lạ được nối vào cuối tệp');
+    // Whitespace after %%EOF is not a change.
+    const padded = new Uint8Array(Buffer.concat([Buffer.from(signed), Buffer.from('\n\n')]));
+    expect((await verifyPdf(padded, roots())).signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED' });
   }, 60_000);
 });
 
