@@ -222,6 +222,9 @@ export const analyseRevisions = (
   if (!/%%EOF\s*$/.test(tail)) {
     return { coversRevision: false, changes: [], modified: true };
   }
+  if (signedLength === bytes.length || /^\s*$/.test(bytes.toString('latin1', signedLength))) {
+    return { coversRevision: true, changes: [], modified: false };
+  }
   let signed: Revision;
   try {
     signed = readRevision(bytes.subarray(0, signedLength));
@@ -236,9 +239,6 @@ export const analyseRevisions = (
     if (existing) existing.count += 1;
     else changes.set(key, { kind, ...(page === undefined ? {} : { page }), count: 1, allowed });
   };
-  if (signedLength === bytes.length || /^\s*$/.test(bytes.toString('latin1', signedLength))) {
-    return { coversRevision: true, changes: [], modified: false };
-  }
 
   // The final chain must pass through the signed revision's cross-reference (an update appends, it does not
   // replace history), and every object appended after the signature must be one a section names.
