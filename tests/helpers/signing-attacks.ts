@@ -8,7 +8,7 @@ import * as asn1js from 'asn1js';
 import { PDFDocument } from 'pdf-lib';
 import * as pkijs from 'pkijs';
 import { buildName, type Subject } from '../../server/src/signing/pki';
-import { dictOf, isRef, readRevision } from '../../server/src/signing/pdf-objects';
+import { dictOf, isRef, type PdfValue, readRevision } from '../../server/src/signing/pdf-objects';
 import type { Signer } from '../../server/src/signing/signer';
 
 const OIDS = {
@@ -26,7 +26,9 @@ const OIDS = {
 export type Issuer = { certificate: Uint8Array; key: KeyObject };
 
 const spkiOf = (key: KeyObject) =>
-  new Uint8Array((key.type === 'public' ? key : createPublicKey(key)).export({ type: 'spki', format: 'der' }));
+  new Uint8Array(
+    (key.type === 'public' ? key : createPublicKey(key)).export({ type: 'spki', format: 'der' }),
+  );
 
 /** A certificate with the dates, hash and key usage a test needs, issued by `issuer` (or self-signed). */
 export const issueTestCertificate = (opts: {
@@ -251,4 +253,54 @@ export const pageFontName = (bytes: Uint8Array, n = 1) => {
 export const contentStream = (text: string, font = 'F1') => {
   const ops = `BT /${font} 24 Tf 60 700 Td (${text}) Tj ET`;
   return `<< /Length ${ops.length} >>\nstream\n${ops}\nendstream`;
+};
+
+/** PDF syntax for a value read by `readRevision` (to write a changed copy of an object in an update). */
+export const pdfText = (value: PdfValue | undefined): string => {
+  if (value === undefined || value === null) return 'null';
+  if (typeof value === 'boolean' || typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return `[${value.map(pdfText).join(' ')}]`;
+  switch (value.kind) {
+    case 'name':
+      return `/${value.name}`;
+    case 'string':
+      return `<${value.bytes.toString('hex')}>`;
+    case 'ref':
+      return `${value.num} ${value.gen} R`;
+    case 'dict':
+      return `<< ${[...value.entries].map(([k, v]) => `/${k} ${pdfText(v)}`).join(' ')} >>`;
+    case 'stream':
+      return `${pdfText({ ...value.dict, entries: new Map([...value.dict.entries, ['Length', value.raw.length]]) })}\nstream\n${value.raw.toString('latin1')}\nendstream`;
+  }
+};
+
+/** An object of the final revision with some entries replaced, as the body of an update. */
+export const changedObject = (bytes: Uint8Array, num: number, entries: Record<string, string>) => {
+  const rev = readRevision(Buffer.from(bytes));
+  const dict = dictOf(rev.get(num));
+  if (!dict) throw new Error(`object ${num} is not a dictionary`);
+  const kept = [...dict.entries].filter(([k]) => !(k in entries)).map(([k, v]) => `/${k} ${pdfText(v)}`);
+  return `<< ${[...kept, ...Object.entries(entries).map(([k, v]) => `/${k} ${v}`)].join(' ')} >>`;
+};
+
+/** Object numbers of the final revision: page `n`, the catalogue, the /Info dictionary, the next free number. */
+export const objectNumbers = (bytes: Uint8Array, n = 1) => {
+  const rev = readRevision(Buffer.from(bytes));
+  const root = rev.trailer.entries.get('Root');
+  const info = rev.trailer.entries.get('Info');
+  const catalog = dictOf(rev.resolve(root));
+  const pages = dictOf(rev.resolve(catalog?.entries.get('Pages')));
+  const kids = rev.resolve(pages?.entries.get('Kids'));
+  const page = Array.isArray(kids) ? kids[n - 1] : undefined;
+  return {
+    page: isRef(page) ? page.num : -1,
+    pages: isRef(catalog?.entries.get('Pages')) ? (catalog?.entries.get('Pages') as { num: number }).num : -1,
+    catalog: isRef(root) ? root.num : -1,
+    info: isRef(info) ? info.num : -1,
+    next: Math.max(...rev.entries.keys()) + 1,
+    annots:
+      (rev.resolve(dictOf(rev.get(isRef(page) ? page.num : -1))?.entries.get('Annots')) as
+        | PdfValue[]
+        | undefined) ?? [],
+  };
 };

@@ -29,12 +29,15 @@ import { createTestDatabase } from '../helpers/db';
 import {
   appendUpdate,
   buildTestCms,
+  changedObject,
   contentStream,
   type Issuer,
   issueTestCertificate,
   memorySigner,
+  objectNumbers,
   pageContentObject,
   pageFontName,
+  pdfText,
   signWithCms,
 } from '../helpers/signing-attacks';
 
@@ -209,6 +212,51 @@ describe('changed content under a later signature', () => {
     const result = await verifyPdf(countersigned, roots());
     expect(result.signatures[0]).toMatchObject({ indication: 'TOTAL-FAILED' });
     expect(result.signatures[0]!.after.text.vi).toContain('đối tượng ẩn');
+  }, 60_000);
+});
+
+describe('what DocMDP P=2 allows after the clerk’s certification', () => {
+  it('refuses an added annotation and an added page, allows document information updates', async () => {
+    const signed = await signPdf(await makePdf(), clerk, OPTIONS);
+    const n = objectNumbers(signed);
+    const note = `<< /Type /Annot /Subtype /FreeText /Rect [50 500 400 560] /Contents (DA DUYET) /DA (/Helv 18 Tf 0 g) /P ${n.page} 0 R >>`;
+    const annotated = appendUpdate(signed, [
+      { num: n.next, body: note },
+      {
+        num: n.page,
+        body: changedObject(signed, n.page, {
+          Annots: `[${[...n.annots.map((a) => pdfText(a)), `${n.next} 0 R`].join(' ')}]`,
+        }),
+      },
+    ]);
+    const [withNote] = (await verifyPdf(annotated, roots())).signatures;
+    expect(withNote).toMatchObject({
+      indication: 'TOTAL-FAILED',
+      after: { text: { vi: 'Sau chữ ký này: thêm hoặc sửa ghi chú trên trang 1' } },
+    });
+
+    // A third page, a copy of page 2's dictionary, appended to the page tree.
+    const p2 = objectNumbers(signed, 2).page;
+    const added = appendUpdate(signed, [
+      { num: n.next, body: changedObject(signed, p2, {}) },
+      {
+        num: n.pages,
+        body: changedObject(signed, n.pages, { Kids: `[${n.page} 0 R ${p2} 0 R ${n.next} 0 R]`, Count: '3' }),
+      },
+    ]);
+    const [withPage] = (await verifyPdf(added, roots())).signatures;
+    expect(withPage).toMatchObject({ indication: 'TOTAL-FAILED' });
+    expect(withPage!.after.text.vi).toContain('danh sách trang bị thay đổi');
+
+    expect(n.info).toBeGreaterThan(0);
+    const retitled = appendUpdate(signed, [
+      { num: n.info, body: changedObject(signed, n.info, { Title: '(Ban sao)' }) },
+    ]);
+    const [info] = (await verifyPdf(retitled, roots())).signatures;
+    expect(info).toMatchObject({
+      indication: 'TOTAL-PASSED',
+      after: { text: { vi: 'Sau chữ ký này: cập nhật thông tin mô tả tài liệu' } },
+    });
   }, 60_000);
 });
 
