@@ -292,9 +292,10 @@ export const objectNumbers = (bytes: Uint8Array, n = 1) => {
   const pages = dictOf(rev.resolve(catalog?.entries.get('Pages')));
   const kids = rev.resolve(pages?.entries.get('Kids'));
   const page = Array.isArray(kids) ? kids[n - 1] : undefined;
+  const pagesRef = catalog?.entries.get('Pages');
   return {
     page: isRef(page) ? page.num : -1,
-    pages: isRef(catalog?.entries.get('Pages')) ? (catalog?.entries.get('Pages') as { num: number }).num : -1,
+    pages: isRef(pagesRef) ? pagesRef.num : -1,
     catalog: isRef(root) ? root.num : -1,
     info: isRef(info) ? info.num : -1,
     next: Math.max(...rev.entries.keys()) + 1,
