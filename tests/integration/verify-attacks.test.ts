@@ -177,6 +177,25 @@ describe('changed content under a later signature', () => {
       indication: 'TOTAL-FAILED',
       after: { text: { vi: 'Sau chữ ký này: nội dung trang 1 bị thay đổi; thêm 1 chữ ký' } },
     });
+
+    // The same report as a PDF, in Vietnamese.
+    const pdfForm = new FormData();
+    pdfForm.append('file', new Blob([new Uint8Array(tampered)], { type: 'application/pdf' }), 'ban-sao.pdf');
+    const report = await server.app.request('/desk/verify?format=pdf', {
+      method: 'POST',
+      body: pdfForm,
+      headers: { cookie },
+    });
+    expect(report.headers.get('content-type')).toBe('application/pdf');
+    const reportText = spawnSync(
+      'pdftotext',
+      ['-enc', 'UTF-8', file('report.pdf', new Uint8Array(await report.arrayBuffer())), '-'],
+      {
+        encoding: 'utf8',
+      },
+    ).stdout.replace(/\s+/g, ' ');
+    expect(reportText).toContain('Không hợp lệ — TOTAL-FAILED / FORMAT_FAILURE');
+    expect(reportText).toContain('Sau chữ ký này: nội dung trang 1 bị thay đổi; thêm 1 chữ ký');
   }, 60_000);
 
   it('is refused by the agency’s result check, which accepts the untouched counter-signed copy', async () => {

@@ -104,4 +104,21 @@ export const desk = {
       name,
     ),
   verify: (file: Blob, name?: string) => postFile<VerifyResult>('/desk/verify', file, name),
+  /** The same validation as a PDF report. */
+  verifyReport: async (file: Blob, name?: string): Promise<Blob> => {
+    const body = new FormData();
+    body.append('file', file, name);
+    const query = new URLSearchParams({ format: 'pdf', ...(officeId ? { office: officeId } : {}) });
+    let response: Response;
+    try {
+      response = await fetch(`/desk/verify?${query}`, { method: 'POST', body, credentials: 'include' });
+    } catch {
+      throw new DeskError(null, 0);
+    }
+    if (!response.ok) {
+      const json = await response.json().catch(() => null);
+      throw new DeskError(json?.code ? (json as DeskErrorBody) : null, response.status);
+    }
+    return response.blob();
+  },
 };

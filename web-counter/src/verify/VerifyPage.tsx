@@ -121,6 +121,14 @@ export const VerifyPage = () => {
                     onClick={() => downloadReport(verify.fileName() ?? 'tep.pdf', result())}
                   >
                     {t('verify.download')}
+                  </button>{' '}
+                  <button
+                    type="button"
+                    class="button"
+                    id="verify-download-pdf"
+                    onClick={() => void verify.downloadPdf()}
+                  >
+                    {t('verify.downloadPdf')}
                   </button>
                 </Show>
                 <Show when={result().signatures.length > 0} fallback={<p class="hint">{t('verify.none')}</p>}>
