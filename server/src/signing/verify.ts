@@ -736,11 +736,13 @@ export const verifyPdf = async (input: Uint8Array, options: VerifyOptions): Prom
   if (signatures.length === 0 && !text.slice(0, 1024).includes('%PDF-')) {
     throw appError('PDF_INVALID', { reason: 'no %PDF- header' });
   }
+  // Changed, as opposed to badly signed: the signed bytes no longer hash to the signature's digest, or a
+  // later revision (or bytes outside every revision) changed what a signature covered.
   const modifiedAfterSigning = signatures.some(
     (s) =>
       s.after.modified ||
-      !s.integrity.digestMatches ||
-      s.findings.some((f) => ['FORMAT_FAILURE', 'HASH_FAILURE'].includes(f.subIndication)),
+      !s.integrity.coversRevision ||
+      s.findings.some((f) => f.subIndication === 'HASH_FAILURE'),
   );
   return { signatures, modifiedAfterSigning, validatedAt: now };
 };
