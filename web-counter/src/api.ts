@@ -39,21 +39,46 @@ export class DeskError extends Error {
   }
 }
 
+type Words = { vi: string; en: string };
+
+/** One signature's validation report (server/src/signing/verify.ts `SignatureReport`, dates as strings). */
 export type VerifiedSignature = {
+  kind: 'signature' | 'document-timestamp';
   signer: { commonName: string; organization: string; serial: string };
   signedAt: string | null;
   subFilter: string;
   integrity: {
     byteRangeCoversWholeFileExceptContents: boolean;
     digestMatches: boolean;
-    /** An earlier signature of a counter-signed file: a later signature covers the bytes added after it. */
-    coveredByLaterSignature?: boolean;
+    coversRevision: boolean;
   };
   signatureValid: boolean;
   chain: { trusted: boolean; path: string[]; reason?: string };
+  /** ETSI EN 319 102-1: only TOTAL-PASSED is a valid signature. */
+  indication: 'TOTAL-PASSED' | 'INDETERMINATE' | 'TOTAL-FAILED';
+  subIndication?: string;
+  message: Words;
+  findings: { indication: string; subIndication: string; detail: string }[];
+  validationTime: { at: string; source: 'timestamp' | 'now' };
+  timestamp?: { genTime: string; tsa: string; trusted: boolean; reason?: string };
+  revocation: {
+    status: 'good' | 'revoked' | 'unknown' | 'not-required';
+    source: string;
+    certificate: string;
+  }[];
+  certification?: { permission: 1 | 2 | 3 };
+  after: {
+    changes: { kind: string; page?: number; count: number; allowed: boolean }[];
+    modified: boolean;
+    text: Words;
+  };
 };
 
-export type VerifyResult = { signatures: VerifiedSignature[]; modifiedAfterSigning: boolean };
+export type VerifyResult = {
+  signatures: VerifiedSignature[];
+  modifiedAfterSigning: boolean;
+  validatedAt: string;
+};
 
 const postFile = async <T>(path: string, file: Blob, name?: string, key?: string): Promise<T> => {
   const body = new FormData();
@@ -107,4 +132,21 @@ export const desk = {
       name,
     ),
   verify: (file: Blob, name?: string) => postFile<VerifyResult>('/desk/verify', file, name),
+  /** The same validation as a PDF report. */
+  verifyReport: async (file: Blob, name?: string): Promise<Blob> => {
+    const body = new FormData();
+    body.append('file', file, name);
+    const query = new URLSearchParams({ format: 'pdf', ...(officeId ? { office: officeId } : {}) });
+    let response: Response;
+    try {
+      response = await fetch(`/desk/verify?${query}`, { method: 'POST', body, credentials: 'include' });
+    } catch {
+      throw new DeskError(null, 0);
+    }
+    if (!response.ok) {
+      const json = await response.json().catch(() => null);
+      throw new DeskError(json?.code ? (json as DeskErrorBody) : null, response.status);
+    }
+    return response.blob();
+  },
 };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { appError } from '@postdesk/shared';
 import { and, eq, or } from 'drizzle-orm';
 import { Hono } from 'hono';
@@ -9,6 +10,7 @@ import { documentPages, documents, dossiers, files } from '../db/schema';
 import { addPages } from '../digitize/pages';
 import { sniffMime } from '../files/store';
 import { readTrustRoots, verifyPdf } from '../signing';
+import { validationReportPdf } from '../signing/report';
 import { jsonError, officeFor, requireStaff, type StaffVariables } from './staff-session';
 
 /** A stored file may be read by staff of the office that received, or the agency that decides, its dossier. */
@@ -109,7 +111,18 @@ export const deskRoutes = (deps: AppDeps) => {
       if (sniffMime(bytes) !== 'application/pdf') throw appError('PDF_INVALID');
       const ownChain = await deps.signer.chain();
       const trustRoots = [...readTrustRoots(deps.env.SIGNING_TRUST_ROOTS), ...ownChain.slice(-1)];
-      return c.json(await verifyPdf(bytes, { trustRoots }));
+      const result = await verifyPdf(bytes, { trustRoots });
+      // `?format=pdf`: the same validation report as a PDF to keep or print.
+      if (c.req.query('format') !== 'pdf') return c.json(result);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const name = body.file.name.replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || 'tep.pdf';
+      return new Response(new Uint8Array(await validationReportPdf(result, name, sha256)), {
+        headers: {
+          'content-type': 'application/pdf',
+          'content-disposition': `attachment; filename="kiem-tra-chu-ky.pdf"`,
+          'x-content-type-options': 'nosniff',
+        },
+      });
     },
   );
 

@@ -9,10 +9,12 @@ export const createVerify = () => {
   const [problem, setProblem] = createSignal<Problem>();
   const [checking, setChecking] = createSignal(false);
   let latest = 0;
+  let current: File | undefined;
 
   const check = async (file: File) => {
     const run = ++latest;
     setFileName(file.name);
+    current = file;
     setResult(undefined);
     setProblem(undefined);
     setChecking(true);
@@ -26,5 +28,21 @@ export const createVerify = () => {
     }
   };
 
-  return { fileName, result, problem, checking, check };
+  /** Downloads the checked file's validation report as a PDF. */
+  const downloadPdf = async () => {
+    if (!current) return;
+    try {
+      const blob = await desk.verifyReport(current, current.name);
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `${current.name.replace(/\.pdf$/i, '')}.kiem-tra-chu-ky.pdf`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    } catch (error) {
+      setProblem(describeError(error));
+    }
+  };
+
+  return { fileName, result, problem, checking, check, downloadPdf };
 };
