@@ -92,6 +92,7 @@ export const memorySigner = (key: KeyObject, certificate: Uint8Array, chain: Uin
     chain: async () => chain,
     sign: async (data) => new Uint8Array(sign('sha256', data, key)),
     forKey: () => self,
+    forSession: () => self,
   };
   return self;
 };
