@@ -4,6 +4,7 @@ import { PAYMENTS_ERRORS } from './error-sets/payments';
 import { COURIER_ERRORS } from './error-sets/courier';
 import { CITIZEN_ERRORS } from './error-sets/citizen';
 import { BOARD_ERRORS } from './error-sets/board';
+import { TIMESTAMPING_ERRORS } from './error-sets/timestamping';
 
 export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
 
@@ -240,6 +241,7 @@ export const ERRORS = {
   ...COURIER_ERRORS,
   ...CITIZEN_ERRORS,
   ...BOARD_ERRORS,
+  ...TIMESTAMPING_ERRORS,
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;
