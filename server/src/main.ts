@@ -26,6 +26,9 @@ const jobs: JobRunner = createJobRunner({
   log,
 });
 const signer = createSigner({ ...process.env, DATA_DIR: env.DATA_DIR });
+if (!signer.longTerm) {
+  log.warn('no TSA_URL: signatures are PAdES baseline B only and cannot be checked once a certificate expires');
+}
 if (env.SEED_DEMO) {
   // The demo's digitized dossiers are scanned and signed through the desk's own job and the clerks' keys.
   const { seeded } = await seedDemo(database.db, { scans: { files, jobs, signer } });

@@ -3,8 +3,10 @@ import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import { SignPdf, Signer as SignPdfSigner } from '@signpdf/signpdf';
 import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { EncryptedPDFError, PDFDocument } from 'pdf-lib';
+import { augmentToLta } from './augment';
 import { buildCadesSignature } from './cms';
 import type { Signer } from './signer';
+import { addSignatureTimestamp, requestTimestamp, signatureValueOf } from './timestamp';
 
 export type SignPdfOptions = {
   reason: string;
@@ -77,16 +79,33 @@ export class CadesSigner extends SignPdfSigner {
   }
 
   override async sign(content: Buffer): Promise<Buffer> {
-    return Buffer.from(
-      await buildCadesSignature({
-        content: new Uint8Array(content),
-        certificate: this.certificate,
-        chain: this.chain,
-        sign: (toBeSigned) => this.signer.sign(toBeSigned, this.pin),
-      }),
-    );
+    const cms = await buildCadesSignature({
+      content: new Uint8Array(content),
+      certificate: this.certificate,
+      chain: this.chain,
+      sign: (toBeSigned) => this.signer.sign(toBeSigned, this.pin),
+    });
+    const longTerm = this.signer.longTerm;
+    if (!longTerm) return Buffer.from(cms);
+    // PAdES B-T: the TSA's token over the signature value, as the unsigned signature-time-stamp attribute.
+    const token = await requestTimestamp(longTerm.tsa, signatureValueOf(cms));
+    return Buffer.from(addSignatureTimestamp(cms, token));
   }
 }
+
+/** Room in /Contents: a timestamped signature also carries the TSA's token and certificate. */
+export const signatureHexLength = (signer: Signer) =>
+  signer.longTerm ? 2 * SIGNATURE_HEX_LENGTH : SIGNATURE_HEX_LENGTH;
+
+/**
+ * B-T → B-LTA when the signer has a TSA (DSS, document timestamp, DSS); B-B as it is otherwise.
+ * `chain` completes the TSA's and signer's chains when the file does not carry them.
+ */
+export const extendSignature = async (signed: Uint8Array, signer: Signer, chain: Uint8Array[]) => {
+  if (!signer.longTerm) return signed;
+  const extra = [...(signer.longTerm.extraCertificates ?? []), ...chain];
+  return (await augmentToLta(signed, { ...signer.longTerm, extraCertificates: extra })).bytes;
+};
 
 /**
  * Signs a pdf-lib document as PAdES baseline B (`ETSI.CAdES.detached`) with an invisible signature field on the
@@ -104,13 +123,14 @@ export const signPdfDocument = async (doc: PDFDocument, signer: Signer, options:
     contactInfo: pdfLiteralText(options.contactInfo ?? ''),
     signingTime: options.signingTime ?? new Date(),
     subFilter: SUBFILTER_ETSI_CADES_DETACHED,
-    signatureLength: SIGNATURE_HEX_LENGTH,
+    signatureLength: signatureHexLength(signer),
     widgetRect: [0, 0, 0, 0],
     appName: 'PostDesk',
   });
   const prepared = Buffer.from(await doc.save({ useObjectStreams: false }));
   const pin = options.pin === undefined ? {} : { pin: options.pin };
-  return new Uint8Array(await new SignPdf().sign(prepared, new CadesSigner(certificate, chain, signer, pin)));
+  const signed = new Uint8Array(await new SignPdf().sign(prepared, new CadesSigner(certificate, chain, signer, pin)));
+  return extendSignature(signed, signer, [certificate, ...chain]);
 };
 
 /**
