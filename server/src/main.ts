@@ -12,6 +12,7 @@ import { SMS_JOB } from './notify/sender';
 import { PAYMENT_POLL_JOB } from './payments/online';
 import { demoCredentials, seedDemo, seedHolidays } from './seed/seed';
 import { createSigner } from './signing';
+import { ARCHIVE_RENEWAL_JOB } from './signing/archive-renewal';
 
 const env = parseEnv();
 const log = createLogger(env.LOG_LEVEL);
@@ -20,15 +21,23 @@ log.info({ db: database.kind }, 'migrating');
 await database.migrate();
 await seedHolidays(database.db);
 const files = createFileStore({ dir: env.filesDir, maxBytes: env.MAX_UPLOAD_BYTES });
-const jobs: JobRunner = createJobRunner({
-  redisUrl: env.REDIS_URL,
-  defs: jobDefinitions({ db: database.db, files, env, jobs: () => jobs }),
-  log,
-});
 const signer = createSigner({ ...process.env, DATA_DIR: env.DATA_DIR });
 if (!signer.longTerm) {
-  log.warn('no TSA_URL: signatures are PAdES baseline B only and cannot be checked once a certificate expires');
+  log.warn(
+    'no TSA_URL: signatures are PAdES baseline B only and cannot be checked once a certificate expires',
+  );
 }
+const jobs: JobRunner = createJobRunner({
+  redisUrl: env.REDIS_URL,
+  defs: jobDefinitions({
+    db: database.db,
+    files,
+    env,
+    jobs: () => jobs,
+    ...(signer.longTerm ? { longTerm: signer.longTerm } : {}),
+  }),
+  log,
+});
 if (env.SEED_DEMO) {
   // The demo's digitized dossiers are scanned and signed through the desk's own job and the clerks' keys.
   const { seeded } = await seedDemo(database.db, { scans: { files, jobs, signer } });
@@ -53,6 +62,7 @@ const periodic: { job: string; everyMs: number; when: boolean }[] = [
   { job: PAYMENT_POLL_JOB, everyMs: 300_000, when: Boolean(env.PAYMENT_GATEWAY_URL) },
   { job: 'board_deadline_warn', everyMs: 600_000, when: true },
   { job: 'indicator_rollup_refresh', everyMs: 900_000, when: true },
+  { job: ARCHIVE_RENEWAL_JOB, everyMs: 86_400_000, when: Boolean(signer.longTerm) },
 ];
 const timers = periodic
   .filter((p) => p.when)

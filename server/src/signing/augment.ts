@@ -11,11 +11,11 @@ import {
   PDFArray,
   type PDFDict,
   type PDFDocument,
-  PDFDocument as PdfDocument,
   PDFName,
   PDFNumber,
   type PDFObject,
   PDFRef,
+  PDFDocument as PdfDocument,
 } from 'pdf-lib';
 import * as pkijs from 'pkijs';
 import {
@@ -27,8 +27,13 @@ import {
   type UpdateObject,
   vriKey,
 } from './incremental';
-import { checkCrl, checkOcspResponse, fetchRevocation } from './revocation';
-import { chainFrom } from './token';
+import {
+  CLOCK_SKEW_MS,
+  checkCrl,
+  checkOcspResponse,
+  fetchRevocation,
+  type RevocationStatus,
+} from './revocation';
 import {
   readTimestampToken,
   requestTimestamp,
@@ -36,6 +41,7 @@ import {
   signerCertificateOf,
   type TsaConfig,
 } from './timestamp';
+import { chainFrom } from './token';
 
 export type LongTermConfig = {
   tsa: TsaConfig;
@@ -56,7 +62,9 @@ const load = async (bytes: Uint8Array) => {
   try {
     return await PdfDocument.load(bytes, { updateMetadata: false });
   } catch (err) {
-    throw appError('PDF_INVALID', { reason: err instanceof Error ? err.message.slice(0, 200) : 'unreadable' });
+    throw appError('PDF_INVALID', {
+      reason: err instanceof Error ? err.message.slice(0, 200) : 'unreadable',
+    });
   }
 };
 
@@ -74,13 +82,28 @@ const isSelfSigned = (der: Uint8Array) => {
 };
 
 const hasOcspNoCheck = (der: Uint8Array) =>
-  pkijs.Certificate.fromBER(new Uint8Array(der)).extensions?.some((e) => e.extnID === '1.3.6.1.5.5.7.48.1.5') ??
-  false;
+  pkijs.Certificate.fromBER(new Uint8Array(der)).extensions?.some(
+    (e) => e.extnID === '1.3.6.1.5.5.7.48.1.5',
+  ) ?? false;
 
 /** The end-entity certificates a signature or timestamp depends on: the signer's and each TSA's. */
 const leavesOf = (signature: PdfSignature, pool: Uint8Array[]) => {
   const leaves: Uint8Array[] = [];
   const certificates: Uint8Array[] = [];
+  let time: Date | undefined;
+  const stampedAt = (token: Uint8Array) => {
+    try {
+      const genTime = pkijs.TSTInfo.fromBER(
+        new Uint8Array(
+          cmsParts(token).signedData.encapContentInfo.eContent?.getValue() ?? new ArrayBuffer(0),
+        ),
+      ).genTime;
+      if (!time || genTime < time) time = genTime;
+    } catch {
+      // Not a readable token: it sets no time.
+    }
+  };
+  if (signature.kind === 'document-timestamp') stampedAt(signature.cms);
   try {
     const { certificates: own, signerInfo } = cmsParts(signature.cms);
     certificates.push(...own);
@@ -89,13 +112,16 @@ const leavesOf = (signature: PdfSignature, pool: Uint8Array[]) => {
     for (const token of signerInfo ? signatureTimestampsOf(signerInfo) : []) {
       const parts = cmsParts(token);
       certificates.push(...parts.certificates);
-      const tsa = parts.signerInfo ? signerCertificateOf(parts.signerInfo, [...parts.certificates, ...pool]) : undefined;
+      const tsa = parts.signerInfo
+        ? signerCertificateOf(parts.signerInfo, [...parts.certificates, ...pool])
+        : undefined;
       if (tsa) leaves.push(tsa);
+      stampedAt(token);
     }
   } catch {
     // An unreadable signature has nothing to validate; the verifier says so.
   }
-  return { leaves, certificates };
+  return { leaves, certificates, time };
 };
 
 type Collected = {
@@ -111,7 +137,12 @@ type Collected = {
  * Fetches what is missing for every signature and timestamp in the file: the chain of each signer and
  * TSA, and an OCSP response (else a CRL) for each certificate in them but the roots.
  */
-const collect = async (bytes: Uint8Array, doc: PDFDocument, config: LongTermConfig): Promise<Collected> => {
+const collect = async (
+  bytes: Uint8Array,
+  doc: PDFDocument,
+  config: LongTermConfig,
+  now: Date,
+): Promise<Collected> => {
   const existing = readDssEntries(doc);
   const signatures = findSignatures(bytes);
   const pool = [
@@ -122,7 +153,9 @@ const collect = async (bytes: Uint8Array, doc: PDFDocument, config: LongTermConf
         const parts = cmsParts(s.cms);
         return [
           ...parts.certificates,
-          ...(parts.signerInfo ? signatureTimestampsOf(parts.signerInfo) : []).flatMap((t) => cmsParts(t).certificates),
+          ...(parts.signerInfo ? signatureTimestampsOf(parts.signerInfo) : []).flatMap(
+            (t) => cmsParts(t).certificates,
+          ),
         ];
       } catch {
         return [];
@@ -131,13 +164,24 @@ const collect = async (bytes: Uint8Array, doc: PDFDocument, config: LongTermConf
   ];
   const out: Collected = { certs: [], ocsps: [], crls: [], vri: new Map(), missing: [] };
   const answered = new Map<string, { ocsps: Uint8Array[]; crls: Uint8Array[] }>();
-  const alreadyCovered = (cert: Uint8Array, issuer: Uint8Array) => {
-    const ocsps = existing.ocsps.filter((o) => checkOcspResponse(o.bytes, cert, issuer, { embedded: true }).status);
-    const crls = existing.crls.filter((c) => checkCrl(c.bytes, cert, issuer, { embedded: true }).status);
-    return ocsps.length + crls.length > 0 ? { ocsps: ocsps.map((o) => o.bytes), crls: crls.map((c) => c.bytes) } : undefined;
+  // Data already in the DSS serves when it was issued after the time it has to speak for (the timestamp's).
+  const alreadyCovered = (cert: Uint8Array, issuer: Uint8Array, time: Date) => {
+    const fresh = (status: RevocationStatus | undefined) =>
+      status !== undefined &&
+      status.status !== 'unknown' &&
+      (status.status === 'revoked' || status.thisUpdate.getTime() >= time.getTime() - CLOCK_SKEW_MS);
+    const ocsps = existing.ocsps.filter((o) =>
+      fresh(checkOcspResponse(o.bytes, cert, issuer, { embedded: true }).status),
+    );
+    const crls = existing.crls.filter((c) =>
+      fresh(checkCrl(c.bytes, cert, issuer, { embedded: true }).status),
+    );
+    return ocsps.length + crls.length > 0
+      ? { ocsps: ocsps.map((o) => o.bytes), crls: crls.map((c) => c.bytes) }
+      : undefined;
   };
   for (const signature of signatures) {
-    const { leaves } = leavesOf(signature, pool);
+    const { leaves, time } = leavesOf(signature, pool);
     const entry = { certs: [] as Uint8Array[], ocsps: [] as Uint8Array[], crls: [] as Uint8Array[] };
     for (const leaf of leaves) {
       const chain = [leaf, ...chainFrom(leaf, pool)];
@@ -147,7 +191,8 @@ const collect = async (bytes: Uint8Array, doc: PDFDocument, config: LongTermConf
         const issuer = chain[i + 1];
         if (!issuer || isSelfSigned(cert) || hasOcspNoCheck(cert)) continue;
         const key = `${sha256(cert)}`;
-        let found = answered.get(key) ?? alreadyCovered(cert, issuer);
+        // What was fetched in this run is fresh for any earlier time; what the DSS had, only for its own.
+        let found = alreadyCovered(cert, issuer, time ?? now) ?? answered.get(key);
         if (!found) {
           const fetched = await fetchRevocation(cert, issuer, config.revocationTimeoutMs ?? 5_000);
           const sources = fetched.checked.flatMap((s) => (s.status === 'unknown' ? [] : [s.source]));
@@ -156,8 +201,11 @@ const collect = async (bytes: Uint8Array, doc: PDFDocument, config: LongTermConf
             crls: sources.filter((s) => s.kind === 'crl').map((s) => s.der),
           };
           if (found.ocsps.length + found.crls.length === 0) {
-            out.missing.push(`${new X509Certificate(cert).subject.replace(/\n/g, ', ')}: ${fetched.problems.join('; ')}`);
+            out.missing.push(
+              `${new X509Certificate(cert).subject.replace(/\n/g, ', ')}: ${fetched.problems.join('; ')}`,
+            );
           }
+          answered.set(key, found);
           out.ocsps.push(...found.ocsps);
           out.crls.push(...found.crls);
           // The responder that signed the OCSP answer has to be in the DSS too.
@@ -173,7 +221,6 @@ const collect = async (bytes: Uint8Array, doc: PDFDocument, config: LongTermConf
             }
           }
         }
-        answered.set(key, found);
         entry.ocsps.push(...found.ocsps);
         entry.crls.push(...found.crls);
       }
@@ -190,7 +237,7 @@ const collect = async (bytes: Uint8Array, doc: PDFDocument, config: LongTermConf
  */
 export const addValidationData = async (bytes: Uint8Array, config: LongTermConfig, now = new Date()) => {
   const doc = await load(bytes);
-  const collected = await collect(bytes, doc, config);
+  const collected = await collect(bytes, doc, config, now);
   const existing = readDssEntries(doc);
   const ctx = doc.context;
   let next = ctx.largestObjectNumber + 1;
@@ -247,7 +294,10 @@ export const addValidationData = async (bytes: Uint8Array, config: LongTermConfi
   const root = ctx.trailerInfo.Root;
   if (!(root instanceof PDFRef)) throw appError('PDF_INVALID', { reason: 'no catalog reference' });
   objects.push({ ref: root, body: Buffer.from(catalog.toString(), 'latin1') });
-  return { bytes: appendUpdate(bytes, doc, objects, Math.max(next, ctx.largestObjectNumber + 1)), missing: collected.missing };
+  return {
+    bytes: appendUpdate(bytes, doc, objects, Math.max(next, ctx.largestObjectNumber + 1)),
+    missing: collected.missing,
+  };
 };
 
 // @signpdf checks `instanceof Signer`: the document timestamp is a "signature" whose CMS is the token.
@@ -299,7 +349,10 @@ export const addDocumentTimestamp = async (bytes: Uint8Array, tsa: TsaConfig) =>
     objects.push({ ref: root, body: text(catalog.toString()) });
   }
   const pageDict = page.node.clone(ctx);
-  pageDict.set(PDFName.of('Annots'), ctx.obj([...resolveArray(doc, page.node.get(PDFName.of('Annots'))), widgetRef]));
+  pageDict.set(
+    PDFName.of('Annots'),
+    ctx.obj([...resolveArray(doc, page.node.get(PDFName.of('Annots'))), widgetRef]),
+  );
   objects.push({ ref: page.ref, body: text(pageDict.toString()) });
   objects.push({
     ref: widgetRef,
@@ -332,7 +385,11 @@ export type AugmentResult = { bytes: Uint8Array; level: 'B-T' | 'B-LT' | 'B-LTA'
  * responder that does not answer leaves a gap the verifier will fill online (or report); it does not stop
  * the signing, which the clerk has already done.
  */
-export const augmentToLta = async (bytes: Uint8Array, config: LongTermConfig, now = new Date()): Promise<AugmentResult> => {
+export const augmentToLta = async (
+  bytes: Uint8Array,
+  config: LongTermConfig,
+  now = new Date(),
+): Promise<AugmentResult> => {
   const first = await addValidationData(bytes, config, now);
   const stamped = await addDocumentTimestamp(first.bytes, config.tsa);
   const second = await addValidationData(stamped, config, now);
@@ -358,7 +415,10 @@ export const archiveDeadline = (bytes: Uint8Array): { expires: Date; timestamped
           })();
     for (const token of tokens) {
       try {
-        const read = readTimestampToken(token, signature.kind === 'document-timestamp' ? signature.signedBytes : new Uint8Array());
+        const read = readTimestampToken(
+          token,
+          signature.kind === 'document-timestamp' ? signature.signedBytes : new Uint8Array(),
+        );
         if (!read.tsaCertificate) continue;
         const expires = new Date(new X509Certificate(read.tsaCertificate).validTo);
         if (!newest || read.genTime > newest.timestampedAt) newest = { expires, timestampedAt: read.genTime };
@@ -369,4 +429,3 @@ export const archiveDeadline = (bytes: Uint8Array): { expires: Date; timestamped
   }
   return newest;
 };
-

@@ -140,7 +140,9 @@ export const countersignPdf = async (pdfBytes: Uint8Array, signer: Signer, optio
 
   const [certificate, chain] = await Promise.all([signer.certificate(), signer.chain()]);
   const pin = options.pin === undefined ? {} : { pin: options.pin };
-  const signed = new Uint8Array(await new SignPdf().sign(prepared, new CadesSigner(certificate, chain, signer, pin)));
+  const signed = new Uint8Array(
+    await new SignPdf().sign(prepared, new CadesSigner(certificate, chain, signer, pin)),
+  );
   // A B-LTA original stays B-LTA: the new signature gets its own validation data and a new document timestamp.
   return extendSignature(signed, signer, [certificate, ...chain]);
 };

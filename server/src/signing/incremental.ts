@@ -62,7 +62,8 @@ export const findSignatures = (bytes: Uint8Array): PdfSignature[] => {
     if (!/^[0-9A-Fa-f]*$/.test(hex)) continue;
     const contents = new Uint8Array(Buffer.from(hex, 'hex'));
     const dict = dictionaryAround(text, match.index);
-    const docTimestamp = /\/Type\s*\/DocTimeStamp\b/.test(dict) || /\/SubFilter\s*\/ETSI\.RFC3161\b/.test(dict);
+    const docTimestamp =
+      /\/Type\s*\/DocTimeStamp\b/.test(dict) || /\/SubFilter\s*\/ETSI\.RFC3161\b/.test(dict);
     out.push({
       byteRange: [a, b, c, d],
       contents,
@@ -148,7 +149,12 @@ export const streamObject = (bytes: Uint8Array) =>
  * Appends `objects` after the file's last byte with a cross-reference section chained by /Prev to the
  * previous one, and a trailer that keeps /Root, /Info and /ID.
  */
-export const appendUpdate = (original: Uint8Array, doc: PDFDocument, objects: UpdateObject[], size: number) => {
+export const appendUpdate = (
+  original: Uint8Array,
+  doc: PDFDocument,
+  objects: UpdateObject[],
+  size: number,
+) => {
   const source = Buffer.from(original.buffer, original.byteOffset, original.byteLength);
   const text = source.toString('latin1');
   const prev = lastStartXref(text);
@@ -179,6 +185,8 @@ export const appendUpdate = (original: Uint8Array, doc: PDFDocument, objects: Up
     ...(trailer.ID ? [`/ID ${trailer.ID}`] : []),
     `/Prev ${prev}`,
   ];
-  parts.push(Buffer.from(`${xref}trailer\n<<\n${entries.join('\n')}\n>>\nstartxref\n${length}\n%%EOF\n`, 'latin1'));
+  parts.push(
+    Buffer.from(`${xref}trailer\n<<\n${entries.join('\n')}\n>>\nstartxref\n${length}\n%%EOF\n`, 'latin1'),
+  );
   return new Uint8Array(Buffer.concat([source, ...parts]));
 };

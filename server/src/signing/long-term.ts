@@ -81,8 +81,9 @@ const commonName = (der: Uint8Array) => {
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
 const hasOcspNoCheck = (der: Uint8Array) =>
-  pkijs.Certificate.fromBER(new Uint8Array(der)).extensions?.some((e) => e.extnID === '1.3.6.1.5.5.7.48.1.5') ??
-  false;
+  pkijs.Certificate.fromBER(new Uint8Array(der)).extensions?.some(
+    (e) => e.extnID === '1.3.6.1.5.5.7.48.1.5',
+  ) ?? false;
 
 /** The path from `leaf` to a trust root (leaf first), or undefined when none is found. */
 export const pathToTrust = (leaf: Uint8Array, pool: Uint8Array[], trustRoots: Uint8Array[]) => {
@@ -136,7 +137,14 @@ const checkChainAt = async (
   for (const cert of path) {
     const x = new X509Certificate(cert);
     if (at < new Date(x.validFrom)) {
-      return { ok: false, indication: 'TOTAL-FAILED', subIndication: 'NOT_YET_VALID', reason: `${commonName(cert)}: not yet valid`, revocation, fromDocumentOnly };
+      return {
+        ok: false,
+        indication: 'TOTAL-FAILED',
+        subIndication: 'NOT_YET_VALID',
+        reason: `${commonName(cert)}: not yet valid`,
+        revocation,
+        fromDocumentOnly,
+      };
     }
     if (at > new Date(x.validTo)) {
       return {
@@ -193,7 +201,11 @@ const checkChainAt = async (
   return { ok: true, revocation, fromDocumentOnly };
 };
 
-type TimestampResult = TimestampCheck & { genTimeValue?: Date; fromDocumentOnly: boolean; revocation: RevocationCheck[] };
+type TimestampResult = TimestampCheck & {
+  genTimeValue?: Date;
+  fromDocumentOnly: boolean;
+  revocation: RevocationCheck[];
+};
 
 /** A timestamp token over `covered`, checked with `poe` (a later timestamp's time, else the validation time). */
 const checkTimestamp = async (
@@ -220,9 +232,11 @@ const checkTimestamp = async (
   }
   const tsa = read.tsaCertificate ? commonName(read.tsaCertificate) : '';
   if (!read.imprintMatches) return fail(tsa, 'timestamp covers other bytes', read.genTime);
-  if (!read.signatureOk || !read.tsaCertificate) return fail(tsa, 'timestamp signature does not verify', read.genTime);
+  if (!read.signatureOk || !read.tsaCertificate)
+    return fail(tsa, 'timestamp signature does not verify', read.genTime);
   if (read.hash === 'sha1') return fail(tsa, 'timestamp uses SHA-1', read.genTime);
-  if (!isTimestampingCertificate(read.tsaCertificate)) return fail(tsa, 'certificate is not a TSA certificate', read.genTime);
+  if (!isTimestampingCertificate(read.tsaCertificate))
+    return fail(tsa, 'certificate is not a TSA certificate', read.genTime);
   const path = pathToTrust(read.tsaCertificate, [...read.certificates, ...ctx.pool], ctx.options.trustRoots);
   if (!path) return fail(tsa, 'TSA is not trusted', read.genTime);
   for (const cert of path) {
@@ -231,7 +245,11 @@ const checkTimestamp = async (
     }
   }
   const chain = await checkChainAt(path, read.genTime, true, undefined, ctx);
-  if (!chain.ok) return { ...fail(tsa, chain.reason ?? 'TSA chain not valid', read.genTime), revocation: chain.revocation };
+  if (!chain.ok)
+    return {
+      ...fail(tsa, chain.reason ?? 'TSA chain not valid', read.genTime),
+      revocation: chain.revocation,
+    };
   return {
     kind,
     genTime: read.genTime,
@@ -254,7 +272,10 @@ const cmsOf = (signature: PdfSignature) => {
 };
 
 /** Validates every signature and document timestamp of a PDF with its long-term data. Newest last. */
-export const validateLongTerm = async (bytes: Uint8Array, options: LongTermOptions): Promise<LongTermVerdict[]> => {
+export const validateLongTerm = async (
+  bytes: Uint8Array,
+  options: LongTermOptions,
+): Promise<LongTermVerdict[]> => {
   const validationTime = options.validationTime ?? new Date();
   const signatures = findSignatures(bytes);
   let dss: DssData = { certs: [], ocsps: [], crls: [] };
@@ -282,8 +303,15 @@ export const validateLongTerm = async (bytes: Uint8Array, options: LongTermOptio
     const end = signature.byteRange[2];
     const poe = poeOf(end);
     if (signature.kind === 'document-timestamp') {
-      const check = await checkTimestamp('document-timestamp', signature.cms, signature.signedBytes, poe ?? validationTime, ctx);
-      if (check.trusted && check.genTimeValue) proofs.push({ coversUpTo: signature.byteRange[1], time: check.genTimeValue });
+      const check = await checkTimestamp(
+        'document-timestamp',
+        signature.cms,
+        signature.signedBytes,
+        poe ?? validationTime,
+        ctx,
+      );
+      if (check.trusted && check.genTimeValue)
+        proofs.push({ coversUpTo: signature.byteRange[1], time: check.genTimeValue });
       verdicts.push({
         kind: 'document-timestamp',
         byteRange: signature.byteRange,
@@ -336,13 +364,20 @@ const validateSignature = async (
   const crypto = verifySignerInfo(signerInfo, signature.signedBytes, signer);
   if (!crypto.digestMatches) return failed('HASH_FAILURE', 'signed bytes changed');
   if (!crypto.signatureOk) return failed('SIG_CRYPTO_FAILURE', 'signature does not verify');
-  if (!essBindsCertificate(signerInfo, signer)) return failed('FORMAT_FAILURE', 'ESS signing certificate does not name the signer certificate');
+  if (!essBindsCertificate(signerInfo, signer))
+    return failed('FORMAT_FAILURE', 'ESS signing certificate does not name the signer certificate');
 
   const signatureValue = new Uint8Array(signerInfo.signature.valueBlock.valueHexView);
   let best: Date | undefined;
   let stampedFromDocument = true;
   for (const token of signatureTimestampsOf(signerInfo)) {
-    const check = await checkTimestamp('signature-timestamp', token, signatureValue, poe ?? ctx.validationTime, ctx);
+    const check = await checkTimestamp(
+      'signature-timestamp',
+      token,
+      signatureValue,
+      poe ?? ctx.validationTime,
+      ctx,
+    );
     base.timestamps.push(check);
     if (check.trusted && check.genTimeValue && (!best || check.genTimeValue < best)) {
       best = check.genTimeValue;
@@ -352,7 +387,7 @@ const validateSignature = async (
   }
   const proofOfExistence = best ? 'signature-timestamp' : poe ? 'document-timestamp' : 'none';
   const bestSignatureTime = best ?? poe ?? ctx.validationTime;
-  const path = pathToTrust(signer, parts.certificates.concat(ctx.pool), ctx.options.trustRoots);
+  const path = pathToTrust(signer, [...parts.certificates, ...ctx.pool], ctx.options.trustRoots);
   const result = (chain: ChainCheck | undefined): LongTermVerdict => {
     const ok = chain?.ok ?? false;
     const level = !best
@@ -370,7 +405,11 @@ const validateSignature = async (
       proofOfExistence,
       level,
       revocation: chain?.revocation ?? [],
-      reasons: [...base.reasons, ...(chain?.reason ? [chain.reason] : []), ...(path ? [] : ['signer not trusted'])],
+      reasons: [
+        ...base.reasons,
+        ...(chain?.reason ? [chain.reason] : []),
+        ...(path ? [] : ['signer not trusted']),
+      ],
     };
   };
   if (!path) return result(undefined);

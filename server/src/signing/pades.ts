@@ -129,7 +129,9 @@ export const signPdfDocument = async (doc: PDFDocument, signer: Signer, options:
   });
   const prepared = Buffer.from(await doc.save({ useObjectStreams: false }));
   const pin = options.pin === undefined ? {} : { pin: options.pin };
-  const signed = new Uint8Array(await new SignPdf().sign(prepared, new CadesSigner(certificate, chain, signer, pin)));
+  const signed = new Uint8Array(
+    await new SignPdf().sign(prepared, new CadesSigner(certificate, chain, signer, pin)),
+  );
   return extendSignature(signed, signer, [certificate, ...chain]);
 };
 

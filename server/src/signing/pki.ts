@@ -153,13 +153,7 @@ export const issueCertificate = (options: {
       }),
     ),
     ...(extras.extKeyUsage
-      ? [
-          extension(
-            OID.extKeyUsage,
-            true,
-            new pkijs.ExtKeyUsage({ keyPurposes: [extras.extKeyUsage] }),
-          ),
-        ]
+      ? [extension(OID.extKeyUsage, true, new pkijs.ExtKeyUsage({ keyPurposes: [extras.extKeyUsage] }))]
       : []),
     ...(extras.ocspUrl
       ? [

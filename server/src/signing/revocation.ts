@@ -102,14 +102,22 @@ const sha1 = (data: Uint8Array) => new Uint8Array(createHash('sha1').update(data
 /** The OCSP CertID (SHA-1, as responders universally accept) of `cert` issued by `issuer`. */
 export const certId = (cert: Uint8Array, issuer: Uint8Array) =>
   new pkijs.CertID({
-    hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha1, algorithmParams: new asn1js.Null() }),
+    hashAlgorithm: new pkijs.AlgorithmIdentifier({
+      algorithmId: OID.sha1,
+      algorithmParams: new asn1js.Null(),
+    }),
     issuerNameHash: new asn1js.OctetString({ valueHex: sha1(toDer(parse(issuer).subject)) }),
     issuerKeyHash: new asn1js.OctetString({ valueHex: sha1(issuerKeyBits(issuer)) }),
     serialNumber: parse(cert).serialNumber,
   });
 
 const sameCertId = (a: pkijs.CertID, cert: Uint8Array, issuer: Uint8Array) => {
-  const hash = a.hashAlgorithm.algorithmId === OID.sha1 ? 'sha1' : a.hashAlgorithm.algorithmId === '2.16.840.1.101.3.4.2.1' ? 'sha256' : undefined;
+  const hash =
+    a.hashAlgorithm.algorithmId === OID.sha1
+      ? 'sha1'
+      : a.hashAlgorithm.algorithmId === '2.16.840.1.101.3.4.2.1'
+        ? 'sha256'
+        : undefined;
   if (!hash) return false;
   const digest = (data: Uint8Array) => createHash(hash).update(data).digest();
   return (
@@ -173,13 +181,14 @@ export const checkOcspResponse = (
   options: { nonce?: Uint8Array; embedded: boolean },
 ): Checked => {
   let basic: pkijs.BasicOCSPResponse;
-  let basicDer: Uint8Array;
+  let basicDer: Uint8Array<ArrayBuffer>;
   try {
     const response = pkijs.OCSPResponse.fromBER(new Uint8Array(der));
     if (response.responseStatus.valueBlock.valueDec !== 0)
       return { problem: `OCSP status ${response.responseStatus.valueBlock.valueDec}` };
-    if (response.responseBytes?.responseType !== OID.ocspBasic) return { problem: 'not a basic OCSP response' };
-    basicDer = new Uint8Array(response.responseBytes.response.valueBlock.valueHexView);
+    if (response.responseBytes?.responseType !== OID.ocspBasic)
+      return { problem: 'not a basic OCSP response' };
+    basicDer = new Uint8Array(Buffer.from(response.responseBytes.response.valueBlock.valueHexView));
     basic = pkijs.BasicOCSPResponse.fromBER(basicDer);
   } catch (err) {
     return { problem: `unreadable OCSP response: ${err instanceof Error ? err.message : String(err)}` };
@@ -196,7 +205,8 @@ export const checkOcspResponse = (
   if (!responder) return { problem: 'OCSP responder certificate not found' };
   const isIssuer = Buffer.from(responder).equals(Buffer.from(issuer));
   if (!isIssuer) {
-    if (!issuedBy(responder, issuer)) return { problem: 'OCSP responder not issued by the certificate issuer' };
+    if (!issuedBy(responder, issuer))
+      return { problem: 'OCSP responder not issued by the certificate issuer' };
     if (!hasExtendedUsage(responder, KEY_PURPOSE.ocspSigning))
       return { problem: 'OCSP responder lacks id-kp-OCSPSigning' };
     const r = x509(responder);
@@ -216,7 +226,9 @@ export const checkOcspResponse = (
   }
   if (options.nonce) {
     const ext = basic.tbsResponseData.responseExtensions?.find((e) => e.extnID === OID.ocspNonce);
-    const value = ext ? asn1js.fromBER(ext.extnValue.valueBlock.valueHexView).result : undefined;
+    const value = ext
+      ? asn1js.fromBER(new Uint8Array(ext.extnValue.valueBlock.valueHexView)).result
+      : undefined;
     const nonce = value instanceof asn1js.OctetString ? value.valueBlock.valueHexView : undefined;
     if (!nonce || !Buffer.from(nonce).equals(Buffer.from(options.nonce)))
       return { problem: 'OCSP nonce does not match (a replayed response)' };
@@ -267,14 +279,17 @@ export const checkCrl = (
   const usage = (extensionValue(issuerCert, OID.keyUsage) as asn1js.BitString | undefined)?.valueBlock
     .valueHexView[0];
   if (usage !== undefined && (usage & 0x02) === 0) return { problem: 'CRL issuer lacks cRLSign' };
-  if (!verifyWith(issuer, tbsBytes(der), crl.signatureValue.valueBlock.valueHexView, crl.signature.algorithmId))
+  if (
+    !verifyWith(issuer, tbsBytes(der), crl.signatureValue.valueBlock.valueHexView, crl.signature.algorithmId)
+  )
     return { problem: 'CRL signature does not verify' };
   const serial = parse(cert).serialNumber;
   const entry = crl.revokedCertificates?.find((r) => r.userCertificate.isEqual(serial));
   const source: RevocationSource = { kind: 'crl', embedded: options.embedded, der };
   const thisUpdate = crl.thisUpdate.value;
   const nextUpdate = crl.nextUpdate?.value;
-  if (!entry) return { status: { status: 'good', source, thisUpdate, ...(nextUpdate ? { nextUpdate } : {}) } };
+  if (!entry)
+    return { status: { status: 'good', source, thisUpdate, ...(nextUpdate ? { nextUpdate } : {}) } };
   return { status: { status: 'revoked', revokedAt: entry.revocationDate.value, source, thisUpdate } };
 };
 
@@ -287,7 +302,12 @@ const speaksFor = (status: RevocationStatus, at: Date) => {
   if (status.status === 'unknown') return false;
   if (status.status === 'revoked' && status.revokedAt <= at) return true;
   if (status.thisUpdate.getTime() >= at.getTime() - CLOCK_SKEW_MS) return true;
-  return status.status === 'good' && status.nextUpdate !== undefined && status.nextUpdate >= at && status.thisUpdate <= at;
+  return (
+    status.status === 'good' &&
+    status.nextUpdate !== undefined &&
+    status.nextUpdate >= at &&
+    status.thisUpdate <= at
+  );
 };
 
 /** The most telling of several statuses: a revocation first, then the newest good one. */
@@ -389,6 +409,7 @@ export const findRevocationStatus = async (
     return { status: 'unknown', why: reached ? 'bad_response' : 'responder_down', details };
   }
   if (embeddedAnswer) return embeddedAnswer;
-  if (embedded.length > 0) return { status: 'unknown', why: 'not_fresh', details: ['embedded data predates the time'] };
+  if (embedded.length > 0)
+    return { status: 'unknown', why: 'not_fresh', details: ['embedded data predates the time'] };
   return { status: 'unknown', why: 'no_data', details: ['no embedded revocation data and no network'] };
 };

@@ -1,7 +1,7 @@
 // RFC 3161 timestamps: asking a TSA for a token over some bytes (the signature value for PAdES B-T, the
 // document's byte range for a document timestamp), reading a token back, and putting one into a CMS as the
 // unsigned attribute id-aa-signatureTimeStampToken.
-import { createHash, randomBytes, verify as cryptoVerify, X509Certificate } from 'node:crypto';
+import { createHash, verify as cryptoVerify, randomBytes, X509Certificate } from 'node:crypto';
 import { appError, isAppError } from '@postdesk/shared';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -121,7 +121,9 @@ const essCertHashes = (signerInfo: pkijs.SignerInfo): { hash: string; value: Uin
       let hash = v2 ? 'sha256' : 'sha1';
       let at = 0;
       if (v2 && fields[0] instanceof asn1js.Sequence) {
-        const alg = (fields[0].valueBlock.value[0] as asn1js.ObjectIdentifier | undefined)?.valueBlock.toString();
+        const alg = (
+          fields[0].valueBlock.value[0] as asn1js.ObjectIdentifier | undefined
+        )?.valueBlock.toString();
         hash = (alg && hashName(alg)) ?? 'unknown';
         at = 1;
       }

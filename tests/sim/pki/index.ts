@@ -16,8 +16,8 @@ import {
   type Issuer,
   issueCertificate,
   KEY_PURPOSE,
-  setupDevPki,
   type Subject,
+  setupDevPki,
   writeTokenCertificate,
 } from '../../../server/src/signing/pki';
 import { findObjects, pkcs11js, withToken } from '../../../server/src/signing/token';
@@ -84,6 +84,8 @@ export type TestPki = {
   counts: { ocsp: number; crl: number };
   /** Stops the OCSP responder and the CRL distribution point (responder down). */
   stopRevocation: () => Promise<void>;
+  /** Stops the OCSP responder only: the CRL distribution point still answers. */
+  stopOcsp: () => Promise<void>;
   close: () => Promise<void>;
 };
 
@@ -115,21 +117,33 @@ const close = (server: Server) =>
 const signed = (tbs: Uint8Array, key: KeyObject) => new Uint8Array(sign('sha256', tbs, key));
 
 const serialHex = (certificate: Uint8Array) =>
-  Buffer.from(pkijs.Certificate.fromBER(new Uint8Array(certificate)).serialNumber.valueBlock.valueHexView).toString('hex');
+  Buffer.from(
+    pkijs.Certificate.fromBER(new Uint8Array(certificate)).serialNumber.valueBlock.valueHexView,
+  ).toString('hex');
 
 /** A CMS SignedData over a TSTInfo, signed by the TSA key: ESS signing-certificate-v2 names its certificate. */
 const timestampToken = (tstDer: Uint8Array, tsa: { certificate: Uint8Array; key: KeyObject }) => {
   const cert = pkijs.Certificate.fromBER(new Uint8Array(tsa.certificate));
   const attributes = [
-    new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.tstInfo })] }),
-    new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: sha256(tstDer) })] }),
+    new pkijs.Attribute({
+      type: OID.contentType,
+      values: [new asn1js.ObjectIdentifier({ value: OID.tstInfo })],
+    }),
+    new pkijs.Attribute({
+      type: OID.messageDigest,
+      values: [new asn1js.OctetString({ valueHex: sha256(tstDer) })],
+    }),
     new pkijs.Attribute({
       type: OID.signingCertificateV2,
       values: [
         new asn1js.Sequence({
           value: [
             new asn1js.Sequence({
-              value: [new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: sha256(tsa.certificate) })] })],
+              value: [
+                new asn1js.Sequence({
+                  value: [new asn1js.OctetString({ valueHex: sha256(tsa.certificate) })],
+                }),
+              ],
             }),
           ],
         }),
@@ -161,22 +175,32 @@ const timestampToken = (tstDer: Uint8Array, tsa: { certificate: Uint8Array; key:
   return new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
 };
 
-export const startTestPki = async (options: { dir: string; clerks: Clerk[]; tokenLabel?: string }): Promise<TestPki> => {
+export const startTestPki = async (options: {
+  dir: string;
+  clerks: Clerk[];
+  tokenLabel?: string;
+}): Promise<TestPki> => {
   let offset = 0;
-  const clock = { now: () => new Date(Date.now() + offset), shift: (ms: number) => void (offset += ms) };
+  const clock = {
+    now: () => new Date(Date.now() + offset),
+    shift: (ms: number) => {
+      offset += ms;
+    },
+  };
   const revoked = new Map<string, Revocation>();
   const counts = { ocsp: 0, crl: 0 };
   const issuedBy = new Map<string, Authority>();
 
   // Servers first: the certificates name their ports.
-  const authorities: Record<'root' | 'intermediate', Authority | undefined> = { root: undefined, intermediate: undefined };
+  const authorities: Record<'root' | 'intermediate', Authority | undefined> = {
+    root: undefined,
+    intermediate: undefined,
+  };
   let responder: { certificate: Uint8Array; key: KeyObject } | undefined;
 
   const crlFor = (ca: Authority) => {
     const now = wholeSeconds(clock.now().getTime());
-    const entries = [...revoked.entries()].filter(
-      ([key, r]) => key.startsWith(`${ca.name}:`) && r.at <= now,
-    );
+    const entries = [...revoked.entries()].filter(([key, r]) => key.startsWith(`${ca.name}:`) && r.at <= now);
     const caCert = pkijs.Certificate.fromBER(new Uint8Array(ca.certificate));
     const crl = new pkijs.CertificateRevocationList({
       version: 1,
@@ -189,7 +213,9 @@ export const startTestPki = async (options: { dir: string; clerks: Clerk[]; toke
             revokedCertificates: entries.map(
               ([key, r]) =>
                 new pkijs.RevokedCertificate({
-                  userCertificate: new asn1js.Integer({ valueHex: Buffer.from(key.split(':')[1] ?? '', 'hex') }),
+                  userCertificate: new asn1js.Integer({
+                    valueHex: Buffer.from(key.split(':')[1] ?? '', 'hex'),
+                  }),
                   revocationDate: new pkijs.Time({ type: 1, value: wholeSeconds(r.at.getTime()) }),
                 }),
             ),
@@ -197,7 +223,10 @@ export const startTestPki = async (options: { dir: string; clerks: Clerk[]; toke
         : {}),
     });
     crl.signatureAlgorithm = rsaAlg();
-    const tbs = new Uint8Array(crl.encodeTBS().toBER(false));
+    // encodeTBS is protected in the typings but is what signs a CRL we build.
+    const tbs = new Uint8Array(
+      (crl as unknown as { encodeTBS: () => asn1js.Sequence }).encodeTBS().toBER(false),
+    );
     crl.tbsView = tbs;
     crl.signatureValue = new asn1js.BitString({ valueHex: signed(tbs, ca.key) });
     return new Uint8Array(crl.toSchema(false).toBER(false));
@@ -205,7 +234,10 @@ export const startTestPki = async (options: { dir: string; clerks: Clerk[]; toke
 
   const crl = await listen(async (req, res) => {
     counts.crl += 1;
-    const name = /^\/(root|intermediate)\.crl$/.exec(req.url ?? '')?.[1] as 'root' | 'intermediate' | undefined;
+    const name = /^\/(root|intermediate)\.crl$/.exec(req.url ?? '')?.[1] as
+      | 'root'
+      | 'intermediate'
+      | undefined;
     const ca = name ? authorities[name] : undefined;
     if (!ca) {
       res.writeHead(404);
@@ -223,9 +255,12 @@ export const startTestPki = async (options: { dir: string; clerks: Clerk[]; toke
       (a) =>
         a &&
         first &&
-        Buffer.from(sha1(pkijs.Certificate.fromBER(new Uint8Array(a.certificate)).subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView)).equals(
-          Buffer.from(first.reqCert.issuerKeyHash.valueBlock.valueHexView),
-        ),
+        Buffer.from(
+          sha1(
+            pkijs.Certificate.fromBER(new Uint8Array(a.certificate)).subjectPublicKeyInfo.subjectPublicKey
+              .valueBlock.valueHexView,
+          ),
+        ).equals(Buffer.from(first.reqCert.issuerKeyHash.valueBlock.valueHexView)),
     );
     if (!first || !ca) {
       // unauthorized (6): not a CA this responder answers for.
@@ -236,7 +271,7 @@ export const startTestPki = async (options: { dir: string; clerks: Clerk[]; toke
     const now = wholeSeconds(clock.now().getTime());
     const revocation = revoked.get(`${ca.name}:${serial}`);
     const certStatus = !known
-      ? new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 2 }, lenBlockLength: 1 })
+      ? new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 2 } })
       : revocation && revocation.at <= now
         ? new asn1js.Constructed({
             idBlock: { tagClass: 3, tagNumber: 1 },
@@ -252,9 +287,10 @@ export const startTestPki = async (options: { dir: string; clerks: Clerk[]; toke
                   ]),
             ],
           })
-        : new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, lenBlockLength: 1 });
+        : new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 } });
     // The intermediate's certificates are answered by the delegated responder, the intermediate's own by the root.
-    const signer = ca.name === 'intermediate' && responder ? responder : { certificate: ca.certificate, key: ca.key };
+    const signer =
+      ca.name === 'intermediate' && responder ? responder : { certificate: ca.certificate, key: ca.key };
     const nonce = request.tbsRequest.requestExtensions?.find((e) => e.extnID === OID.ocspNonce);
     const data = new pkijs.ResponseData({
       responderID: pkijs.Certificate.fromBER(new Uint8Array(signer.certificate)).subject,
@@ -279,7 +315,9 @@ export const startTestPki = async (options: { dir: string; clerks: Clerk[]; toke
           ? [
               new asn1js.Constructed({
                 idBlock: { tagClass: 3, tagNumber: 0 },
-                value: [new asn1js.Sequence({ value: [asn1js.fromBER(new Uint8Array(signer.certificate)).result] })],
+                value: [
+                  new asn1js.Sequence({ value: [asn1js.fromBER(new Uint8Array(signer.certificate)).result] }),
+                ],
               }),
             ]
           : []),
@@ -332,9 +370,19 @@ export const startTestPki = async (options: { dir: string; clerks: Clerk[]; toke
     spki: interKey.spki,
     profile: 'ca',
     issuer: authorities.root,
-    extras: { notBefore: new Date(now - DAY), notAfter: new Date(now + 20 * YEAR), ocspUrl, crlUrl: crlUrl('root') },
+    extras: {
+      notBefore: new Date(now - DAY),
+      notAfter: new Date(now + 20 * YEAR),
+      ocspUrl,
+      crlUrl: crlUrl('root'),
+    },
   });
-  authorities.intermediate = { name: 'intermediate', certificate: interCert, key: interKey.key, spki: interKey.spki };
+  authorities.intermediate = {
+    name: 'intermediate',
+    certificate: interCert,
+    key: interKey.key,
+    spki: interKey.spki,
+  };
   issuedBy.set(`root:${serialHex(interCert)}`, authorities.root);
 
   const issueUnder = (
@@ -376,7 +424,11 @@ export const startTestPki = async (options: { dir: string; clerks: Clerk[]; toke
   };
 
   const tsas: TsaHandle[] = [];
-  const startTsa = async (opts: { name: string; validFor?: number; untrusted?: boolean }): Promise<TsaHandle> => {
+  const startTsa = async (opts: {
+    name: string;
+    validFor?: number;
+    untrusted?: boolean;
+  }): Promise<TsaHandle> => {
     const key = newKey();
     const subject = { commonName: `PostDesk Test TSA — ${opts.name}`, organization: 'PostDesk thử nghiệm' };
     const notAfter = new Date(now + (opts.validFor ?? 10 * YEAR));
@@ -444,7 +496,9 @@ export const startTestPki = async (options: { dir: string; clerks: Clerk[]; toke
     writeTokenCertificate(ctx, 'ca:test-issuing', interCert, true);
     for (const clerk of token.clerks) {
       const spki = new Uint8Array(
-        pkijs.Certificate.fromBER(new Uint8Array(clerk.certificate)).subjectPublicKeyInfo.toSchema().toBER(false),
+        pkijs.Certificate.fromBER(new Uint8Array(clerk.certificate))
+          .subjectPublicKeyInfo.toSchema()
+          .toBER(false),
       );
       for (const stale of findObjects(ctx, [
         { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE },
@@ -465,11 +519,18 @@ export const startTestPki = async (options: { dir: string; clerks: Clerk[]; toke
   const rootPath = join(options.dir, 'test-root.der');
   writeFileSync(rootPath, rootCert);
 
-  let revocationUp = true;
+  let ocspUp = true;
+  let crlUp = true;
+  const stopOcsp = async () => {
+    if (!ocspUp) return;
+    ocspUp = false;
+    await close(ocsp.server);
+  };
   const stopRevocation = async () => {
-    if (!revocationUp) return;
-    revocationUp = false;
-    await Promise.all([close(ocsp.server), close(crl.server)]);
+    await stopOcsp();
+    if (!crlUp) return;
+    crlUp = false;
+    await close(crl.server);
   };
   return {
     root: rootCert,
@@ -488,11 +549,15 @@ export const startTestPki = async (options: { dir: string; clerks: Clerk[]; toke
         a ? pkijs.Certificate.fromBER(new Uint8Array(a.certificate)).subject.isEqual(parsed.issuer) : false,
       );
       if (!ca) throw new Error('not issued by the test PKI');
-      revoked.set(`${ca.name}:${serialHex(certificate)}`, { at, ...(reason === undefined ? {} : { reason }) });
+      revoked.set(`${ca.name}:${serialHex(certificate)}`, {
+        at,
+        ...(reason === undefined ? {} : { reason }),
+      });
     },
     clock,
     counts,
     stopRevocation,
+    stopOcsp,
     close: async () => {
       await stopRevocation();
       await Promise.all(tsas.map((t) => t.close()));
