@@ -289,7 +289,7 @@ describe('bad input', () => {
   });
 
   it('reports an unsigned PDF as having no signatures', async () => {
-    expect(await verifyPdf(await makePdf(), { trustRoots: [pki.caCertificate] })).toEqual({
+    expect(await verifyPdf(await makePdf(), { trustRoots: [pki.caCertificate] })).toMatchObject({
       signatures: [],
       modifiedAfterSigning: false,
     });
@@ -324,8 +324,12 @@ describe('a counter-signature on the signed copy (incremental update)', () => {
     ]);
     expect(result.signatures[0]!.integrity).toMatchObject({
       byteRangeCoversWholeFileExceptContents: false,
-      coveredByLaterSignature: true,
+      coversRevision: true,
     });
+    expect(result.signatures.map((s) => [s.indication, s.after.text.vi])).toEqual([
+      ['TOTAL-PASSED', 'Sau chữ ký này: thêm 1 chữ ký'],
+      ['TOTAL-PASSED', 'Sau chữ ký này: không có thay đổi'],
+    ]);
 
     // A change in what the counter-signature covers is caught, by pdfsig and by verifyPdf.
     const tampered = new Uint8Array(both);

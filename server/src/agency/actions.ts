@@ -359,19 +359,16 @@ export const prepareResultFile = async (
   }
   const verified = await verifyPdf(bytes, { trustRoots });
   if (verified.signatures.length === 0) throw appError('AGENCY_RESULT_UNSIGNED');
-  const bad = verified.signatures.find(
-    (s) =>
-      !s.signatureValid ||
-      !s.integrity.digestMatches ||
-      !(s.integrity.byteRangeCoversWholeFileExceptContents || s.integrity.coveredByLaterSignature) ||
-      !s.chain.trusted,
-  );
+  // The same verdict as /verify: every signature TOTAL-PASSED (ETSI EN 319 102-1), nothing changed after any.
+  const bad = verified.signatures.find((s) => s.indication !== 'TOTAL-PASSED');
   if (bad || verified.modifiedAfterSigning) {
     throw appError('AGENCY_RESULT_SIGNATURE_INVALID', {
       modifiedAfterSigning: verified.modifiedAfterSigning,
       signatureValid: bad?.signatureValid ?? true,
       trusted: bad?.chain.trusted ?? true,
-      reason: bad?.chain.reason ?? null,
+      indication: bad?.indication ?? 'TOTAL-PASSED',
+      subIndication: bad?.subIndication ?? null,
+      reason: bad?.findings.map((f) => f.detail).join('; ') || null,
     });
   }
   const stored = await opts.files.put(db, { bytes, allowed: ['application/pdf'] });

@@ -2,7 +2,15 @@ import { appError } from '@postdesk/shared';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import { SignPdf, Signer as SignPdfSigner } from '@signpdf/signpdf';
 import { SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
-import { EncryptedPDFError, PDFDocument } from 'pdf-lib';
+import {
+  EncryptedPDFError,
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFInvalidObject,
+  PDFName,
+  PDFRef,
+} from 'pdf-lib';
 import { augmentToLta } from './augment';
 import { buildCadesSignature } from './cms';
 import type { Signer } from './signer';
@@ -108,6 +116,32 @@ export const extendSignature = async (signed: Uint8Array, signer: Signer, chain:
 };
 
 /**
+ * Makes the document's first signature a certification signature with DocMDP P=2 (ISO 32000-1 §12.8.2.2):
+ * later signatures and form filling stay allowed, and viewers flag any other change. The placeholder writes
+ * the signature dictionary as raw bytes, so its /Reference goes in before the closing `>>`; the catalogue's
+ * /Perms names the signature.
+ */
+const certify = (doc: PDFDocument) => {
+  const annots = doc.getPage(0).node.lookupMaybe(PDFName.of('Annots'), PDFArray);
+  const widget = annots?.lookupMaybe(annots.size() - 1, PDFDict);
+  const sigRef = widget?.get(PDFName.of('V'));
+  const raw = sigRef instanceof PDFRef ? doc.context.lookup(sigRef) : undefined;
+  if (!(sigRef instanceof PDFRef) || !(raw instanceof PDFInvalidObject))
+    throw new Error('signature placeholder not found');
+  const bytes = new Uint8Array(raw.sizeInBytes());
+  raw.copyBytesInto(bytes, 0);
+  const text = Buffer.from(bytes).toString('latin1');
+  const end = text.lastIndexOf('>>');
+  const reference =
+    '/Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P 2 /V /1.2 >> >>]\n';
+  doc.context.assign(
+    sigRef,
+    PDFInvalidObject.of(Buffer.from(text.slice(0, end) + reference + text.slice(end), 'latin1')),
+  );
+  doc.catalog.set(PDFName.of('Perms'), doc.context.obj({ DocMDP: sigRef }));
+};
+
+/**
  * Signs a pdf-lib document as PAdES baseline B (`ETSI.CAdES.detached`) with an invisible signature field on the
  * first page, saving it once. For the assembly step: no parse and re-save of bytes just produced. The
  * document must not be edited afterwards (the returned bytes are what was signed).
@@ -127,6 +161,7 @@ export const signPdfDocument = async (doc: PDFDocument, signer: Signer, options:
     widgetRect: [0, 0, 0, 0],
     appName: 'PostDesk',
   });
+  certify(doc);
   const prepared = Buffer.from(await doc.save({ useObjectStreams: false }));
   const pin = options.pin === undefined ? {} : { pin: options.pin };
   const signed = new Uint8Array(

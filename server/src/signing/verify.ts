@@ -1,71 +1,120 @@
+// The verifier behind /verify and the agency's result check. Each signature is judged as ETSI EN 319 102-1
+// says, at a validation time PostDesk can prove (a trusted signature timestamp's genTime, otherwise now,
+// never the time the signer's computer wrote into the PDF), and against what happened to the file after it
+// (revisions.ts). The verdict is TOTAL-PASSED only when every check passes.
 import { createHash, verify as cryptoVerify, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { appError } from '@postdesk/shared';
-import type * as asn1js from 'asn1js';
+import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { CMS_OID } from './cms';
+import {
+  decodeStream,
+  dictOf,
+  isName,
+  isRef,
+  isStream,
+  isString,
+  type PdfDict,
+  type PdfValue,
+  readRevision,
+  type Revision,
+} from './pdf-objects';
+import { analyseRevisions, describeChanges, docMdpPermission, type RevisionChange } from './revisions';
+import {
+  algorithmProblems,
+  buildPath,
+  DIGESTS,
+  essBinding,
+  type Finding,
+  hasExtendedKeyUsage,
+  INDICATION_TEXT,
+  type Indication,
+  keyUsageAllowsSigning,
+  type RevocationChecker,
+  type RevocationOutcome,
+  revocationEndpoints,
+  SIGNATURE_ALGORITHMS,
+  SUB_INDICATION_TEXT,
+  type SubIndication,
+  subjectOf,
+  type TimestampEvidence,
+  type TimestampReader,
+  verdictOf,
+} from './validation';
 
-export type VerifiedSignature = {
+export type SignatureReport = {
+  /** A signature, or a document timestamp (SubFilter ETSI.RFC3161). */
+  kind: 'signature' | 'document-timestamp';
   signer: { commonName: string; organization: string; serial: string };
-  /** From the signature dictionary's /M: the time the signer's computer claimed, not a timestamp. */
+  /** From the signature dictionary's /M: the time the signer's computer claimed. Shown, never trusted. */
   signedAt: Date | null;
   subFilter: string;
   integrity: {
+    /** The signed bytes are the whole file except the signature's own /Contents. */
     byteRangeCoversWholeFileExceptContents: boolean;
     digestMatches: boolean;
-    /**
-     * An earlier signature of a file signed again by incremental update: it covers its own revision, and
-     * what was appended after it is covered by a later signature whose digest matches.
-     */
-    coveredByLaterSignature?: boolean;
+    /** The signed bytes end where a revision of the file ends (`%%EOF`). */
+    coversRevision: boolean;
   };
+  /** The CMS signature over the signed attributes verifies with the signer certificate's key. */
   signatureValid: boolean;
   chain: { trusted: boolean; path: string[]; reason?: string };
+  /** The ETSI EN 319 102-1 outcome. Only TOTAL-PASSED is a valid signature. */
+  indication: Indication;
+  subIndication?: SubIndication;
+  /** The outcome in words (`SUB_INDICATION_TEXT`). */
+  message: { vi: string; en: string };
+  findings: Finding[];
+  validationTime: { at: Date; source: 'timestamp' | 'now' };
+  /** The signature timestamp (PAdES B-T), when the signature carries one. */
+  timestamp?: { genTime: Date; tsa: string; trusted: boolean; reason?: string };
+  /** One outcome per certificate of the path below the trust anchor, signer first. */
+  revocation: RevocationOutcome[];
+  /** A certification signature's DocMDP permission (1: no changes, 2: forms and signing, 3: also annotations). */
+  certification?: { permission: 1 | 2 | 3 };
+  /** What the file's later revisions changed after this signature. */
+  after: { changes: RevisionChange[]; modified: boolean; text: { vi: string; en: string } };
 };
 
-export type VerifyResult = { signatures: VerifiedSignature[]; modifiedAfterSigning: boolean };
+/** The earlier name of a signature's report; same shape. */
+export type VerifiedSignature = SignatureReport;
+
+export type VerifyResult = {
+  signatures: SignatureReport[];
+  /** Some signature's content was changed afterwards, or a signature does not verify. */
+  modifiedAfterSigning: boolean;
+  /** When this validation ran. */
+  validatedAt: Date;
+};
 
 export type VerifyOptions = {
   /** DER certificates of the CAs we trust (the configured trust roots). */
   trustRoots: Uint8Array[];
-  /** Certificates are checked for validity at this time; default: the claimed signing time, else now. */
-  at?: Date;
+  /** The current time; tests move it. Default: the clock. */
+  now?: Date;
+  /** Asks whether certificates were revoked (OCSP/CRL, or the document's DSS). Default: none. */
+  revocation?: RevocationChecker;
+  /**
+   * Every certificate needs a revocation answer (production with real CAs). Otherwise only certificates
+   * whose issuer publishes an OCSP responder or a CRL do (validation.ts, `revocationEndpoints`).
+   */
+  requireRevocation?: boolean;
+  /** Reads RFC 3161 tokens (signature and document timestamps). Default: `readTimestampToken` below. */
+  readTimestamp?: TimestampReader;
 };
 
-const HASHES: Record<string, string> = {
-  '1.3.14.3.2.26': 'sha1',
-  [CMS_OID.sha256]: 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-};
-
-// Signature algorithms whose signature node:crypto checks as-is (PKCS#1 v1.5, DER-encoded ECDSA).
-const SIGNATURE_HASHES: Record<string, string | null> = {
-  '1.2.840.113549.1.1.1': null,
-  '1.2.840.113549.1.1.5': 'sha1',
-  [CMS_OID.sha256WithRSA]: 'sha256',
-  '1.2.840.113549.1.1.12': 'sha384',
-  '1.2.840.113549.1.1.13': 'sha512',
-  '1.2.840.10045.4.3.2': 'sha256',
-  '1.2.840.10045.4.3.3': 'sha384',
-  '1.2.840.10045.4.3.4': 'sha512',
-};
+const OID = {
+  signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
+  tstInfo: '1.2.840.113549.1.9.16.1.4',
+  timeStamping: '1.3.6.1.5.5.7.3.8',
+} as const;
 
 const BYTE_RANGE = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g;
 // A signature dictionary, but not /SigRef or /SigFieldLock.
-const SIG_TYPE = /\/Type\s*\/Sig(?![A-Za-z0-9])/g;
+const SIG_TYPE = /\/Type\s*\/(?:Sig|DocTimeStamp)(?![A-Za-z0-9])/g;
 
-const attributeText = (name: pkijs.RelativeDistinguishedNames, oid: string) => {
-  const value = name.typesAndValues.find((tv) => tv.type === oid)?.value as
-    | { valueBlock?: { value?: unknown } }
-    | undefined;
-  return typeof value?.valueBlock?.value === 'string' ? value.valueBlock.value : '';
-};
-
-const commonNameOf = (der: Uint8Array) =>
-  attributeText(pkijs.Certificate.fromBER(new Uint8Array(der)).subject, '2.5.4.3');
-
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').toUpperCase();
+const hash = (name: string, data: Uint8Array) => createHash(name).update(data).digest();
 
 /** `D:YYYYMMDDHHmmSS` with an optional `Z` or `+HH'mm'` offset, as PDF dates are written. */
 export const parsePdfDate = (value: string): Date | null => {
@@ -78,114 +127,192 @@ export const parsePdfDate = (value: string): Date | null => {
   return Number.isNaN(date.getTime()) ? null : date;
 };
 
-const dictionaryAround = (text: string, at: number) => {
-  const start = Math.max(text.lastIndexOf(' obj', at), 0);
-  const end = text.indexOf('endobj', at);
-  return text.slice(start, end === -1 ? undefined : end);
-};
-
-const unreadable = (reason: string): VerifiedSignature => ({
-  signer: { commonName: '', organization: '', serial: '' },
-  signedAt: null,
-  subFilter: '',
-  integrity: { byteRangeCoversWholeFileExceptContents: false, digestMatches: false },
-  signatureValid: false,
-  chain: { trusted: false, path: [], reason },
-});
-
-const checkChain = (
-  signerDer: Uint8Array,
-  pool: Uint8Array[],
-  trustRoots: Uint8Array[],
-  at: Date,
-): VerifiedSignature['chain'] => {
-  const roots = trustRoots.map((der) => new X509Certificate(der));
-  const candidates = [...roots, ...pool.map((der) => new X509Certificate(der))];
-  let current = new X509Certificate(signerDer);
-  const path = [commonNameOf(signerDer)];
-  const usage = pkijs.Certificate.fromBER(new Uint8Array(signerDer)).extensions?.find(
-    (e) => e.extnID === '2.5.29.15',
-  );
-  const usageBits = (usage?.parsedValue as asn1js.BitString | undefined)?.valueBlock.valueHexView[0];
-  if (usageBits !== undefined && (usageBits & 0xc0) === 0) {
-    return { trusted: false, path, reason: 'certificate is not for signing (keyUsage)' };
-  }
-  for (let depth = 0; depth < 10; depth += 1) {
-    if (at < new Date(current.validFrom))
-      return { trusted: false, path, reason: `${path.at(-1)}: not yet valid` };
-    if (at > new Date(current.validTo)) return { trusted: false, path, reason: `${path.at(-1)}: expired` };
-    const cert = current;
-    if (roots.some((root) => root.raw.equals(cert.raw))) return { trusted: true, path };
-    if (roots.length === 0) return { trusted: false, path, reason: 'no trust roots configured' };
-    const issuer = candidates.find(
-      (c) => !c.raw.equals(cert.raw) && cert.checkIssued(c) && cert.verify(c.publicKey),
-    );
-    if (!issuer) {
-      return {
-        trusted: false,
-        path,
-        reason: cert.subject === cert.issuer ? 'self-signed certificate is not trusted' : 'issuer unknown',
-      };
-    }
-    path.push(commonNameOf(new Uint8Array(issuer.raw)));
-    if (!issuer.ca) return { trusted: false, path, reason: `${path.at(-1)}: not a CA` };
-    current = issuer;
-  }
-  return { trusted: false, path, reason: 'certificate chain too long' };
-};
-
-const verifyCms = (
-  cmsDer: Uint8Array,
-  signedContent: Uint8Array,
-): {
-  signerDer?: Uint8Array;
-  certificates: Uint8Array[];
-  digestMatches: boolean;
-  signatureOk: boolean;
-  reason?: string;
-} => {
-  const contentInfo = pkijs.ContentInfo.fromBER(new Uint8Array(cmsDer));
-  if (contentInfo.contentType !== CMS_OID.signedData) throw new Error('not a CMS SignedData');
-  const signedData = new pkijs.SignedData({ schema: contentInfo.content });
-  const certificates = (signedData.certificates ?? [])
+const certificatesOf = (signedData: pkijs.SignedData) =>
+  (signedData.certificates ?? [])
     .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
     .map((c) => new Uint8Array(c.toSchema().toBER(false)));
-  const signerInfo = signedData.signerInfos[0];
-  if (!signerInfo) throw new Error('no SignerInfo');
+
+/** The certificate a SignerInfo names (issuer and serial, or subject key identifier) among `pool`. */
+const signerCertificate = (signerInfo: pkijs.SignerInfo, pool: Uint8Array[]) => {
   const sid = signerInfo.sid;
-  const signerIndex =
-    sid instanceof pkijs.IssuerAndSerialNumber
-      ? (signedData.certificates ?? []).findIndex(
-          (c) =>
-            c instanceof pkijs.Certificate &&
-            c.issuer.isEqual(sid.issuer) &&
-            c.serialNumber.isEqual(sid.serialNumber),
-        )
-      : 0;
-  const signerDer = certificates[signerIndex];
-  if (!signerDer)
-    return { certificates, digestMatches: false, signatureOk: false, reason: 'signer certificate missing' };
+  return pool.find((der) => {
+    const cert = pkijs.Certificate.fromBER(new Uint8Array(der));
+    if (sid instanceof pkijs.IssuerAndSerialNumber)
+      return cert.issuer.isEqual(sid.issuer) && cert.serialNumber.isEqual(sid.serialNumber);
+    const ski = cert.extensions?.find((e) => e.extnID === '2.5.29.14')?.parsedValue as
+      | asn1js.OctetString
+      | undefined;
+    const wanted = (sid as asn1js.OctetString | undefined)?.valueBlock?.valueHexView;
+    return (
+      ski !== undefined &&
+      wanted !== undefined &&
+      Buffer.from(ski.valueBlock.valueHexView).equals(Buffer.from(wanted))
+    );
+  });
+};
 
-  const hashName = HASHES[signerInfo.digestAlgorithm.algorithmId];
-  if (!hashName) throw new Error(`unsupported digest ${signerInfo.digestAlgorithm.algorithmId}`);
-  const digest = createHash(hashName).update(signedContent).digest();
-  const publicKey = new X509Certificate(signerDer).publicKey;
+/** Checks one SignerInfo over `content`: the messageDigest attribute, then the signature over the attributes. */
+const checkSignerInfo = (signerInfo: pkijs.SignerInfo, content: Uint8Array, certificate: Uint8Array) => {
+  const hashName = DIGESTS[signerInfo.digestAlgorithm.algorithmId];
   const sigAlg = signerInfo.signatureAlgorithm.algorithmId;
-  if (!(sigAlg in SIGNATURE_HASHES)) throw new Error(`unsupported signature algorithm ${sigAlg}`);
+  if (!hashName || !(sigAlg in SIGNATURE_ALGORITHMS))
+    return { digestMatches: false, signatureOk: false, supported: false };
+  const publicKey = new X509Certificate(certificate).publicKey;
   const signature = signerInfo.signature.valueBlock.valueHexView;
-
+  const safeVerify = (alg: string, data: Uint8Array) => {
+    try {
+      return cryptoVerify(alg, data, publicKey, signature);
+    } catch {
+      return false;
+    }
+  };
   if (!signerInfo.signedAttrs) {
-    const signatureOk = cryptoVerify(hashName, signedContent, publicKey, signature);
-    return { signerDer, certificates, digestMatches: signatureOk, signatureOk };
+    const ok = safeVerify(hashName, content);
+    return { digestMatches: ok, signatureOk: ok, supported: true };
   }
   const messageDigest = signerInfo.signedAttrs.attributes.find((a) => a.type === CMS_OID.messageDigest)
     ?.values[0] as asn1js.OctetString | undefined;
-  const digestMatches = messageDigest !== undefined && digest.equals(messageDigest.valueBlock.valueHexView);
+  const digestMatches =
+    messageDigest instanceof asn1js.OctetString &&
+    hash(hashName, content).equals(Buffer.from(messageDigest.valueBlock.valueHexView));
   // The signature covers the attributes exactly as they were encoded, re-tagged as a SET OF.
   const signedAttrs = new Uint8Array(signerInfo.signedAttrs.encodedValue);
   signedAttrs[0] = 0x31;
-  const signatureOk = cryptoVerify(SIGNATURE_HASHES[sigAlg] ?? hashName, signedAttrs, publicKey, signature);
-  return { signerDer, certificates, digestMatches, signatureOk };
+  const signatureOk = safeVerify(SIGNATURE_ALGORITHMS[sigAlg] ?? hashName, signedAttrs);
+  return { digestMatches, signatureOk, supported: true };
+};
+
+const readSignedData = (der: Uint8Array) => {
+  const contentInfo = pkijs.ContentInfo.fromBER(new Uint8Array(der));
+  if (contentInfo.contentType !== CMS_OID.signedData) throw new Error('not a CMS SignedData');
+  const signedData = new pkijs.SignedData({ schema: contentInfo.content });
+  const signerInfo = signedData.signerInfos[0];
+  if (!signerInfo) throw new Error('no SignerInfo');
+  if (signedData.signerInfos.length > 1) throw new Error('more than one SignerInfo');
+  return { signedData, signerInfo };
+};
+
+/** A TimeStampToken read with this file's CMS checks (see `TimestampReader`). */
+export const readTimestampToken: TimestampReader = (token, covered, extra) => {
+  const { signedData, signerInfo } = readSignedData(token);
+  if (signedData.encapContentInfo.eContentType !== OID.tstInfo) throw new Error('not a TSTInfo');
+  const eContent = signedData.encapContentInfo.eContent;
+  if (!eContent) throw new Error('timestamp has no TSTInfo');
+  const tstDer = new Uint8Array(eContent.getValue());
+  const tst = pkijs.TSTInfo.fromBER(tstDer);
+  const hashName = DIGESTS[tst.messageImprint.hashAlgorithm.algorithmId];
+  const imprintMatches =
+    hashName !== undefined &&
+    hashName !== 'sha1' &&
+    hash(hashName, covered).equals(Buffer.from(tst.messageImprint.hashedMessage.valueBlock.valueHexView));
+  const certificates = certificatesOf(signedData);
+  const tsaCertificate = signerCertificate(signerInfo, [...certificates, ...extra]);
+  let signatureOk = false;
+  if (tsaCertificate) {
+    const checked = checkSignerInfo(signerInfo, tstDer, tsaCertificate);
+    signatureOk =
+      checked.digestMatches &&
+      checked.signatureOk &&
+      essBinding(signerInfo.signedAttrs?.attributes ?? [], tsaCertificate, hash) !== 'mismatch';
+  }
+  return {
+    genTime: tst.genTime,
+    imprintMatches,
+    signatureOk,
+    ...(tsaCertificate ? { tsaCertificate } : {}),
+    certificates,
+  };
+};
+
+type Context = {
+  bytes: Buffer;
+  text: string;
+  final?: Revision;
+  finalError?: string;
+  options: VerifyOptions;
+  now: Date;
+  /** Certificates, OCSP responses and CRLs of the document's DSS. */
+  dss: { certs: Uint8Array[]; ocsps: Uint8Array[]; crls: Uint8Array[] };
+  permission?: 1 | 2 | 3;
+};
+
+const fail = (subIndication: SubIndication, detail: string): Finding => ({
+  indication: 'TOTAL-FAILED',
+  subIndication,
+  detail,
+});
+const indeterminate = (subIndication: SubIndication, detail: string): Finding => ({
+  indication: 'INDETERMINATE',
+  subIndication,
+  detail,
+});
+
+const dssOf = (rev: Revision | undefined): Context['dss'] => {
+  const out: Context['dss'] = { certs: [], ocsps: [], crls: [] };
+  if (!rev) return out;
+  const catalog = dictOf(rev.resolve(rev.trailer.entries.get('Root')));
+  const dss = dictOf(rev.resolve(catalog?.entries.get('DSS')));
+  if (!dss) return out;
+  const streams = (key: string) => {
+    const list = rev.resolve(dss.entries.get(key));
+    return (Array.isArray(list) ? list : []).flatMap((item) => {
+      const stream = rev.resolve(item);
+      if (!isStream(stream)) return [];
+      try {
+        const filter = stream.dict.entries.get('Filter');
+        if (filter === undefined) return [new Uint8Array(stream.raw)];
+        return [new Uint8Array(decodeStream(stream))];
+      } catch {
+        return [];
+      }
+    });
+  };
+  return { certs: streams('Certs'), ocsps: streams('OCSPs'), crls: streams('CRLs') };
+};
+
+/** The signature dictionaries the final revision's form names, with their object offsets. */
+const signatureDictionaries = (rev: Revision) => {
+  const found: { num: number; dict: PdfDict; offset?: number }[] = [];
+  const catalog = dictOf(rev.resolve(rev.trailer.entries.get('Root')));
+  const form = dictOf(rev.resolve(catalog?.entries.get('AcroForm')));
+  const seen = new Set<number>();
+  const walk = (value: PdfValue | undefined, depth: number) => {
+    if (!isRef(value) || depth > 32 || seen.has(value.num)) return;
+    seen.add(value.num);
+    const field = dictOf(rev.get(value.num));
+    if (!field) return;
+    const v = field.entries.get('V');
+    const sig = dictOf(rev.resolve(v));
+    if (
+      isRef(v) &&
+      sig &&
+      (isName(sig.entries.get('Type'), 'Sig') ||
+        isName(sig.entries.get('Type'), 'DocTimeStamp') ||
+        sig.entries.has('ByteRange'))
+    ) {
+      const entry = rev.entries.get(v.num);
+      found.push({ num: v.num, dict: sig, ...(entry?.type === 'offset' ? { offset: entry.offset } : {}) });
+    }
+    const kids = rev.resolve(field.entries.get('Kids'));
+    for (const kid of Array.isArray(kids) ? kids : []) walk(kid, depth + 1);
+  };
+  const fields = rev.resolve(form?.entries.get('Fields'));
+  for (const field of Array.isArray(fields) ? fields : []) walk(field, 0);
+  return found;
+};
+
+const textOf = (value: PdfValue | undefined) => {
+  if (!isString(value)) return '';
+  const b = value.bytes;
+  if (b[0] === 0xfe && b[1] === 0xff) return Buffer.from(b.subarray(2)).swap16().toString('utf16le');
+  return b.toString('latin1');
+};
+
+const byteRangeOf = (dict: PdfDict | undefined) => {
+  const range = dict?.entries.get('ByteRange');
+  return Array.isArray(range) && range.length === 4 && range.every((n) => typeof n === 'number')
+    ? (range as number[]).join(' ')
+    : undefined;
 };
 
 const isTrailingWhitespace = (bytes: Uint8Array, from: number) => {
@@ -196,17 +323,154 @@ const isTrailingWhitespace = (bytes: Uint8Array, from: number) => {
   return true;
 };
 
-const verifyOne = (
-  bytes: Uint8Array,
-  text: string,
-  at: number,
-  range: [number, number, number, number],
-  options: VerifyOptions,
-): VerifiedSignature => {
-  const [a, b, c, d] = range;
-  const dict = dictionaryAround(text, at);
-  const subFilter = /\/SubFilter\s*\/([^\s/<>[\]()]+)/.exec(dict)?.[1] ?? '';
-  const signedAt = parsePdfDate(/\/M\s*\(([^)]*)\)/.exec(dict)?.[1] ?? '');
+const emptyReport = (): SignatureReport => ({
+  kind: 'signature',
+  signer: { commonName: '', organization: '', serial: '' },
+  signedAt: null,
+  subFilter: '',
+  integrity: { byteRangeCoversWholeFileExceptContents: false, digestMatches: false, coversRevision: false },
+  signatureValid: false,
+  chain: { trusted: false, path: [] },
+  indication: 'TOTAL-FAILED',
+  message: SUB_INDICATION_TEXT.FORMAT_FAILURE,
+  findings: [],
+  validationTime: { at: new Date(0), source: 'now' },
+  revocation: [],
+  after: { changes: [], modified: false, text: describeChanges([]) },
+});
+
+const conclude = (report: SignatureReport, findings: Finding[]): SignatureReport => {
+  const verdict = verdictOf(findings);
+  return {
+    ...report,
+    findings,
+    indication: verdict.indication,
+    ...(verdict.subIndication ? { subIndication: verdict.subIndication } : {}),
+    message: verdict.subIndication
+      ? SUB_INDICATION_TEXT[verdict.subIndication]
+      : INDICATION_TEXT['TOTAL-PASSED'],
+  };
+};
+
+/** Trust of a timestamp's TSA: a path to a trust root, the timeStamping purpose, valid at `at`. */
+const timestampTrust = (evidence: TimestampEvidence, ctx: Context, at: Date) => {
+  if (!evidence.imprintMatches) return { trusted: false, reason: 'timestamp does not cover this signature' };
+  if (!evidence.signatureOk || !evidence.tsaCertificate)
+    return { trusted: false, reason: 'timestamp signature invalid' };
+  const path = buildPath(
+    evidence.tsaCertificate,
+    [...evidence.certificates, ...ctx.dss.certs],
+    ctx.options.trustRoots,
+  );
+  if (!path.trusted) return { trusted: false, reason: `TSA not trusted: ${path.reason}` };
+  if (!hasExtendedKeyUsage(evidence.tsaCertificate, OID.timeStamping))
+    return { trusted: false, reason: 'TSA certificate is not for timestamping' };
+  for (const der of path.path) {
+    const cert = new X509Certificate(der);
+    if (at > new Date(cert.validTo) || at < new Date(cert.validFrom))
+      return { trusted: false, reason: `${subjectOf(der).commonName}: not valid now` };
+  }
+  if (evidence.genTime > at) return { trusted: false, reason: 'timestamp from the future' };
+  return { trusted: true };
+};
+
+const checkRevocation = async (
+  path: Uint8Array[],
+  trustedAnchor: boolean,
+  validation: SignatureReport['validationTime'],
+  ctx: Context,
+  findings: Finding[],
+): Promise<RevocationOutcome[]> => {
+  const outcomes: RevocationOutcome[] = [];
+  const below = trustedAnchor ? path.slice(0, -1) : path;
+  for (const [index, certificate] of below.entries()) {
+    const issuer = path[index + 1];
+    const name = subjectOf(certificate).commonName;
+    const endpoints = revocationEndpoints(certificate);
+    const required =
+      ctx.options.requireRevocation === true || endpoints.ocsp.length > 0 || endpoints.crl.length > 0;
+    const answer =
+      ctx.options.revocation && issuer
+        ? await ctx.options.revocation({
+            certificate,
+            issuer,
+            at: validation.at,
+            embedded: { ocsps: ctx.dss.ocsps, crls: ctx.dss.crls },
+          })
+        : { status: 'unknown' as const, source: 'none' as const };
+    const outcome: RevocationOutcome = {
+      status: answer.status === 'unknown' && !required ? 'not-required' : answer.status,
+      source: answer.source,
+      certificate: name,
+      ...(answer.revokedAt ? { revokedAt: answer.revokedAt.toISOString() } : {}),
+      ...(answer.producedAt ? { producedAt: answer.producedAt.toISOString() } : {}),
+      ...(answer.reason ? { reason: answer.reason } : {}),
+    };
+    outcomes.push(outcome);
+    if (answer.status === 'revoked') {
+      const revokedAt = answer.revokedAt ?? new Date(0);
+      // A trusted timestamp before the revocation proves the signature existed while the certificate was good.
+      if (validation.source === 'timestamp' && validation.at < revokedAt) continue;
+      if (index > 0) findings.push(indeterminate('REVOKED_CA_NO_POE', `${name}: revoked`));
+      else if (validation.source === 'timestamp')
+        findings.push(fail('REVOKED', `${name}: revoked before the timestamp`));
+      else
+        findings.push(
+          indeterminate('REVOKED_NO_POE', `${name}: revoked, no proof the signature existed before`),
+        );
+    } else if (answer.status === 'unknown' && required) {
+      findings.push(
+        indeterminate(
+          'TRY_LATER',
+          `${name}: no revocation answer${answer.reason ? ` (${answer.reason})` : ''}`,
+        ),
+      );
+    }
+  }
+  return outcomes;
+};
+
+const verifyOne = async (
+  ctx: Context,
+  range: number[],
+  sig: { num: number; dict: PdfDict; offset?: number } | undefined,
+  regexAt: number | undefined,
+): Promise<SignatureReport> => {
+  const { bytes, text, options } = ctx;
+  const [a = -1, b = -1, c = -1, d = -1] = range;
+  const findings: Finding[] = [];
+  // The dictionary's entries from the parsed object, or (a file whose structure does not parse) from the text.
+  const fallbackDict =
+    regexAt === undefined
+      ? ''
+      : text.slice(
+          Math.max(text.lastIndexOf(' obj', regexAt), 0),
+          text.indexOf('endobj', regexAt) === -1 ? undefined : text.indexOf('endobj', regexAt),
+        );
+  const subFilterValue = sig?.dict.entries.get('SubFilter');
+  const subFilter = isName(subFilterValue)
+    ? subFilterValue.name
+    : (/\/SubFilter\s*\/([^\s/<>[\]()]+)/.exec(fallbackDict)?.[1] ?? '');
+  const m = sig ? textOf(sig.dict.entries.get('M')) : (/\/M\s*\(([^)]*)\)/.exec(fallbackDict)?.[1] ?? '');
+  const report: SignatureReport = {
+    ...emptyReport(),
+    kind: subFilter === 'ETSI.RFC3161' ? 'document-timestamp' : 'signature',
+    signedAt: parsePdfDate(m),
+    subFilter,
+    validationTime: { at: ctx.now, source: 'now' },
+  };
+
+  if (!sig)
+    findings.push(
+      fail(
+        'FORMAT_FAILURE',
+        ctx.final
+          ? 'signature is not part of the document’s form'
+          : `file structure unreadable: ${ctx.finalError}`,
+      ),
+    );
+  else if (sig.offset === undefined)
+    findings.push(fail('FORMAT_FAILURE', 'signature dictionary inside a compressed object stream'));
   const contentsWellPlaced =
     a === 0 &&
     b > 0 &&
@@ -214,96 +478,269 @@ const verifyOne = (
     c + d <= bytes.length &&
     bytes[b] === 0x3c &&
     bytes[c - 1] === 0x3e &&
-    /^[0-9A-Fa-f\s]*$/.test(text.slice(b + 1, c - 1));
-  const coversWholeFile = contentsWellPlaced && isTrailingWhitespace(bytes, c + d);
-  const base = { signedAt, subFilter };
+    /^[0-9A-Fa-f\s]*$/.test(text.slice(b + 1, c - 1)) &&
+    // The hole is this dictionary's own /Contents, not some other string of the file.
+    (sig?.offset === undefined || (b > sig.offset && /\/Contents\s*$/.test(text.slice(sig.offset, b))));
   if (!contentsWellPlaced) {
-    return { ...unreadable('byte range does not point at the signature contents'), ...base };
+    findings.push(fail('FORMAT_FAILURE', 'byte range does not point at the signature contents'));
+    return conclude(report, findings);
   }
+  report.integrity.byteRangeCoversWholeFileExceptContents = isTrailingWhitespace(bytes, c + d);
   const signedContent = Buffer.concat([bytes.subarray(a, a + b), bytes.subarray(c, c + d)]);
   const cmsDer = new Uint8Array(Buffer.from(text.slice(b + 1, c - 1).replace(/\s/g, ''), 'hex'));
-  let cms: ReturnType<typeof verifyCms>;
-  try {
-    cms = verifyCms(cmsDer, signedContent);
-  } catch (err) {
-    const reason = `signature unreadable: ${err instanceof Error ? err.message : String(err)}`;
-    return {
-      ...unreadable(reason),
-      ...base,
-      integrity: { byteRangeCoversWholeFileExceptContents: coversWholeFile, digestMatches: false },
+
+  // What came after this signature.
+  if (ctx.final) {
+    const analysis = analyseRevisions(bytes, c + d, ctx.final, ctx.permission);
+    report.integrity.coversRevision = analysis.coversRevision;
+    report.after = {
+      changes: analysis.changes,
+      modified: analysis.modified,
+      text: describeChanges(analysis.changes),
     };
+    if (!analysis.coversRevision)
+      findings.push(fail('FORMAT_FAILURE', 'signed bytes do not end at the end of a revision'));
+    else if (analysis.modified)
+      findings.push(
+        fail(
+          'FORMAT_FAILURE',
+          `modified after signing: ${describeChanges(analysis.changes.filter((x) => !x.allowed)).en}`,
+        ),
+      );
+    const permission = docMdpPermission(sig?.dict, ctx.final);
+    if (permission) report.certification = { permission };
   }
-  const integrity = {
-    byteRangeCoversWholeFileExceptContents: coversWholeFile,
-    digestMatches: cms.digestMatches,
+
+  if (report.kind === 'document-timestamp') {
+    verifyDocumentTimestamp(ctx, report, cmsDer, signedContent, findings);
+    return conclude(report, findings);
+  }
+
+  let parsed: ReturnType<typeof readSignedData>;
+  try {
+    parsed = readSignedData(cmsDer);
+  } catch (err) {
+    findings.push(
+      fail('FORMAT_FAILURE', `signature unreadable: ${err instanceof Error ? err.message : String(err)}`),
+    );
+    return conclude(report, findings);
+  }
+  const { signedData, signerInfo } = parsed;
+  const certificates = certificatesOf(signedData);
+  const signer = signerCertificate(signerInfo, certificates);
+  if (!signer) {
+    findings.push(indeterminate('NO_SIGNING_CERTIFICATE_FOUND', 'signer certificate missing'));
+    return conclude(report, findings);
+  }
+  report.signer = subjectOf(signer);
+  const checked = checkSignerInfo(signerInfo, signedContent, signer);
+  report.integrity.digestMatches = checked.digestMatches;
+  report.signatureValid = checked.digestMatches && checked.signatureOk;
+  if (!checked.supported)
+    findings.push(indeterminate('CRYPTO_CONSTRAINTS_FAILURE_NO_POE', 'unsupported algorithm'));
+  else if (!checked.digestMatches)
+    findings.push(fail('HASH_FAILURE', 'message digest does not match the signed bytes'));
+  else if (!checked.signatureOk) findings.push(fail('SIG_CRYPTO_FAILURE', 'signature does not verify'));
+
+  const attributes = signerInfo.signedAttrs?.attributes ?? [];
+  const binding = essBinding(attributes, signer, hash);
+  if (binding === 'mismatch')
+    findings.push(
+      indeterminate(
+        'NO_SIGNING_CERTIFICATE_FOUND',
+        'ESS signing-certificate does not name the certificate used',
+      ),
+    );
+  else if (binding === 'missing' && subFilter === 'ETSI.CAdES.detached')
+    findings.push(fail('FORMAT_FAILURE', 'PAdES signature without the ESS signing-certificate-v2 attribute'));
+  if (!['ETSI.CAdES.detached', 'adbe.pkcs7.detached'].includes(subFilter))
+    findings.push(fail('FORMAT_FAILURE', `signature format ${subFilter || 'unknown'} is not accepted`));
+
+  // Validation time: a trusted signature timestamp's genTime, else now.
+  const token = signerInfo.unsignedAttrs?.attributes.find((x) => x.type === OID.signatureTimeStampToken)
+    ?.values[0];
+  if (token) {
+    const reader = options.readTimestamp ?? readTimestampToken;
+    try {
+      const evidence = reader(
+        new Uint8Array(token.toBER(false)),
+        signerInfo.signature.valueBlock.valueHexView,
+        ctx.dss.certs,
+      );
+      const trust = timestampTrust(evidence, ctx, ctx.now);
+      report.timestamp = {
+        genTime: evidence.genTime,
+        tsa: evidence.tsaCertificate ? subjectOf(evidence.tsaCertificate).commonName : '',
+        trusted: trust.trusted,
+        ...(trust.reason ? { reason: trust.reason } : {}),
+      };
+      if (trust.trusted) report.validationTime = { at: evidence.genTime, source: 'timestamp' };
+    } catch (err) {
+      report.timestamp = {
+        genTime: new Date(0),
+        tsa: '',
+        trusted: false,
+        reason: `timestamp unreadable: ${err instanceof Error ? err.message : String(err)}`,
+      };
+    }
+  }
+  const at = report.validationTime.at;
+
+  const path = buildPath(signer, [...certificates, ...ctx.dss.certs], options.trustRoots);
+  report.chain = {
+    trusted: path.trusted,
+    path: path.path.map((der) => subjectOf(der).commonName),
+    ...(path.reason ? { reason: path.reason } : {}),
   };
-  if (!cms.signerDer) return { ...unreadable(cms.reason ?? 'signer unknown'), ...base, integrity };
-  const cert = pkijs.Certificate.fromBER(new Uint8Array(cms.signerDer));
-  return {
-    signer: {
-      commonName: attributeText(cert.subject, '2.5.4.3'),
-      organization: attributeText(cert.subject, '2.5.4.10'),
-      serial: hex(cert.serialNumber.valueBlock.valueHexView),
-    },
-    ...base,
-    integrity,
-    signatureValid: cms.digestMatches && cms.signatureOk,
-    chain: checkChain(
-      cms.signerDer,
-      cms.certificates,
-      options.trustRoots,
-      options.at ?? signedAt ?? new Date(),
-    ),
-  };
+  const problems = algorithmProblems({
+    digestOid: signerInfo.digestAlgorithm.algorithmId,
+    signatureOid: signerInfo.signatureAlgorithm.algorithmId,
+    signerCertificate: signer,
+    path: path.path,
+  });
+  if (problems.length > 0)
+    findings.push(indeterminate('CRYPTO_CONSTRAINTS_FAILURE_NO_POE', problems.join('; ')));
+  if (!path.trusted)
+    findings.push(indeterminate('NO_CERTIFICATE_CHAIN_FOUND', path.reason ?? 'no trusted path'));
+  if (!keyUsageAllowsSigning(signer)) {
+    findings.push(indeterminate('CHAIN_CONSTRAINTS_FAILURE', 'certificate is not for signing (keyUsage)'));
+    report.chain = { ...report.chain, trusted: false, reason: 'certificate is not for signing (keyUsage)' };
+  }
+  for (const der of path.path) {
+    const cert = new X509Certificate(der);
+    const name = subjectOf(der).commonName;
+    if (at > new Date(cert.validTo)) {
+      findings.push(indeterminate('OUT_OF_BOUNDS_NO_POE', `${name}: expired ${cert.validTo}`));
+      report.chain = { ...report.chain, trusted: false, reason: `${name}: expired` };
+    } else if (at < new Date(cert.validFrom)) {
+      findings.push(
+        report.validationTime.source === 'timestamp'
+          ? fail('NOT_YET_VALID', `${name}: not yet valid at the timestamp`)
+          : indeterminate('OUT_OF_BOUNDS_NO_POE', `${name}: not yet valid`),
+      );
+      report.chain = { ...report.chain, trusted: false, reason: `${name}: not yet valid` };
+    }
+  }
+  report.revocation = await checkRevocation(path.path, path.trusted, report.validationTime, ctx, findings);
+  return conclude(report, findings);
+};
+
+const verifyDocumentTimestamp = (
+  ctx: Context,
+  report: SignatureReport,
+  token: Uint8Array,
+  covered: Uint8Array,
+  findings: Finding[],
+) => {
+  const reader = ctx.options.readTimestamp ?? readTimestampToken;
+  try {
+    const evidence = reader(token, covered, ctx.dss.certs);
+    report.integrity.digestMatches = evidence.imprintMatches;
+    report.signatureValid = evidence.imprintMatches && evidence.signatureOk;
+    if (evidence.tsaCertificate) report.signer = subjectOf(evidence.tsaCertificate);
+    report.signedAt = evidence.genTime;
+    const trust = timestampTrust(evidence, ctx, ctx.now);
+    report.timestamp = {
+      genTime: evidence.genTime,
+      tsa: report.signer.commonName,
+      trusted: trust.trusted,
+      ...(trust.reason ? { reason: trust.reason } : {}),
+    };
+    report.chain = {
+      trusted: trust.trusted,
+      path: [report.signer.commonName],
+      ...(trust.reason ? { reason: trust.reason } : {}),
+    };
+    if (!evidence.imprintMatches)
+      findings.push(fail('HASH_FAILURE', 'document timestamp does not cover these bytes'));
+    else if (!evidence.signatureOk)
+      findings.push(fail('SIG_CRYPTO_FAILURE', 'document timestamp signature invalid'));
+    else if (!trust.trusted)
+      findings.push(indeterminate('NO_CERTIFICATE_CHAIN_FOUND', trust.reason ?? 'TSA not trusted'));
+  } catch (err) {
+    findings.push(
+      fail(
+        'FORMAT_FAILURE',
+        `document timestamp unreadable: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    );
+  }
 };
 
 /**
- * Reads every signature of a PDF from its /ByteRange and /Contents, without trusting any PDF library: checks
- * the CMS message digest against the signed bytes, the signature over the signed attributes, and the signer's
- * certificate chain up to one of `trustRoots`.
+ * Validates every signature and document timestamp of a PDF: integrity of the signed bytes, the CMS
+ * signature, the ESS binding to the signer's certificate, the algorithm policy, the path to `trustRoots` at
+ * the validation time, revocation, and what the later revisions changed.
  */
-export const verifyPdf = async (bytes: Uint8Array, options: VerifyOptions): Promise<VerifyResult> => {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+export const verifyPdf = async (input: Uint8Array, options: VerifyOptions): Promise<VerifyResult> => {
+  const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const text = bytes.toString('latin1');
+  const now = options.now ?? new Date();
+  let final: Revision | undefined;
+  let finalError: string | undefined;
+  try {
+    final = readRevision(bytes);
+  } catch (err) {
+    finalError = err instanceof Error ? err.message : String(err);
+  }
+  const dictionaries = final ? signatureDictionaries(final) : [];
+  // The document's permission: the strictest DocMDP of any certification signature it carries.
+  const permissions = final
+    ? dictionaries.map((s) => docMdpPermission(s.dict, final)).filter((p): p is 1 | 2 | 3 => p !== undefined)
+    : [];
+  const ctx: Context = {
+    bytes,
+    text,
+    ...(final ? { final } : {}),
+    ...(finalError ? { finalError } : {}),
+    options,
+    now,
+    dss: dssOf(final),
+    ...(permissions.length > 0 ? { permission: Math.min(...permissions) as 1 | 2 | 3 } : {}),
+  };
+
   const seen = new Set<string>();
-  const signatures: VerifiedSignature[] = [];
-  let modifiedAfterSigning = false;
+  const jobs: { range: number[]; sig?: (typeof dictionaries)[number]; at?: number }[] = [];
   for (const match of text.matchAll(BYTE_RANGE)) {
     const range = match.slice(1, 5).map(Number);
     const key = range.join(' ');
     if (seen.has(key)) continue;
     seen.add(key);
-    const signature = verifyOne(bytes, text, match.index, range as [number, number, number, number], options);
-    if (!signature.integrity.byteRangeCoversWholeFileExceptContents || !signature.integrity.digestMatches) {
-      modifiedAfterSigning = true;
-    }
-    signatures.push(signature);
+    const sig = dictionaries.find((s) => byteRangeOf(s.dict) === key);
+    jobs.push({ range, ...(sig ? { sig } : {}), at: match.index });
   }
+  // Signatures the form names whose /ByteRange is not where the text says (in an object stream, say).
+  for (const sig of dictionaries) {
+    const key = byteRangeOf(sig.dict);
+    if (key === undefined || !seen.has(key)) {
+      seen.add(key ?? `#${sig.num}`);
+      jobs.push({ range: key ? key.split(' ').map(Number) : [], sig });
+    }
+  }
+  jobs.sort((x, y) => (x.range[2] ?? 0) + (x.range[3] ?? 0) - ((y.range[2] ?? 0) + (y.range[3] ?? 0)));
+  const signatures: SignatureReport[] = [];
+  for (const job of jobs) signatures.push(await verifyOne(ctx, job.range, job.sig, job.at));
+
   // A signature dictionary whose /ByteRange no longer parses (one changed byte can do that) is still a
   // signature, and an invalid one.
-  const dictionaries = [...text.matchAll(SIG_TYPE)].length;
-  for (let i = signatures.length; i < dictionaries; i += 1) {
-    signatures.push(unreadable('signature dictionary has no readable /ByteRange'));
-    modifiedAfterSigning = true;
+  const typed = [...text.matchAll(SIG_TYPE)].length;
+  for (let i = signatures.length; i < typed; i += 1) {
+    signatures.push(
+      conclude({ ...emptyReport(), validationTime: { at: now, source: 'now' } }, [
+        fail('FORMAT_FAILURE', 'signature dictionary has no readable /ByteRange'),
+      ]),
+    );
   }
   if (signatures.length === 0 && !text.slice(0, 1024).includes('%PDF-')) {
     throw appError('PDF_INVALID', { reason: 'no %PDF- header' });
   }
-  // A counter-signature appended as an incremental update: the earlier signatures cover their revision and
-  // the last one the whole file. The file is unmodified when every digest matches and one covers it all.
-  const whole = signatures.find(
-    (s) => s.integrity.byteRangeCoversWholeFileExceptContents && s.integrity.digestMatches,
+  const modifiedAfterSigning = signatures.some(
+    (s) =>
+      s.after.modified ||
+      !s.integrity.digestMatches ||
+      s.findings.some((f) => ['FORMAT_FAILURE', 'HASH_FAILURE'].includes(f.subIndication)),
   );
-  if (whole) {
-    for (const signature of signatures) {
-      if (signature !== whole && signature.integrity.digestMatches) {
-        signature.integrity.coveredByLaterSignature = true;
-      }
-    }
-    modifiedAfterSigning = signatures.some(
-      (s) => !s.integrity.digestMatches || /byte range|dictionary has no/.test(s.chain.reason ?? ''),
-    );
-  }
-  return { signatures, modifiedAfterSigning };
+  return { signatures, modifiedAfterSigning, validatedAt: now };
 };
 
 /** Trust roots from `SIGNING_TRUST_ROOTS`: colon-separated certificate files, DER or PEM. */
