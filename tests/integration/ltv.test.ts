@@ -10,10 +10,19 @@ import { PDFDocument, PDFName } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documents } from '../../server/src/db/schema';
 import { createFileStore } from '../../server/src/files/store';
-import { closeTokens, countersignPdf, createSigner, type Signer, signPdf } from '../../server/src/signing';
+import {
+  closeTokens,
+  countersignPdf,
+  createSigner,
+  longTermVerifyOptions,
+  type Signer,
+  signPdf,
+  verifyPdf,
+} from '../../server/src/signing';
 import { renewArchives } from '../../server/src/signing/archive-renewal';
 import { findSignatures, readDssEntries, vriKey } from '../../server/src/signing/incremental';
 import { validateLongTerm } from '../../server/src/signing/long-term';
+import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 import { startTestPki, type TestPki } from '../sim/pki';
 
@@ -47,6 +56,16 @@ const validate = (bytes: Uint8Array, opts: { at?: Date; online?: boolean } = {})
     online: opts.online ?? true,
     timeoutMs: 1_000,
   });
+
+/** What /verify and the agency check say (verify.ts with the long-term evidence), at a time the server sets. */
+const verdictsOf = async (bytes: Uint8Array, at?: Date) =>
+  (
+    await verifyPdf(bytes, {
+      trustRoots: [pki.root],
+      ...(at ? { now: at } : {}),
+      ...longTermVerifyOptions(1_000),
+    })
+  ).signatures.map((s) => [s.kind, s.indication, s.longTerm?.level]);
 
 const signatureVerdicts = async (bytes: Uint8Array, opts: { at?: Date; online?: boolean } = {}) =>
   (await validate(bytes, opts)).filter((v) => v.kind === 'signature');
@@ -88,6 +107,41 @@ describe('PAdES B-LTA signing against the local TSA and OCSP', () => {
       proofOfExistence: 'signature-timestamp',
     });
   });
+
+  it('shows on /verify as valid at B-LTA, and says this server signs at B-LTA', async () => {
+    const database = await createTestDatabase();
+    try {
+      const server = createTestServer(database.db, {
+        signer: signerFor('clerk-good', pki.tsa.url),
+        env: { SIGNING_TRUST_ROOTS: pki.rootPath },
+      });
+      const login = await server.app.request('/trpc/auth.login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ json: { username: 'gdv.hang', password: 'postdesk-demo' } }),
+      });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(signed)], { type: 'application/pdf' }), 'ban-sao.pdf');
+      const res = await server.app.request('/desk/verify', {
+        method: 'POST',
+        body: form,
+        headers: { cookie },
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as {
+        signatures: { kind: string; indication: string; longTerm?: { level: string } }[];
+        ownSignatures: { level: string };
+      };
+      expect(body.signatures.map((s) => [s.kind, s.indication, s.longTerm?.level])).toEqual([
+        ['signature', 'TOTAL-PASSED', 'B-LTA'],
+        ['document-timestamp', 'TOTAL-PASSED', 'B-LTA'],
+      ]);
+      expect(body.ownSignatures.level).toBe('B-LTA');
+    } finally {
+      await database.close();
+    }
+  }, 120_000);
 });
 
 describe('revoked, expired and untrusted parts never pass', () => {
@@ -201,6 +255,13 @@ describe('counter-signatures and archive renewal', () => {
       ]);
       const verdicts = await validate(renewed, { at: threeYears, online: false });
       expect(verdicts.map((v) => v.indication)).toEqual(['TOTAL-PASSED', 'TOTAL-PASSED', 'TOTAL-PASSED']);
+      // The verifier alone finds the first TSA's certificate expired; the renewal's timestamp proves it was not.
+      expect(await verdictsOf(renewed, threeYears)).toEqual([
+        ['signature', 'TOTAL-PASSED', 'B-LTA'],
+        ['document-timestamp', 'TOTAL-PASSED', 'B-LTA'],
+        ['document-timestamp', 'TOTAL-PASSED', 'B-LTA'],
+      ]);
+      expect(await verdictsOf(signed, threeYears)).not.toContainEqual(['signature', 'TOTAL-PASSED', 'B-LTA']);
     } finally {
       await database.close();
     }
@@ -241,6 +302,11 @@ describe('with the responders down', () => {
       ['document-timestamp', 'TOTAL-PASSED'],
     ]);
     expect(verdicts[0]?.revocation.every((r) => r.from === 'document')).toBe(true);
+    // /verify's verdict, with the server's validation time moved five years on.
+    expect(await verdictsOf(signed, fiveYears)).toEqual([
+      ['signature', 'TOTAL-PASSED', 'B-LTA'],
+      ['document-timestamp', 'TOTAL-PASSED', 'B-LTA'],
+    ]);
     expect(pki.counts).toEqual(requests);
     // Without the B-LTA data the same signature at that time cannot be proven.
     const [, , c, d] = findSignatures(signed)[0]!.byteRange;

@@ -8,7 +8,7 @@ import type { Db } from '../db/client';
 import { documentPages, documents, dossiers, files } from '../db/schema';
 import { addPages } from '../digitize/pages';
 import { sniffMime } from '../files/store';
-import { readTrustRoots, verifyPdf } from '../signing';
+import { longTermVerifyOptions, readTrustRoots, verifyPdf } from '../signing';
 import { jsonError, officeFor, requireStaff, type StaffVariables } from './staff-session';
 
 /** A stored file may be read by staff of the office that received, or the agency that decides, its dossier. */
@@ -92,7 +92,9 @@ export const deskRoutes = (deps: AppDeps) => {
       if (sniffMime(bytes) !== 'application/pdf') throw appError('PDF_INVALID');
       const ownChain = await deps.signer.chain();
       const trustRoots = [...readTrustRoots(deps.env.SIGNING_TRUST_ROOTS), ...ownChain.slice(-1)];
-      return c.json(await verifyPdf(bytes, { trustRoots }));
+      const result = await verifyPdf(bytes, { trustRoots, ...longTermVerifyOptions() });
+      // What this server's own signatures reach: baseline B only when no TSA is configured (development).
+      return c.json({ ...result, ownSignatures: { level: deps.signer.longTerm ? 'B-LTA' : 'B-B' } });
     },
   );
 

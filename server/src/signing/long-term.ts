@@ -8,7 +8,16 @@ import { X509Certificate } from 'node:crypto';
 import { PDFDocument } from 'pdf-lib';
 import * as pkijs from 'pkijs';
 import { type DssData, findSignatures, type PdfSignature, readDss } from './incremental';
-import { findRevocationStatus, isTimestampingCertificate, type RevocationStatus } from './revocation';
+import {
+  crlUrls,
+  findRevocationStatus,
+  isTimestampingCertificate,
+  memoizedStatusFinder,
+  ocspUrls,
+  type RevocationStatus,
+  revocationChecker,
+  type StatusFinder,
+} from './revocation';
 import {
   essBindsCertificate,
   readTimestampToken,
@@ -17,19 +26,8 @@ import {
   verifySignerInfo,
 } from './timestamp';
 import { chainFrom } from './token';
-
-export type Indication = 'TOTAL-PASSED' | 'INDETERMINATE' | 'TOTAL-FAILED';
-export type SubIndication =
-  | 'FORMAT_FAILURE'
-  | 'HASH_FAILURE'
-  | 'SIG_CRYPTO_FAILURE'
-  | 'REVOKED'
-  | 'NOT_YET_VALID'
-  | 'NO_CERTIFICATE_CHAIN_FOUND'
-  | 'OUT_OF_BOUNDS_NO_POE'
-  | 'REVOKED_NO_POE'
-  | 'REVOCATION_OUT_OF_BOUNDS_NO_POE'
-  | 'TRY_LATER';
+import type { Finding, Indication, SubIndication } from './validation';
+import type { SignatureReport } from './verify';
 
 export type TimestampCheck = {
   kind: 'signature-timestamp' | 'document-timestamp';
@@ -69,6 +67,10 @@ export type LongTermOptions = {
   /** Ask OCSP responders and CRL points for what the document does not carry. */
   online?: boolean;
   timeoutMs?: number;
+  /** Shared with the verifier's revocation checker, so one validation asks each responder once. */
+  findStatus?: StatusFinder;
+  /** Every certificate needs a revocation answer, even one that names no OCSP responder or CRL point. */
+  requireRevocation?: boolean;
 };
 
 const commonName = (der: Uint8Array) => {
@@ -161,13 +163,23 @@ const checkChainAt = async (
     const cert = path[i]!;
     const issuer = path[i + 1]!;
     if (hasOcspNoCheck(cert)) continue;
-    const status = await findRevocationStatus(cert, issuer, {
+    const status = await (ctx.options.findStatus ?? findRevocationStatus)(cert, issuer, {
       at,
       embedded: { ocsps: ctx.dss.ocsps, crls: ctx.dss.crls },
       online: ctx.options.online ?? true,
       ...(ctx.options.timeoutMs ? { timeoutMs: ctx.options.timeoutMs } : {}),
     });
     const name = commonName(cert);
+    // As the verifier: a certificate that names no OCSP responder or CRL point needs no answer, unless the
+    // configuration requires one for every certificate (production with the national CAs).
+    if (
+      status.status === 'unknown' &&
+      !ctx.options.requireRevocation &&
+      ocspUrls(cert).length + crlUrls(cert).length === 0
+    ) {
+      revocation.push({ certificate: name, status: 'unknown', why: 'not required: no OCSP or CRL named' });
+      continue;
+    }
     if (status.status === 'unknown') {
       revocation.push({ certificate: name, status: 'unknown', why: status.why });
       return {
@@ -421,4 +433,85 @@ const validateSignature = async (
     ctx,
   );
   return result(chain);
+};
+
+// What a later timestamp can cure: the lack of proof that the signature (or an earlier timestamp) existed
+// while its certificates were valid and not revoked. Nothing else is ever turned into a pass.
+const CURABLE = new Set<SubIndication>([
+  'OUT_OF_BOUNDS_NO_POE',
+  'REVOKED_NO_POE',
+  'REVOKED_CA_NO_POE',
+  'REVOCATION_OUT_OF_BOUNDS_NO_POE',
+  'TRY_LATER',
+]);
+
+export type LongTermSummary = Pick<LongTermVerdict, 'level' | 'proofOfExistence' | 'bestSignatureTime'> & {
+  indication: Indication;
+  reasons: string[];
+};
+
+/**
+ * Folds the long-term verdicts into the verifier's reports (matched by byte range): a report the verifier
+ * left INDETERMINATE only for want of proof of existence passes when the long-term chain of timestamps
+ * proves it; a long-term failure is added to the report's findings (the worse verdict stands).
+ */
+export const applyLongTerm = async (
+  bytes: Uint8Array,
+  reports: SignatureReport[],
+  options: LongTermOptions,
+  conclude: (report: SignatureReport, findings: Finding[]) => SignatureReport,
+): Promise<SignatureReport[]> => {
+  const verdicts = await validateLongTerm(bytes, options);
+  return reports.map((report) => {
+    const key = report.byteRange?.join(' ');
+    const verdict = verdicts.find((v) => v.byteRange.join(' ') === key);
+    if (!verdict || key === undefined) return report;
+    const longTerm: LongTermSummary = {
+      level: verdict.level,
+      proofOfExistence: verdict.proofOfExistence,
+      bestSignatureTime: verdict.bestSignatureTime,
+      indication: verdict.indication,
+      reasons: verdict.reasons,
+    };
+    if (verdict.indication === 'TOTAL-PASSED') {
+      const curable = (f: Finding) =>
+        f.indication === 'INDETERMINATE' &&
+        (CURABLE.has(f.subIndication) ||
+          (report.kind === 'document-timestamp' && f.subIndication === 'NO_CERTIFICATE_CHAIN_FOUND'));
+      if (report.findings.length === 0 || !report.findings.every(curable)) return { ...report, longTerm };
+      const stamp = verdict.timestamps.find((t) => t.trusted);
+      return conclude(
+        {
+          ...report,
+          longTerm,
+          ...(verdict.proofOfExistence === 'none'
+            ? {}
+            : { validationTime: { at: verdict.bestSignatureTime, source: 'timestamp' as const } }),
+          ...(report.timestamp && stamp ? { timestamp: { ...report.timestamp, trusted: true } } : {}),
+          chain: { ...report.chain, trusted: true },
+        },
+        [],
+      );
+    }
+    return conclude({ ...report, longTerm }, [
+      ...report.findings,
+      {
+        indication: verdict.indication,
+        subIndication: verdict.subIndication ?? 'NO_CERTIFICATE_CHAIN_FOUND',
+        detail: `long-term validation: ${verdict.reasons.join('; ') || verdict.subIndication}`,
+      },
+    ]);
+  });
+};
+
+/**
+ * The verifier options of /verify and the agency's result check: revocation from the document's DSS, then
+ * online with a timeout, and the long-term evidence, sharing one set of answers.
+ */
+export const longTermVerifyOptions = (timeoutMs = 5_000) => {
+  const findStatus = memoizedStatusFinder();
+  return {
+    revocation: revocationChecker({ online: true, timeoutMs, findStatus }),
+    longTerm: { online: true, timeoutMs, findStatus },
+  };
 };

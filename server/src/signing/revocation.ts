@@ -8,6 +8,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { KEY_PURPOSE } from './pki';
 import { toDer } from './timestamp';
+import type { RevocationChecker } from './validation';
 
 const OID = {
   sha1: '1.3.14.3.2.26',
@@ -413,3 +414,51 @@ export const findRevocationStatus = async (
     return { status: 'unknown', why: 'not_fresh', details: ['embedded data predates the time'] };
   return { status: 'unknown', why: 'no_data', details: ['no embedded revocation data and no network'] };
 };
+
+export type StatusFinder = (
+  cert: Uint8Array,
+  issuer: Uint8Array,
+  options: RevocationOptions,
+) => Promise<RevocationStatus>;
+
+/** One validation's statuses, asked once: the verifier and the long-term check share them. */
+export const memoizedStatusFinder = (): StatusFinder => {
+  const cache = new Map<string, Promise<RevocationStatus>>();
+  return (cert, issuer, options) => {
+    const key = [
+      createHash('sha256').update(cert).digest('hex'),
+      createHash('sha256').update(issuer).digest('hex'),
+      options.at.getTime(),
+      options.online ? 'online' : 'offline',
+      (options.embedded?.ocsps.length ?? 0) + (options.embedded?.crls.length ?? 0),
+    ].join(':');
+    let found = cache.get(key);
+    if (!found) {
+      found = findRevocationStatus(cert, issuer, options);
+      cache.set(key, found);
+    }
+    return found;
+  };
+};
+
+/**
+ * The verifier's revocation checker (validation.ts `RevocationChecker`): the document's DSS first, then the
+ * certificate's OCSP responder and CRL points when `online`.
+ */
+export const revocationChecker =
+  (options: { online: boolean; timeoutMs?: number; findStatus?: StatusFinder }): RevocationChecker =>
+  async ({ certificate, issuer, at, embedded }) => {
+    const status = await (options.findStatus ?? findRevocationStatus)(certificate, issuer, {
+      at,
+      embedded,
+      online: options.online,
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    });
+    if (status.status === 'unknown') {
+      return { status: 'unknown', source: 'none', reason: `${status.why}: ${status.details.join('; ')}` };
+    }
+    const source = status.source.embedded ? (`embedded-${status.source.kind}` as const) : status.source.kind;
+    return status.status === 'revoked'
+      ? { status: 'revoked', source, revokedAt: status.revokedAt, producedAt: status.thisUpdate }
+      : { status: 'good', source, producedAt: status.thisUpdate };
+  };
