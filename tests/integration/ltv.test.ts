@@ -2,6 +2,7 @@
 // servers (tests/sim/pki): OCSP responder, CRL distribution points, RFC 3161 TSAs, and the clerks' keys on a
 // SoftHSM2 token. A copy signed today must still validate five years on from what it carries, with the
 // responders gone; revoked, expired and untrusted parts must never pass.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,11 @@ import {
 import { renewArchives } from '../../server/src/signing/archive-renewal';
 import { findSignatures, readDssEntries, vriKey } from '../../server/src/signing/incremental';
 import { validateLongTerm } from '../../server/src/signing/long-term';
+import {
+  buildOcspRequest,
+  checkOcspResponse,
+  findRevocationStatus,
+} from '../../server/src/signing/revocation';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 import { startTestPki, type TestPki } from '../sim/pki';
@@ -189,6 +195,42 @@ describe('revoked, expired and untrusted parts never pass', () => {
     expect(later?.indication).toBe('INDETERMINATE');
   }, 120_000);
 
+  it('an OCSP answer for another certificate, a tampered one or a replayed one does not count', async () => {
+    const revokedClerk = pki.clerks['clerk-revoked']!.certificate;
+    const goodClerk = pki.clerks['clerk-good']!.certificate;
+    const ask = async (certificate: Uint8Array, nonce?: Uint8Array) => {
+      const res = await fetch(pki.ocspUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/ocsp-request' },
+        body: Buffer.from(buildOcspRequest(certificate, pki.intermediate, nonce)),
+      });
+      return new Uint8Array(await res.arrayBuffer());
+    };
+    const goodAnswer = await ask(goodClerk);
+    // The "good" answer about a colleague, offered for the revoked clerk.
+    expect(checkOcspResponse(goodAnswer, revokedClerk, pki.intermediate, { embedded: true })).toMatchObject({
+      problem: 'OCSP response is about another certificate',
+    });
+    const tampered = new Uint8Array(goodAnswer);
+    tampered[tampered.length - 40] = (tampered[tampered.length - 40] ?? 0) ^ 0xff;
+    expect(
+      checkOcspResponse(tampered, goodClerk, pki.intermediate, { embedded: true }).status,
+    ).toBeUndefined();
+    // An answer recorded earlier, replayed to an online question with a fresh nonce.
+    expect(
+      checkOcspResponse(goodAnswer, goodClerk, pki.intermediate, { embedded: false, nonce: randomBytes(16) }),
+    ).toMatchObject({ problem: 'OCSP nonce does not match (a replayed response)' });
+    // A DSS an attacker appends with a colleague's answer leaves the revoked clerk's signature unproven.
+    const plain = await signPdf(pdf, signerFor('clerk-revoked'), OPTIONS);
+    const status = await findRevocationStatus(revokedClerk, pki.intermediate, {
+      at: new Date(),
+      embedded: { ocsps: [goodAnswer], crls: [] },
+      online: false,
+    });
+    expect(status.status).toBe('unknown');
+    expect((await signatureVerdicts(plain, { online: false }))[0]?.indication).not.toBe('TOTAL-PASSED');
+  }, 120_000);
+
   it('a TSA that does not answer: nothing is signed, and the clerk is told to try again', async () => {
     const gone = await pki.startTsa({ name: 'tắt' });
     await gone.close();
@@ -212,6 +254,13 @@ describe('counter-signatures and archive renewal', () => {
     ]);
     const later = await signatureVerdicts(both, { at: new Date(Date.now() + 5 * YEAR), online: false });
     expect(later.map((v) => v.indication)).toEqual(['TOTAL-PASSED', 'TOTAL-PASSED']);
+    // /verify agrees, revision analysis included: the DSS and timestamps after the first signature are allowed.
+    expect(await verdictsOf(both)).toEqual([
+      ['signature', 'TOTAL-PASSED', 'B-LTA'],
+      ['document-timestamp', 'TOTAL-PASSED', 'B-LTA'],
+      ['signature', 'TOTAL-PASSED', 'B-LTA'],
+      ['document-timestamp', 'TOTAL-PASSED', 'B-LTA'],
+    ]);
   }, 180_000);
 
   it('renews a stored copy before its TSA certificate expires, so it still validates after', async () => {
