@@ -80,7 +80,9 @@ const pdftotext = (bytes: Uint8Array) =>
 
 /** The attacker's edit: page 1 now says something else, saved as an incremental update. */
 const changePageOne = (signed: Uint8Array, text = 'DA SUA NOI DUNG') =>
-  appendUpdate(signed, [{ num: pageContentObject(signed, 1), body: contentStream(text, pageFontName(signed, 1)) }]);
+  appendUpdate(signed, [
+    { num: pageContentObject(signed, 1), body: contentStream(text, pageFontName(signed, 1)) },
+  ]);
 
 const summary = (result: Awaited<ReturnType<typeof verifyPdf>>) =>
   result.signatures.map((s) => ({
@@ -210,6 +212,21 @@ describe('changed content under a later signature', () => {
   }, 60_000);
 });
 
+describe('bytes after the last revision', () => {
+  it('are a modification, not something a later reader may ignore', async () => {
+    const signed = await signPdf(await makePdf(), clerk, OPTIONS);
+    const appended = new Uint8Array(
+      Buffer.concat([Buffer.from(signed), Buffer.from('\nBT /F1 24 Tf (DA SUA) Tj ET\n')]),
+    );
+    const [signature] = (await verifyPdf(appended, roots())).signatures;
+    expect(signature).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'FORMAT_FAILURE' });
+    expect(signature!.after.text.vi).toBe('Sau chữ ký này: có dữ liệu lạ được nối vào cuối tệp');
+    // Whitespace after %%EOF is not a change.
+    const padded = new Uint8Array(Buffer.concat([Buffer.from(signed), Buffer.from('\n\n')]));
+    expect((await verifyPdf(padded, roots())).signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED' });
+  }, 60_000);
+});
+
 describe('object-stream and cross-reference-stream originals', () => {
   const compressed = async () => {
     const plain = file('plain.pdf', await makePdf());
@@ -262,7 +279,7 @@ describe('a signature over a truncated byte range', () => {
     const truncated = await signWithCms(pdf, () => new Uint8Array(0));
     const text = Buffer.from(truncated).toString('latin1');
     const range = /\/ByteRange\s*\[\s*0\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(text)!;
-    const [b, c, d] = [Number(range[1]), Number(range[2]), Number(range[3])];
+    const [b, c] = [Number(range[1]), Number(range[2])];
     const xrefAt = text.lastIndexOf('\nxref');
     const shortD = xrefAt - c;
     const newRange = `/ByteRange [0 ${b} ${c} ${shortD}]`.padEnd(range[0].length, ' ');

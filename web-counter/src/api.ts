@@ -39,21 +39,46 @@ export class DeskError extends Error {
   }
 }
 
+type Words = { vi: string; en: string };
+
+/** One signature's validation report (server/src/signing/verify.ts `SignatureReport`, dates as strings). */
 export type VerifiedSignature = {
+  kind: 'signature' | 'document-timestamp';
   signer: { commonName: string; organization: string; serial: string };
   signedAt: string | null;
   subFilter: string;
   integrity: {
     byteRangeCoversWholeFileExceptContents: boolean;
     digestMatches: boolean;
-    /** An earlier signature of a counter-signed file: a later signature covers the bytes added after it. */
-    coveredByLaterSignature?: boolean;
+    coversRevision: boolean;
   };
   signatureValid: boolean;
   chain: { trusted: boolean; path: string[]; reason?: string };
+  /** ETSI EN 319 102-1: only TOTAL-PASSED is a valid signature. */
+  indication: 'TOTAL-PASSED' | 'INDETERMINATE' | 'TOTAL-FAILED';
+  subIndication?: string;
+  message: Words;
+  findings: { indication: string; subIndication: string; detail: string }[];
+  validationTime: { at: string; source: 'timestamp' | 'now' };
+  timestamp?: { genTime: string; tsa: string; trusted: boolean; reason?: string };
+  revocation: {
+    status: 'good' | 'revoked' | 'unknown' | 'not-required';
+    source: string;
+    certificate: string;
+  }[];
+  certification?: { permission: 1 | 2 | 3 };
+  after: {
+    changes: { kind: string; page?: number; count: number; allowed: boolean }[];
+    modified: boolean;
+    text: Words;
+  };
 };
 
-export type VerifyResult = { signatures: VerifiedSignature[]; modifiedAfterSigning: boolean };
+export type VerifyResult = {
+  signatures: VerifiedSignature[];
+  modifiedAfterSigning: boolean;
+  validatedAt: string;
+};
 
 const postFile = async <T>(path: string, file: Blob, name?: string): Promise<T> => {
   const body = new FormData();

@@ -36,6 +36,7 @@ export type ChangeKind =
   | 'form-changed'
   | 'signature-changed'
   | 'hidden-object'
+  | 'trailing-data'
   | 'object-changed';
 
 export type RevisionChange = {
@@ -221,6 +222,9 @@ export const analyseRevisions = (
   if (!/%%EOF\s*$/.test(tail)) {
     return { coversRevision: false, changes: [], modified: true };
   }
+  if (signedLength === bytes.length || /^\s*$/.test(bytes.toString('latin1', signedLength))) {
+    return { coversRevision: true, changes: [], modified: false };
+  }
   let signed: Revision;
   try {
     signed = readRevision(bytes.subarray(0, signedLength));
@@ -235,13 +239,19 @@ export const analyseRevisions = (
     if (existing) existing.count += 1;
     else changes.set(key, { kind, ...(page === undefined ? {} : { page }), count: 1, allowed });
   };
-  if (signedLength === bytes.length || /^\s*$/.test(bytes.toString('latin1', signedLength))) {
-    return { coversRevision: true, changes: [], modified: false };
-  }
 
   // The final chain must pass through the signed revision's cross-reference (an update appends, it does not
   // replace history), and every object appended after the signature must be one a section names.
   if (!finalRevision.sections.includes(signed.sections[0]!)) add('object-changed', false);
+  // Bytes after the last revision's %%EOF (or appended with no cross-reference of their own) are no update
+  // a reader applies, but some tools show them.
+  const lastEof = bytes.lastIndexOf('%%EOF');
+  if (
+    lastEof < signedLength ||
+    !/^%%EOF\s*$/.test(bytes.toString('latin1', lastEof)) ||
+    finalRevision.sections[0]! < signedLength
+  )
+    add('trailing-data', false);
   const appended = bytes.toString('latin1', signedLength);
   for (const m of appended.matchAll(/(?:^|[\s>])(\d+)\s+(\d+)\s+obj\b/g)) {
     const at = signedLength + m.index + m[0].indexOf(m[1]!);
@@ -465,6 +475,8 @@ const changeTextVi = (c: RevisionChange): string => {
       return 'chữ ký trước đó bị thay đổi';
     case 'hidden-object':
       return `có ${c.count} đối tượng ẩn được chèn vào tệp`;
+    case 'trailing-data':
+      return 'có dữ liệu lạ được nối vào cuối tệp';
     case 'object-changed':
       return `${c.count} đối tượng khác bị thay đổi`;
   }
@@ -501,6 +513,8 @@ const changeTextEn = (c: RevisionChange): string => {
       return 'an earlier signature was changed';
     case 'hidden-object':
       return `${c.count} hidden object(s) inserted into the file`;
+    case 'trailing-data':
+      return 'unknown data appended to the end of the file';
     case 'object-changed':
       return `${c.count} other object(s) changed`;
   }

@@ -164,7 +164,7 @@ export type RevocationOutcome = {
  * a CA that publishes endpoints is always asked, and no answer then is INDETERMINATE/TRY_LATER, never PASSED.
  */
 export const revocationEndpoints = (der: Uint8Array) => {
-  const cert = pkijs.Certificate.fromBER(new Uint8Array(der));
+  const cert = certificateOf(der);
   const ocsp: string[] = [];
   const crl: string[] = [];
   for (const ext of cert.extensions ?? []) {
@@ -208,6 +208,23 @@ export type TimestampReader = (
 
 // --- Certificates ------------------------------------------------------------------------------------------
 
+// Parsing a certificate with pkijs costs about a millisecond; one verification reads the same few many times.
+const parsed = new Map<string, { pkijs: pkijs.Certificate; x509: X509Certificate }>();
+const parse = (der: Uint8Array) => {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  let entry = parsed.get(key);
+  if (!entry) {
+    if (parsed.size > 256) parsed.clear();
+    entry = { pkijs: pkijs.Certificate.fromBER(new Uint8Array(der)), x509: new X509Certificate(der) };
+    parsed.set(key, entry);
+  }
+  return entry;
+};
+/** The certificate parsed by pkijs (cached; do not modify). */
+export const certificateOf = (der: Uint8Array) => parse(der).pkijs;
+/** The certificate as node:crypto reads it (cached). */
+export const x509Of = (der: Uint8Array) => parse(der).x509;
+
 const attributeText = (name: pkijs.RelativeDistinguishedNames, oid: string) => {
   const value = name.typesAndValues.find((tv) => tv.type === oid)?.value as
     | { valueBlock?: { value?: unknown } }
@@ -216,7 +233,7 @@ const attributeText = (name: pkijs.RelativeDistinguishedNames, oid: string) => {
 };
 
 export const subjectOf = (der: Uint8Array) => {
-  const cert = pkijs.Certificate.fromBER(new Uint8Array(der));
+  const cert = certificateOf(der);
   return {
     commonName: attributeText(cert.subject, '2.5.4.3'),
     organization: attributeText(cert.subject, '2.5.4.10'),
@@ -230,9 +247,9 @@ export const buildPath = (
   pool: Uint8Array[],
   trustRoots: Uint8Array[],
 ): { path: Uint8Array[]; trusted: boolean; reason?: string } => {
-  const roots = trustRoots.map((der) => new X509Certificate(der));
-  const candidates = [...roots, ...pool.map((der) => new X509Certificate(der))];
-  let current = new X509Certificate(leaf);
+  const roots = trustRoots.map(x509Of);
+  const candidates = [...roots, ...pool.map(x509Of)];
+  let current = x509Of(leaf);
   const path: Uint8Array[] = [leaf];
   for (let depth = 0; depth < 10; depth += 1) {
     const cert = current;
@@ -317,7 +334,7 @@ export const algorithmProblems = (opts: {
   if (keyProblem) problems.push(keyProblem);
   // The trust anchor's own self-signature says nothing: it is trusted because it is configured.
   for (const der of opts.path.slice(0, -1)) {
-    const cert = pkijs.Certificate.fromBER(new Uint8Array(der));
+    const cert = certificateOf(der);
     if (SIGNATURE_ALGORITHMS[cert.signatureAlgorithm.algorithmId] === 'sha1')
       problems.push(`${subjectOf(der).commonName}: certificate signed with SHA-1`);
   }
@@ -329,7 +346,7 @@ export const algorithmProblems = (opts: {
 };
 
 const publicKeyProblem = (der: Uint8Array): string | undefined => {
-  const key = new X509Certificate(der).publicKey;
+  const key = x509Of(der).publicKey;
   const details = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') {
     return (details.modulusLength ?? 0) < 2048 ? `RSA key of ${details.modulusLength} bits` : undefined;
@@ -383,7 +400,7 @@ export const essBinding = (
     const issuerSerial = parts[index + 1];
     if (issuerSerial instanceof asn1js.Sequence) {
       const serial = issuerSerial.valueBlock.value[1];
-      const cert = pkijs.Certificate.fromBER(new Uint8Array(certificate));
+      const cert = certificateOf(certificate);
       if (!(serial instanceof asn1js.Integer) || !serial.isEqual(cert.serialNumber)) return 'mismatch';
     }
     return 'bound';

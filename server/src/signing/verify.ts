@@ -26,6 +26,7 @@ import type { StatusFinder } from './revocation';
 import {
   algorithmProblems,
   buildPath,
+  certificateOf,
   DIGESTS,
   essBinding,
   type Finding,
@@ -43,6 +44,7 @@ import {
   type TimestampEvidence,
   type TimestampReader,
   verdictOf,
+  x509Of,
 } from './validation';
 
 export type SignatureReport = {
@@ -147,7 +149,7 @@ const certificatesOf = (signedData: pkijs.SignedData) =>
 const signerCertificate = (signerInfo: pkijs.SignerInfo, pool: Uint8Array[]) => {
   const sid = signerInfo.sid;
   return pool.find((der) => {
-    const cert = pkijs.Certificate.fromBER(new Uint8Array(der));
+    const cert = certificateOf(der);
     if (sid instanceof pkijs.IssuerAndSerialNumber)
       return cert.issuer.isEqual(sid.issuer) && cert.serialNumber.isEqual(sid.serialNumber);
     const ski = cert.extensions?.find((e) => e.extnID === '2.5.29.14')?.parsedValue as
@@ -168,7 +170,7 @@ const checkSignerInfo = (signerInfo: pkijs.SignerInfo, content: Uint8Array, cert
   const sigAlg = signerInfo.signatureAlgorithm.algorithmId;
   if (!hashName || !(sigAlg in SIGNATURE_ALGORITHMS))
     return { digestMatches: false, signatureOk: false, supported: false };
-  const publicKey = new X509Certificate(certificate).publicKey;
+  const publicKey = x509Of(certificate).publicKey;
   const signature = signerInfo.signature.valueBlock.valueHexView;
   const safeVerify = (alg: string, data: Uint8Array) => {
     try {
@@ -377,7 +379,7 @@ const timestampTrust = (evidence: TimestampEvidence, ctx: Context, at: Date) => 
   if (!hasExtendedKeyUsage(evidence.tsaCertificate, OID.timeStamping))
     return { trusted: false, reason: 'TSA certificate is not for timestamping' };
   for (const der of path.path) {
-    const cert = new X509Certificate(der);
+    const cert = x509Of(der);
     if (at > new Date(cert.validTo) || at < new Date(cert.validFrom))
       return { trusted: false, reason: `${subjectOf(der).commonName}: not valid now` };
   }
@@ -618,7 +620,7 @@ const verifyOne = async (
     report.chain = { ...report.chain, trusted: false, reason: 'certificate is not for signing (keyUsage)' };
   }
   for (const der of path.path) {
-    const cert = new X509Certificate(der);
+    const cert = x509Of(der);
     const name = subjectOf(der).commonName;
     if (at > new Date(cert.validTo)) {
       findings.push(indeterminate('OUT_OF_BOUNDS_NO_POE', `${name}: expired ${cert.validTo}`));

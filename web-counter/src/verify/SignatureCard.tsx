@@ -1,7 +1,7 @@
 import { For, type JSX, Show } from 'solid-js';
 import type { VerifiedSignature } from '../api';
 import { formatDateTime } from '../format';
-import { t } from '../i18n';
+import { lang, t } from '../i18n';
 import { CheckIcon, CloseIcon } from '../icons';
 
 export const Verdict = (props: { ok: boolean; yes: string; no: string }) => (
@@ -20,29 +20,45 @@ const Row = (props: { label: string; children: JSX.Element }) => (
   </>
 );
 
+const permissionText = (permission: 1 | 2 | 3) =>
+  t('verify.certification', {
+    extra:
+      permission === 1
+        ? ''
+        : permission === 2
+          ? t('verify.certificationForms')
+          : t('verify.certificationAnnotations'),
+  });
+
 export const SignatureCard = (props: { signature: VerifiedSignature; number: number }) => {
   const valid = () => t('verify.valid');
   const invalid = () => t('verify.invalid');
-  // `coveredByLaterSignature` (server/src/signing/verify.ts): a counter-signed file's earlier signature.
-  const covered = () =>
-    props.signature.integrity.byteRangeCoversWholeFileExceptContents ||
-    Boolean(props.signature.integrity.coveredByLaterSignature);
+  const passed = () => props.signature.indication === 'TOTAL-PASSED';
   return (
     <article class="signature-card" aria-labelledby={`signature-${props.number}`}>
       <h2 id={`signature-${props.number}`} class="section-title">
         {t('verify.signature', { n: props.number })}
         <Verdict
-          ok={
-            props.signature.signatureValid &&
-            props.signature.integrity.digestMatches &&
-            covered() &&
-            props.signature.chain.trusted
-          }
+          ok={passed()}
           yes={valid()}
-          no={invalid()}
+          no={props.signature.indication === 'INDETERMINATE' ? t('verify.indeterminate') : invalid()}
         />
       </h2>
       <dl class="facts signature-facts">
+        <Row label={t('verify.verdict')}>
+          <p class="signature-verdict">{props.signature.message[lang()]}</p>
+          <span class="mono muted">
+            {props.signature.indication}
+            {props.signature.subIndication ? ` / ${props.signature.subIndication}` : ''}
+          </span>
+        </Row>
+        <Row label={t('verify.after')}>
+          <Verdict
+            ok={!props.signature.after.modified}
+            yes={props.signature.after.text[lang()]}
+            no={props.signature.after.text[lang()]}
+          />
+        </Row>
         <Row label={t('verify.signer')}>
           <strong>{props.signature.signer.commonName || t('verify.unknown')}</strong>
         </Row>
@@ -62,12 +78,38 @@ export const SignatureCard = (props: { signature: VerifiedSignature; number: num
             )}
           </Show>
         </Row>
+        <Row label={t('verify.validationTime')}>
+          <span class="numeric">{formatDateTime(props.signature.validationTime.at)}</span>{' '}
+          <span class="muted">
+            (
+            {props.signature.validationTime.source === 'timestamp'
+              ? t('verify.timeFromTimestamp')
+              : t('verify.timeNow')}
+            )
+          </span>
+        </Row>
+        <Show when={props.signature.timestamp}>
+          {(stamp) => (
+            <Row label={t('verify.timestamp')}>
+              <Verdict
+                ok={stamp().trusted}
+                yes={`${formatDateTime(stamp().genTime)} · ${stamp().tsa}`}
+                no={t('verify.timestampUntrusted')}
+              />
+            </Row>
+          )}
+        </Show>
+        <Show when={props.signature.certification}>
+          {(certification) => (
+            <Row label={t('verify.kind')}>{permissionText(certification().permission)}</Row>
+          )}
+        </Show>
         <Row label={t('verify.format')}>
           <span class="mono">{props.signature.subFilter}</span>
         </Row>
         <Row label={t('verify.byteRange')}>
           <Verdict
-            ok={covered()}
+            ok={props.signature.integrity.coversRevision}
             yes={
               props.signature.integrity.byteRangeCoversWholeFileExceptContents
                 ? t('verify.byteRangeOk')
@@ -97,6 +139,19 @@ export const SignatureCard = (props: { signature: VerifiedSignature; number: num
             )}
           </Show>
         </Row>
+        <Show when={props.signature.revocation.length > 0}>
+          <Row label={t('verify.revocation')}>
+            <ul class="chain-path">
+              <For each={props.signature.revocation}>
+                {(item) => (
+                  <li>
+                    {item.certificate}: {t(`verify.revocation.${item.status}`)}
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Row>
+        </Show>
       </dl>
     </article>
   );

@@ -1,9 +1,21 @@
 import { createSignal, For, onMount, Show } from 'solid-js';
+import type { VerifyResult } from '../api';
 import { t } from '../i18n';
 import { CheckIcon, SpinnerIcon, UploadIcon, WarningIcon } from '../icons';
 import { ProblemNote } from '../ProblemNote';
 import { SignatureCard } from './SignatureCard';
 import { createVerify } from './store';
+
+/** The validation report as the server gave it, saved next to the checked file's name. */
+const downloadReport = (fileName: string, result: VerifyResult) => {
+  const report = { file: fileName, ...result };
+  const url = URL.createObjectURL(new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `${fileName.replace(/\.pdf$/i, '')}.kiem-tra-chu-ky.json`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+};
 
 export const VerifyPage = () => {
   const verify = createVerify();
@@ -76,10 +88,20 @@ export const VerifyPage = () => {
                   when={result().modifiedAfterSigning}
                   fallback={
                     <Show when={result().signatures.length > 0}>
-                      <p class="verify-banner verify-banner-ok" id="verify-modified">
-                        <CheckIcon size={20} />
-                        {t('verify.unmodified')} · {t('verify.count', { n: result().signatures.length })}
-                      </p>
+                      <Show
+                        when={result().signatures.every((s) => s.indication === 'TOTAL-PASSED')}
+                        fallback={
+                          <p class="verify-banner verify-banner-bad" id="verify-modified" role="alert">
+                            <WarningIcon size={20} />
+                            {t('verify.notAllValid')} · {t('verify.count', { n: result().signatures.length })}
+                          </p>
+                        }
+                      >
+                        <p class="verify-banner verify-banner-ok" id="verify-modified">
+                          <CheckIcon size={20} />
+                          {t('verify.unmodified')} · {t('verify.count', { n: result().signatures.length })}
+                        </p>
+                      </Show>
                     </Show>
                   }
                 >
@@ -90,6 +112,16 @@ export const VerifyPage = () => {
                       <p>{t('verify.modifiedHint')}</p>
                     </div>
                   </div>
+                </Show>
+                <Show when={result().signatures.length > 0}>
+                  <button
+                    type="button"
+                    class="button"
+                    id="verify-download"
+                    onClick={() => downloadReport(verify.fileName() ?? 'tep.pdf', result())}
+                  >
+                    {t('verify.download')}
+                  </button>
                 </Show>
                 <Show when={result().signatures.length > 0} fallback={<p class="hint">{t('verify.none')}</p>}>
                   <For each={result().signatures}>
