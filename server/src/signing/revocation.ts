@@ -319,7 +319,12 @@ const strongest = (statuses: RevocationStatus[]) =>
     .sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime())[0];
 
 const fetchBytes = async (url: string, init: RequestInit, timeoutMs: number) => {
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  const ask = () => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  // A kept-alive connection the responder closed as we reused it fails at once: ask once more.
+  const response = await ask().catch((err: unknown) => {
+    if (err instanceof Error && err.name !== 'TimeoutError') return ask();
+    throw err;
+  });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 };

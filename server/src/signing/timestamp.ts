@@ -228,19 +228,26 @@ export const requestTimestamp = async (config: TsaConfig, data: Uint8Array): Pro
     headers.authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
   }
   const unavailable = (reason: string) => appError('TSA_UNAVAILABLE', { tsa: config.url, reason });
-  let body: Uint8Array;
-  try {
-    const response = await fetch(config.url, {
+  const post = () =>
+    fetch(config.url, {
       method: 'POST',
       headers,
       body: Buffer.from(toDer(request)),
       signal: AbortSignal.timeout(config.timeoutMs ?? 10_000),
     });
+  let body: Uint8Array;
+  try {
+    // A kept-alive connection the TSA closed as we reused it fails before any answer: ask once more.
+    const response = await post().catch((err: unknown) => {
+      if (err instanceof Error && err.name !== 'TimeoutError') return post();
+      throw err;
+    });
     if (!response.ok) throw unavailable(`HTTP ${response.status}`);
     body = new Uint8Array(await response.arrayBuffer());
   } catch (err) {
     if (isAppError(err)) throw err;
-    throw unavailable(err instanceof Error ? err.message : String(err));
+    const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
+    throw unavailable(`${err instanceof Error ? err.message : String(err)}${cause}`);
   }
   let token: Uint8Array;
   try {
