@@ -32,7 +32,9 @@ import {
   checkCrl,
   checkOcspResponse,
   fetchRevocation,
+  parseCertificate,
   type RevocationStatus,
+  x509Certificate,
 } from './revocation';
 import {
   readTimestampToken,
@@ -82,9 +84,7 @@ const isSelfSigned = (der: Uint8Array) => {
 };
 
 const hasOcspNoCheck = (der: Uint8Array) =>
-  pkijs.Certificate.fromBER(new Uint8Array(der)).extensions?.some(
-    (e) => e.extnID === '1.3.6.1.5.5.7.48.1.5',
-  ) ?? false;
+  parseCertificate(der).extensions?.some((e) => e.extnID === '1.3.6.1.5.5.7.48.1.5') ?? false;
 
 /** The end-entity certificates a signature or timestamp depends on: the signer's and each TSA's. */
 const leavesOf = (signature: PdfSignature, pool: Uint8Array[]) => {
@@ -202,7 +202,7 @@ const collect = async (
           };
           if (found.ocsps.length + found.crls.length === 0) {
             out.missing.push(
-              `${new X509Certificate(cert).subject.replace(/\n/g, ', ')}: ${fetched.problems.join('; ')}`,
+              `${x509Certificate(cert).subject.replace(/\n/g, ', ')}: ${fetched.problems.join('; ')}`,
             );
           }
           answered.set(key, found);

@@ -4,7 +4,6 @@
 // timestamp (else a document timestamp over it, else the validation time), and the signer's chain must be
 // valid and not revoked at that time, from the DSS or, when allowed, online. A timestamp from a TSA we do
 // not trust proves nothing: the validation time falls back to now.
-import { X509Certificate } from 'node:crypto';
 import { PDFDocument } from 'pdf-lib';
 import * as pkijs from 'pkijs';
 import { type DssData, findSignatures, type PdfSignature, readDss } from './incremental';
@@ -14,9 +13,11 @@ import {
   isTimestampingCertificate,
   memoizedStatusFinder,
   ocspUrls,
+  parseCertificate,
   type RevocationStatus,
   revocationChecker,
   type StatusFinder,
+  x509Certificate,
 } from './revocation';
 import {
   essBindsCertificate,
@@ -74,18 +75,16 @@ export type LongTermOptions = {
 };
 
 const commonName = (der: Uint8Array) => {
-  const cn = pkijs.Certificate.fromBER(new Uint8Array(der)).subject.typesAndValues.find(
-    (tv) => tv.type === '2.5.4.3',
-  )?.value as { valueBlock?: { value?: unknown } } | undefined;
+  const cn = parseCertificate(der).subject.typesAndValues.find((tv) => tv.type === '2.5.4.3')?.value as
+    | { valueBlock?: { value?: unknown } }
+    | undefined;
   return typeof cn?.valueBlock?.value === 'string' ? cn.valueBlock.value : '';
 };
 
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
 const hasOcspNoCheck = (der: Uint8Array) =>
-  pkijs.Certificate.fromBER(new Uint8Array(der)).extensions?.some(
-    (e) => e.extnID === '1.3.6.1.5.5.7.48.1.5',
-  ) ?? false;
+  parseCertificate(der).extensions?.some((e) => e.extnID === '1.3.6.1.5.5.7.48.1.5') ?? false;
 
 /** The path from `leaf` to a trust root (leaf first), or undefined when none is found. */
 export const pathToTrust = (leaf: Uint8Array, pool: Uint8Array[], trustRoots: Uint8Array[]) => {
@@ -93,7 +92,7 @@ export const pathToTrust = (leaf: Uint8Array, pool: Uint8Array[], trustRoots: Ui
   const chain = [leaf, ...chainFrom(leaf, [...trustRoots, ...pool])];
   const anchor = chain.findIndex((c) => trustRoots.some((r) => same(r, c)));
   if (anchor === -1) return undefined;
-  for (const ca of chain.slice(1, anchor + 1)) if (!new X509Certificate(ca).ca) return undefined;
+  for (const ca of chain.slice(1, anchor + 1)) if (!x509Certificate(ca).ca) return undefined;
   return chain.slice(0, anchor + 1);
 };
 
@@ -137,7 +136,7 @@ const checkChainAt = async (
   const revocation: RevocationCheck[] = [];
   let fromDocumentOnly = true;
   for (const cert of path) {
-    const x = new X509Certificate(cert);
+    const x = x509Certificate(cert);
     if (at < new Date(x.validFrom)) {
       return {
         ok: false,
@@ -252,7 +251,7 @@ const checkTimestamp = async (
   const path = pathToTrust(read.tsaCertificate, [...read.certificates, ...ctx.pool], ctx.options.trustRoots);
   if (!path) return fail(tsa, 'TSA is not trusted', read.genTime);
   for (const cert of path) {
-    if (poe > new Date(new X509Certificate(cert).validTo)) {
+    if (poe > new Date(x509Certificate(cert).validTo)) {
       return fail(tsa, `${commonName(cert)} expired before a later timestamp covered this one`, read.genTime);
     }
   }

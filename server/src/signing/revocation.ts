@@ -57,8 +57,36 @@ export type RevocationOptions = {
   timeoutMs?: number;
 };
 
-const x509 = (der: Uint8Array) => new X509Certificate(der);
-const parse = (der: Uint8Array) => pkijs.Certificate.fromBER(new Uint8Array(der));
+// pkijs parsing is what a validation spends its time on: each certificate (and each OCSP answer and CRL)
+// is parsed once per process, found again by the hash of its bytes. Parsed objects are never changed.
+const memo = <T>(make: (der: Uint8Array) => T, limit = 2_000) => {
+  const cache = new Map<string, T>();
+  return (der: Uint8Array): T => {
+    const key = createHash('sha1').update(der).digest('base64');
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = make(der);
+      if (cache.size >= limit) cache.delete(cache.keys().next().value as string);
+      cache.set(key, value);
+    }
+    return value;
+  };
+};
+
+/** The certificate parsed by pkijs, once per process. */
+export const parseCertificate = memo((der) => pkijs.Certificate.fromBER(new Uint8Array(der)));
+/** The certificate as node:crypto reads it, once per process. */
+export const x509Certificate = memo((der) => new X509Certificate(der));
+const x509 = x509Certificate;
+const parse = parseCertificate;
+const parseOcsp = memo((der) => {
+  const response = pkijs.OCSPResponse.fromBER(new Uint8Array(der));
+  const bytes = response.responseBytes
+    ? new Uint8Array(Buffer.from(response.responseBytes.response.valueBlock.valueHexView))
+    : undefined;
+  return { response, basicDer: bytes, basic: bytes ? pkijs.BasicOCSPResponse.fromBER(bytes) : undefined };
+}, 500);
+const parseCrl = memo((der) => pkijs.CertificateRevocationList.fromBER(new Uint8Array(der)), 200);
 
 const extensionValue = (cert: pkijs.Certificate, oid: string) =>
   cert.extensions?.find((e) => e.extnID === oid)?.parsedValue;
@@ -182,15 +210,16 @@ export const checkOcspResponse = (
   options: { nonce?: Uint8Array; embedded: boolean },
 ): Checked => {
   let basic: pkijs.BasicOCSPResponse;
-  let basicDer: Uint8Array<ArrayBuffer>;
+  let basicDer: Uint8Array;
   try {
-    const response = pkijs.OCSPResponse.fromBER(new Uint8Array(der));
+    const parsed = parseOcsp(der);
+    const response = parsed.response;
     if (response.responseStatus.valueBlock.valueDec !== 0)
       return { problem: `OCSP status ${response.responseStatus.valueBlock.valueDec}` };
-    if (response.responseBytes?.responseType !== OID.ocspBasic)
+    if (response.responseBytes?.responseType !== OID.ocspBasic || !parsed.basic || !parsed.basicDer)
       return { problem: 'not a basic OCSP response' };
-    basicDer = new Uint8Array(Buffer.from(response.responseBytes.response.valueBlock.valueHexView));
-    basic = pkijs.BasicOCSPResponse.fromBER(basicDer);
+    basicDer = parsed.basicDer;
+    basic = parsed.basic;
   } catch (err) {
     return { problem: `unreadable OCSP response: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -271,7 +300,7 @@ export const checkCrl = (
 ): Checked => {
   let crl: pkijs.CertificateRevocationList;
   try {
-    crl = pkijs.CertificateRevocationList.fromBER(new Uint8Array(der));
+    crl = parseCrl(der);
   } catch (err) {
     return { problem: `unreadable CRL: ${err instanceof Error ? err.message : String(err)}` };
   }

@@ -1,11 +1,12 @@
 // RFC 3161 timestamps: asking a TSA for a token over some bytes (the signature value for PAdES B-T, the
 // document's byte range for a document timestamp), reading a token back, and putting one into a CMS as the
 // unsigned attribute id-aa-signatureTimeStampToken.
-import { createHash, verify as cryptoVerify, randomBytes, X509Certificate } from 'node:crypto';
+import { createHash, verify as cryptoVerify, randomBytes } from 'node:crypto';
 import { appError, isAppError } from '@postdesk/shared';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { CMS_OID } from './cms';
+import { parseCertificate, x509Certificate } from './revocation';
 
 export const TSP_OID = {
   tstInfo: '1.2.840.113549.1.9.16.1.4',
@@ -61,7 +62,7 @@ export const verifySignerInfo = (
   const hash = hashName(signerInfo.digestAlgorithm.algorithmId);
   const sigAlg = signerInfo.signatureAlgorithm.algorithmId;
   if (!hash || !(sigAlg in SIGNATURE_HASHES)) return { digestMatches: false, signatureOk: false };
-  const publicKey = new X509Certificate(certificate).publicKey;
+  const publicKey = x509Certificate(certificate).publicKey;
   const signature = signerInfo.signature.valueBlock.valueHexView;
   if (!signerInfo.signedAttrs) {
     const ok = cryptoVerify(hash, content, publicKey, signature);
@@ -91,7 +92,7 @@ const certificatesOf = (signedData: pkijs.SignedData) =>
 export const signerCertificateOf = (signerInfo: pkijs.SignerInfo, pool: Uint8Array[]) => {
   const sid = signerInfo.sid;
   return pool.find((der) => {
-    const cert = pkijs.Certificate.fromBER(new Uint8Array(der));
+    const cert = parseCertificate(der);
     if (sid instanceof pkijs.IssuerAndSerialNumber) {
       return cert.issuer.isEqual(sid.issuer) && cert.serialNumber.isEqual(sid.serialNumber);
     }
