@@ -27,14 +27,13 @@ import {
   type UpdateObject,
   vriKey,
 } from './incremental';
+import { memo, parseCertificate, x509Certificate } from './parsed';
 import {
   CLOCK_SKEW_MS,
   checkCrl,
   checkOcspResponse,
   fetchRevocation,
-  parseCertificate,
   type RevocationStatus,
-  x509Certificate,
 } from './revocation';
 import {
   readTimestampToken,
@@ -70,13 +69,14 @@ const load = async (bytes: Uint8Array) => {
   }
 };
 
-const cmsParts = (cms: Uint8Array) => {
+// Read-only here, so one parse per CMS serves every pass over the file.
+const cmsParts = memo((cms: Uint8Array) => {
   const signedData = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(new Uint8Array(cms)).content });
   const certificates = (signedData.certificates ?? [])
     .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
     .map((c) => new Uint8Array(c.toSchema().toBER(false)));
   return { signedData, certificates, signerInfo: signedData.signerInfos[0] };
-};
+}, 500);
 
 const isSelfSigned = (der: Uint8Array) => {
   const cert = new X509Certificate(der);

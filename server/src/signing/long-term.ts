@@ -7,17 +7,16 @@
 import { PDFDocument } from 'pdf-lib';
 import * as pkijs from 'pkijs';
 import { type DssData, findSignatures, type PdfSignature, readDss } from './incremental';
+import { memo, parseCertificate, x509Certificate } from './parsed';
 import {
   crlUrls,
   findRevocationStatus,
   isTimestampingCertificate,
   memoizedStatusFinder,
   ocspUrls,
-  parseCertificate,
   type RevocationStatus,
   revocationChecker,
   type StatusFinder,
-  x509Certificate,
 } from './revocation';
 import {
   essBindsCertificate,
@@ -272,15 +271,16 @@ const checkTimestamp = async (
   };
 };
 
-const cmsOf = (signature: PdfSignature) => {
-  const signedData = new pkijs.SignedData({
-    schema: pkijs.ContentInfo.fromBER(new Uint8Array(signature.cms)).content,
-  });
+// Read-only here: one parse per CMS for every validation of the same file.
+const parseCms = memo((cms: Uint8Array) => {
+  const signedData = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(new Uint8Array(cms)).content });
   const certificates = (signedData.certificates ?? [])
     .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
     .map((c) => new Uint8Array(c.toSchema().toBER(false)));
   return { signedData, certificates, signerInfo: signedData.signerInfos[0] };
-};
+}, 500);
+
+const cmsOf = (signature: PdfSignature) => parseCms(signature.cms);
 
 /** Validates every signature and document timestamp of a PDF with its long-term data. Newest last. */
 export const validateLongTerm = async (

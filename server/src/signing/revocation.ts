@@ -3,9 +3,10 @@
 // with a timeout. Every response is checked before it counts: its signature, who signed it (the CA, or a
 // responder the CA delegated with id-kp-OCSPSigning), the nonce when we asked, and that it speaks of the
 // time in question.
-import { createHash, verify as cryptoVerify, randomBytes, X509Certificate } from 'node:crypto';
+import { createHash, verify as cryptoVerify, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { memo, parseCertificate, x509Certificate } from './parsed';
 import { KEY_PURPOSE } from './pki';
 import { toDer } from './timestamp';
 import type { RevocationChecker } from './validation';
@@ -57,26 +58,6 @@ export type RevocationOptions = {
   timeoutMs?: number;
 };
 
-// pkijs parsing is what a validation spends its time on: each certificate (and each OCSP answer and CRL)
-// is parsed once per process, found again by the hash of its bytes. Parsed objects are never changed.
-const memo = <T>(make: (der: Uint8Array) => T, limit = 2_000) => {
-  const cache = new Map<string, T>();
-  return (der: Uint8Array): T => {
-    const key = createHash('sha1').update(der).digest('base64');
-    let value = cache.get(key);
-    if (value === undefined) {
-      value = make(der);
-      if (cache.size >= limit) cache.delete(cache.keys().next().value as string);
-      cache.set(key, value);
-    }
-    return value;
-  };
-};
-
-/** The certificate parsed by pkijs, once per process. */
-export const parseCertificate = memo((der) => pkijs.Certificate.fromBER(new Uint8Array(der)));
-/** The certificate as node:crypto reads it, once per process. */
-export const x509Certificate = memo((der) => new X509Certificate(der));
 const x509 = x509Certificate;
 const parse = parseCertificate;
 const parseOcsp = memo((der) => {

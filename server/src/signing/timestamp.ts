@@ -6,7 +6,7 @@ import { appError, isAppError } from '@postdesk/shared';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { CMS_OID } from './cms';
-import { parseCertificate, x509Certificate } from './revocation';
+import { memo, parseCertificate, x509Certificate } from './parsed';
 
 export const TSP_OID = {
   tstInfo: '1.2.840.113549.1.9.16.1.4',
@@ -162,13 +162,8 @@ export type TimestampToken = {
   serial: string;
 };
 
-/** Reads a TimeStampToken (a CMS SignedData over a TSTInfo) and checks it against the bytes it should cover. */
-export const readTimestampToken = (
-  tokenDer: Uint8Array,
-  covered: Uint8Array,
-  /** Certificates known besides those in the token (DSS, trust store), to find the TSA's. */
-  extraCertificates: Uint8Array[] = [],
-): TimestampToken => {
+// One parse per token: a file's tokens are read by every pass over it (augmenting, validating).
+const parseToken = memo((tokenDer: Uint8Array) => {
   const contentInfo = pkijs.ContentInfo.fromBER(new Uint8Array(tokenDer));
   if (contentInfo.contentType !== CMS_OID.signedData) throw new Error('timestamp is not a CMS SignedData');
   const signedData = new pkijs.SignedData({ schema: contentInfo.content });
@@ -176,7 +171,17 @@ export const readTimestampToken = (
   const eContent = signedData.encapContentInfo.eContent;
   if (!eContent) throw new Error('timestamp has no TSTInfo');
   const tstDer = eContent.getValue();
-  const tst = pkijs.TSTInfo.fromBER(new Uint8Array(tstDer));
+  return { signedData, tstDer, tst: pkijs.TSTInfo.fromBER(new Uint8Array(tstDer)) };
+}, 500);
+
+/** Reads a TimeStampToken (a CMS SignedData over a TSTInfo) and checks it against the bytes it should cover. */
+export const readTimestampToken = (
+  tokenDer: Uint8Array,
+  covered: Uint8Array,
+  /** Certificates known besides those in the token (DSS, trust store), to find the TSA's. */
+  extraCertificates: Uint8Array[] = [],
+): TimestampToken => {
+  const { signedData, tstDer, tst } = parseToken(tokenDer);
   const hash = hashName(tst.messageImprint.hashAlgorithm.algorithmId);
   if (!hash) throw new Error(`unsupported timestamp hash ${tst.messageImprint.hashAlgorithm.algorithmId}`);
   const imprint = tst.messageImprint.hashedMessage.valueBlock.valueHexView;
