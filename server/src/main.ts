@@ -19,6 +19,7 @@ import { SMS_JOB } from './notify/sender';
 import { PAYMENT_POLL_JOB } from './payments/online';
 import { demoCredentials, seedDemo, seedHolidays } from './seed/seed';
 import { createSigner } from './signing';
+import { ARCHIVE_RENEWAL_JOB } from './signing/archive-renewal';
 
 const ROLES = ['all', 'web', 'worker', 'migrate'] as const;
 type Role = (typeof ROLES)[number];
@@ -87,14 +88,25 @@ const consumes = role !== 'web' && role !== 'migrate';
 // Pages (workers) and route plans (a supervisor's request, answered by web) run on CPU threads.
 if (role !== 'migrate') startCpuThreads({ threads: env.WORKER_THREADS });
 const files = fileStoreFromEnv(env);
+const signer = createSigner({ ...process.env, DATA_DIR: env.DATA_DIR });
+if (!signer.longTerm) {
+  log.warn(
+    'no TSA_URL: signatures are PAdES baseline B only and cannot be checked once a certificate expires',
+  );
+}
 const jobs: JobRunner = createJobRunner({
   redis: { url: env.REDIS_URL, sentinels: env.REDIS_SENTINELS, sentinelName: env.REDIS_SENTINEL_NAME },
   prefix: env.REDIS_PREFIX,
-  defs: jobDefinitions({ db: database.db, files, env, jobs: () => jobs }),
+  defs: jobDefinitions({
+    db: database.db,
+    files,
+    env,
+    jobs: () => jobs,
+    ...(signer.longTerm ? { longTerm: signer.longTerm } : {}),
+  }),
   log,
   workers: consumes,
 });
-const signer = createSigner({ ...process.env, DATA_DIR: env.DATA_DIR });
 if (env.SEED_DEMO && (role === 'all' || role === 'migrate')) {
   // The demo's digitized dossiers are scanned and signed through the desk's own job and the clerks' keys.
   const { seeded } = await seedDemo(database.db, { scans: { files, jobs, signer } });
@@ -124,6 +136,7 @@ const periodic: (Schedule & { when: boolean })[] = [
   { job: 'board_deadline_warn', everyMs: 600_000, when: true },
   { job: 'indicator_rollup_refresh', everyMs: 900_000, when: true },
   { job: 'calendar_runway_check', everyMs: 86_400_000, when: true },
+  { job: ARCHIVE_RENEWAL_JOB, everyMs: 86_400_000, when: Boolean(signer.longTerm) },
 ];
 if (consumes) {
   // Pages a clerk scanned before a restart (the in-process queue forgets them; BullMQ: same ids, no-op).

@@ -1,6 +1,9 @@
 // Signing: milliseconds per RSA-2048 signature on a SoftHSM2 token (mean, p95 over 50), and per document
 // (placeholder + re-save + CMS + signature) for a 1-page PDF and a 10-page scan-sized PDF (≈100 KB image a page).
 // Target (issue 4): a signature ≤ 20 ms per document.
+// Then (issue 14) signing throughput at PAdES B-B and at B-LTA (signature timestamp, DSS with OCSP answers,
+// document timestamp) against the local test PKI's TSA and OCSP responder over HTTP, and verify time per
+// document with the long-term evidence (responders up, then stopped).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,13 +21,17 @@ import {
   buildCadesSignature,
   closeTokens,
   createSigner,
+  longTermVerifyOptions,
   setupDevPki,
   signPdf,
   signPdfDocument,
+  verifyPdf,
 } from '../../server/src/signing';
+import { startTestPki } from '../sim/pki';
 
 const ROUNDS = 50;
 const DOC_ROUNDS = 20;
+const LTA_ROUNDS = 10;
 const OPTIONS = { reason: 'Chứng thực bản điện tử', location: 'Huế', name: 'Nguyễn Thị Thu Hà' };
 
 const stats = (times: number[]) => {
@@ -125,8 +132,57 @@ export const run = async () => {
         `signPdfDocument ${label} (placeholder + the one save + CMS + token): ${stats(inAssembly)}\n`,
       );
     }
+    // SoftHSM2 reads its configuration when the module is initialized: finish with the first token first.
+    closeTokens();
+    await longTermSigning(join(dir, 'ltv'));
   } finally {
     closeTokens();
     rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+const throughput = async (rounds: number, fn: () => Promise<unknown>) => {
+  await fn();
+  const start = performance.now();
+  for (let i = 0; i < rounds; i += 1) await fn();
+  return (rounds * 1000) / (performance.now() - start);
+};
+
+const longTermSigning = async (dir: string) => {
+  const clerk = { keyLabel: 'bench-clerk', fullName: 'Nguyễn Thị Thu Hà', office: 'Bưu điện Phú Mậu' };
+  const pki = await startTestPki({ dir, clerks: [clerk], tokenLabel: 'pd-bench-ltv' });
+  try {
+    const signer = (tsa?: string) =>
+      createSigner({
+        NODE_ENV: 'test',
+        ...pki.token.env,
+        PKCS11_KEY_LABEL: clerk.keyLabel,
+        ...(tsa ? { TSA_URL: tsa } : {}),
+      });
+    const pdf = await makePdf(1, 0);
+    const bb = await throughput(DOC_ROUNDS, () => signPdf(pdf, signer(), OPTIONS));
+    process.stdout.write(
+      `signing throughput, PAdES B-B (1-page PDF, token): ${bb.toFixed(1)} signatures/s\n`,
+    );
+    const ltaSigner = signer(pki.tsa.url);
+    const before = { ocsp: pki.counts.ocsp, tsa: pki.tsa.requests };
+    const lta = await throughput(LTA_ROUNDS, () => signPdf(pdf, ltaSigner, OPTIONS));
+    process.stdout.write(
+      `signing throughput, PAdES B-LTA (local TSA + OCSP over HTTP): ${lta.toFixed(2)} signatures/s ` +
+        `(${((pki.counts.ocsp - before.ocsp) / (LTA_ROUNDS + 1)).toFixed(1)} OCSP and ` +
+        `${((pki.tsa.requests - before.tsa) / (LTA_ROUNDS + 1)).toFixed(1)} TSA requests each)\n`,
+    );
+    const signed = await signPdf(pdf, ltaSigner, OPTIONS);
+    const online = await time(DOC_ROUNDS, () =>
+      verifyPdf(signed, { trustRoots: [pki.root], ...longTermVerifyOptions(2_000) }),
+    );
+    process.stdout.write(`verifyPdf B-LTA document, responders up (OCSP asked): ${stats(online)}\n`);
+    await pki.stopRevocation();
+    const offline = await time(DOC_ROUNDS, () =>
+      verifyPdf(signed, { trustRoots: [pki.root], ...longTermVerifyOptions(2_000) }),
+    );
+    process.stdout.write(`verifyPdf B-LTA document, responders down (DSS only): ${stats(offline)}\n`);
+  } finally {
+    await pki.close();
   }
 };

@@ -72,12 +72,16 @@ export type VerifiedSignature = {
     modified: boolean;
     text: Words;
   };
+  /** PAdES level the long-term validation found, and what proves when the signature was made. */
+  longTerm?: { level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA'; proofOfExistence: string; bestSignatureTime: string };
 };
 
 export type VerifyResult = {
   signatures: VerifiedSignature[];
   modifiedAfterSigning: boolean;
   validatedAt: string;
+  /** The level this server's own signatures reach: B-B when no TSA is configured. */
+  ownSignatures?: { level: 'B-B' | 'B-LTA' };
 };
 
 const postFile = async <T>(path: string, file: Blob, name?: string, key?: string): Promise<T> => {

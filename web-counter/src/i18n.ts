@@ -476,6 +476,13 @@ const coreVi = {
   'verify.trusted': 'Tin cậy',
   'verify.untrusted': 'Không tin cậy',
   'verify.reason': 'Lý do',
+  'verify.level': 'Mức lưu giữ dài hạn',
+  'verify.level.B-B': 'PAdES B-B: không có dấu thời gian, chỉ kiểm tra được khi chứng thư còn hạn',
+  'verify.level.B-T': 'PAdES B-T: có dấu thời gian, chưa kèm dữ liệu kiểm tra thu hồi',
+  'verify.level.B-LT': 'PAdES B-LT: có dấu thời gian và dữ liệu kiểm tra thu hồi trong tệp',
+  'verify.level.B-LTA': 'PAdES B-LTA: kiểm tra được lâu dài, kể cả khi chứng thư đã hết hạn',
+  'verify.ownBaseline':
+    'Máy chủ này chưa cấu hình dịch vụ cấp dấu thời gian (TSA): chữ ký PostDesk tạo ở đây chỉ đạt mức PAdES B-B và sẽ không kiểm tra được khi chứng thư của người ký hết hạn.',
 };
 
 const vi = {
@@ -964,6 +971,13 @@ const coreEn: Record<keyof typeof coreVi, string> = {
   'verify.trusted': 'Trusted',
   'verify.untrusted': 'Not trusted',
   'verify.reason': 'Reason',
+  'verify.level': 'Long-term level',
+  'verify.level.B-B': 'PAdES B-B: no timestamp; checkable only while the certificate is valid',
+  'verify.level.B-T': 'PAdES B-T: timestamped, without revocation data in the file',
+  'verify.level.B-LT': 'PAdES B-LT: timestamped, with revocation data in the file',
+  'verify.level.B-LTA': 'PAdES B-LTA: checkable for the long term, even after the certificate expires',
+  'verify.ownBaseline':
+    'This server has no timestamp service (TSA) configured: signatures PostDesk makes here are only PAdES B-B and cannot be checked once the signer’s certificate expires.',
 };
 
 const en: Record<MessageKey, string> = {

@@ -23,7 +23,14 @@ import {
 import { type EventActor, recordEvent } from '../dossiers/engine';
 import type { FileStore } from '../files/store';
 import { recordProvisionalDue } from '../intake/holidays';
-import { countersignPdf, readTrustRoots, type Signer, signPdf, verifyPdf } from '../signing';
+import {
+  countersignPdf,
+  longTermVerifyOptions,
+  readTrustRoots,
+  type Signer,
+  signPdf,
+  verifyPdf,
+} from '../signing';
 import { NO_SIGNING_KEY } from '../signing/signer';
 import { boundWorkingHours, calendarFor, paperHandOverBy } from './clock';
 import { onResultReleased } from './delivery';
@@ -359,7 +366,7 @@ export const prepareResultFile = async (
       throw err;
     });
   }
-  const verified = await verifyPdf(bytes, { trustRoots });
+  const verified = await verifyPdf(bytes, { trustRoots, ...longTermVerifyOptions() });
   if (verified.signatures.length === 0) throw appError('AGENCY_RESULT_UNSIGNED');
   // The same verdict as /verify: every signature TOTAL-PASSED (ETSI EN 319 102-1), nothing changed after any.
   const bad = verified.signatures.find((s) => s.indication !== 'TOTAL-PASSED');

@@ -9,7 +9,7 @@ import type { Db } from '../db/client';
 import { documentPages, documents, dossiers, files } from '../db/schema';
 import { addPages } from '../digitize/pages';
 import { sniffMime } from '../files/store';
-import { readTrustRoots, verifyPdf } from '../signing';
+import { longTermVerifyOptions, readTrustRoots, verifyPdf } from '../signing';
 import { validationReportPdf } from '../signing/report';
 import { jsonError, officeFor, requireStaff, type StaffVariables } from './staff-session';
 
@@ -111,9 +111,12 @@ export const deskRoutes = (deps: AppDeps) => {
       if (sniffMime(bytes) !== 'application/pdf') throw appError('PDF_INVALID');
       const ownChain = await deps.signer.chain();
       const trustRoots = [...readTrustRoots(deps.env.SIGNING_TRUST_ROOTS), ...ownChain.slice(-1)];
-      const result = await verifyPdf(bytes, { trustRoots });
+      const result = await verifyPdf(bytes, { trustRoots, ...longTermVerifyOptions() });
       // `?format=pdf`: the same validation report as a PDF to keep or print.
-      if (c.req.query('format') !== 'pdf') return c.json(result);
+      if (c.req.query('format') !== 'pdf') {
+        // What this server's own signatures reach: baseline B only when no TSA is configured (development).
+        return c.json({ ...result, ownSignatures: { level: deps.signer.longTerm ? 'B-LTA' : 'B-B' } });
+      }
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const name = body.file.name.replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || 'tep.pdf';
       return new Response(new Uint8Array(await validationReportPdf(result, name, sha256)), {

@@ -14,6 +14,8 @@ import { createPortalClient } from '../integrations/portal/client';
 import { createSmsSender, smsChannel } from '../notify/sender';
 import { paymentPollJob } from '../payments/online';
 import { recoverPagesJob, retentionJob } from './maintenance';
+import { archiveRenewalJob } from '../signing/archive-renewal';
+import type { LongTermConfig } from '../signing/augment';
 import type { JobRunner } from './queue';
 import { defineJob } from './queue';
 
@@ -23,11 +25,14 @@ export const jobDefinitions = ({
   files,
   env,
   jobs,
+  longTerm,
 }: {
   db: Db;
   files: FileStore;
   env?: Env;
   jobs?: () => JobRunner;
+  /** The signer's TSA settings: stored signed copies get new document timestamps before theirs expire. */
+  longTerm?: LongTermConfig;
 }) => [
   digitizePageJob({ db, files, ...(jobs ? { jobs } : {}) }),
   // Optional OCR, one page per core, apart from the scan processing so the clerk never waits for it.
@@ -81,6 +86,8 @@ export const jobDefinitions = ({
       otpDays: 2,
     },
   }),
+  // archive_renewal: daily; renews PAdES B-LTA copies whose last timestamp's TSA certificate nears expiry.
+  ...(longTerm ? [archiveRenewalJob({ db, files, longTerm })] : []),
   defineJob({
     name: 'purge_api_requests',
     payload: z.object({ now: z.string().optional() }),

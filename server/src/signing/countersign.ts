@@ -15,7 +15,14 @@ import {
   type PDFObject,
   PDFRef,
 } from 'pdf-lib';
-import { CadesSigner, loadPdf, pdfLiteralText, SIGNATURE_HEX_LENGTH, type SignPdfOptions } from './pades';
+import {
+  CadesSigner,
+  extendSignature,
+  loadPdf,
+  pdfLiteralText,
+  type SignPdfOptions,
+  signatureHexLength,
+} from './pades';
 import type { Signer } from './signer';
 
 const BYTE_RANGE_PLACEHOLDER = '/**********';
@@ -95,7 +102,7 @@ export const countersignPdf = async (pdfBytes: Uint8Array, signer: Signer, optio
       '/Filter /Adobe.PPKLite',
       '/SubFilter /ETSI.CAdES.detached',
       `/ByteRange [0 ${BYTE_RANGE_PLACEHOLDER} ${BYTE_RANGE_PLACEHOLDER} ${BYTE_RANGE_PLACEHOLDER}]`,
-      `/Contents <${'0'.repeat(SIGNATURE_HEX_LENGTH)}>`,
+      `/Contents <${'0'.repeat(signatureHexLength(signer))}>`,
       `/Reason (${pdfLiteralText(options.reason)})`,
       `/M (${pdfDate(options.signingTime ?? new Date())})`,
       `/Name (${pdfLiteralText(options.name)})`,
@@ -133,5 +140,9 @@ export const countersignPdf = async (pdfBytes: Uint8Array, signer: Signer, optio
 
   const [certificate, chain] = await Promise.all([signer.certificate(), signer.chain()]);
   const pin = options.pin === undefined ? {} : { pin: options.pin };
-  return new Uint8Array(await new SignPdf().sign(prepared, new CadesSigner(certificate, chain, signer, pin)));
+  const signed = new Uint8Array(
+    await new SignPdf().sign(prepared, new CadesSigner(certificate, chain, signer, pin)),
+  );
+  // A B-LTA original stays B-LTA: the new signature gets its own validation data and a new document timestamp.
+  return extendSignature(signed, signer, [certificate, ...chain]);
 };

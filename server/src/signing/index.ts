@@ -1,6 +1,7 @@
 export { buildCadesSignature } from './cms';
 export { countersignPdf } from './countersign';
 export { tokenError } from './errors';
+export { longTermVerifyOptions, validateLongTerm } from './long-term';
 export { type SignPdfOptions, signPdf, signPdfDocument } from './pades';
 export { type DevPki, type DevPkiOptions, ensureSoftwareKey, setupDevPki, trustInNss } from './pki';
 export { createSigner, type Signer, type SigningConfig, signingEnvSchema } from './signer';

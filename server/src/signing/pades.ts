@@ -11,8 +11,10 @@ import {
   PDFName,
   PDFRef,
 } from 'pdf-lib';
+import { augmentToLta } from './augment';
 import { buildCadesSignature } from './cms';
 import type { Signer } from './signer';
+import { addSignatureTimestamp, requestTimestamp, signatureValueOf } from './timestamp';
 
 export type SignPdfOptions = {
   reason: string;
@@ -85,16 +87,33 @@ export class CadesSigner extends SignPdfSigner {
   }
 
   override async sign(content: Buffer): Promise<Buffer> {
-    return Buffer.from(
-      await buildCadesSignature({
-        content: new Uint8Array(content),
-        certificate: this.certificate,
-        chain: this.chain,
-        sign: (toBeSigned) => this.signer.sign(toBeSigned, this.pin),
-      }),
-    );
+    const cms = await buildCadesSignature({
+      content: new Uint8Array(content),
+      certificate: this.certificate,
+      chain: this.chain,
+      sign: (toBeSigned) => this.signer.sign(toBeSigned, this.pin),
+    });
+    const longTerm = this.signer.longTerm;
+    if (!longTerm) return Buffer.from(cms);
+    // PAdES B-T: the TSA's token over the signature value, as the unsigned signature-time-stamp attribute.
+    const token = await requestTimestamp(longTerm.tsa, signatureValueOf(cms));
+    return Buffer.from(addSignatureTimestamp(cms, token));
   }
 }
+
+/** Room in /Contents: a timestamped signature also carries the TSA's token and certificate. */
+export const signatureHexLength = (signer: Signer) =>
+  signer.longTerm ? 2 * SIGNATURE_HEX_LENGTH : SIGNATURE_HEX_LENGTH;
+
+/**
+ * B-T → B-LTA when the signer has a TSA (DSS, document timestamp, DSS); B-B as it is otherwise.
+ * `chain` completes the TSA's and signer's chains when the file does not carry them.
+ */
+export const extendSignature = async (signed: Uint8Array, signer: Signer, chain: Uint8Array[]) => {
+  if (!signer.longTerm) return signed;
+  const extra = [...(signer.longTerm.extraCertificates ?? []), ...chain];
+  return (await augmentToLta(signed, { ...signer.longTerm, extraCertificates: extra })).bytes;
+};
 
 /**
  * Makes the document's first signature a certification signature with DocMDP P=2 (ISO 32000-1 §12.8.2.2):
@@ -138,14 +157,17 @@ export const signPdfDocument = async (doc: PDFDocument, signer: Signer, options:
     contactInfo: pdfLiteralText(options.contactInfo ?? ''),
     signingTime: options.signingTime ?? new Date(),
     subFilter: SUBFILTER_ETSI_CADES_DETACHED,
-    signatureLength: SIGNATURE_HEX_LENGTH,
+    signatureLength: signatureHexLength(signer),
     widgetRect: [0, 0, 0, 0],
     appName: 'PostDesk',
   });
   certify(doc);
   const prepared = Buffer.from(await doc.save({ useObjectStreams: false }));
   const pin = options.pin === undefined ? {} : { pin: options.pin };
-  return new Uint8Array(await new SignPdf().sign(prepared, new CadesSigner(certificate, chain, signer, pin)));
+  const signed = new Uint8Array(
+    await new SignPdf().sign(prepared, new CadesSigner(certificate, chain, signer, pin)),
+  );
+  return extendSignature(signed, signer, [certificate, ...chain]);
 };
 
 /**

@@ -31,7 +31,34 @@ const OID = {
   subjectKeyIdentifier: '2.5.29.14',
   authorityKeyIdentifier: '2.5.29.35',
   sha256WithRSA: '1.2.840.113549.1.1.11',
+  extKeyUsage: '2.5.29.37',
+  crlDistributionPoints: '2.5.29.31',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  accessOcsp: '1.3.6.1.5.5.7.48.1',
+  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
 } as const;
+
+/** Extended key usages the test PKI and the verifier name. */
+export const KEY_PURPOSE = {
+  timeStamping: '1.3.6.1.5.5.7.3.8',
+  ocspSigning: '1.3.6.1.5.5.7.3.9',
+} as const;
+
+/**
+ * What a certificate says beyond its profile: where its status is published (OCSP in AIA, a CRL
+ * distribution point), an extended key usage (TSA, OCSP responder) and explicit validity, for the test PKI.
+ */
+export type CertificateExtras = {
+  ocspUrl?: string;
+  crlUrl?: string;
+  extKeyUsage?: string;
+  /** id-pkix-ocsp-nocheck: an OCSP responder's own certificate is not checked for revocation. */
+  ocspNoCheck?: boolean;
+  notBefore?: Date;
+  notAfter?: Date;
+};
+
+const uriName = (url: string) => new pkijs.GeneralName({ type: 6, value: url });
 
 export type Subject = { commonName: string; organization: string; country?: string };
 
@@ -90,8 +117,9 @@ export const issueCertificate = (options: {
   issuer?: Issuer;
   selfKey?: KeyObject;
   validDays?: number;
+  extras?: CertificateExtras;
 }): Uint8Array => {
-  const { subject, spki, profile, issuer, validDays = profile === 'ca' ? 3650 : 730 } = options;
+  const { subject, spki, profile, issuer, validDays = profile === 'ca' ? 3650 : 730, extras = {} } = options;
   const signingKey = issuer?.key ?? options.selfKey;
   if (!signingKey) throw new Error('issueCertificate: a self-signed certificate needs selfKey');
   const issuerCert = issuer ? pkijs.Certificate.fromBER(new Uint8Array(issuer.certificate)) : undefined;
@@ -105,8 +133,10 @@ export const issueCertificate = (options: {
   cert.subject = buildName(subject);
   cert.issuer = issuerCert ? issuerCert.subject : buildName(subject);
   const now = Date.now();
-  cert.notBefore.value = new Date(now - 60 * 60 * 1000);
-  cert.notAfter.value = new Date(now + validDays * 24 * 60 * 60 * 1000);
+  cert.notBefore.value = extras.notBefore ?? new Date(now - 60 * 60 * 1000);
+  cert.notAfter.value = extras.notAfter ?? new Date(now + validDays * 24 * 60 * 60 * 1000);
+  // RFC 5280: UTCTime through 2049, GeneralizedTime from 2050.
+  for (const time of [cert.notBefore, cert.notAfter]) time.type = time.value.getUTCFullYear() >= 2050 ? 1 : 0;
   cert.subjectPublicKeyInfo = pkijs.PublicKeyInfo.fromBER(new Uint8Array(spki));
   const authorityKeyId = issuerCert
     ? keyIdentifier(new Uint8Array(issuerCert.subjectPublicKeyInfo.toSchema().toBER(false)))
@@ -122,6 +152,39 @@ export const issueCertificate = (options: {
         keyIdentifier: new asn1js.OctetString({ valueHex: authorityKeyId }),
       }),
     ),
+    ...(extras.extKeyUsage
+      ? [extension(OID.extKeyUsage, true, new pkijs.ExtKeyUsage({ keyPurposes: [extras.extKeyUsage] }))]
+      : []),
+    ...(extras.ocspUrl
+      ? [
+          extension(
+            OID.authorityInfoAccess,
+            false,
+            new pkijs.InfoAccess({
+              accessDescriptions: [
+                new pkijs.AccessDescription({
+                  accessMethod: OID.accessOcsp,
+                  accessLocation: uriName(extras.ocspUrl),
+                }),
+              ],
+            }),
+          ),
+        ]
+      : []),
+    ...(extras.crlUrl
+      ? [
+          extension(
+            OID.crlDistributionPoints,
+            false,
+            new pkijs.CRLDistributionPoints({
+              distributionPoints: [
+                new pkijs.DistributionPoint({ distributionPoint: [uriName(extras.crlUrl)] }),
+              ],
+            }),
+          ),
+        ]
+      : []),
+    ...(extras.ocspNoCheck ? [extension(OID.ocspNoCheck, false, new asn1js.Null())] : []),
   ];
   cert.signature = sha256WithRsa();
   cert.signatureAlgorithm = sha256WithRsa();

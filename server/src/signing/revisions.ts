@@ -17,8 +17,8 @@ import {
   isRef,
   type PdfDict,
   type PdfValue,
-  readRevision,
   type Revision,
+  readRevision,
 } from './pdf-objects';
 
 export type ChangeKind =

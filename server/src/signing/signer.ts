@@ -2,6 +2,7 @@ import { createHash, sign as rsaSign } from 'node:crypto';
 import { resolve } from 'node:path';
 import { appError } from '@postdesk/shared';
 import { z } from 'zod';
+import type { LongTermConfig } from './augment';
 import { ensureSoftwareKey, type SoftwareKey, type Subject } from './pki';
 import { openTokenKey, type PinHolder, type PinPolicy, SOFTHSM_MODULE, tokenAuthorities } from './token';
 
@@ -24,6 +25,11 @@ export type Signer = {
    * for SIGNING_PIN_UNLOCK_MINUTES, and wrong PINs count against that user's budget.
    */
   forSession: (session: PinHolder) => Signer;
+  /**
+   * The TSA and validation-data settings when signatures go out as PAdES B-LTA (timestamp, DSS, document
+   * timestamp); absent = baseline B only (development without a TSA).
+   */
+  longTerm?: LongTermConfig;
 };
 
 /** The detail that tells the desk a clerk has no key of their own yet (the web shows "ask the admin"). */
@@ -59,7 +65,46 @@ export const signingEnvSchema = z.object({
   SIGNING_PIN_ATTEMPT_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   /** Colon-separated certificate files (DER or PEM) that verification trusts. */
   SIGNING_TRUST_ROOTS: z.string().optional(),
+  /** RFC 3161 timestamp authority: every signature is timestamped and extended to PAdES B-LTA. */
+  TSA_URL: z.url().optional(),
+  TSA_USERNAME: z.string().min(1).optional(),
+  TSA_PASSWORD: z.string().optional(),
+  /** A bearer token instead of basic credentials, as some TSAs' contracts have it. */
+  TSA_BEARER: z.string().min(1).optional(),
+  TSA_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Longest wait for an OCSP responder or CRL point while collecting validation data. */
+  REVOCATION_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /**
+   * Without TSA_URL in production: `refuse` to start signing (the default) or `warn` and sign baseline B,
+   * whose signatures cannot be checked once the clerk's certificate expires.
+   */
+  SIGNING_WITHOUT_TSA: z.enum(['refuse', 'warn']).default('refuse'),
 });
+
+/** The TSA settings of the environment, or undefined when no TSA is configured. */
+export const longTermConfig = (env: z.output<typeof signingEnvSchema>): LongTermConfig | undefined =>
+  env.TSA_URL
+    ? {
+        tsa: {
+          url: env.TSA_URL,
+          timeoutMs: env.TSA_TIMEOUT_MS,
+          ...(env.TSA_USERNAME ? { username: env.TSA_USERNAME, password: env.TSA_PASSWORD ?? '' } : {}),
+          ...(env.TSA_BEARER ? { bearer: env.TSA_BEARER } : {}),
+        },
+        revocationTimeoutMs: env.REVOCATION_TIMEOUT_MS,
+      }
+    : undefined;
+
+/** The same signer with timestamps and validation data added to every signature it makes (its clerks' too). */
+const withLongTerm = (signer: Signer, longTerm: LongTermConfig | undefined): Signer =>
+  longTerm
+    ? {
+        ...signer,
+        longTerm,
+        forKey: (label, holder) => withLongTerm(signer.forKey(label, holder), longTerm),
+        forSession: (session) => withLongTerm(signer.forSession(session), longTerm),
+      }
+    : signer;
 
 export type SigningConfig = z.input<typeof signingEnvSchema>;
 
@@ -96,6 +141,18 @@ export const createSigner = (
   options: { now?: () => number } = {},
 ): Signer => {
   const env = signingEnvSchema.parse(config);
+  const longTerm = longTermConfig(env);
+  const base = createBaseSigner(env, options);
+  if (!longTerm && env.NODE_ENV === 'production' && env.SIGNING_WITHOUT_TSA === 'refuse') {
+    throw appError('TSA_NOT_CONFIGURED');
+  }
+  return withLongTerm(base, longTerm);
+};
+
+const createBaseSigner = (
+  env: z.output<typeof signingEnvSchema>,
+  options: { now?: () => number } = {},
+): Signer => {
   const module =
     env.PKCS11_MODULE ?? (env.NODE_ENV === 'test' && env.PKCS11_TOKEN_LABEL ? SOFTHSM_MODULE : undefined);
   if (module === undefined) {

@@ -8,6 +8,7 @@ import { appError } from '@postdesk/shared';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { CMS_OID } from './cms';
+import { applyLongTerm, type LongTermSummary } from './long-term';
 import {
   decodeStream,
   dictOf,
@@ -17,10 +18,11 @@ import {
   isString,
   type PdfDict,
   type PdfValue,
-  readRevision,
   type Revision,
+  readRevision,
 } from './pdf-objects';
 import { analyseRevisions, describeChanges, docMdpPermission, type RevisionChange } from './revisions';
+import type { StatusFinder } from './revocation';
 import {
   algorithmProblems,
   buildPath,
@@ -77,6 +79,10 @@ export type SignatureReport = {
   certification?: { permission: 1 | 2 | 3 };
   /** What the file's later revisions changed after this signature. */
   after: { changes: RevisionChange[]; modified: boolean; text: { vi: string; en: string } };
+  /** The signature's /ByteRange as read (empty when none could be). */
+  byteRange?: number[];
+  /** PAdES level reached and what proves when it was made (long-term.ts), when asked for. */
+  longTerm?: LongTermSummary;
 };
 
 /** The earlier name of a signature's report; same shape. */
@@ -104,6 +110,11 @@ export type VerifyOptions = {
   requireRevocation?: boolean;
   /** Reads RFC 3161 tokens (signature and document timestamps). Default: `readTimestampToken` below. */
   readTimestamp?: TimestampReader;
+  /**
+   * Long-term validation (PAdES B-LT/B-LTA, long-term.ts): each timestamp checked at the time a later one
+   * proves, the DSS's revocation data, the responders when `online`. Off unless given.
+   */
+  longTerm?: { online: boolean; timeoutMs?: number; findStatus?: StatusFinder };
 };
 
 const OID = {
@@ -721,7 +732,8 @@ export const verifyPdf = async (input: Uint8Array, options: VerifyOptions): Prom
   }
   jobs.sort((x, y) => (x.range[2] ?? 0) + (x.range[3] ?? 0) - ((y.range[2] ?? 0) + (y.range[3] ?? 0)));
   const signatures: SignatureReport[] = [];
-  for (const job of jobs) signatures.push(await verifyOne(ctx, job.range, job.sig, job.at));
+  for (const job of jobs)
+    signatures.push({ ...(await verifyOne(ctx, job.range, job.sig, job.at)), byteRange: job.range });
 
   // A signature dictionary whose /ByteRange no longer parses (one changed byte can do that) is still a
   // signature, and an invalid one.
@@ -736,6 +748,21 @@ export const verifyPdf = async (input: Uint8Array, options: VerifyOptions): Prom
   if (signatures.length === 0 && !text.slice(0, 1024).includes('%PDF-')) {
     throw appError('PDF_INVALID', { reason: 'no %PDF- header' });
   }
+  // Long-term evidence (long-term.ts) may prove what the checks above could not, or fail what they passed.
+  const reports = options.longTerm
+    ? await applyLongTerm(
+        bytes,
+        signatures,
+        {
+          trustRoots: options.trustRoots,
+          validationTime: now,
+          ...(options.requireRevocation ? { requireRevocation: true } : {}),
+          ...options.longTerm,
+        },
+        conclude,
+      )
+    : signatures;
+  signatures.splice(0, signatures.length, ...reports);
   // Changed, as opposed to badly signed: the signed bytes no longer hash to the signature's digest, or a
   // later revision (or bytes outside every revision) changed what a signature covered.
   const modifiedAfterSigning = signatures.some(

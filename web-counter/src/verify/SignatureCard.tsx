@@ -99,6 +99,9 @@ export const SignatureCard = (props: { signature: VerifiedSignature; number: num
             </Row>
           )}
         </Show>
+        <Show when={props.signature.longTerm}>
+          {(longTerm) => <Row label={t('verify.level')}>{t(`verify.level.${longTerm().level}`)}</Row>}
+        </Show>
         <Show when={props.signature.certification}>
           {(certification) => (
             <Row label={t('verify.kind')}>{permissionText(certification().permission)}</Row>

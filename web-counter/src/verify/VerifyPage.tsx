@@ -84,6 +84,11 @@ export const VerifyPage = () => {
           <Show when={verify.result()}>
             {(result) => (
               <>
+                <Show when={result().ownSignatures?.level === 'B-B'}>
+                  <p class="hint" id="verify-own-baseline">
+                    {t('verify.ownBaseline')}
+                  </p>
+                </Show>
                 <Show
                   when={result().modifiedAfterSigning}
                   fallback={
