@@ -83,6 +83,7 @@ const agencyAction = (action: string): RouteRule => ({
 export const ROUTE_ACCESS: Record<string, RouteRule> = {
   'ALL /*': { allow: 'middleware' },
   'GET /health': { allow: 'anyone', request: () => ({ path: '/health' }) },
+  'GET /ready': { allow: 'anyone', request: () => ({ path: '/ready' }) },
   'ALL /trpc/*': { allow: 'trpc' },
 
   'GET /api/health': { allow: 'anyone', request: () => ({ path: '/api/health' }) },
