@@ -25,6 +25,7 @@ const CORE_ACCESS: Record<string, Access> = {
   'admin.createUser': ['admin'],
   'admin.deactivateUser': ['admin'],
   'admin.setSigningKeyLabel': ['admin'],
+  'admin.resetTotp': ['admin'],
   'auth.login': 'public',
   'auth.logout': 'signed-in',
   'auth.me': 'public',

@@ -1,4 +1,5 @@
 import { Navigate, Route, Router } from '@solidjs/router';
+import { AccountPage } from './account/AccountPage';
 import { AgencyInboxPage } from './agency/AgencyInboxPage';
 import { AgencyDossierPage } from './agency/AgencyDossierPage';
 import { DeskDossierPage } from './agency/DeskDossierPage';
@@ -46,6 +47,7 @@ export const App = () => (
       <Route path="/board" component={BoardPage} />
       <Route path="/indicators" component={IndicatorsPage} />
       <Route path="/admin/calendars" component={CalendarsPage} />
+      <Route path="/account" component={AccountPage} />
     </Route>
     <Route path="*" component={() => <Navigate href="/" />} />
   </Router>

@@ -1,4 +1,5 @@
 import { createSignal } from 'solid-js';
+import { en as accountEn, vi as accountVi } from './account/strings';
 import { en as adminEn, vi as adminVi } from './admin/strings';
 import { en as agencyEn, vi as agencyVi } from './agency/strings';
 import { en as boardEn, vi as boardVi } from './board/strings';
@@ -495,6 +496,7 @@ const vi = {
   ...deadlettersVi,
   ...todayVi,
   ...adminVi,
+  ...accountVi,
 };
 
 export type MessageKey = keyof typeof vi;
@@ -990,6 +992,7 @@ const en: Record<MessageKey, string> = {
   ...deadlettersEn,
   ...todayEn,
   ...adminEn,
+  ...accountEn,
 };
 
 export type Lang = 'vi' | 'en';

@@ -23,7 +23,7 @@ export const session = createRoot(() => {
     setChosen(key);
   };
 
-  const login = async (credentials: { username: string; password: string }) => {
+  const login = async (credentials: { username: string; password: string; totp?: string }) => {
     await api.auth.login.mutate(credentials);
     await refetch();
   };

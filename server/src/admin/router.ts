@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { monthPeriod } from '../board/service';
 import { publicityPoints } from '../board/router';
 import { setPublicity } from '../board/publicity';
+import { resetTotp } from '../auth/second-factor';
 import { router, staffProcedure } from '../trpc/init';
 import { findCalendars, openCalendarYear, publishCalendar, setCalendarDay } from './calendars';
 import { createUser, deactivateUser, findUsers, setSigningKeyLabel } from './users';
@@ -49,6 +50,12 @@ export const adminRouter = router({
     .input(z.object({ userId: z.uuid(), signingKeyLabel: signingKeyLabel.nullable() }))
     .mutation(({ ctx, input }) =>
       setSigningKeyLabel(ctx.db, { ...input, actor: { userId: ctx.user.id, requestId: ctx.requestId } }),
+    ),
+  /** Turns another user's two-step verification off (lost phone, rotated SESSION_SECRET); they enrol again. */
+  resetTotp: admin
+    .input(z.object({ userId: z.uuid() }))
+    .mutation(({ ctx, input }) =>
+      resetTotp(ctx.db, { ...input, actor: { userId: ctx.user.id, requestId: ctx.requestId } }),
     ),
   deactivateUser: admin
     .input(z.object({ userId: z.uuid() }))

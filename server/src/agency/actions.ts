@@ -32,6 +32,7 @@ import {
   verifyPdf,
 } from '../signing';
 import { NO_SIGNING_KEY } from '../signing/signer';
+import type { PinHolder } from '../signing/token';
 import { boundWorkingHours, calendarFor, paperHandOverBy } from './clock';
 import { onResultReleased } from './delivery';
 
@@ -80,6 +81,10 @@ export type ResultUpload = {
   signInPostDesk?: boolean;
   /** The name written in the signature when signing in PostDesk (the official's name). */
   signerName?: string;
+  /** The token PIN the official typed (when the server has none configured). */
+  pin?: string;
+  /** The official's login session: a PIN typed there unlocks signing for that session only, for a while. */
+  session?: PinHolder;
 };
 
 export type ResultOptions = {
@@ -348,16 +353,18 @@ export const prepareResultFile = async (
   if (result.signInPostDesk) {
     if (!opts.signer) throw appError('AGENCY_RESULT_UNSIGNED', { reason: 'no signer available' });
     const own = await officialSigner(db, opts.signer, opts.actor, opts.location);
+    const signer = result.session ? own.signer.forSession(result.session) : own.signer;
     const options = {
       reason: opts.reason,
       location: opts.location,
       name: result.signerName ?? own.fullName,
       ...(opts.now ? { signingTime: opts.now } : {}),
+      ...(result.pin ? { pin: result.pin } : {}),
     };
     const already = (await verifyPdf(result.bytes, { trustRoots })).signatures.length > 0;
     bytes = await (already
-      ? countersignPdf(result.bytes, own.signer, options)
-      : signPdf(result.bytes, own.signer, options)
+      ? countersignPdf(result.bytes, signer, options)
+      : signPdf(result.bytes, signer, options)
     ).catch((err: unknown) => {
       // A label with no key behind it on the token: the same "ask the administrator" as no label at all.
       if (isAppError(err) && err.code === 'TOKEN_NOT_FOUND' && err.details?.key === own.label) {

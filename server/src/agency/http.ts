@@ -129,8 +129,23 @@ export const agencyDeskRoutes = (deps: AppDeps) => {
   };
 
   /**
+   * Signing in PostDesk with the official's own key, as the desk signs digitized copies: the token PIN the
+   * official typed (`pin`, when the server has none configured) unlocks signing for this login session only.
+   */
+  const signingBy = (user: AuthUser, sessionId: string, pin: unknown) => {
+    if (pin !== undefined && pin !== '' && (typeof pin !== 'string' || !/^.{4,32}$/u.test(pin)))
+      throw appError('VALIDATION_FAILED', { fields: [{ path: 'pin', message: '4 to 32 characters' }] });
+    return {
+      signerName: user.fullName,
+      session: { userId: user.id, sessionId },
+      ...(typeof pin === 'string' && pin !== '' ? { pin } : {}),
+    };
+  };
+
+  /**
    * The decision with its result (multipart): `outcome` approved|refused, `reasons` (one per line, for a
-   * refusal), `resultNumber`, `paperResult`, `signInPostDesk`, and `file` (the result PDF). An unsigned or
+   * refusal), `resultNumber`, `paperResult`, `signInPostDesk` (with `pin`, the token PIN, when the server has
+   * none), and `file` (the result PDF). An unsigned or
    * tampered PDF is refused with a clear error and nothing changes; the same decision again is a replay.
    */
   app.post('/dossiers/:id/decide', upload, async (c) => {
@@ -159,7 +174,7 @@ export const agencyDeskRoutes = (deps: AppDeps) => {
             result: {
               bytes: new Uint8Array(await file.arrayBuffer()),
               signInPostDesk: flag(body.signInPostDesk),
-              signerName: user.fullName,
+              ...signingBy(user, c.get('sessionId'), body.pin),
             },
           }
         : {}),
@@ -192,7 +207,7 @@ export const agencyDeskRoutes = (deps: AppDeps) => {
             result: {
               bytes: new Uint8Array(await file.arrayBuffer()),
               signInPostDesk: flag(body.signInPostDesk),
-              signerName: user.fullName,
+              ...signingBy(user, c.get('sessionId'), body.pin),
             },
           }
         : {}),

@@ -27,9 +27,14 @@ const seal = (sessionSecret: string, secret: Uint8Array) => {
 const unseal = (sessionSecret: string, sealed: string) => {
   const [version, iv, body, tag] = sealed.split('.');
   if (version !== 'v1' || !iv || !body || !tag) throw appError('TOTP_INVALID');
-  const decipher = createDecipheriv('aes-256-gcm', keyOf(sessionSecret), Buffer.from(iv, 'base64url'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', keyOf(sessionSecret), Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
+  } catch {
+    // Sealed under another SESSION_SECRET (it was rotated): no code can ever match; an administrator resets it.
+    throw appError('TOTP_RESET_NEEDED');
+  }
 };
 
 /**
@@ -120,4 +125,29 @@ export const secondFactorOutcome = async (
     now: opts.now ?? new Date(),
   });
   return ok ? 'ok' : 'wrong';
+};
+
+/**
+ * An administrator turns another user's second factor off (a lost phone, a rotated SESSION_SECRET): the user
+ * signs in with the password alone until they enrol again. Not for oneself: a stolen session must not be able
+ * to drop its own account's second factor. Audited.
+ */
+export const resetTotp = async (
+  db: Db,
+  opts: { userId: string; actor: { userId: string; requestId: string } },
+) => {
+  if (opts.userId === opts.actor.userId) throw appError('FORBIDDEN', { reason: 'own second factor' });
+  const [row] = await db
+    .update(users)
+    .set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null })
+    .where(eq(users.id, opts.userId))
+    .returning({ id: users.id });
+  if (!row) throw appError('NOT_FOUND');
+  await db.insert(auditLog).values({
+    userId: opts.actor.userId,
+    action: 'totp_reset',
+    target: row.id,
+    requestId: opts.actor.requestId,
+  });
+  return { ok: true as const };
 };

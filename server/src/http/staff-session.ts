@@ -5,7 +5,11 @@ import { type AuthUser, findSession, readSessionCookie } from '../auth/sessions'
 import { type Db, isDatabaseUnavailable } from '../db/client';
 import type { AppVariables } from './middleware';
 
-export type StaffVariables = AppVariables & { user: AuthUser };
+export type StaffVariables = AppVariables & {
+  user: AuthUser;
+  /** The login session (its digest): a token PIN typed in it unlocks signing for it alone. */
+  sessionId: string;
+};
 
 /** Plain routes (PDFs, uploads, downloads) behind the same session cookie as tRPC, for staff holding `roles`. */
 export const requireStaff = (db: Db, roles: Role[]) =>
@@ -15,6 +19,7 @@ export const requireStaff = (db: Db, roles: Role[]) =>
     if (!session) throw appError('UNAUTHENTICATED');
     if (!session.user.memberships.some((m) => roles.includes(m.role))) throw appError('FORBIDDEN');
     c.set('user', session.user);
+    c.set('sessionId', session.sessionId);
     await next();
   });
 

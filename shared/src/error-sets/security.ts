@@ -75,4 +75,9 @@ export const SECURITY_ERRORS = {
     vi: 'Chưa bắt đầu đăng ký xác thực hai bước. Vui lòng bấm "Bật xác thực hai bước" và quét mã QR trước.',
     en: 'Two-step verification enrolment has not started. Please choose "Turn on two-step verification" and scan the QR code first.',
   },
+  TOTP_RESET_NEEDED: {
+    status: 409,
+    vi: 'Không đọc được khóa xác thực hai bước của tài khoản này (khóa bí mật của máy chủ đã được thay). Vui lòng nhờ một quản trị viên khác tắt xác thực hai bước cho bạn, đăng nhập bằng mật khẩu rồi đăng ký lại trên trang Tài khoản.',
+    en: "This account's two-step verification key can no longer be read (the server's secret was changed). Please ask another administrator to turn two-step verification off for you, sign in with your password, then enrol again on the account page.",
+  },
 } as const satisfies Record<string, ErrorEntry>;

@@ -108,6 +108,10 @@ const DecisionForm = (props: { dossier: DossierView; action: Action; onDone: () 
   const [file, setFile] = createSignal<File | null>(null);
   const [sign, setSign] = createSignal(false);
   const [paper, setPaper] = createSignal(true);
+  const [pin, setPin] = createSignal('');
+  // Signing here with the token: the server asks for the PIN when it has none (and this session has not typed
+  // it within the unlock window); from then on the field stays.
+  const [askPin, setAskPin] = createSignal(false);
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     const ok = await props.action.run(
@@ -119,10 +123,13 @@ const DecisionForm = (props: { dossier: DossierView; action: Action; onDone: () 
           reasons: outcome() === 'refused' ? reasons() : '',
           paperResult: outcome() === 'approved' && paper(),
           signInPostDesk: sign(),
+          ...(sign() && pin() ? { pin: pin() } : {}),
           file: outcome() === 'approved' ? file() : null,
         }),
       t(outcome() === 'approved' ? 'agency.decide.doneApproved' : 'agency.decide.doneRefused'),
     );
+    setPin('');
+    if (!ok && props.action.problemFor('decide')?.code === 'TOKEN_PIN_INVALID') setAskPin(true);
     if (ok) props.onDone();
   };
   return (
@@ -170,6 +177,21 @@ const DecisionForm = (props: { dossier: DossierView; action: Action; onDone: () 
           <input type="checkbox" checked={sign()} onChange={(e) => setSign(e.currentTarget.checked)} />
           {t('agency.decide.signHere')}
         </label>
+        <Show when={sign() && askPin()}>
+          <label class="field">
+            <span class="field-label">{t('comp.pin')}</span>
+            <input
+              id="decide-pin"
+              type="password"
+              inputmode="numeric"
+              autocomplete="off"
+              ref={(element) => queueMicrotask(() => element.focus())}
+              value={pin()}
+              onInput={(e) => setPin(e.currentTarget.value)}
+            />
+            <span class="field-hint">{t('comp.pinHint')}</span>
+          </label>
+        </Show>
         <label class="check-field">
           <input type="checkbox" checked={paper()} onChange={(e) => setPaper(e.currentTarget.checked)} />
           {t('agency.decide.paper')}

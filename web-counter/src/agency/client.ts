@@ -26,6 +26,8 @@ export type DecisionForm = {
   reasons?: string;
   paperResult: boolean;
   signInPostDesk: boolean;
+  /** The signing token's PIN, once the server asked for it (TOKEN_PIN_INVALID). */
+  pin?: string;
   file?: File | null;
 };
 
@@ -37,6 +39,7 @@ export const agencyDesk = {
     if (form.reasons) body.append('reasons', form.reasons);
     body.append('paperResult', String(form.paperResult));
     body.append('signInPostDesk', String(form.signInPostDesk));
+    if (form.signInPostDesk && form.pin) body.append('pin', form.pin);
     if (form.file) body.append('file', form.file, form.file.name);
     return postForm<{ state: string; replayed: boolean }>(
       `/agency-desk/dossiers/${encodeURIComponent(dossierId)}/decide`,

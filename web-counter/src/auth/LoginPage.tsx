@@ -6,7 +6,7 @@ import { ProblemNote } from '../ProblemNote';
 import { session } from '../session';
 import { LanguageSwitch } from '../shell/LanguageSwitch';
 
-type Missing = { field: 'username' | 'password'; message: MessageKey };
+type Missing = { field: 'username' | 'password' | 'totp'; message: MessageKey };
 
 export const LoginPage = () => {
   const navigate = useNavigate();
@@ -15,8 +15,12 @@ export const LoginPage = () => {
   const [missing, setMissing] = createSignal<Missing>();
   const [problem, setProblem] = createSignal<Problem>();
   const [busy, setBusy] = createSignal(false);
+  /** Shown only after the server answers TOTP_REQUIRED: users without a second factor never see it. */
+  const [askCode, setAskCode] = createSignal(false);
+  const [code, setCode] = createSignal('');
   let usernameInput!: HTMLInputElement;
   let passwordInput!: HTMLInputElement;
+  let codeInput: HTMLInputElement | undefined;
 
   onMount(() => usernameInput.focus());
 
@@ -33,15 +37,34 @@ export const LoginPage = () => {
       passwordInput.focus();
       return;
     }
+    if (askCode() && !/^\d{6}$/.test(code().replace(/\s/g, ''))) {
+      setMissing({ field: 'totp', message: 'login.totpRequired' });
+      codeInput?.focus();
+      return;
+    }
     setMissing(undefined);
     setBusy(true);
     try {
-      await session.login({ username: username().trim(), password: password() });
+      await session.login({
+        username: username().trim(),
+        password: password(),
+        ...(askCode() ? { totp: code().replace(/\s/g, '') } : {}),
+      });
       navigate('/', { replace: true });
     } catch (error) {
-      setProblem(describeError(error));
-      setPassword('');
-      passwordInput.focus();
+      const found = describeError(error);
+      setCode('');
+      if (found.code === 'TOTP_REQUIRED' || (found.code === 'TOTP_INVALID' && askCode())) {
+        // The password was right: keep it and ask for (another) code.
+        setAskCode(true);
+        setProblem(found.code === 'TOTP_INVALID' ? found : undefined);
+        codeInput?.focus();
+      } else {
+        setProblem(found);
+        setPassword('');
+        setAskCode(false);
+        passwordInput.focus();
+      }
     } finally {
       setBusy(false);
     }
@@ -101,6 +124,35 @@ export const LoginPage = () => {
                 )}
               </Show>
             </label>
+            <Show when={askCode()}>
+              <label class="field">
+                <span class="field-label">{t('login.totp')}</span>
+                <input
+                  ref={(el) => {
+                    codeInput = el;
+                    queueMicrotask(() => el.focus());
+                  }}
+                  name="totp"
+                  inputmode="numeric"
+                  autocomplete="one-time-code"
+                  maxlength={7}
+                  value={code()}
+                  onInput={(event) => setCode(event.currentTarget.value)}
+                  aria-invalid={invalid('totp')}
+                  aria-describedby={invalid('totp') ? 'totp-error' : 'totp-hint'}
+                />
+                <span class="field-hint" id="totp-hint">
+                  {t('login.totpHint')}
+                </span>
+                <Show when={invalid('totp') && missing()}>
+                  {(current) => (
+                    <span class="field-error" id="totp-error">
+                      {t(current().message)}
+                    </span>
+                  )}
+                </Show>
+              </label>
+            </Show>
             <Show when={problem()}>
               {(current) => <ProblemNote problem={current()} id="login-problem" />}
             </Show>

@@ -91,9 +91,9 @@ export const Shell = (props: { user: User; children?: JSX.Element }) => {
           </For>
         </nav>
         <div class="shell-header-end">
-          <span class="user-name" title={t('shell.user')}>
+          <A href="/account" class="user-name" title={t('shell.account')} activeClass="active">
             {props.user.fullName}
-          </span>
+          </A>
           <OfficeSwitch />
           <LanguageSwitch />
           <button
