@@ -44,8 +44,11 @@ const CORE_ACCESS: Record<string, Access> = {
   'digitize.reorderPages': ['clerk'],
   'digitize.finishComponent': ['clerk'],
   'digitize.complete': ['clerk'],
+  'digitize.retryPage': ['clerk'],
   'outbox.deadLetters': ['supervisor', 'admin'],
   'outbox.retry': ['supervisor', 'admin'],
+  'outbox.backlog': ['supervisor', 'admin'],
+  'outbox.sendNow': ['supervisor', 'admin'],
   'dossiers.get': STAFF,
   'dossiers.timeline': STAFF,
 };
