@@ -18,7 +18,7 @@ describe('health', () => {
     expect(res.headers.get('x-request-id')).toMatch(/^[\w-]{8,}$/);
     const ready = await server.app.request('/ready');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok' });
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', objectStore: 'ok' });
   });
 
   it('the machine API answers JSON errors in both languages', async () => {
