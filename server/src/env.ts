@@ -11,8 +11,8 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Public address of the web apps, used in QR codes and links. */
-  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  /** Public address of the web apps, used in QR codes and links; unset = `http://<HOST>:<PORT>` (localhost for 0.0.0.0/::). */
+  PUBLIC_URL: z.url().optional(),
   /** PostgreSQL; unset = embedded PGlite in `${DATA_DIR}/pglite`. */
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
@@ -80,7 +80,17 @@ const schema = z.object({
     .transform((v) => v === 'true'),
 });
 
-export type Env = z.infer<typeof schema> & { filesDir: string; pgliteDir: string };
+export type Env = Omit<z.infer<typeof schema>, 'PUBLIC_URL'> & {
+  PUBLIC_URL: string;
+  filesDir: string;
+  pgliteDir: string;
+};
+
+/** The address links and QR codes use when PUBLIC_URL is unset: where this server itself listens. */
+const listeningUrl = (host: string, port: number) => {
+  const name = ['', '0.0.0.0', '::', '[::]'].includes(host) ? 'localhost' : host;
+  return `http://${name.includes(':') && !name.startsWith('[') ? `[${name}]` : name}:${port}`;
+};
 
 /** Parses the environment once at start-up; production refuses every development default. */
 export const parseEnv = (source: Record<string, string | undefined> = process.env): Env => {
@@ -115,6 +125,7 @@ export const parseEnv = (source: Record<string, string | undefined> = process.en
   const dataDir = resolve(env.DATA_DIR);
   return {
     ...env,
+    PUBLIC_URL: env.PUBLIC_URL ?? listeningUrl(env.HOST, env.PORT),
     filesDir: resolve(env.FILES_DIR ?? `${dataDir}/files`),
     pgliteDir: `${dataDir}/pglite`,
   };
