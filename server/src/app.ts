@@ -42,12 +42,16 @@ const clientIp = (c: Parameters<typeof getConnInfo>[0], trustProxy: boolean) => 
   }
 };
 
+/** Paths that name a file (an asset, an icon, a map): when no such file exists they are a 404, not the app's page. */
+const ASSET_PATH = /\.(?:ico|png|jpe?g|gif|svg|webp|avif|js|mjs|css|map|json|webmanifest|txt|xml|woff2?|ttf|otf|wasm|pdf|html?)$/i;
+
 /** A built web app served from its dist folder, with its index.html for client-side routes. */
 const webApp = (dist: string, mount: string) => {
   const app = new Hono();
   const root = relative(process.cwd(), dist) || '.';
   app.use('*', serveStatic({ root, rewriteRequestPath: (p) => p.slice(mount.length - 1) || '/' }));
   app.get('*', async (c) => {
+    if (ASSET_PATH.test(c.req.path)) return c.text('Not found', 404);
     const index = join(dist, 'index.html');
     if (!existsSync(index)) return c.text('Web app not built: run `npm run build`.', 503);
     return c.html(await readFile(index, 'utf8'));

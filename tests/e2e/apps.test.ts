@@ -58,6 +58,21 @@ describe('the desk app in Chromium', () => {
     expect(page.url()).toMatch(/\/login$/);
     await page.close();
   });
+
+  it('the tab shows the PostDesk icon; /favicon.ico is a 404, not the app page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(`${http.url}/login`);
+    const href = await page.locator('link[rel="icon"]').getAttribute('href');
+    expect(href).toBe('/favicon.svg');
+    const icon = await page.request.get(`${http.url}${href}`);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()['content-type']).toMatch(/image\/svg\+xml/);
+    expect(await icon.text()).toMatch(/^<svg /);
+    const ico = await page.request.get(`${http.url}/favicon.ico`);
+    expect(ico.status()).toBe(404);
+    expect(ico.headers()['content-type'] ?? '').not.toMatch(/html/);
+    await page.close();
+  });
 });
 
 describe('the courier app in Chromium', () => {
