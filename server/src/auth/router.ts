@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authedProcedure, publicProcedure, router } from '../trpc/init';
+import { homeMembership } from './home';
 import { login } from './login';
 import { deleteSession, sessionCookie } from './sessions';
 
@@ -31,8 +32,17 @@ export const authRouter = router({
     );
     return { ok: true as const };
   }),
-  /** The signed-in user, and whether this server shows the development mailbox (never in production). */
-  me: publicProcedure.query(({ ctx }) =>
-    ctx.user ? { ...ctx.user, devMailbox: ctx.config.NODE_ENV !== 'production' } : null,
-  ),
+  /**
+   * The signed-in user, the membership to start on (the office with work), and whether this server shows the
+   * development mailbox (never in production).
+   */
+  me: publicProcedure.query(async ({ ctx }) => {
+    if (!ctx.user) return null;
+    const home = await homeMembership(ctx.db, ctx.user);
+    return {
+      ...ctx.user,
+      home: home ? { officeId: home.officeId, role: home.role } : null,
+      devMailbox: ctx.config.NODE_ENV !== 'production',
+    };
+  }),
 });

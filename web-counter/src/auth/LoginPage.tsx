@@ -1,10 +1,11 @@
-import { Navigate, useNavigate } from '@solidjs/router';
+import { useNavigate } from '@solidjs/router';
 import { createSignal, onMount, Show } from 'solid-js';
 import { describeError, type Problem } from '../errors';
 import { type MessageKey, t } from '../i18n';
 import { ProblemNote } from '../ProblemNote';
-import { session } from '../session';
+import { isOtherApp, session } from '../session';
 import { LanguageSwitch } from '../shell/LanguageSwitch';
+import { GoHome } from './GoHome';
 
 type Missing = { field: 'username' | 'password'; message: MessageKey };
 
@@ -37,7 +38,9 @@ export const LoginPage = () => {
     setBusy(true);
     try {
       await session.login({ username: username().trim(), password: password() });
-      navigate('/', { replace: true });
+      const home = session.homePath();
+      if (isOtherApp(home)) window.location.replace(home);
+      else navigate(home, { replace: true });
     } catch (error) {
       setProblem(describeError(error));
       setPassword('');
@@ -50,7 +53,7 @@ export const LoginPage = () => {
   const invalid = (field: Missing['field']) => missing()?.field === field;
 
   return (
-    <Show when={!(session.user.state === 'ready' && session.user())} fallback={<Navigate href="/" />}>
+    <Show when={!(session.user.state === 'ready' && session.user())} fallback={<GoHome />}>
       <div class="login-page">
         <header class="login-top">
           <LanguageSwitch />
