@@ -1,5 +1,6 @@
-import { useNavigate } from '@solidjs/router';
+import { useNavigate, useSearchParams } from '@solidjs/router';
 import { createSignal, onMount, Show } from 'solid-js';
+import { DevMailboxLink } from '../citizen/DevMailboxLink';
 import { describeError, type Problem } from '../errors';
 import { type MessageKey, t } from '../i18n';
 import { ProblemNote } from '../ProblemNote';
@@ -11,6 +12,12 @@ type Missing = { field: 'username' | 'password'; message: MessageKey };
 
 export const LoginPage = () => {
   const navigate = useNavigate();
+  const [search] = useSearchParams();
+  /** The page asked for before signing in: a path of this app only (never `//host` or a full address). */
+  const next = () => {
+    const path = typeof search.next === 'string' ? search.next : '';
+    return /^\/(?![/\\])/.test(path) && !path.startsWith('/courier/') ? path : null;
+  };
   const [username, setUsername] = createSignal('');
   const [password, setPassword] = createSignal('');
   const [missing, setMissing] = createSignal<Missing>();
@@ -37,8 +44,10 @@ export const LoginPage = () => {
     setMissing(undefined);
     setBusy(true);
     try {
+      // Read before signing in: once signed in, the page may already have moved on (and lost `?next=`).
+      const target = next();
       await session.login({ username: username().trim(), password: password() });
-      const home = session.homePath();
+      const home = target ?? session.homePath();
       if (isOtherApp(home)) window.location.replace(home);
       else navigate(home, { replace: true });
     } catch (error) {
@@ -53,7 +62,7 @@ export const LoginPage = () => {
   const invalid = (field: Missing['field']) => missing()?.field === field;
 
   return (
-    <Show when={!(session.user.state === 'ready' && session.user())} fallback={<GoHome />}>
+    <Show when={!(session.user.state === 'ready' && session.user())} fallback={<GoHome to={next()} />}>
       <div class="login-page">
         <header class="login-top">
           <LanguageSwitch />
@@ -113,6 +122,7 @@ export const LoginPage = () => {
             </button>
           </form>
         </main>
+        <DevMailboxLink />
       </div>
     </Show>
   );

@@ -1,5 +1,6 @@
 import { useSearchParams } from '@solidjs/router';
 import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { DevMailboxLink } from '../citizen/DevMailboxLink';
 import { t } from '../i18n';
 import { ProblemNote } from '../ProblemNote';
 import { LanguageSwitch } from '../shell/LanguageSwitch';
@@ -121,6 +122,7 @@ export const TrackPage = () => {
           </Show>
         </div>
       </main>
+      <DevMailboxLink />
     </div>
   );
 };
