@@ -60,6 +60,9 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const cacheFor = (path: string) =>
   /\/assets\/[^/]+-[\w-]{8,}\.\w+$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache';
 
+/** Paths that name a file (an asset, an icon, a map): when no such file exists they are a 404, not the app's page. */
+const ASSET_PATH = /\.(?:ico|png|jpe?g|gif|svg|webp|avif|js|mjs|css|map|json|webmanifest|txt|xml|woff2?|ttf|otf|wasm|pdf|html?)$/i;
+
 /**
  * A built web app served from its dist folder, with its index.html for client-side routes; the build's
  * precompressed `.br`/`.gz` copies are sent to browsers that accept them.
@@ -78,6 +81,7 @@ const webApp = (dist: string, mount: string) => {
     serveStatic({ root, precompressed: true, rewriteRequestPath: (p) => p.slice(mount.length - 1) || '/' }),
   );
   app.get('*', async (c) => {
+    if (ASSET_PATH.test(c.req.path)) return c.text('Not found', 404);
     const index = join(dist, 'index.html');
     if (!existsSync(index)) return c.text('Web app not built: run `npm run build`.', 503);
     c.header('Cache-Control', 'no-cache');

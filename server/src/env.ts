@@ -11,8 +11,8 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Public address of the web apps, used in QR codes and links. */
-  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  /** Public address of the web apps, used in QR codes and links; unset = `http://<HOST>:<PORT>` (localhost for 0.0.0.0/::). */
+  PUBLIC_URL: z.url().optional(),
   /** PostgreSQL; unset = embedded PGlite in `${DATA_DIR}/pglite`. */
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
@@ -138,11 +138,18 @@ const schema = z.object({
     .transform((v) => v === 'true'),
 });
 
-export type Env = z.infer<typeof schema> & {
+export type Env = Omit<z.infer<typeof schema>, 'PUBLIC_URL'> & {
+  PUBLIC_URL: string;
   filesDir: string;
   pgliteDir: string;
   /** Trusted reverse proxies (TRUST_PROXY_HOPS, or 1 for TRUST_PROXY=true). */
   proxyHops: number;
+};
+
+/** The address links and QR codes use when PUBLIC_URL is unset: where this server itself listens. */
+const listeningUrl = (host: string, port: number) => {
+  const name = ['', '0.0.0.0', '::', '[::]'].includes(host) ? 'localhost' : host;
+  return `http://${name.includes(':') && !name.startsWith('[') ? `[${name}]` : name}:${port}`;
 };
 
 /** Parses the environment once at start-up; production refuses every development default. */
@@ -179,6 +186,7 @@ export const parseEnv = (source: Record<string, string | undefined> = process.en
   const dataDir = resolve(env.DATA_DIR);
   return {
     ...env,
+    PUBLIC_URL: env.PUBLIC_URL ?? listeningUrl(env.HOST, env.PORT),
     filesDir: resolve(env.FILES_DIR ?? `${dataDir}/files`),
     pgliteDir: `${dataDir}/pglite`,
     proxyHops: env.TRUST_PROXY_HOPS ?? (env.TRUST_PROXY ? 1 : 0),

@@ -221,11 +221,18 @@ describe('the hand-off in the browser: desk forwards, agency asks, desk suppleme
     await expect.poll(() => agency.getByRole('button', { name: 'Phát hành Mẫu 04' }).count()).toBe(0);
 
     await agency.getByLabel('Số văn bản kết quả').fill('125/2026/XNTTHN');
+    // The file picker speaks Vietnamese (the browser's own button would say "Choose File").
+    const picker = agency.locator('.file-pick');
+    expect(await picker.innerText()).toMatch(/Chọn tệp PDF[\s\S]*Chưa chọn tệp/);
+    expect(
+      await agency.locator('input[type="file"]').evaluate((el) => el.classList.contains('visually-hidden')),
+    ).toBe(true);
     await agency.getByLabel('Tệp kết quả (PDF đã ký số)').setInputFiles({
       name: 'ket-qua-chua-ky.pdf',
       mimeType: 'application/pdf',
       buffer: Buffer.from(await resultPdf(['Unsigned draft'])),
     });
+    await expect.poll(() => picker.innerText()).toContain('ket-qua-chua-ky.pdf');
     await agency.getByRole('button', { name: 'Ghi nhận quyết định' }).click();
     await agency.getByText('Tệp kết quả chưa được ký số').waitFor();
     await shot(agency, '6-agency-unsigned-refused');

@@ -45,7 +45,7 @@ describe('the desk app in Chromium', () => {
     await page.close();
   });
 
-  it('a wrong password shows what to do, in Vietnamese first, and stays on the login page', async () => {
+  it('a wrong password shows what to do in Vietnamese only (English when picked), and stays on the login page', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.goto(`${http.url}/login`);
     await page.keyboard.type('gdv.quang');
@@ -54,8 +54,27 @@ describe('the desk app in Chromium', () => {
     await page.keyboard.press('Enter');
     const alert = page.getByRole('alert');
     await expect.poll(() => alert.innerText()).toMatch(/mật khẩu/i);
-    expect(await alert.innerText()).toMatch(/password/i);
+    // Vietnamese only: no second English line unless the user picks English.
+    expect(await alert.innerText()).not.toMatch(/password/i);
     expect(page.url()).toMatch(/\/login$/);
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await expect.poll(() => alert.innerText()).toMatch(/password/i);
+    expect(await alert.innerText()).not.toMatch(/mật khẩu/i);
+    await page.close();
+  });
+
+  it('the tab shows the PostDesk icon; /favicon.ico is a 404, not the app page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(`${http.url}/login`);
+    const href = await page.locator('link[rel="icon"]').getAttribute('href');
+    expect(href).toBe('/favicon.svg');
+    const icon = await page.request.get(`${http.url}${href}`);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()['content-type']).toMatch(/image\/svg\+xml/);
+    expect(await icon.text()).toMatch(/^<svg /);
+    const ico = await page.request.get(`${http.url}/favicon.ico`);
+    expect(ico.status()).toBe(404);
+    expect(ico.headers()['content-type'] ?? '').not.toMatch(/html/);
     await page.close();
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../../server/src/env';
+import { createTestServer } from '../helpers/app';
+import { createTestDatabase } from '../helpers/db';
 
 describe('configuration at start-up', () => {
   it('runs on embedded defaults in development: PGlite in ./data, in-process jobs', () => {
@@ -32,6 +34,30 @@ describe('configuration at start-up', () => {
 
   it('a malformed value is named, not silently defaulted', () => {
     expect(() => parseEnv({ PORT: 'eighty' })).toThrow(/PORT/);
+  });
+
+  it('links follow HOST and PORT when PUBLIC_URL is unset, and PUBLIC_URL wins when set', () => {
+    expect(parseEnv({}).PUBLIC_URL).toBe('http://localhost:3000');
+    expect(parseEnv({ PORT: '8080' }).PUBLIC_URL).toBe('http://localhost:8080');
+    expect(parseEnv({ HOST: '::', PORT: '8081' }).PUBLIC_URL).toBe('http://localhost:8081');
+    expect(parseEnv({ HOST: '192.168.1.20', PORT: '4000' }).PUBLIC_URL).toBe('http://192.168.1.20:4000');
+    expect(parseEnv({ HOST: 'fe80::1', PORT: '4000' }).PUBLIC_URL).toBe('http://[fe80::1]:4000');
+    expect(parseEnv({ PORT: '8080', PUBLIC_URL: 'https://postdesk.hue.gov.vn' }).PUBLIC_URL).toBe(
+      'https://postdesk.hue.gov.vn',
+    );
+  });
+
+  it('a server on PORT=8123 prints desk QR codes that open on port 8123, not 3000', async () => {
+    const database = await createTestDatabase();
+    try {
+      const server = createTestServer(database.db, { env: { PORT: '8123' } });
+      const clerk = await server.callerAs('gdv.hang');
+      const desks = await clerk.feedback.deskQrs();
+      expect(desks.length).toBeGreaterThan(0);
+      for (const d of desks) expect(d.url).toMatch(/^http:\/\/localhost:8123\/feedback\?desk=/);
+    } finally {
+      await database.close();
+    }
   });
 });
 

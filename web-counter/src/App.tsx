@@ -1,27 +1,40 @@
 import { Navigate, Route, Router } from '@solidjs/router';
+import { Show } from 'solid-js';
 import { AccountPage } from './account/AccountPage';
-import { AgencyInboxPage } from './agency/AgencyInboxPage';
-import { AgencyDossierPage } from './agency/AgencyDossierPage';
-import { DeskDossierPage } from './agency/DeskDossierPage';
-import { DeadLettersPage } from './deadletters/DeadLettersPage';
-import { ReconciliationPage } from './payments/ReconciliationPage';
-import { PayPage } from './payments/PayPage';
-import { DispatchPage } from './dispatch/DispatchPage';
-import { RequestPickupPage } from './citizen/RequestPickupPage';
-import { FeedbackPage } from './citizen/FeedbackPage';
-import { ComplaintsPage } from './citizen/ComplaintsPage';
-import { MailboxPage } from './citizen/MailboxPage';
-import { BoardPage } from './board/BoardPage';
-import { IndicatorsPage } from './board/IndicatorsPage';
 import { CalendarsPage } from './admin/CalendarsPage';
+import { AgencyDossierPage } from './agency/AgencyDossierPage';
+import { AgencyInboxPage } from './agency/AgencyInboxPage';
+import { DeskDossierPage } from './agency/DeskDossierPage';
+import { GoHome } from './auth/GoHome';
 import { LoginPage } from './auth/LoginPage';
 import { RequireSession } from './auth/RequireSession';
+import { BoardPage } from './board/BoardPage';
+import { IndicatorsPage } from './board/IndicatorsPage';
 import { CatalogPage } from './catalog/CatalogPage';
+import { ComplaintsPage } from './citizen/ComplaintsPage';
+import { FeedbackPage } from './citizen/FeedbackPage';
+import { MailboxPage } from './citizen/MailboxPage';
+import { RequestPickupPage } from './citizen/RequestPickupPage';
+import { DeadLettersPage } from './deadletters/DeadLettersPage';
+import { DispatchPage } from './dispatch/DispatchPage';
 import { IntakePage } from './intake/IntakePage';
+import { PayPage } from './payments/PayPage';
+import { ReconciliationPage } from './payments/ReconciliationPage';
 import { ScanPage } from './scan/ScanPage';
+import { session } from './session';
 import { TodayPage } from './today/TodayPage';
 import { TrackPage } from './track/TrackPage';
 import { VerifyPage } from './verify/VerifyPage';
+
+/** The catalogue for the roles that take in dossiers or oversee it; everyone else goes to their own work. */
+const Start = () => (
+  <Show
+    when={['clerk', 'supervisor', 'admin'].includes(session.membership()?.role ?? '')}
+    fallback={<GoHome />}
+  >
+    <CatalogPage />
+  </Show>
+);
 
 export const App = () => (
   <Router>
@@ -31,7 +44,7 @@ export const App = () => (
     <Route path="/feedback" component={FeedbackPage} />
     <Route path="/login" component={LoginPage} />
     <Route path="/" component={RequireSession}>
-      <Route path="/" component={CatalogPage} />
+      <Route path="/" component={Start} />
       <Route path="/intake/:procedureCode" component={IntakePage} />
       <Route path="/today" component={TodayPage} />
       <Route path="/dossiers/:dossierId/scan" component={ScanPage} />

@@ -17,6 +17,12 @@ const vietnamClock = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
+/** A month as people in Vietnam write it: `2026-01` → `01/2026` (never `26-01`). */
+export const formatMonth = (yearMonth: string) => {
+  const [year, month] = yearMonth.split('-');
+  return year && month ? `${month}/${year}` : yearMonth;
+};
+
 /** `dd/MM/yyyy HH:mm` in Asia/Ho_Chi_Minh, whatever the browser's zone. */
 export const formatDateTime = (value: Date | string | null | undefined) => {
   if (!value) return '';

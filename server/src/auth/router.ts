@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authedProcedure, publicProcedure, router, staffProcedure } from '../trpc/init';
 import { changePassword } from './change-password';
+import { homeMembership } from './home';
 import { login } from './login';
 import { confirmTotpEnrolment, startTotpEnrolment, TOTP_ROLES } from './second-factor';
 import { deleteSession, sessionCookie } from './sessions';
@@ -74,8 +75,17 @@ export const authRouter = router({
         requestId: ctx.requestId,
       }),
     ),
-  /** The signed-in user, and whether this server shows the development mailbox (never in production). */
-  me: publicProcedure.query(({ ctx }) =>
-    ctx.user ? { ...ctx.user, devMailbox: ctx.config.NODE_ENV !== 'production' } : null,
-  ),
+  /**
+   * The signed-in user, the membership to start on (the office with work), and whether this server shows the
+   * development mailbox (never in production).
+   */
+  me: publicProcedure.query(async ({ ctx }) => {
+    if (!ctx.user) return null;
+    const home = await homeMembership(ctx.db, ctx.user);
+    return {
+      ...ctx.user,
+      home: home ? { officeId: home.officeId, role: home.role } : null,
+      devMailbox: ctx.config.NODE_ENV !== 'production',
+    };
+  }),
 });

@@ -4,11 +4,11 @@ import {
   computeIndicators,
   type DeadlineStatus,
   deadlineStatus,
-  isOnTime,
   type GroupBy,
   INDICATORS,
   type IndicatorKey,
   type IndicatorResult,
+  isOnTime,
   type Period,
   percentOf,
   type Risk,
@@ -486,12 +486,41 @@ export type TrendPoint = {
   postalShare: number | null;
 };
 
+/** Per database handle: the current months whose roll-up this process has already made on demand. */
+const madeOnDemand = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+/**
+ * The roll-up of the current month, made now when none exists (a fresh start, a new month) instead of waiting
+ * for the first scheduled refresh: the trend chart is not empty for a quarter of an hour. Once per month and
+ * process (a month with no dossiers at all stays without rows); concurrent callers share the one refresh.
+ */
+export const ensureCurrentRollup = async (db: Db, now = new Date()) => {
+  const current = monthOf(now);
+  const made = madeOnDemand.get(db) ?? new Map<string, Promise<unknown>>();
+  madeOnDemand.set(db, made);
+  let pending = made.get(current);
+  if (!pending) {
+    pending = (async () => {
+      const [row] = await rows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from (select 1 from indicator_monthly where month = ${`${current}-01`}::date limit 1) x`,
+      );
+      if (Number(row?.n ?? 0) === 0) await refreshRollups(db, monthsBack(current, 2), now);
+    })();
+    made.set(current, pending);
+    // A failed refresh is tried again by the next caller.
+    pending.catch(() => made.delete(current));
+  }
+  await pending;
+};
+
 /** Monthly rates per unit from the roll-up table (one index range scan per month span, whatever the volume). */
 export const trend = async (
   db: Db,
   opts: { officeIds: string[]; months: string[]; groupBy: 'office' | 'agency' | 'none' },
 ): Promise<TrendPoint[]> => {
   if (opts.officeIds.length === 0 || opts.months.length === 0) return [];
+  if (opts.months.includes(monthOf(new Date()))) await ensureCurrentRollup(db);
   const key =
     opts.groupBy === 'office'
       ? sql`office_id::text`

@@ -3,11 +3,15 @@ import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { devMailbox, dossiers } from '../db/schema';
 import { deliverOutbox } from '../integrations/outbox';
-import { staffProcedure, router } from '../trpc/init';
+import { publicProcedure, router, staffProcedure } from '../trpc/init';
 import { devMailboxSender, smsChannel } from './sender';
 
 /** Notifications to citizens (SMS, Zalo) and the development mailbox. */
 export const notifyRouter = router({
+  /** Whether this server keeps texts in the development mailbox (so the pages may link to it): never in production. */
+  mailboxShown: publicProcedure.query(({ ctx }) => ({
+    shown: ctx.config.NODE_ENV !== 'production' && !ctx.config.SMS_PROVIDER_URL,
+  })),
   /**
    * What the development sender "sent", newest first: for testers and demos, never in production (where
    * nothing is written there anyway). Texts still waiting in the outbox are delivered first, so a code sent a

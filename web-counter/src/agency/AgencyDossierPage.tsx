@@ -166,11 +166,19 @@ const DecisionForm = (props: { dossier: DossierView; action: Action; onDone: () 
         </label>
         <label class="field">
           <span class="field-label">{t('agency.decide.file')}</span>
+          {/* The browser's own file button speaks the browser's language ("Choose File"): ours speaks the user's. */}
           <input
+            class="visually-hidden file-input"
             type="file"
             accept="application/pdf,.pdf"
             onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
           />
+          <span class="file-pick">
+            <span class="button button-small" aria-hidden="true">
+              {t('agency.decide.pick')}
+            </span>
+            <span class="file-name">{file()?.name ?? t('agency.decide.noFile')}</span>
+          </span>
           <span class="field-hint">{t('agency.decide.fileHint')}</span>
         </label>
         <label class="check-field">

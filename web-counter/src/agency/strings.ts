@@ -96,6 +96,8 @@ export const vi = {
   'agency.decide.file': 'Tệp kết quả (PDF đã ký số)',
   'agency.decide.fileHint':
     'Tệp được kiểm tra chữ ký khi tải lên; tệp chưa ký hoặc bị sửa sau khi ký sẽ bị từ chối.',
+  'agency.decide.pick': 'Chọn tệp PDF…',
+  'agency.decide.noFile': 'Chưa chọn tệp',
   'agency.decide.signHere': 'Tệp chưa ký: ký số trong PostDesk bằng khóa của cơ quan',
   'agency.decide.paper': 'Có bản giấy, bưu điện đến nhận',
   'agency.decide.submit': 'Ghi nhận quyết định',
@@ -295,6 +297,8 @@ export const en: Record<keyof typeof vi, string> = {
   'agency.decide.number': 'Result document number',
   'agency.decide.file': 'Result file (signed PDF)',
   'agency.decide.fileHint': 'The signature is checked on upload; an unsigned or altered file is refused.',
+  'agency.decide.pick': 'Choose a PDF…',
+  'agency.decide.noFile': 'No file chosen',
   'agency.decide.signHere': 'Unsigned file: sign it in PostDesk with the agency’s key',
   'agency.decide.paper': 'There is a paper result for the post to collect',
   'agency.decide.submit': 'Record the decision',

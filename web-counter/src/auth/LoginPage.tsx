@@ -1,15 +1,23 @@
-import { Navigate, useNavigate } from '@solidjs/router';
+import { useNavigate, useSearchParams } from '@solidjs/router';
 import { createSignal, onMount, Show } from 'solid-js';
+import { DevMailboxLink } from '../citizen/DevMailboxLink';
 import { describeError, type Problem } from '../errors';
 import { type MessageKey, t } from '../i18n';
 import { ProblemNote } from '../ProblemNote';
-import { session } from '../session';
+import { isOtherApp, session } from '../session';
 import { LanguageSwitch } from '../shell/LanguageSwitch';
+import { GoHome } from './GoHome';
 
 type Missing = { field: 'username' | 'password' | 'totp'; message: MessageKey };
 
 export const LoginPage = () => {
   const navigate = useNavigate();
+  const [search] = useSearchParams();
+  /** The page asked for before signing in: a path of this app only (never `//host` or a full address). */
+  const next = () => {
+    const path = typeof search.next === 'string' ? search.next : '';
+    return /^\/(?![/\\])/.test(path) && !path.startsWith('/courier/') ? path : null;
+  };
   const [username, setUsername] = createSignal('');
   const [password, setPassword] = createSignal('');
   const [missing, setMissing] = createSignal<Missing>();
@@ -45,12 +53,16 @@ export const LoginPage = () => {
     setMissing(undefined);
     setBusy(true);
     try {
+      // Read before signing in: once signed in, the page may already have moved on (and lost `?next=`).
+      const target = next();
       await session.login({
         username: username().trim(),
         password: password(),
         ...(askCode() ? { totp: code().replace(/\s/g, '') } : {}),
       });
-      navigate('/', { replace: true });
+      const home = target ?? session.homePath();
+      if (isOtherApp(home)) window.location.replace(home);
+      else navigate(home, { replace: true });
     } catch (error) {
       const found = describeError(error);
       setCode('');
@@ -73,7 +85,7 @@ export const LoginPage = () => {
   const invalid = (field: Missing['field']) => missing()?.field === field;
 
   return (
-    <Show when={!(session.user.state === 'ready' && session.user())} fallback={<Navigate href="/" />}>
+    <Show when={!(session.user.state === 'ready' && session.user())} fallback={<GoHome to={next()} />}>
       <div class="login-page">
         <header class="login-top">
           <LanguageSwitch />
@@ -162,6 +174,7 @@ export const LoginPage = () => {
             </button>
           </form>
         </main>
+        <DevMailboxLink />
       </div>
     </Show>
   );

@@ -1,6 +1,7 @@
 import { createEffect, onCleanup } from 'solid-js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { formatMonth } from '../format';
 
 export type Series = { label: string; values: (number | null)[]; color: string };
 
@@ -32,14 +33,14 @@ export const TrendChart = (props: {
         axes: [
           {
             values: (_u, splits) =>
-              splits.map((s) => (Number.isInteger(s) ? (months[s]?.slice(2) ?? '') : '')),
+              splits.map((s) => (Number.isInteger(s) ? formatMonth(months[s] ?? '') : '')),
           },
           { values: (_u, splits) => splits.map((s) => `${s}%`), size: 48 },
         ],
         series: [
           {
             label: props.xLabel,
-            value: (_u: uPlot, v: number | null) => (v === null ? '–' : (months[v] ?? '')),
+            value: (_u: uPlot, v: number | null) => (v === null ? '–' : formatMonth(months[v] ?? '')),
           },
           ...series.map((s) => ({
             label: s.label,

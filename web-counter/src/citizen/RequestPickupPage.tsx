@@ -16,6 +16,7 @@ import {
   type Window,
 } from './fields';
 import './citizen.css';
+import { DevMailboxLink } from './DevMailboxLink';
 
 type Summary = Outputs['catalog']['procedures'][number];
 type Procedure = Outputs['catalog']['procedure'];
@@ -362,6 +363,7 @@ export const RequestPickupPage = () => {
           </form>
         </Show>
       </main>
+      <DevMailboxLink />
     </div>
   );
 };

@@ -138,6 +138,9 @@ export const vi = {
   'citizen.complaints.tooShort': 'Viết câu trả lời, ít nhất 10 ký tự.',
   // The development mailbox.
   'citizen.mailbox.title': 'Hộp thư thử nghiệm',
+  'citizen.mailbox.link': 'Hộp thư SMS thử nghiệm',
+  'citizen.mailbox.linkHint':
+    'Máy thử nghiệm không gửi tin nhắn thật: mã OTP và đường dẫn gửi người dân nằm ở đây (đăng nhập bằng tài khoản giao dịch viên demo).',
   'citizen.mailbox.intro': 'Tin nhắn hệ thống lẽ ra đã gửi tới người dân (chỉ có ở máy thử nghiệm).',
   'citizen.mailbox.phone': 'Lọc theo số điện thoại',
   'citizen.mailbox.refresh': 'Tải lại',
@@ -286,6 +289,9 @@ export const en: Record<keyof typeof vi, string> = {
   'citizen.complaints.deskQr': 'Feedback QR code for each desk',
   'citizen.complaints.tooShort': 'Write the answer, at least 10 characters.',
   'citizen.mailbox.title': 'Test mailbox',
+  'citizen.mailbox.link': 'Test SMS mailbox',
+  'citizen.mailbox.linkHint':
+    'This test server sends no real texts: the OTP codes and links sent to citizens are here (sign in with a demo clerk account).',
   'citizen.mailbox.intro': 'Text messages the system would have sent to citizens (test servers only).',
   'citizen.mailbox.phone': 'Filter by phone number',
   'citizen.mailbox.refresh': 'Reload',

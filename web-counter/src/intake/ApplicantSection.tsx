@@ -1,5 +1,5 @@
 import { For, type JSX, Show } from 'solid-js';
-import { t } from '../i18n';
+import { lang, t } from '../i18n';
 import { WarningIcon } from '../icons';
 import { ProblemNote } from '../ProblemNote';
 import { CommunePicker } from './CommunePicker';
@@ -112,7 +112,7 @@ export const ApplicantSection = (props: { intake: Intake; onIdAccepted: () => vo
             <For each={props.intake.warnings()}>
               {(warning) => (
                 <li>
-                  <span lang="vi">{warning.vi}</span> <span lang="en">{warning.en}</span>
+                  <span lang={lang()}>{lang() === 'en' ? warning.en : warning.vi}</span>
                 </li>
               )}
             </For>

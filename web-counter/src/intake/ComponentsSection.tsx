@@ -1,6 +1,6 @@
 import { For, Show } from 'solid-js';
 import { formatDate, formatDateTime } from '../format';
-import { t } from '../i18n';
+import { lang, t } from '../i18n';
 import { RecycleIcon } from '../icons';
 import type { Intake } from './store';
 
@@ -184,10 +184,7 @@ export const ComponentsSection = (props: { intake: Intake }) => (
       <Show when={props.intake.errors().components}>
         {(problem) => (
           <div class="field-error block-error" id="components-error">
-            <span lang="vi">{problem().vi}</span>
-            <span lang="en" class="field-error-en">
-              {problem().en}
-            </span>
+            <span lang={lang()}>{lang() === 'en' ? problem().en : problem().vi}</span>
             <Show when={props.intake.absentByServer().length > 0}>
               <ul>
                 <For each={props.intake.absentByServer()}>{(item) => <li>{item.name}</li>}</For>

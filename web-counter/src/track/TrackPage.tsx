@@ -1,5 +1,6 @@
 import { useLocation, useSearchParams } from '@solidjs/router';
 import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { DevMailboxLink } from '../citizen/DevMailboxLink';
 import { t } from '../i18n';
 import { ProblemNote } from '../ProblemNote';
 import { LanguageSwitch } from '../shell/LanguageSwitch';
@@ -134,6 +135,7 @@ export const TrackPage = () => {
           </Show>
         </div>
       </main>
+      <DevMailboxLink />
     </div>
   );
 };
