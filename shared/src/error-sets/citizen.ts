@@ -89,13 +89,13 @@ export const CITIZEN_ERRORS = {
   },
   CONTACT_ID_CARD_MISMATCH: {
     status: 409,
-    vi: 'Số trên thẻ căn cước không phải của người nộp hồ sơ này. Chỉ người nộp (hoặc qua mã gửi tới số cũ) mới đổi được thông tin liên hệ.',
-    en: 'The ID card number is not that of this dossier’s applicant. Only the applicant (or a code sent to the old phone) can change the contact details.',
+    vi: 'Số trên thẻ căn cước không phải của người nộp hồ sơ này. Vui lòng kiểm tra thẻ của chính người nộp, hoặc đổi bằng mã gửi tới số điện thoại cũ.',
+    en: 'The ID card number is not that of this dossier’s applicant. Please check the applicant’s own card, or change the details with a code sent to the old phone.',
   },
   CONTACT_DELIVERY_NOT_ASKED: {
     status: 409,
-    vi: 'Kết quả của hồ sơ này nhận tại quầy nên chưa có địa chỉ giao. Người dân đăng ký giao tận nhà trên trang tra cứu.',
-    en: 'This dossier’s result is collected at the desk, so it has no delivery address. The citizen asks for home delivery on the tracking page.',
+    vi: 'Kết quả của hồ sơ này nhận tại quầy nên chưa có địa chỉ giao. Vui lòng hướng dẫn người dân đăng ký giao tận nhà trên trang tra cứu.',
+    en: 'This dossier’s result is collected at the desk, so it has no delivery address. Please ask the citizen to request home delivery on the tracking page.',
   },
   CONTACT_CHANGE_TOO_LATE: {
     status: 409,
@@ -110,7 +110,7 @@ export const CITIZEN_ERRORS = {
   CONTACT_CHANGE_NEEDS_CONFIRMATION: {
     status: 409,
     vi: 'Số điện thoại khác với số người dân đã xác nhận khi đặt lịch. Hãy tiếp nhận với số đã xác nhận, rồi đổi số bằng chức năng "Đổi thông tin liên hệ".',
-    en: 'The phone number differs from the one the citizen confirmed when booking. Receive with the confirmed number, then use “Change contact details”.',
+    en: 'The phone number differs from the one the citizen confirmed when booking. Please receive with the confirmed number, then use “Change contact details”.',
   },
   MAILBOX_DISABLED: {
     status: 403,
