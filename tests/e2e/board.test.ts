@@ -119,7 +119,10 @@ describe('the indicators page in Chromium', () => {
     );
     expect(await unit.locator('[data-indicator="onlinePayment"] .ind-rate').textContent()).toBe('N/A');
     expect(await unit.locator('[data-indicator="satisfaction"] .ind-rate').textContent()).toBe('44,44%');
-    expect(await unit.textContent()).toContain('44,41%');
+    // Online services (12) and online payment (10) are two groups; publicity is not entered, so the unit is
+    // scored on the dossier groups that apply (72 of 82 here, online payment being N/A) and the page says so.
+    expect(await unit.textContent()).toContain('34,2/72 (chưa nhập điểm công khai: tính trên 82)');
+    expect(await unit.textContent()).toContain('47,5%');
     expect(await page.locator('[data-indicator="postal"] .ind-frac').textContent()).toBe('1/9');
     // The courier's failed attempt, with its reason in words.
     await page.getByRole('heading', { name: 'Lý do không phát được' }).waitFor();
