@@ -3,7 +3,6 @@
 // Only this file's own database's connections are terminated; the shared PostgreSQL keeps running.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -11,19 +10,11 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDatabaseUnavailable, openDatabase, rows } from '../../server/src/db/client';
 import { createTestDatabase } from '../helpers/db';
+import { freePort } from '../helpers/processes';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let child: ChildProcess | null = null;
 let output = '';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -1,10 +1,9 @@
 // Scanned pages are never left "processing" for ever: the worker under a page killed twice, Redis restarted
 // empty under queued pages. PostgreSQL is the truth; the reconciler and the schedulers' watchdog put back
 // what the queue lost, without restarting anything. A Redis of this file's own is killed, never the shared one.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -21,6 +20,7 @@ import { createLogger } from '../../server/src/logger';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 import { intakeFor } from '../helpers/intake';
+import { freePort, killed, startPrivateRedis, until } from '../helpers/processes';
 
 const log = createLogger('silent');
 const SHARED_REDIS = 'redis://127.0.0.1:6379';
@@ -82,14 +82,6 @@ const scanOnePage = async (jobs: JobRunner) => {
 const pageRow = async (pageId: string) =>
   (await database.db.select().from(documentPages).where(eq(documentPages.id, pageId)))[0]!;
 
-const until = async (check: () => Promise<boolean>, ms: number) => {
-  for (const end = Date.now() + ms; Date.now() < end; ) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
-};
-
 /** A worker process that takes the page's job and is killed with -9 while it holds it. */
 const killWorkerMidPage = async (prefix: string, redisUrl = SHARED_REDIS) => {
   const child = spawn(
@@ -107,13 +99,6 @@ const killWorkerMidPage = async (prefix: string, redisUrl = SHARED_REDIS) => {
   });
   await killed(child);
 };
-
-const killed = (child: ChildProcess) =>
-  new Promise<void>((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    child.once('exit', () => done());
-    child.kill('SIGKILL');
-  });
 
 /** The real page job (and the rest), run by this process, with short locks so a dead worker's job is seen soon. */
 const realWorker = (prefix: string, redisUrl = SHARED_REDIS) => {
@@ -193,44 +178,12 @@ describe('a worker killed twice on the same page', () => {
   }, 240_000);
 });
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
-const redisAnswers = (port: number) =>
-  new Promise<boolean>((done) => {
-    const socket = new Socket();
-    socket.once('error', () => done(false));
-    socket.connect(port, '127.0.0.1', () => {
-      socket.write('PING\r\n');
-      socket.once('data', (d) => {
-        socket.destroy();
-        done(String(d).includes('PONG'));
-      });
-    });
-  });
-
-const startRedis = async (port: number) => {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  if (!(await until(() => redisAnswers(port), 10_000))) throw new Error('private redis-server did not start');
-  return child;
-};
-
 describe('Redis restarted empty', () => {
   it('the job schedulers and the queued pages come back from PostgreSQL without a restart', async () => {
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;
     const prefix = '{pdt}';
-    let redis = await startRedis(port);
+    let redis = await startPrivateRedis(port);
     const worker = realWorker(prefix, url);
     const producer = createBullmqRunner({
       redisUrl: url,
@@ -258,7 +211,7 @@ describe('Redis restarted empty', () => {
       await raw.close();
 
       await killed(redis);
-      redis = await startRedis(port);
+      redis = await startPrivateRedis(port);
       const back = await until(async () => {
         const rows = await Promise.all(pages.map((p) => pageRow(p.pageId)));
         return rows.every((r) => r.state === 'ready');

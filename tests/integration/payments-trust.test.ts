@@ -3,7 +3,6 @@
 // callbacks that the gateway's own status query then confirms, denies, or does not answer.
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
 import { serve } from '@hono/node-server';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,20 +21,13 @@ import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 import { intakeFor } from '../helpers/intake';
 import { type PaymentGatewaySim, startPaymentGatewaySim } from '../sim/payment-gateway-sim';
+import { freePort } from '../helpers/processes';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let server: ReturnType<typeof createTestServer>;
 let sim: PaymentGatewaySim;
 let url: string;
 let closeHttp: () => Promise<void>;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -1,5 +1,4 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { type AddressInfo, createServer } from 'node:net';
 import { serve } from '@hono/node-server';
 import { and, asc, eq } from 'drizzle-orm';
 import { QRPay } from 'vietnam-qr-pay';
@@ -36,20 +35,13 @@ import { createTestDatabase } from '../helpers/db';
 import { intakeFor } from '../helpers/intake';
 import { inspectPdf } from '../helpers/pdf';
 import { type PaymentGatewaySim, startPaymentGatewaySim } from '../sim/payment-gateway-sim';
+import { freePort } from '../helpers/processes';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let server: ReturnType<typeof createTestServer>;
 let sim: PaymentGatewaySim;
 let url: string;
 let closeHttp: () => Promise<void>;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -3,10 +3,9 @@
 // with -9 between the state change and the delivery, and a portal that is slow and drops connections.
 // portal-sync.test.ts already covers: an hour-long outage, a never-answered request, a proxy's duplicate,
 // a refused message (dead letter + retry), and two deliverers at once.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { and, eq, inArray } from 'drizzle-orm';
@@ -21,6 +20,7 @@ import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 import { intakeFor } from '../helpers/intake';
 import { type PortalSim, startPortalSim } from '../sim/portal-sim';
+import { freePort, killed, startPrivateRedis, until } from '../helpers/processes';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let server: ReturnType<typeof createTestServer>;
@@ -58,59 +58,11 @@ const portalRows = (dossierId: string) =>
     .where(and(eq(outbox.dossierId, dossierId), eq(outbox.topic, 'portal.progress')))
     .orderBy(outbox.id);
 
-const until = async (check: () => Promise<boolean> | boolean, ms = 30_000) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-};
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-  });
-
-const redisAnswers = (port: number) =>
-  new Promise<boolean>((done) => {
-    const socket = new Socket();
-    socket.once('error', () => done(false));
-    socket.connect(port, '127.0.0.1', () => {
-      socket.write('PING\r\n');
-      socket.once('data', (d) => {
-        socket.destroy();
-        done(String(d).includes('PONG'));
-      });
-    });
-  });
-
-const startRedis = async (port: number) => {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  if (!(await until(() => redisAnswers(port), 10_000))) throw new Error('second redis-server did not start');
-  return child;
-};
-
-const killed = (child: ChildProcess) =>
-  new Promise<void>((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    child.once('exit', () => done());
-    child.kill('SIGKILL');
-  });
-
 describe('portal sync faults (BullMQ, processes)', () => {
   it('loses nothing and sends nothing twice when Redis is restarted mid-delivery', async () => {
     await clearOutbox();
     const port = await freePort();
-    let redis = await startRedis(port);
+    let redis = await startPrivateRedis(port);
     sim = await startPortalSim();
     sim.slowMs(250);
     const made = await Promise.all(Array.from({ length: 4 }, () => receiveDossier()));
@@ -138,7 +90,7 @@ describe('portal sync faults (BullMQ, processes)', () => {
       for (const d of made)
         await recordEvent(database.db, { dossierId: d.id, event: 'request_payment', actor: official });
       await new Promise((r) => setTimeout(r, 500));
-      redis = await startRedis(port);
+      redis = await startPrivateRedis(port);
       // The server's 10-second sweep enqueues a delivery again (Redis lost every job: no persistence here).
       await runner.enqueue('outbox_deliver', {}, { jobId: 'sweep-2' });
       const ids = made.map((d) => d.id);
