@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { type Problem, type Stop, solve } from '../../shared/src/routing';
+import { type Problem, solve } from '../../shared/src/routing';
 import { processPage } from '../../server/src/digitize/pipeline';
 import {
   defaultThreadCount,
@@ -18,41 +18,13 @@ import {
   stopCpuThreads,
 } from '../../server/src/jobs/threads';
 import { makeScan } from '../fixtures/scans/synthetic';
+import { hueDay } from './hue-day';
 
 const PAGES = Number(process.env.EVENTLOOP_PAGES ?? 10);
 const STOPS = 100;
 const RATE = 20;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
-
-/** A deterministic day around the Huế post office: stops within ~4 km, 2-hour windows. */
-const hueDay = (n: number, vehicles: number): Problem => {
-  let s = 7;
-  const rand = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-  const stops: Stop[] = Array.from({ length: n }, (_, i) => {
-    const ready = 8 * 60 + Math.floor(rand() * 8) * 60;
-    const r = 4500 * Math.sqrt(rand());
-    const a = 2 * Math.PI * rand();
-    return {
-      id: `task-${i + 1}`,
-      lat: 16.46 + (r * Math.sin(a)) / 111_320,
-      lng: 107.59 + (r * Math.cos(a)) / (111_320 * Math.cos((16.46 * Math.PI) / 180)),
-      demand: 1 + Math.floor(rand() * 3),
-      readyTime: ready,
-      dueTime: ready + 120,
-      serviceTime: 5,
-    };
-  });
-  return {
-    depot: { id: 'post-office', lat: 16.46, lng: 107.59, readyTime: 7.5 * 60, dueTime: 17.5 * 60 },
-    stops,
-    vehicles,
-    capacity: 60,
-  };
-};
 
 const pct = (sorted: number[], p: number) =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
@@ -123,7 +95,7 @@ export const run = async () => {
         await makeScan({ skew: i % 2 ? 1.7 : -2.2, fontSize: 54, lines: 42, noise: 14, seed: 900 + i }),
       ),
     );
-  const problem = hueDay(STOPS, 8);
+  const problem = hueDay(STOPS, 8, 7);
   const f = (n: number) => n.toFixed(0).padStart(6);
   out(
     `cores: ${availableParallelism()}, threads: ${defaultThreadCount()}; ${PAGES} pages (2 at a time) + a ${STOPS}-stop plan; requests at ${RATE}/s`,
