@@ -3,7 +3,6 @@
 // callbacks that the gateway's own status query then confirms, denies, or does not answer.
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
-import { serve } from '@hono/node-server';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,11 +16,11 @@ import {
 import { recordEvent } from '../../server/src/dossiers/engine';
 import { gatewayTime, PROTOCOL_VERSION, sign } from '../../server/src/payments/gateway';
 import { paymentPollJob } from '../../server/src/payments/online';
-import { createTestServer } from '../helpers/app';
+import type { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
+import { startGatewayServer } from '../helpers/gateway-server';
 import { intakeFor } from '../helpers/intake';
 import { type PaymentGatewaySim, startPaymentGatewaySim } from '../sim/payment-gateway-sim';
-import { freePort } from '../helpers/processes';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let server: ReturnType<typeof createTestServer>;
@@ -35,19 +34,7 @@ beforeAll(async () => {
     secret: 'trust-gateway-secret-0123456789',
     merchantId: 'BUUDIEN-HUE',
   });
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  server = createTestServer(database.db, {
-    env: {
-      PUBLIC_URL: url,
-      PAYMENT_GATEWAY_URL: sim.url,
-      PAYMENT_MERCHANT_ID: sim.merchantId,
-      PAYMENT_SECRET: sim.secret,
-      PAYMENT_TIMEOUT_MS: '1500',
-    },
-  });
-  const http = serve({ fetch: server.app.fetch, port, hostname: '127.0.0.1' });
-  closeHttp = () => new Promise<void>((r) => http.close(() => r()));
+  ({ server, url, close: closeHttp } = await startGatewayServer(database.db, sim));
 });
 afterAll(async () => {
   await server?.jobs.close();

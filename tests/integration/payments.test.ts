@@ -1,5 +1,4 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { serve } from '@hono/node-server';
 import { and, asc, eq } from 'drizzle-orm';
 import { QRPay } from 'vietnam-qr-pay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,10 +31,10 @@ import { vietQrAccount } from '../../server/src/payments/vietqr';
 import { verifyPdf } from '../../server/src/signing/verify';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
+import { startGatewayServer } from '../helpers/gateway-server';
 import { intakeFor } from '../helpers/intake';
 import { inspectPdf } from '../helpers/pdf';
 import { type PaymentGatewaySim, startPaymentGatewaySim } from '../sim/payment-gateway-sim';
-import { freePort } from '../helpers/processes';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let server: ReturnType<typeof createTestServer>;
@@ -46,20 +45,7 @@ let closeHttp: () => Promise<void>;
 beforeAll(async () => {
   database = await createTestDatabase();
   sim = await startPaymentGatewaySim({ secret: 'test-gateway-secret-0123456789', merchantId: 'BUUDIEN-HUE' });
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  // The gateway calls back to PUBLIC_URL, so the server listens where PUBLIC_URL says.
-  server = createTestServer(database.db, {
-    env: {
-      PUBLIC_URL: url,
-      PAYMENT_GATEWAY_URL: sim.url,
-      PAYMENT_MERCHANT_ID: sim.merchantId,
-      PAYMENT_SECRET: sim.secret,
-      PAYMENT_TIMEOUT_MS: '1500',
-    },
-  });
-  const http = serve({ fetch: server.app.fetch, port, hostname: '127.0.0.1' });
-  closeHttp = () => new Promise<void>((r) => http.close(() => r()));
+  ({ server, url, close: closeHttp } = await startGatewayServer(database.db, sim));
 });
 afterAll(async () => {
   await server?.jobs.close();
