@@ -15,7 +15,6 @@ import { type Db, rows, sqlState } from '../db/client';
 import { resolveAddresses } from './address';
 import {
   applicants,
-  communes,
   documents,
   dossierEvents,
   dossiers,
