@@ -14,7 +14,7 @@ let sent: string[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  counted = await openDatabase({ url: database.url, pool: { onQuery: (q) => sent.push(q) } });
+  counted = await openDatabase({ url: database.url, pool: { onQuery: (q) => void sent.push(q) } });
   server = createTestServer(counted.db);
 });
 afterAll(async () => {

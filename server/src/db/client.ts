@@ -41,8 +41,8 @@ export type PoolOptions = {
   connectTimeoutS?: number;
   /** Behind PgBouncer in transaction mode: no prepared statements, no session settings at connect. */
   pgbouncer?: boolean;
-  /** Called with every statement sent (tests count round trips with it). */
-  onQuery?: (query: string) => void;
+  /** Called with every statement sent and its parameters (tests count round trips, benches replay them). */
+  onQuery?: (query: string, params: unknown[]) => void;
 };
 
 /** Statements with more parameters than this (long `in (...)` lists) are not kept: each length is a new text. */
@@ -104,7 +104,9 @@ const postgresOptions = (pool: PoolOptions) => ({
     ? { connection: { statement_timeout: pool.statementTimeoutMs } }
     : {}),
   onnotice: () => {},
-  ...(pool.onQuery ? { debug: (_connection: number, query: string) => pool.onQuery!(query) } : {}),
+  ...(pool.onQuery
+    ? { debug: (_connection: number, query: string, params: unknown[]) => pool.onQuery!(query, params) }
+    : {}),
 });
 
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations');
