@@ -14,7 +14,7 @@ import {
   trend,
 } from '../../server/src/board/service';
 import { type Db, rows } from '../../server/src/db/client';
-import { benchDatabase, percentile } from './pg';
+import { benchDatabase, percentile, sqlAlone } from './pg';
 
 const ms = (t0: number) => performance.now() - t0;
 const say = (text: string) => process.stdout.write(`${text}\n`);
@@ -156,10 +156,19 @@ export const run = async () => {
     );
 
     const board = await deadlineBoard(db, { officeIds: supervised, now });
+    const boardTimes = await timed(20, () => deadlineBoard(db, { officeIds: supervised, now }));
+    line('board: open dossiers of 5 offices', boardTimes, `  [${board.rows.length} rows]`);
+    // The board's own statements replayed alone on a raw connection: the limit it is compared with (≤ 2×).
+    const limit = await sqlAlone(`postgres://postgres@127.0.0.1:5432/${database.name}`);
+    const statements = await limit.record((recorder) =>
+      deadlineBoard(recorder, { officeIds: supervised, now }),
+    );
+    const boardSql = await timed(20, () => limit.replay(statements));
+    await limit.close();
     line(
-      'board: open dossiers of 5 offices',
-      await timed(20, () => deadlineBoard(db, { officeIds: supervised, now })),
-      `  [${board.rows.length} rows]`,
+      `board: its ${statements.length} statements alone`,
+      boardSql,
+      `  [p50 ratio ${(boardTimes.p50 / boardSql.p50).toFixed(2)}×]`,
     );
     const lastMonth = monthsBack(monthOf(now), 2)[0]!;
     const figures = await monthFigures(db, {

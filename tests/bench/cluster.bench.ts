@@ -7,67 +7,33 @@
 // Roles: CLUSTER_ROLES=split starts `web` and `worker` processes (`node main.js web|worker`, a separate
 // `migrate` step first); the default `all` starts processes that do both (the only role before roles exist).
 // nginx (Debian) is the proxy; the bench installs it with apt-get when it is missing.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import sharp from 'sharp';
-import { intakeFor } from '../helpers/intake';
+import { freePort } from '../helpers/processes';
 import { startS3 } from '../helpers/s3';
-import { benchDatabase, percentile } from './pg';
+import { benchDatabase } from './pg';
+import {
+  atRate,
+  builtServer,
+  type Child,
+  child,
+  intakeInput,
+  login,
+  type Procedure,
+  sleep,
+  startRedis,
+  startServerProcess,
+  trpc,
+  waitFor,
+} from './server-process';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RATES = (process.env.CLUSTER_RATES ?? '10,25,50').split(',').map(Number);
 const SECONDS = Number(process.env.CLUSTER_SECONDS ?? 10);
 const ROLES = process.env.CLUSTER_ROLES === 'split' ? 'split' : 'all';
-
-const freePort = () =>
-  new Promise<number>((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-  });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A child process whose output goes to a log file; stopped with SIGTERM (then SIGKILL) by its own pid. */
-const child = (name: string, cmd: string, args: string[], env: Record<string, string>, logDir: string) => {
-  const log = join(logDir, `${name}.log`);
-  const proc = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = createWriteStream(log);
-  proc.stdout?.pipe(out);
-  proc.stderr?.pipe(out);
-  return {
-    name,
-    proc,
-    log,
-    stop: async () => {
-      if (proc.exitCode !== null) return;
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      await Promise.race([exited, sleep(15_000)]);
-      if (proc.exitCode === null) proc.kill('SIGKILL');
-    },
-  };
-};
-type Child = ReturnType<typeof child>;
-
-const waitFor = async (url: string, proc: ChildProcess, log: string) => {
-  for (let i = 0; i < 240; i++) {
-    if (proc.exitCode !== null) throw new Error(`process exited: ${readFileSync(log, 'utf8').slice(-2000)}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await sleep(500);
-  }
-  throw new Error(`${url} never answered`);
-};
 
 const ensureNginx = () => {
   try {
@@ -112,88 +78,6 @@ http {
   return nginx;
 };
 
-type Json = Record<string, unknown>;
-
-const trpc = (base: string, cookie: string) => ({
-  mutate: async <T>(path: string, input: unknown): Promise<T> => {
-    const res = await fetch(`${base}/trpc/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie },
-      body: JSON.stringify({ json: input }),
-    });
-    const body = (await res.json()) as { result?: { data: { json: T } }; error?: Json };
-    if (!res.ok || !body.result) throw new Error(`${path}: ${res.status} ${JSON.stringify(body.error)}`);
-    return body.result.data.json;
-  },
-  query: async <T>(path: string, input: unknown): Promise<T> => {
-    const q = encodeURIComponent(JSON.stringify({ json: input }));
-    const res = await fetch(`${base}/trpc/${path}?input=${q}`, { headers: { cookie } });
-    const body = (await res.json()) as { result?: { data: { json: T } }; error?: Json };
-    if (!res.ok || !body.result) throw new Error(`${path}: ${res.status} ${JSON.stringify(body.error)}`);
-    return body.result.data.json;
-  },
-});
-
-const login = async (base: string, username = 'gdv.hang') => {
-  const res = await fetch(`${base}/trpc/auth.login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ json: { username, password: 'postdesk-demo' } }),
-  });
-  if (!res.ok) throw new Error(`login ${res.status}`);
-  return res.headers.get('set-cookie')!.split(';')[0]!;
-};
-
-type Procedure = Parameters<typeof intakeFor>[0] & { components: { code: string; required: boolean }[] };
-
-let citizenSeq = 0;
-const intakeInput = (procedure: Procedure, commune: string) => {
-  const input = intakeFor(procedure, commune, {
-    absent: procedure.components.filter((c) => !c.required).map((c) => c.code),
-  });
-  citizenSeq += 1;
-  input.applicant.citizenId = `04619${String(process.pid % 100).padStart(2, '0')}${String(citizenSeq).padStart(5, '0')}`;
-  return input;
-};
-
-/** One fixed arrival rate for SECONDS: every latency, the errors, and the completed dossiers per second. */
-const atRate = async (base: string, cookie: string, procedure: Procedure, commune: string, rate: number) => {
-  const api = trpc(base, cookie);
-  const total = Math.round(rate * SECONDS);
-  const latencies: number[] = [];
-  let errors = 0;
-  const start = performance.now();
-  const inflight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await sleep(wait);
-    const sent = performance.now();
-    inflight.push(
-      api.mutate('intake.submit', intakeInput(procedure, commune)).then(
-        () => {
-          latencies.push(performance.now() - sent);
-        },
-        () => {
-          errors += 1;
-        },
-      ),
-    );
-  }
-  await Promise.all(inflight);
-  const elapsed = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    rate,
-    done: latencies.length,
-    errors,
-    throughput: latencies.length / elapsed,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-  };
-};
-
 const scanPage = async (label: string) =>
   new Uint8Array(
     await sharp({ create: { width: 1240, height: 1754, channels: 3, background: '#f4f1ea' } })
@@ -216,24 +100,16 @@ export const run = async () => {
     return;
   }
   ensureNginx();
-  execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--stale'], { stdio: 'inherit' });
-  const main = join(ROOT, 'dist/server/main.js');
+  const main = builtServer();
   const dir = mkdtempSync(join(tmpdir(), 'pd-cluster-'));
   const s3 = await startS3();
-  const redisPort = await freePort();
-  const redis = child(
-    'redis',
-    'redis-server',
-    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {},
-    dir,
-  );
-  const running: Child[] = [redis];
+  const redis = await startRedis(dir);
+  const running: Child[] = [redis.proc];
   const env = {
     NODE_ENV: 'development',
     HOST: '127.0.0.1',
     DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database.name}`,
-    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    REDIS_URL: `redis://127.0.0.1:${redis.port}`,
     DATA_DIR: join(dir, 'data'),
     SEED_DEMO: 'false',
     LOG_LEVEL: 'warn',
@@ -241,17 +117,9 @@ export const run = async () => {
     ...s3.env,
   };
   const startServer = async (name: string, role: 'all' | 'web' | 'worker') => {
-    const port = await freePort();
-    const proc = child(
-      name,
-      process.execPath,
-      ['--enable-source-maps', main, role],
-      { ...env, PORT: String(port) },
-      dir,
-    );
-    running.push(proc);
-    await waitFor(`http://127.0.0.1:${port}/health`, proc.proc, proc.log);
-    return { port, proc };
+    const server = await startServerProcess(name, role, env, dir);
+    running.push(server.proc);
+    return server;
   };
   /** `webs` processes that take requests (and, with roles `all`, also run jobs), plus as many workers with `split`. */
   const startCluster = async (webs: number, tag: string) => {
@@ -294,7 +162,11 @@ export const run = async () => {
       const commune = (await api.query<{ code: string }[]>('catalog.communes', undefined))[0]!.code;
       for (let i = 0; i < 20; i++) await api.mutate('intake.submit', intakeInput(procedure, commune));
       for (const rate of RATES) {
-        const r = await atRate(cluster.base, cookie, procedure, commune, rate);
+        const r = await atRate(
+          () => api.mutate('intake.submit', intakeInput(procedure, commune)),
+          rate,
+          SECONDS,
+        );
         rows.push(
           `${String(webs).padStart(4)} web  ${String(rate).padStart(5)}/s  ${r.throughput.toFixed(1).padStart(8)}/s  ` +
             `${r.p50.toFixed(0).padStart(6)}  ${r.p95.toFixed(0).padStart(6)}  ${r.p99.toFixed(0).padStart(6)} ms  ` +

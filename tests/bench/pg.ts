@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { openDatabase } from '../../server/src/db/client';
+import { type Db, openDatabase } from '../../server/src/db/client';
 import { seedDemo, seedHolidays } from '../../server/src/seed/seed';
 
 const ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -44,3 +44,43 @@ export const benchDatabase = async (keep?: string) => {
 
 export const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+type Statement = { query: string; params: unknown[] };
+
+/**
+ * The limit a database-bound path can never beat: the very statements it sends (recorded from one call through
+ * the app's own code), replayed alone, prepared, on one raw connection, with no query building, row mapping or
+ * JavaScript between them. `timeApp` and `timeSql` are then measured in the same run.
+ */
+export const sqlAlone = async (url: string) => {
+  const captured: Statement[] = [];
+  let recording = false;
+  const recorder = await openDatabase({
+    url,
+    pool: { max: 1, onQuery: (query, params) => void (recording && captured.push({ query, params })) },
+  });
+  const raw = postgres(url, { max: 1, onnotice: () => {} });
+  const connection = await raw.reserve();
+  return {
+    /** The statements `fn` sends (the driver's one-off type lookup of a new connection left out). */
+    record: async (fn: (db: Db) => Promise<unknown>) => {
+      captured.length = 0;
+      recording = true;
+      try {
+        await fn(recorder.db);
+      } finally {
+        recording = false;
+      }
+      return captured.filter((s) => !s.query.includes('pg_catalog.pg_type'));
+    },
+    replay: async (statements: Statement[]) => {
+      for (const s of statements)
+        await connection.unsafe(s.query, s.params as never[], { prepare: s.params.length > 0 });
+    },
+    close: async () => {
+      connection.release();
+      await raw.end();
+      await recorder.close();
+    },
+  };
+};

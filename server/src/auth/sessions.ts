@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '@postdesk/shared';
-import { and, eq, gt, lt, ne } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import { and, eq, lt, ne, sql } from 'drizzle-orm';
+import { type Db, rows } from '../db/client';
 import { memberships, offices, sessions, users } from '../db/schema';
 
 export type AuthUser = {
@@ -56,39 +56,51 @@ export const loadUser = async (db: Db, userId: string): Promise<AuthUser | null>
   return { id: user.id, username: user.username, fullName: user.fullName, memberships: roles };
 };
 
+type SessionRow = {
+  id: string;
+  user_id: string;
+  created_at: Date | string;
+  expires_at: Date | string;
+  username: string;
+  full_name: string;
+  memberships: AuthUser['memberships'] | string;
+};
+
 /**
- * The signed-in user for a cookie token, or null when it is unknown, idle too long or past its absolute TTL.
- * A request moves the idle end forward (never past the absolute end, never shortening a courier's session).
+ * The signed-in user for a cookie token, or null when it is unknown, idle too long, past its absolute TTL or
+ * its user is deactivated. One round trip on every authenticated request: the session, its user and the
+ * user's offices and roles in one statement. A request moves the idle end forward (never past the absolute
+ * end, never shortening a courier's session), at most once a minute.
  */
 export const findSession = async (db: Db, token: string, policy: SessionPolicy = DEFAULT_SESSION_POLICY) => {
   const now = new Date();
-  const [row] = await db
-    .select({
-      id: sessions.id,
-      userId: sessions.userId,
-      createdAt: sessions.createdAt,
-      expiresAt: sessions.expiresAt,
-    })
-    .from(sessions)
-    .where(
-      and(
-        eq(sessions.id, digest(token)),
-        gt(sessions.expiresAt, now),
-        gt(sessions.createdAt, new Date(now.getTime() - policy.ttlMs)),
-      ),
-    );
+  const [row] = await rows<SessionRow>(
+    db,
+    sql`select s.id, s.user_id, s.created_at, s.expires_at, u.username, u.full_name,
+          coalesce((select json_agg(json_build_object('officeId', m.office_id, 'officeCode', o.code,
+                      'officeName', o.name, 'role', m.role) order by o.name, m.role)
+                    from memberships m join offices o on o.id = m.office_id
+                    where m.user_id = u.id), '[]'::json) as memberships
+        from sessions s join users u on u.id = s.user_id
+        where s.id = ${digest(token)} and s.expires_at > ${now.toISOString()}::timestamptz
+          and s.created_at > ${new Date(now.getTime() - policy.ttlMs).toISOString()}::timestamptz
+          and u.active`,
+  );
   if (!row) return null;
+  const createdAt = new Date(row.created_at).getTime();
+  const expiresAt = new Date(row.expires_at).getTime();
   const idleEnd = now.getTime() + policy.idleMs;
-  if (row.expiresAt.getTime() < idleEnd - SLIDE_STEP_MS) {
-    const end = Math.min(row.createdAt.getTime() + policy.ttlMs, idleEnd);
-    if (end > row.expiresAt.getTime())
+  if (expiresAt < idleEnd - SLIDE_STEP_MS) {
+    const end = Math.min(createdAt + policy.ttlMs, idleEnd);
+    if (end > expiresAt)
       await db
         .update(sessions)
         .set({ expiresAt: new Date(end) })
         .where(eq(sessions.id, row.id));
   }
-  const user = await loadUser(db, row.userId);
-  return user ? { sessionId: row.id, user } : null;
+  const memberships = typeof row.memberships === 'string' ? JSON.parse(row.memberships) : row.memberships;
+  const user: AuthUser = { id: row.user_id, username: row.username, fullName: row.full_name, memberships };
+  return { sessionId: row.id, user };
 };
 
 export const deleteSession = (db: Db, sessionId: string) =>

@@ -41,7 +41,41 @@ export type PoolOptions = {
   connectTimeoutS?: number;
   /** Behind PgBouncer in transaction mode: no prepared statements, no session settings at connect. */
   pgbouncer?: boolean;
+  /** Called with every statement sent and its parameters (tests count round trips, benches replay them). */
+  onQuery?: (query: string, params: unknown[]) => void;
 };
+
+/** Statements with more parameters than this (long `in (...)` lists) are not kept: each length is a new text. */
+const MAX_PREPARED_PARAMS = 64;
+
+/**
+ * drizzle sends every query through postgres-js's `unsafe` with `prepare: false`, so PostgreSQL parses and
+ * plans each one again. This wraps the client (and the scoped clients of transactions and savepoints) so that
+ * parameterised queries are named prepared statements, kept per connection by their text: parsed once per
+ * connection, then only bound and executed. Not behind PgBouncer in transaction mode (see `pgbouncer`).
+ */
+const preparing = <T extends postgres.Sql | postgres.TransactionSql>(sql: T): T =>
+  new Proxy(sql, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop === 'unsafe')
+        return (query: string, args: unknown[] = [], options: Record<string, unknown> = {}) =>
+          (value as postgres.Sql['unsafe']).call(target, query, args as never[], {
+            ...options,
+            prepare: args.length > 0 && args.length <= MAX_PREPARED_PARAMS,
+          });
+      if (prop === 'begin' || prop === 'savepoint')
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (scoped: postgres.TransactionSql) => unknown;
+          return (value as (...a: unknown[]) => unknown).call(
+            target,
+            ...args,
+            (scoped: postgres.TransactionSql) => fn(preparing(scoped)),
+          );
+        };
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 
 /**
  * The advisory lock every migration run takes (an arbitrary fixed 64-bit key: "postdesk" in ASCII). A second
@@ -70,6 +104,9 @@ const postgresOptions = (pool: PoolOptions) => ({
     ? { connection: { statement_timeout: pool.statementTimeoutMs } }
     : {}),
   onnotice: () => {},
+  ...(pool.onQuery
+    ? { debug: (_connection: number, query: string, params: unknown[]) => pool.onQuery!(query, params) }
+    : {}),
 });
 
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations');
@@ -115,8 +152,12 @@ export const openDatabase = async (opts: {
 }): Promise<Database> => {
   if (opts.url) {
     const pool = opts.pool ?? {};
-    const client = postgres(opts.url, postgresOptions(pool));
-    const replica = opts.replicaUrl ? postgres(opts.replicaUrl, postgresOptions(pool)) : null;
+    const connect = (url: string) => {
+      const sql = postgres(url, postgresOptions(pool));
+      return pool.pgbouncer ? sql : preparing(sql);
+    };
+    const client = connect(opts.url);
+    const replica = opts.replicaUrl ? connect(opts.replicaUrl) : null;
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
     const migrateUrl = opts.migrateUrl ?? opts.url;
     return {

@@ -10,6 +10,7 @@ import {
   type Role,
 } from '@postdesk/shared';
 import { asc, eq, sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import { type Db, rows } from '../db/client';
 import { dossierEvents, dossiers, outbox } from '../db/schema';
 import { queueNotificationsFor } from '../notify/triggers';
@@ -141,12 +142,20 @@ const appendEvent = async (
   return row!;
 };
 
+/**
+ * Runs `fn` in a transaction: the caller's when `db` already is one (its writes then commit or roll back with
+ * the caller's), otherwise a new one. A savepoint would cost two more round trips for nothing: no caller
+ * catches a failed statement inside its transaction and goes on.
+ */
+const inTransaction = <T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> =>
+  db instanceof PgTransaction ? fn(db as unknown as Db) : db.transaction((tx) => fn(tx as unknown as Db));
+
 /** Creates a dossier with its first event (`start_intake` at the desk, `request_pickup` from home). */
 export const createDossier = async (
   db: Db,
   opts: RecordEventInput & { values: Omit<DossierInsert, 'state' | 'lastSeq' | 'lastHash'> },
 ) =>
-  db.transaction(async (tx) => {
+  inTransaction(db, async (tx) => {
     const initial = applyEvent(null, opts.event, opts.actor.kind, {
       now: opts.now ?? new Date(),
     } as GuardContext);
@@ -154,15 +163,25 @@ export const createDossier = async (
       .insert(dossiers)
       .values({ ...opts.values, state: initial.to, lastSeq: 0 })
       .returning();
-    return appendEvent(tx as unknown as Db, created!, null, opts);
+    return appendEvent(tx, created!, null, opts);
   });
 
-/** Applies one event to a dossier: the event row and the new state are written together, or neither is. */
-export const recordEvent = async (db: Db, opts: RecordEventInput & { dossierId: string }) =>
-  db.transaction(async (tx) => {
-    const [current] = await tx.select().from(dossiers).where(eq(dossiers.id, opts.dossierId)).for('update');
+/**
+ * Applies one event to a dossier: the event row and the new state are written together, or neither is.
+ * `locked` is the dossier's row as the caller's transaction holds it (it created or locked the row there), so
+ * it is not read again.
+ */
+export const recordEvent = async (
+  db: Db,
+  opts: RecordEventInput & { dossierId: string; locked?: DossierRow },
+) =>
+  inTransaction(db, async (tx) => {
+    const [current] =
+      opts.locked && opts.locked.id === opts.dossierId && db instanceof PgTransaction
+        ? [opts.locked]
+        : await tx.select().from(dossiers).where(eq(dossiers.id, opts.dossierId)).for('update');
     if (!current) throw appError('DOSSIER_NOT_FOUND');
-    return appendEvent(tx as unknown as Db, current, current.state, opts);
+    return appendEvent(tx, current, current.state, opts);
   });
 
 export const findEvents = (db: Db, dossierId: string) =>

@@ -1,4 +1,5 @@
-import { eq } from 'drizzle-orm';
+import { appError } from '@postdesk/shared';
+import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { communes, provinces } from '../db/schema';
 
@@ -28,4 +29,39 @@ export const resolveAddress = async (db: Db, address: { line: string; communeCod
     provinceCode: row?.provinceCode ?? null,
     full: joinAddress(line, row?.commune, row?.province),
   };
+};
+
+type AddressInput = { line: string; communeCode: string | null };
+
+/**
+ * Several addresses resolved in one query; a commune code that does not exist is refused (COMMUNE_UNKNOWN,
+ * listing every unknown code) before anything is written.
+ */
+export const resolveAddresses = async (db: Db, addresses: AddressInput[]) => {
+  const codes = [...new Set(addresses.flatMap((a) => (a.communeCode ? [a.communeCode] : [])))];
+  const found =
+    codes.length > 0
+      ? await db
+          .select({
+            code: communes.code,
+            commune: communes.name,
+            province: provinces.name,
+            provinceCode: provinces.code,
+          })
+          .from(communes)
+          .innerJoin(provinces, eq(provinces.code, communes.provinceCode))
+          .where(inArray(communes.code, codes))
+      : [];
+  const missing = codes.filter((c) => !found.some((f) => f.code === c));
+  if (missing.length > 0) throw appError('COMMUNE_UNKNOWN', { communes: missing });
+  return addresses.map((address) => {
+    const line = address.line.normalize('NFC');
+    const row = found.find((f) => f.code === address.communeCode);
+    return {
+      line,
+      communeCode: address.communeCode,
+      provinceCode: row?.provinceCode ?? null,
+      full: joinAddress(line, row?.commune, row?.province),
+    };
+  });
 };

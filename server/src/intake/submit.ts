@@ -12,10 +12,9 @@ import {
 import { and, desc, eq, gte, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { getProcedure } from '../catalog/queries';
 import { type Db, rows, sqlState } from '../db/client';
-import { resolveAddress } from './address';
+import { resolveAddresses } from './address';
 import {
   applicants,
-  communes,
   documents,
   dossierEvents,
   dossiers,
@@ -66,13 +65,6 @@ const findByClientKey = async (db: Db, clientKey: string) => {
 const replay = (row: typeof dossiers.$inferSelect, officeId: string) => {
   if (row.receivingOfficeId !== officeId) throw appError('IDEMPOTENCY_CONFLICT');
   return summarize(row, true);
-};
-
-const assertCommunes = async (db: Db, codes: string[]) => {
-  const unique = [...new Set(codes)];
-  const found = await db.select({ code: communes.code }).from(communes).where(inArray(communes.code, unique));
-  const missing = unique.filter((c) => !found.some((f) => f.code === c));
-  if (missing.length > 0) throw appError('COMMUNE_UNKNOWN', { communes: missing });
 };
 
 /** Reused documents must be this citizen's own, digitized, and still valid today. */
@@ -194,10 +186,12 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
       fields: [{ path: 'delivery.address', message: 'required for delivery by post' }],
     });
   }
-  await assertCommunes(db, [
-    input.applicant.address.communeCode,
-    ...(input.delivery ? [input.delivery.address.communeCode] : []),
+  const addresses = await resolveAddresses(db, [
+    input.applicant.address,
+    ...(input.delivery ? [input.delivery.address] : []),
   ]);
+  const applicantAddress = addresses[0]!;
+  const delivery = addresses[1] ?? null;
 
   const sent = new Map(input.components.map((c) => [c.code, c]));
   const unknown = input.components.filter((c) => !procedure.components.some((p) => p.code === c.code));
@@ -256,8 +250,6 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
       : null;
   // Past the last published calendar the due time is computed anyway and marked, never refused.
   const dueProvisional = due !== null && isProvisionalSpan(now, due, holidays);
-  const applicantAddress = await resolveAddress(db, input.applicant.address);
-  const delivery = input.delivery ? await resolveAddress(db, input.delivery.address) : null;
   const eventActor = { kind: 'clerk' as const, userId: actor.userId, role: 'clerk' as const, officeId };
 
   try {
@@ -323,6 +315,7 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
       if (input.outcome === 'request_supplement') {
         return recordEvent(t, {
           dossierId: draft.id,
+          locked: draft,
           event: 'request_supplement_at_desk',
           actor: eventActor,
           now,
@@ -332,6 +325,7 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
       if (input.outcome === 'refuse') {
         return recordEvent(t, {
           dossierId: draft.id,
+          locked: draft,
           event: 'refuse_at_desk',
           actor: eventActor,
           now,
@@ -357,6 +351,7 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
       }
       const received = await recordEvent(t, {
         dossierId: draft.id,
+        locked: draft,
         event: 'receive',
         actor: eventActor,
         now,
