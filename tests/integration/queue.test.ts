@@ -7,7 +7,8 @@ import { createTestDatabase } from '../helpers/db';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let server: ReturnType<typeof createTestServer>;
-let office: { id: string; desks: string[]; groups: Record<string, string> };
+type Groups = Record<'A' | 'B' | 'C' | 'D', string>;
+let office: { id: string; desks: string[]; groups: Groups };
 let otherOffice: { id: string; desks: string[] };
 
 /** Monday 31/08/2026 at `hhmm` in Huế; 1–2/9 are the National Day holidays. */
@@ -25,7 +26,7 @@ const officeOf = async (code: string) => {
     .select({ id: queueGroups.id, code: queueGroups.code })
     .from(queueGroups)
     .where(eq(queueGroups.officeId, o!.id));
-  return { id: o!.id, desks: ds.map((d) => d.id), groups: Object.fromEntries(gs.map((g) => [g.code, g.id])) };
+  return { id: o!.id, desks: ds.map((d) => d.id), groups: Object.fromEntries(gs.map((g) => [g.code, g.id])) as Groups };
 };
 
 type Body = {
