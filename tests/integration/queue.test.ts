@@ -26,7 +26,11 @@ const officeOf = async (code: string) => {
     .select({ id: queueGroups.id, code: queueGroups.code })
     .from(queueGroups)
     .where(eq(queueGroups.officeId, o!.id));
-  return { id: o!.id, desks: ds.map((d) => d.id), groups: Object.fromEntries(gs.map((g) => [g.code, g.id])) as Groups };
+  return {
+    id: o!.id,
+    desks: ds.map((d) => d.id),
+    groups: Object.fromEntries(gs.map((g) => [g.code, g.id])) as Groups,
+  };
 };
 
 type Body = {

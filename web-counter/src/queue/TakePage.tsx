@@ -1,5 +1,5 @@
 import { DECLARED_CLAIMS, type DeclaredClaim } from '@postdesk/shared';
-import { useNavigate, useParams } from '@solidjs/router';
+import { useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { createResource, createSignal, For, Show } from 'solid-js';
 import { api } from '../api';
 import { describeError, type Problem } from '../errors';
@@ -15,6 +15,12 @@ const hhmm = (d: Date) => formatDateTime(d).slice(-5);
 export const TakePage = () => {
   const params = useParams<{ officeId: string }>();
   const navigate = useNavigate();
+  // A link that already knows the procedure (the portal, the track page) sends it along to the desk.
+  const [search] = useSearchParams<{ procedure?: string }>();
+  const procedureCode = () =>
+    String(search.procedure ?? '')
+      .trim()
+      .slice(0, 16);
   const [office] = createResource(() => api.queue.office.query({ officeId: params.officeId }));
   const [mode, setMode] = createSignal<'now' | 'book'>('now');
   const [groupId, setGroupId] = createSignal('');
@@ -42,6 +48,7 @@ export const TakePage = () => {
       phone: phone(),
       claims: claims(),
       ...(fullName().trim() ? { fullName: fullName() } : {}),
+      ...(procedureCode() ? { procedureCode: procedureCode() } : {}),
     };
     const chosen = slot();
     if (mode() === 'book' && !chosen) {
