@@ -106,7 +106,13 @@ export const DeskQueuePage = () => {
               }}
             >
               <option value="">—</option>
-              <For each={board()?.desks ?? []}>{(d) => <option value={d.id}>{d.name}</option>}</For>
+              <For each={board()?.desks ?? []}>
+                {(d) => (
+                  <option value={d.id} selected={d.id === deskId()}>
+                    {d.name}
+                  </option>
+                )}
+              </For>
             </select>
             <span class="queue-hint">
               <Show when={desk()} fallback={t('queue.desk.chooseHint')}>
