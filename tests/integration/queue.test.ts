@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { desks, offices, queueGroups, queueTickets } from '../../server/src/db/schema';
+import { applyRetention } from '../../server/src/jobs/maintenance';
 import { kioskKey } from '../../server/src/queue/router';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
@@ -280,5 +281,14 @@ describe('the desk calls numbers', () => {
     expect(d).toMatchObject({ served: 2, avgWaitSeconds: 8 * 60, avgServeSeconds: 7 * 60, longWaits: 0 });
     const b = figures.byGroup.find((r) => r.key === office.groups.B)!;
     expect(b).toMatchObject({ served: 1, avgWaitSeconds: 10 * 60 });
+  });
+
+  it('keeps a number’s name and phone only until the day after the visit; its times stay', async () => {
+    await kiosk({ fullName: 'Trần Thị Mai', phone: '0905 123 456' });
+    const policy = { outboxDays: 90, mailboxDays: 7, otpDays: 2 };
+    expect((await applyRetention(database.db, policy, at('09:00', '2026-09-01'))).queueContacts).toBe(0);
+    expect((await applyRetention(database.db, policy, at('09:00', '2026-09-02'))).queueContacts).toBe(1);
+    const [ticket] = await database.db.select().from(queueTickets);
+    expect(ticket).toMatchObject({ fullName: null, phone: null, label: 'A001', issuedAt: at('09:00') });
   });
 });
