@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { offices } from '../../server/src/db/schema';
 import { loadHolidayTables } from '../../server/src/intake/holidays';
 import { kioskKey } from '../../server/src/queue/router';
+import { violations } from '../helpers/a11y';
 import { createTestServer } from '../helpers/app';
 import { launchChromium, listen } from '../helpers/browser';
 import { createTestDatabase } from '../helpers/db';
@@ -59,7 +60,7 @@ afterAll(async () => {
 describe('the counter queue in Chromium', () => {
   it('three numbers taken, the desk calls next twice, the screen shows and says the call, the board shows the waits', async () => {
     // The waiting room's TV, with the browser's speech synthesis recorded.
-    const screen = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const screen = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
     await screen.addInitScript(() => {
       const said: string[] = [];
       (window as unknown as { said: string[] }).said = said;
@@ -72,13 +73,14 @@ describe('the counter queue in Chromium', () => {
     await screen.getByRole('button', { name: 'Bật âm thanh gọi số' }).click();
 
     // Two numbers from the kiosk at the door…
-    const kiosk = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const kiosk = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
     await kiosk.goto(
       `${http.url}/queue/kiosk/${officeId}?key=${kioskKey(server.env.SESSION_SECRET, officeId)}`,
     );
     const groupA = kiosk.getByRole('button', { name: /Tư pháp – hộ tịch/ });
     await groupA.waitFor();
     await kiosk.screenshot({ path: `${SHOTS}/queue-kiosk.png` });
+    expect(await violations(kiosk)).toEqual([]);
     at('09:00');
     await groupA.click();
     await expect.poll(() => kiosk.locator('.kiosk-issued-number').textContent()).toBe('A001');
@@ -89,7 +91,7 @@ describe('the counter queue in Chromium', () => {
     await expect.poll(() => kiosk.locator('.kiosk-issued-number').textContent()).toBe('A002');
 
     // …and one from an elderly citizen's phone, through the desk's QR code, naming the procedure.
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
     at('09:04');
     await phone.goto(`${http.url}/queue/take/${officeId}?procedure=3.000333`);
     await phone.getByLabel('Họ và tên (không bắt buộc)').fill('Trần Thị Mai');
@@ -102,9 +104,10 @@ describe('the counter queue in Chromium', () => {
       .poll(() => phone.locator('.queue-ticket-status').textContent())
       .toBe('Còn 2 người trước bạn');
     await phone.screenshot({ path: `${SHOTS}/queue-phone-ticket.png` });
+    expect(await violations(phone)).toEqual([]);
 
     // The clerk at Quầy 1 calls next: the elderly citizen first, and intake opens with her name and phone.
-    const desk = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const desk = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
     await signIn(desk, 'gdv.hang');
     await desk.goto(`${http.url}/queue`);
     await desk.getByLabel('Quầy của bạn').selectOption({ label: 'Quầy 1' });
@@ -126,6 +129,7 @@ describe('the counter queue in Chromium', () => {
     await desk.keyboard.press('F2');
     await desk.locator('.queue-serving-number').getByText('A001').waitFor();
     await desk.screenshot({ path: `${SHOTS}/queue-desk-serving.png` });
+    expect(await violations(desk)).toEqual([]);
 
     // The waiting room sees and hears the call.
     await expect
@@ -137,10 +141,11 @@ describe('the counter queue in Chromium', () => {
       .poll(() => screen.evaluate(() => (window as unknown as { said: string[] }).said), { timeout: 15_000 })
       .toContain('Mời số A không không một đến Quầy 1');
     await screen.screenshot({ path: `${SHOTS}/queue-screen.png` });
+    expect(await violations(screen)).toEqual([]);
 
     // The supervisor's board: A003 waited 6 minutes, A001 15: 10.5 on average at Quầy 1, one still waiting.
     at('09:20');
-    const board = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const board = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     await signIn(board, 'giamsat.nguyet');
     await board.goto(`${http.url}/board`);
     const row = board.locator('tr[data-queue-row="Bưu điện thành phố Huế — Quầy 1"]');
