@@ -102,7 +102,7 @@ describe('the counter queue in Chromium', () => {
     await expect.poll(() => phone.locator('.queue-ticket-number').textContent()).toBe('A003');
     await expect
       .poll(() => phone.locator('.queue-ticket-status').textContent())
-      .toBe('Còn 2 người trước bạn');
+      .toBe('2 người lấy số trước bạn (người được ưu tiên có thể được gọi trước)');
     await phone.screenshot({ path: `${SHOTS}/queue-phone-ticket.png` });
     expect(await violations(phone)).toEqual([]);
 
