@@ -8,6 +8,7 @@ import { SECURITY_ERRORS } from './error-sets/security';
 import { FILES_ERRORS } from './error-sets/files';
 import { CALENDAR_ERRORS } from './error-sets/calendars';
 import { TIMESTAMPING_ERRORS } from './error-sets/timestamping';
+import { QUEUE_ERRORS } from './error-sets/queue';
 
 export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
 
@@ -258,6 +259,7 @@ export const ERRORS = {
   ...FILES_ERRORS,
   ...CALENDAR_ERRORS,
   ...TIMESTAMPING_ERRORS,
+  ...QUEUE_ERRORS,
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -9,3 +9,4 @@ export * from './roles';
 export * from './plain-words';
 export * from './routing';
 export * from './indicators';
+export * from './queue';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { violations } from '../helpers/a11y';
 import { createTestServer } from '../helpers/app';
 import { launchChromium, listen } from '../helpers/browser';
 import { createTestDatabase } from '../helpers/db';
@@ -11,7 +11,6 @@ let http: Awaited<ReturnType<typeof listen>>;
 let browser: Browser;
 const SHOTS = process.env.E2E_SHOTS ?? '/tmp/postdesk-e2e';
 /** WCAG 2.0–2.2 A and AA, plus axe's best practices (landmarks, one h1), which the desk also keeps. */
-const RULES = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa', 'best-practice'];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -26,15 +25,6 @@ afterAll(async () => {
 });
 
 /** What axe finds on the page as it stands, one line per element, so a failure says what to fix. */
-const violations = async (page: Page) => {
-  const results = await new AxeBuilder({ page }).withTags(RULES).analyze();
-  return results.violations.flatMap((violation) =>
-    violation.nodes.map(
-      (node) =>
-        `${violation.id} (${violation.impact}) ${node.target.join(' ')}: ${node.failureSummary ?? violation.help}`,
-    ),
-  );
-};
 
 /** A context of its own per check: @axe-core/playwright refuses pages of the browser's default context. */
 const newPage = async () => {

@@ -19,6 +19,11 @@ import { DeadLettersPage } from './deadletters/DeadLettersPage';
 import { DispatchPage } from './dispatch/DispatchPage';
 import { IntakePage } from './intake/IntakePage';
 import { PayPage } from './payments/PayPage';
+import { DeskQueuePage } from './queue/DeskQueuePage';
+import { KioskPage } from './queue/KioskPage';
+import { ScreenPage } from './queue/ScreenPage';
+import { TakePage } from './queue/TakePage';
+import { TicketPage } from './queue/TicketPage';
 import { ReconciliationPage } from './payments/ReconciliationPage';
 import { ScanPage } from './scan/ScanPage';
 import { session } from './session';
@@ -42,11 +47,16 @@ export const App = () => (
     <Route path="/pay/:billCode" component={PayPage} />
     <Route path="/request-pickup" component={RequestPickupPage} />
     <Route path="/feedback" component={FeedbackPage} />
+    <Route path="/queue/kiosk/:officeId" component={KioskPage} />
+    <Route path="/queue/screen/:officeId" component={ScreenPage} />
+    <Route path="/queue/take/:officeId" component={TakePage} />
+    <Route path="/queue/ticket/:ticketId" component={TicketPage} />
     <Route path="/login" component={LoginPage} />
     <Route path="/" component={RequireSession}>
       <Route path="/" component={Start} />
       <Route path="/intake/:procedureCode" component={IntakePage} />
       <Route path="/today" component={TodayPage} />
+      <Route path="/queue" component={DeskQueuePage} />
       <Route path="/dossiers/:dossierId/scan" component={ScanPage} />
       <Route path="/verify" component={VerifyPage} />
       <Route path="/agency" component={AgencyInboxPage} />

@@ -7,6 +7,7 @@ import { en as citizenEn, vi as citizenVi } from './citizen/strings';
 import { en as deadlettersEn, vi as deadlettersVi } from './deadletters/strings';
 import { en as dispatchEn, vi as dispatchVi } from './dispatch/strings';
 import { en as paymentsEn, vi as paymentsVi } from './payments/strings';
+import { en as queueEn, vi as queueVi } from './queue/strings';
 import { en as todayEn, vi as todayVi } from './today/strings';
 
 const coreVi = {
@@ -497,6 +498,7 @@ const vi = {
   ...todayVi,
   ...adminVi,
   ...accountVi,
+  ...queueVi,
 };
 
 export type MessageKey = keyof typeof vi;
@@ -993,6 +995,7 @@ const en: Record<MessageKey, string> = {
   ...todayEn,
   ...adminEn,
   ...accountEn,
+  ...queueEn,
 };
 
 export type Lang = 'vi' | 'en';

@@ -139,6 +139,12 @@ export const LIMITS = {
   trackPhone: { limit: 20, windowMs: 15 * 60_000 },
   /** Id-number look-ups per clerk: a desk serves one citizen every few minutes, not one a second. */
   lookup: { limit: 60, windowMs: 60 * 60_000 },
+  /** Queue numbers one address takes from phones (a family's visit, not a flood of fake numbers). */
+  ticketAddress: { limit: 5, windowMs: 60 * 60_000 },
+  /** Queue numbers and bookings one phone takes in a day, whatever the address. */
+  ticketPhone: { limit: 4, windowMs: 24 * 3_600_000 },
+  /** Numbers one office's kiosks print in an hour: a busy morning, not a script pressing the button. */
+  kiosk: { limit: 300, windowMs: 60 * 60_000 },
 } as const;
 
 /** The limiters the procedures use (`ctx.limits`), all over one store. */
@@ -154,6 +160,9 @@ export const createLimits = (
   trackCode: store.limiter('track-code', budgets.trackCode ?? LIMITS.trackCode),
   trackPhone: store.limiter('track-phone', budgets.trackPhone ?? LIMITS.trackPhone),
   lookup: store.limiter('lookup', budgets.lookup ?? LIMITS.lookup),
+  ticketAddress: store.limiter('ticket-ip', budgets.ticketAddress ?? LIMITS.ticketAddress),
+  ticketPhone: store.limiter('ticket-phone', budgets.ticketPhone ?? LIMITS.ticketPhone),
+  kiosk: store.limiter('kiosk', budgets.kiosk ?? LIMITS.kiosk),
   smsPerAddress: store.limiter('sms-ip', budgets.smsPerAddress ?? LIMITS.smsPerAddress),
   /** Codes per phone (keyed by an HMAC of the number), whatever the purpose and whoever asks. */
   smsPerPhone: store.limiter('sms-phone', { limit: OTP_MAX_SENDS, windowMs: OTP_SEND_WINDOW_MS }),

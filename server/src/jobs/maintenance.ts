@@ -134,7 +134,7 @@ export type RetentionPolicy = {
 };
 
 /**
- * Deletes what is past its retention, in batches so no transaction holds many locks for long. The first sent
+ * Deletes what is past its retention (and clears the contact details of queue numbers from before yesterday), in batches so no transaction holds many locks for long. The first sent
  * message of each dossier and topic stays: the portal channel tells an update from a new record by it.
  */
 export const applyRetention = async (db: Db, policy: RetentionPolicy, now = new Date()) => {
@@ -169,7 +169,19 @@ export const applyRetention = async (db: Db, policy: RetentionPolicy, now = new 
     .delete(devMailbox)
     .where(lt(devMailbox.createdAt, new Date(now.getTime() - policy.mailboxDays * day)))
     .returning({ id: devMailbox.id });
-  return { outbox: outboxGone + loose.length, otpCodes: otp.length, mailbox: mailbox.length };
+  // A queue number's name and phone serve that visit only; its times stay for the board's figures.
+  const scrubBefore = new Date(now.getTime() + 7 * 3_600_000 - day).toISOString().slice(0, 10);
+  const queueContacts = await rows<{ id: string }>(
+    db,
+    sql`update queue_tickets set full_name = null, phone = null
+        where day < ${scrubBefore} and (full_name is not null or phone is not null) returning id`,
+  );
+  return {
+    outbox: outboxGone + loose.length,
+    otpCodes: otp.length,
+    mailbox: mailbox.length,
+    queueContacts: queueContacts.length,
+  };
 };
 
 export const retentionJob = (deps: { db: Db; log?: Logger; policy: RetentionPolicy }) =>

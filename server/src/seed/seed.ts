@@ -15,11 +15,19 @@ import {
   procedures,
   procedureVersions,
   provinces,
+  queueDeskGroups,
+  queueGroups,
   users,
 } from '../db/schema';
 import { createDossier, nextDossierSeq, recordEvent } from '../dossiers/engine';
 import { documentTypeOf } from '../intake/doc-types';
-import { province, offices as seedOffices, procedures as seedProcedures, users as seedUsers } from './data';
+import {
+  province,
+  queueGroups as seedQueueGroups,
+  offices as seedOffices,
+  procedures as seedProcedures,
+  users as seedUsers,
+} from './data';
 import { type DemoScans, seedDemoDossiers } from './demo-dossiers';
 import { signingKeyLabelFor } from './signing-keys';
 
@@ -94,7 +102,32 @@ export const seedDemo = async (db: Db, opts: { dossiers?: boolean; scans?: DemoS
     const deskRows = seedOffices.flatMap((o) =>
       (o.desks ?? []).map((name) => ({ officeId: officeId.get(o.code)!, name })),
     );
-    if (deskRows.length > 0) await tx.insert(desks).values(deskRows);
+    const seededDesks =
+      deskRows.length > 0
+        ? await tx
+            .insert(desks)
+            .values(deskRows)
+            .returning({ id: desks.id, officeId: desks.officeId, name: desks.name })
+        : [];
+    for (const officeIdOfDesks of new Set(seededDesks.map((d) => d.officeId))) {
+      const groups = await tx
+        .insert(queueGroups)
+        .values(
+          seedQueueGroups.map(({ desks: _d, fields, ...g }, i) => ({
+            ...g,
+            fields: [...fields],
+            sort: i,
+            officeId: officeIdOfDesks,
+          })),
+        )
+        .returning({ id: queueGroups.id, code: queueGroups.code });
+      const links = seedQueueGroups.flatMap((g) =>
+        seededDesks
+          .filter((d) => d.officeId === officeIdOfDesks && (g.desks as readonly string[]).includes(d.name))
+          .map((d) => ({ deskId: d.id, groupId: groups.find((x) => x.code === g.code)!.id })),
+      );
+      if (links.length > 0) await tx.insert(queueDeskGroups).values(links);
+    }
     for (const p of seedProcedures) {
       const [row] = await tx
         .insert(procedures)

@@ -14,6 +14,7 @@ import { courierRouter } from '../courier/router';
 import { feedbackRouter } from '../feedback/router';
 import { notifyRouter } from '../notify/router';
 import { boardRouter } from '../board/router';
+import { queueRouter } from '../queue/router';
 import { router } from './init';
 
 export const appRouter = router({
@@ -33,6 +34,7 @@ export const appRouter = router({
   dossiers: dossiersRouter,
   intake: intakeRouter,
   outbox: outboxRouter,
+  queue: queueRouter,
 });
 
 export type AppRouter = typeof appRouter;

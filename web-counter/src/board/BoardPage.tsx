@@ -1,3 +1,4 @@
+import { QueueFigures } from './QueueFigures';
 import { A } from '@solidjs/router';
 import { createMemo, createResource, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { api, type Outputs } from '../api';
@@ -287,6 +288,7 @@ export const BoardPage = () => {
           </section>
         )}
       </Show>
+      <QueueFigures officeId={officeId()} />
     </section>
   );
 };

@@ -7,6 +7,7 @@ import { describeError } from '../errors';
 import { t } from '../i18n';
 import { ProblemNote } from '../ProblemNote';
 import { onKey } from '../shell/shortcuts';
+import { calledTicket } from '../queue/current';
 import { ApplicantSection } from './ApplicantSection';
 import { ComponentsSection } from './ComponentsSection';
 import { FeesSection } from './FeesSection';
@@ -84,7 +85,7 @@ const PickupBanner = (props: { intake: Intake }) => (
   </Show>
 );
 
-const Wizard = (props: { intake: Intake; onNew: () => void }) => {
+const Wizard = (props: { intake: Intake; onNew: () => void; ticketLabel?: string | undefined }) => {
   const [currentStep, setCurrentStep] = createSignal(1);
   let scroller!: HTMLFormElement;
   onMount(() => byId('applicant-citizenId')?.focus());
@@ -221,6 +222,13 @@ const Wizard = (props: { intake: Intake; onNew: () => void }) => {
           fallback={
             <>
               <PickupBanner intake={props.intake} />
+              <Show when={props.ticketLabel}>
+                {(label) => (
+                  <p class="pickup-banner" role="status">
+                    <span>{t('queue.desk.fromTicket', { label: label() })}</span>
+                  </p>
+                )}
+              </Show>
               {section(STEPS[0], () => (
                 <ApplicantSection intake={props.intake} onIdAccepted={focusFirstEmpty} />
               ))}
@@ -250,6 +258,10 @@ const Wizard = (props: { intake: Intake; onNew: () => void }) => {
 
 const IntakeRun = (props: { code: string; pickedUpDossierId?: string; onNew: () => void }) => {
   const intake = createIntake(props.code, props.pickedUpDossierId);
+  // The number the clerk just called brings the name and phone the citizen gave when taking it.
+  const ticket = props.pickedUpDossierId ? null : calledTicket.take();
+  if (ticket?.fullName) intake.editApplicant('fullName', ticket.fullName);
+  if (ticket?.phone) intake.editApplicant('phone', ticket.phone);
   return (
     <Switch fallback={<p class="page-status">{t('intake.loading')}</p>}>
       <Match when={intake.pickedUp.state === 'errored'}>
@@ -282,7 +294,7 @@ const IntakeRun = (props: { code: string; pickedUpDossierId?: string; onNew: () 
           (!props.pickedUpDossierId || intake.pickedUp.state === 'ready')
         }
       >
-        <Wizard intake={intake} onNew={props.onNew} />
+        <Wizard intake={intake} onNew={props.onNew} ticketLabel={ticket?.label} />
       </Match>
     </Switch>
   );

@@ -24,6 +24,7 @@ type NavItem = {
 /** What each role works on; the page itself checks the role again on the server. */
 const NAV: NavItem[] = [
   { href: '/', label: 'nav.catalog', roles: ['clerk', 'supervisor', 'admin'], key: 'M', end: true },
+  { href: '/queue', label: 'nav.queue', roles: ['clerk'], key: 'G' },
   { href: '/today', label: 'nav.today', roles: ['clerk', 'supervisor'], key: 'H' },
   { href: '/agency', label: 'nav.agency', roles: ['agency_official'], key: 'C' },
   { href: '/board', label: 'nav.board', roles: ['supervisor', 'admin'], key: 'B' },
