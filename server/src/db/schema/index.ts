@@ -7,3 +7,4 @@ export * from './offices';
 export * from './operations';
 export * from './procedures';
 export * from './users';
+export * from './citizens';
