@@ -308,7 +308,14 @@ describe('portal messages and answers (pure)', () => {
     },
     agency: { code: '000.00.01.H22', name: 'Sở Tư pháp' },
     receivingOffice: { code: 'BD01', name: 'Bưu điện trung tâm' },
-    applicant: { kind: 'business', citizenId: null, fullName: 'Công ty A', phone: null, email: null, eidVerified: false },
+    applicant: {
+      kind: 'business',
+      citizenId: null,
+      fullName: 'Công ty A',
+      phone: null,
+      email: null,
+      eidVerified: false,
+    },
     components: [],
     event: {
       actorName: null,
@@ -332,7 +339,13 @@ describe('portal messages and answers (pure)', () => {
       NgayHenTra: '20250310170000',
       HoSoCoThanhPhanSoHoa: 0,
       DanhSachLePhi: [
-        { TenPhiLePhi: 'Phí thẩm định', MaPhiLePhi: '1.000001-1', Gia: 200_000, LoaiPhiLePhi: 1, HinhThucThu: 1 },
+        {
+          TenPhiLePhi: 'Phí thẩm định',
+          MaPhiLePhi: '1.000001-1',
+          Gia: 200_000,
+          LoaiPhiLePhi: 1,
+          HinhThucThu: 1,
+        },
       ],
     });
     expect(toProgressEvent(source)).toMatchObject({

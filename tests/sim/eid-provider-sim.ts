@@ -11,7 +11,13 @@ import type { AddressInfo } from 'node:net';
 import { decodeJwt, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import Provider from 'oidc-provider';
 
-export type IdTokenFault = 'forged' | 'expired' | 'wrong-audience' | 'wrong-nonce' | 'wrong-issuer' | 'no-id-number';
+export type IdTokenFault =
+  | 'forged'
+  | 'expired'
+  | 'wrong-audience'
+  | 'wrong-nonce'
+  | 'wrong-issuer'
+  | 'no-id-number';
 
 export type EidProviderSim = {
   /** The issuer (also the base URL): discovery at `<issuer>/.well-known/openid-configuration`. */
@@ -33,8 +39,7 @@ const KNOWN: Record<string, string> = {
   '046195001234': 'Trần Thị Mỹ Hạnh',
 };
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 const loginPage = (opts: { uid: string; client: string; error?: string; value?: string }) => `<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -123,7 +128,14 @@ export const startEidProviderSim = async (opts: {
     // The id number and name go into the ID token itself (VNeID's relying parties read them there).
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },
-    ttl: { AuthorizationCode: 60, IdToken: 600, AccessToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
+    ttl: {
+      AuthorizationCode: 60,
+      IdToken: 600,
+      AccessToken: 600,
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+    },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     findAccount: async (_ctx, sub) => {
       const person = people.get(sub);
@@ -139,7 +151,10 @@ export const startEidProviderSim = async (opts: {
       const grantId = oidc.result?.consent?.grantId ?? oidc.session?.grantIdFor(oidc.client!.clientId);
       if (grantId) return oidc.provider.Grant.find(grantId);
       if (!oidc.session?.accountId) return undefined;
-      const grant = new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session.accountId });
+      const grant = new oidc.provider.Grant({
+        clientId: oidc.client!.clientId,
+        accountId: oidc.session.accountId,
+      });
       grant.addOIDCScope([...(oidc.requestParamScopes ?? new Set(['openid']))].join(' '));
       await grant.save();
       return grant;
@@ -193,13 +208,20 @@ export const startEidProviderSim = async (opts: {
     const typed = ((await readForm(req)).get('citizenId') ?? '').replace(/\s+/g, '');
     if (!/^\d{12}$/.test(typed)) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(loginPage({ uid, client, value: typed, error: 'Số định danh cá nhân phải gồm đúng 12 chữ số.' }));
+      res.end(
+        loginPage({ uid, client, value: typed, error: 'Số định danh cá nhân phải gồm đúng 12 chữ số.' }),
+      );
       return;
     }
     const sub = subjectOf(typed);
     people.set(sub, { citizenId: typed, name: KNOWN[typed] ?? 'Công dân thử nghiệm' });
     logins.push({ citizenId: typed, at: new Date() });
-    await provider.interactionFinished(req, res, { login: { accountId: sub } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: sub } },
+      { mergeWithLastSubmission: false },
+    );
   };
 
   http.on('request', (req, res) => {

@@ -54,14 +54,15 @@ export type Holder = {
 export const findTrackable = async (db: Db, opts: Holder & { secret?: string }) => {
   const { code } = parseDossierCode(opts.code);
   const token = opts.token?.trim();
-  const phone = token ? null : normalizePhone(opts.phone ?? '');
+  // Signed in with the e-ID and no phone or token given: the dossier must be the person's own.
+  const byEid = !token && !opts.phone?.trim() && Boolean(opts.eid);
+  const phone = token || byEid ? null : normalizePhone(opts.phone ?? '');
   const [row] = await db
     .select({ dossier: dossiers, phone: applicants.phone, citizenId: applicants.citizenId })
     .from(dossiers)
     .leftJoin(applicants, eq(applicants.id, dossiers.applicantId))
     .where(eq(dossiers.code, code));
-  // Signed in with the e-ID and no phone or token given: the dossier must be the person's own.
-  if (!token && !opts.phone?.trim() && opts.eid) {
+  if (byEid) {
     if (!row?.citizenId || row.citizenId !== opts.eid) throw appError('TRACK_NOT_FOUND');
     return { dossier: row.dossier, phone: row.phone, via: 'eid' as const };
   }

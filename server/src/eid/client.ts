@@ -45,18 +45,25 @@ const tokenInvalid = (check: string) => appError('EID_TOKEN_INVALID', { check })
  */
 const explain = (err: unknown) => {
   if (isAppError(err)) return err;
-  const e = err as { code?: string; error?: string; message?: string; cause?: { claim?: string } };
+  type Failure = { code?: string; error?: string; message?: string; claim?: string; cause?: Failure };
+  const e = err as Failure;
   if (err instanceof oidc.ResponseBodyError) {
     return e.error === 'invalid_grant' ? appError('EID_CODE_REJECTED') : appError('EID_PROVIDER_UNAVAILABLE');
   }
+  // openid-client wraps oauth4webapi's error, whose own cause names the claim compared.
+  const chain: Failure[] = [];
+  for (let f: Failure | undefined = e; f && chain.length < 4; f = f.cause) chain.push(f);
+  const claim = chain.find((f) => typeof f.claim === 'string')?.claim;
+  const message = chain.map((f) => f.message ?? '').join(' ');
   if (e.code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') return tokenInvalid('expired');
   if (e.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED') {
-    const claim = e.cause?.claim;
-    return tokenInvalid(claim === 'aud' || claim === 'azp' ? 'audience' : claim === 'iss' ? 'issuer' : (claim ?? 'claim'));
+    return tokenInvalid(
+      claim === 'aud' || claim === 'azp' ? 'audience' : claim === 'iss' ? 'issuer' : (claim ?? 'claim'),
+    );
   }
-  if (/signature/i.test(e.message ?? '')) return tokenInvalid('signature');
-  if (/"state"/.test(e.message ?? '')) return appError('EID_STATE_MISMATCH');
-  if (/"iss"/.test(e.message ?? '')) return tokenInvalid('issuer');
+  if (/signature/i.test(message)) return tokenInvalid('signature');
+  if (/"state"/.test(message)) return appError('EID_STATE_MISMATCH');
+  if (/"iss"/.test(message)) return tokenInvalid('issuer');
   if (e.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || e.code === 'OAUTH_HTTP_REQUEST_FORBIDDEN')
     return appError('EID_PROVIDER_UNAVAILABLE');
   if (err instanceof TypeError || e.code === 'ECONNREFUSED' || (err as Error)?.name === 'TimeoutError')

@@ -69,7 +69,8 @@ export const eidRoutes = (deps: AppDeps & { limits: Limits; eid: EidClient | nul
         ...person,
         minutes: deps.eid.settings.sessionMinutes,
       });
-      if (session.subjectChanged) log.warn('e-ID: the provider vouched for this id number under a new subject');
+      if (session.subjectChanged)
+        log.warn('e-ID: the provider vouched for this id number under a new subject');
       log.info('e-ID sign-in');
       c.header(
         'Set-Cookie',

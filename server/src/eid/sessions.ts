@@ -18,7 +18,11 @@ const LOGIN_TTL_MS = 10 * 60_000;
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 const token = () => randomBytes(32).toString('base64url');
 
-const cookie = (name: string, value: string, opts: { path: string; maxAgeSeconds: number; secure: boolean }) =>
+const cookie = (
+  name: string,
+  value: string,
+  opts: { path: string; maxAgeSeconds: number; secure: boolean },
+) =>
   [
     `${name}=${value}`,
     `Path=${opts.path}`,
@@ -55,7 +59,12 @@ export const takeLogin = async (db: Db, browserToken: string) => {
   return row ?? null;
 };
 
-export type CitizenSession = { sessionId: string; citizenId: string; fullName: string | null; expiresAt: Date };
+export type CitizenSession = {
+  sessionId: string;
+  citizenId: string;
+  fullName: string | null;
+  expiresAt: Date;
+};
 
 /** The person the provider vouched for gets an account (or its last sign-in moves) and a new session. */
 export const openCitizenSession = async (
@@ -89,7 +98,8 @@ export const openCitizenSession = async (
     token: sessionToken,
     expiresAt,
     /** The provider vouched for this number under another subject before (logged, not refused). */
-    subjectChanged: previous !== null && (previous.issuer !== opts.issuer || previous.subject !== opts.subject),
+    subjectChanged:
+      previous !== null && (previous.issuer !== opts.issuer || previous.subject !== opts.subject),
   };
 };
 

@@ -27,7 +27,10 @@ export const citizenSessions = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('citizen_sessions_by_citizen').on(t.citizenId), index('citizen_sessions_by_expiry').on(t.expiresAt)],
+  (t) => [
+    index('citizen_sessions_by_citizen').on(t.citizenId),
+    index('citizen_sessions_by_expiry').on(t.expiresAt),
+  ],
 );
 
 /**
