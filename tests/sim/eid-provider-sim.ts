@@ -9,7 +9,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
-import Provider from 'oidc-provider';
 
 export type IdTokenFault =
   | 'forged'
@@ -109,6 +108,9 @@ export const startEidProviderSim = async (opts: {
   await new Promise<void>((resolve) => http.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 
+  // Loaded here, not at the top: the server's bundle carries this file for the embedded default, and every
+  // other start should not load (or warn about) the provider library.
+  const { default: Provider } = await import('oidc-provider');
   const provider = new Provider(issuer, {
     clients: [
       {
