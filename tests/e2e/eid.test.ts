@@ -140,5 +140,5 @@ describe('a citizen signs in with VNeID on a phone', () => {
     await page.screenshot({ path: `${SHOTS}/eid-forged-refused.png` });
     const cookies = await page.context().cookies(url);
     expect(cookies.find((c) => c.name === 'pd_citizen')).toBeUndefined();
-  });
+  }, 180_000);
 });

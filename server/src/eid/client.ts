@@ -112,6 +112,9 @@ export const createEidClient = (settings: EidSettings, log: Logger) => {
       code_challenge_method: 'S256',
       state,
       nonce,
+      // The person proves who they are at every sign-in: signing out here does not end the provider's own
+      // session, and on a shared phone or a post-office kiosk the next person must not ride it.
+      prompt: 'login',
     });
     return { url, state, nonce, codeVerifier };
   };
