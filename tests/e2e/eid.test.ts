@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSoftwareKey, trustInNss } from '../../server/src/signing/pki';
 import { createTestServer } from '../helpers/app';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, phonePage } from '../helpers/browser';
 import { createTestDatabase } from '../helpers/db';
 import { receiveFor } from '../helpers/eid';
 import { freePort } from '../helpers/processes';
@@ -53,17 +53,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-const phone = async () => {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-    acceptDownloads: true,
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  return page;
-};
+const phone = () => phonePage(browser, 15_000);
 
 const violations = async (page: Page) => {
   const results = await new AxeBuilder({ page }).withTags(RULES).analyze();

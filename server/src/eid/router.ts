@@ -85,7 +85,7 @@ export const documentsOf = async (db: Db, citizenId: string) => {
  */
 export const accountRouter = router({
   me: publicProcedure.query(({ ctx }) => ({
-    available: Boolean(ctx.config.EID_ISSUER_URL && ctx.config.EID_CLIENT_ID),
+    available: Boolean(ctx.config.EID_ISSUER_URL && ctx.config.EID_CLIENT_ID && ctx.config.EID_CLIENT_SECRET),
     signedIn: Boolean(ctx.citizen),
     fullName: ctx.citizen?.fullName ?? null,
     idNumber: ctx.citizen ? masked(ctx.citizen.citizenId) : null,
