@@ -1,11 +1,14 @@
-import { eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, eq, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { citizenAccounts, citizenSessions, dossiers } from '../../server/src/db/schema';
+import { applicants, citizenAccounts, citizenSessions, dossiers, outbox } from '../../server/src/db/schema';
+import { findCitizenSession } from '../../server/src/eid/sessions';
 import { loadPortalSource, toDossierRecord } from '../../server/src/integrations/portal/messages';
 import { createLogger } from '../../server/src/logger';
 import { createTestServer } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 import { finishSignIn, receiveFor, signInAtProvider } from '../helpers/eid';
+import { textedCode } from '../helpers/texted-code';
 import { type EidProviderSim, type IdTokenFault, startEidProviderSim } from '../sim/eid-provider-sim';
 
 const PUBLIC_URL = 'http://postdesk.test';
@@ -247,6 +250,47 @@ describe('citizen sign-in with the national e-ID (local OpenID provider)', () =>
     });
     const anonymous = await server.app.request(`/citizen/documents/${documentId}`);
     expect(anonymous.status).toBe(401);
+  });
+
+  it("a home pickup asked for while signed in is the person's own dossier: it is in their list before it has a code", async () => {
+    const citizenId = idNumber();
+    const done = await signIn(citizenId);
+    const session = await findCitizenSession(database.db, done.cookies.get('pd_citizen')!);
+    const citizen = await server.callerAs(null, { citizen: session });
+    const phone = '0388 222 419';
+    await citizen.citizen.pickupCode({ procedureCode: '3.000333', phone });
+    const otp = await textedCode(
+      database.db,
+      and(
+        eq(outbox.topic, 'notify.sms'),
+        like(outbox.idempotencyKey, 'notify.sms:otp:%'),
+        eq(sql`${outbox.payload}->>'to'`, '0388222419'),
+      )!,
+      /\b(\d{6})\b/,
+    );
+    const days = await citizen.citizen.pickupDays();
+    const booked = await citizen.citizen.requestPickup({
+      procedureCode: '3.000333',
+      fullName: 'Công dân thử nghiệm',
+      phone,
+      otp: otp!,
+      address: { line: '133 Lý Thánh Tông', communeCode: '20107' },
+      day: days[1]!,
+      window: 'morning',
+      deliverResult: false,
+      clientKey: randomUUID(),
+    });
+    const [row] = await database.db
+      .select({ citizenId: applicants.citizenId })
+      .from(dossiers)
+      .innerJoin(applicants, eq(applicants.id, dossiers.applicantId))
+      .where(eq(dossiers.id, booked.dossierId));
+    expect(row!.citizenId).toBe(citizenId);
+    const list = (await call('account.dossiers', done.cookies.header())).data as {
+      code: string | null;
+      state: string;
+    }[];
+    expect(list).toEqual([expect.objectContaining({ code: null, state: 'pickup_requested' })]);
   });
 
   it('sends the person back with a clear reason when they cancel at the provider', async () => {
