@@ -15,6 +15,9 @@ import { reportRoutes } from './board/http';
 import { courierFieldRoutes } from './courier/http';
 import { findSession, readSessionCookie } from './auth/sessions';
 import { type Database, type Db, isDatabaseUnavailable } from './db/client';
+import { createEidClient, type EidClient, eidSettings } from './eid/client';
+import { citizenFileRoutes, eidRoutes } from './eid/routes';
+import { findCitizenSession, readCitizenCookie } from './eid/sessions';
 import type { Env } from './env';
 import type { FileStore } from './files/store';
 import { deskRoutes } from './http/desk-routes';
@@ -47,6 +50,8 @@ export type AppDeps = {
   signer: Signer;
   /** Where rate-limit counters live; unset = Redis at REDIS_URL, or this process's memory without it. */
   limitStore?: LimitStore;
+  /** The e-ID relying party; unset = made from EID_* (null when the issuer is not configured). */
+  eid?: EidClient | null;
   /** What /ready checks besides Redis, the object store and the signer: the database's own round trip. */
   ready?: { database?: Pick<Database, 'ping'>; extra?: Record<string, ReadyCheck> };
 };
@@ -128,7 +133,9 @@ export const createApp = (appDeps: AppDeps) => {
       redisUrl: appDeps.env.REDIS_URL,
       onError: (err) => appDeps.log.warn({ err: err.message }, 'rate-limit store unreachable'),
     });
-  const deps = { ...appDeps, limitStore };
+  const settings = eidSettings(appDeps.env);
+  const eid = appDeps.eid !== undefined ? appDeps.eid : settings ? createEidClient(settings, appDeps.log) : null;
+  const deps = { ...appDeps, limitStore, eid };
   const limits = createLimits(limitStore, { smsPerDay: deps.env.SMS_DAILY_BUDGET });
   const sessionPolicy = {
     ttlMs: deps.env.SESSION_TTL_HOURS * 3_600_000,
@@ -172,6 +179,8 @@ export const createApp = (appDeps: AppDeps) => {
               throw err;
             })
           : null;
+        const citizenToken = readCitizenCookie(c.req.header('cookie'));
+        const citizen = citizenToken ? await findCitizenSession(deps.db, citizenToken) : null;
         return {
           db: deps.db,
           ...(deps.readDb ? { readDb: deps.readDb } : {}),
@@ -185,6 +194,7 @@ export const createApp = (appDeps: AppDeps) => {
           limits,
           user: session?.user ?? null,
           sessionId: session?.sessionId ?? null,
+          citizen,
           officeHint: c.req.header('x-office-id') ?? null,
           resHeaders: opts.resHeaders,
           internal: false,
@@ -207,6 +217,8 @@ export const createApp = (appDeps: AppDeps) => {
   app.route('/field', courierFieldRoutes(deps));
   app.route('/reports', reportRoutes(deps));
   app.route('/receipts', paymentFileRoutes(deps));
+  app.route('/auth/eid', eidRoutes({ ...deps, limits }));
+  app.route('/citizen', citizenFileRoutes(deps));
   app.route('/courier', webApp(join(REPO_ROOT, 'web-courier/dist'), '/courier/'));
   app.route('/', webApp(join(REPO_ROOT, 'web-counter/dist'), '/'));
   return app;

@@ -128,6 +128,24 @@ const schema = z.object({
     .regex(/^[0-9A-Za-z]{1,19}$/)
     .default(DEMO_VIETQR_ACCOUNT),
   PAYMENT_VIETQR_ACCOUNT_NAME: z.string().min(1).default('BUU DIEN TP HUE (TAI KHOAN DEMO)'),
+  /**
+   * Citizen sign-in with the national e-ID (VNeID) as an OpenID Connect relying party: the provider's issuer URL
+   * (its discovery document is `<issuer>/.well-known/openid-configuration`), our client id and secret, and the
+   * redirect URL registered with it (unset = `<PUBLIC_URL>/auth/eid/callback`). Unset issuer: in development
+   * `npm start` starts the local test provider (tests/sim/eid-provider-sim.ts); in production e-ID sign-in is off.
+   */
+  EID_ISSUER_URL: z.url().optional(),
+  EID_CLIENT_ID: z.string().min(1).optional(),
+  EID_CLIENT_SECRET: z.string().min(16).optional(),
+  EID_REDIRECT_URL: z.url().optional(),
+  /** Scopes asked for; the id number must come with one of them. */
+  EID_SCOPES: z.string().min(6).default('openid profile'),
+  /** The claim that carries the 12-digit personal id number (số định danh cá nhân). */
+  EID_ID_CLAIM: z.string().min(1).default('citizen_id'),
+  /** A citizen's session ends this long after sign-in (there is no sliding: sign in again). */
+  EID_SESSION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Port of the local test provider the embedded default starts when EID_ISSUER_URL is unset (0 = any free one). */
+  EID_DEV_PROVIDER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Map tiles for the courier app (`https://…/{z}/{x}/{y}.png`); unset = no tiles, plain background. */
   COURIER_TILE_URL: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -178,6 +196,12 @@ export const parseEnv = (source: Record<string, string | undefined> = process.en
       );
     if (env.PORTAL_INBOUND_SECRET?.includes('demo'))
       missing.push('PORTAL_INBOUND_SECRET (a random secret shared with the portal, not a demo value)');
+    if (env.EID_ISSUER_URL) {
+      if (!env.EID_ISSUER_URL.startsWith('https://')) missing.push('EID_ISSUER_URL (https)');
+      if (!env.EID_CLIENT_ID) missing.push('EID_CLIENT_ID (the client id the e-ID provider gave)');
+      if (!env.EID_CLIENT_SECRET || env.EID_CLIENT_SECRET.length < 32)
+        missing.push('EID_CLIENT_SECRET (the client secret the e-ID provider gave, ≥ 32 characters)');
+    }
     if (env.SEED_DEMO) missing.push('SEED_DEMO=false (demo users must not exist in production)');
     if (missing.length > 0) {
       throw new Error(`Production refuses development defaults. Set:\n  ${missing.join('\n  ')}`);

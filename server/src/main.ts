@@ -157,6 +157,29 @@ if (consumes) {
 }
 if (!env.PORTAL_SYNC_URL) log.warn('PORTAL_SYNC_URL is not set: portal messages wait in the outbox');
 
+// Citizen sign-in with the national e-ID: with no provider configured, the embedded default in development
+// starts the local test provider (a real OpenID Provider on 127.0.0.1; any 12-digit number signs in).
+let eidDevProvider: { issuer: string; close: () => Promise<void> } | null = null;
+if (role === 'all' && env.NODE_ENV === 'development' && !env.EID_ISSUER_URL) {
+  const { startEidProviderSim } = await import('../../tests/sim/eid-provider-sim');
+  const redirect = env.EID_REDIRECT_URL ?? `${env.PUBLIC_URL.replace(/\/+$/, '')}/auth/eid/callback`;
+  const sim = await startEidProviderSim({
+    redirectUris: [redirect],
+    port: env.EID_DEV_PROVIDER_PORT,
+    idClaim: env.EID_ID_CLAIM,
+  });
+  Object.assign(env, {
+    EID_ISSUER_URL: sim.issuer,
+    EID_CLIENT_ID: sim.clientId,
+    EID_CLIENT_SECRET: sim.clientSecret,
+  });
+  eidDevProvider = sim;
+  log.warn(
+    { issuer: sim.issuer },
+    'EID_ISSUER_URL is not set: citizens sign in through the local test provider',
+  );
+}
+
 // A worker answers only /health and /ready (for its supervisor), on the same PORT setting.
 const deps = { db: database.db, readDb: database.readDb, env, log, jobs, files, signer, ready: { database } };
 const app = role === 'worker' ? createProbeApp(deps) : createApp(deps);
@@ -174,6 +197,12 @@ const server = serve(
         ? `PostDesk worker running (health: ${url}/health, ${url}/ready)`
         : `PostDesk (${role}) is running at ${url}  (courier app: ${url}/courier/)`,
       `  database: ${database.kind === 'pglite' ? `PGlite in ${env.pgliteDir}` : 'PostgreSQL'}; jobs: ${jobs.mode}${jobs.consumes ? ' (runs them)' : ' (adds them)'}`,
+      ...(eidDevProvider
+        ? [
+            `  citizens: ${url}/my — "Đăng nhập bằng VNeID" opens the local test provider (${eidDevProvider.issuer});`,
+            '    type any 12-digit id number (the demo citizen: 046090001234)',
+          ]
+        : []),
       ...(env.SEED_DEMO && role === 'all'
         ? [
             '  demo accounts:',
@@ -198,6 +227,7 @@ const shutdown = async (signal: string) => {
   // No new requests; the running ones finish. Workers finish their jobs; the rest stays queued in Redis.
   await new Promise<void>((r) => server.close(() => r()));
   await jobs.close();
+  await eidDevProvider?.close();
   await stopCpuThreads();
   await database.close();
   process.exit(0);

@@ -3,6 +3,7 @@ import { AGENCY_API_ERRORS } from './error-sets/agency-api';
 import { PAYMENTS_ERRORS } from './error-sets/payments';
 import { COURIER_ERRORS } from './error-sets/courier';
 import { CITIZEN_ERRORS } from './error-sets/citizen';
+import { EID_ERRORS } from './error-sets/eid';
 import { BOARD_ERRORS } from './error-sets/board';
 import { SECURITY_ERRORS } from './error-sets/security';
 import { FILES_ERRORS } from './error-sets/files';
@@ -254,6 +255,7 @@ export const ERRORS = {
   ...PAYMENTS_ERRORS,
   ...COURIER_ERRORS,
   ...CITIZEN_ERRORS,
+  ...EID_ERRORS,
   ...BOARD_ERRORS,
   ...SECURITY_ERRORS,
   ...FILES_ERRORS,

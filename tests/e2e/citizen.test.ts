@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossiers } from '../../server/src/db/schema';
 import { recordEvent } from '../../server/src/dossiers/engine';
 import { createTestServer } from '../helpers/app';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, phonePage } from '../helpers/browser';
 import { createTestDatabase } from '../helpers/db';
 import { intakeFor } from '../helpers/intake';
 import { type PaymentGatewaySim, startPaymentGatewaySim } from '../sim/payment-gateway-sim';
@@ -59,16 +59,7 @@ afterAll(async () => {
 
 const citizenId = () => `0461950${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
 
-const phone = async () => {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  return page;
-};
+const phone = () => phonePage(browser, 10_000);
 
 const desk = async (username: string) => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });

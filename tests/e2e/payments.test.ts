@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossiers, payments } from '../../server/src/db/schema';
 import { createTestServer } from '../helpers/app';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, phonePage } from '../helpers/browser';
 import { createTestDatabase } from '../helpers/db';
 import { intakeFor } from '../helpers/intake';
 import { inspectPdf } from '../helpers/pdf';
@@ -72,17 +72,7 @@ const billFor = async (kind: 'fee' | 'postal_tariff', amount: number) => {
   return { billCode: bill.billCode!, dossierCode: d!.code! };
 };
 
-const phone = async () => {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-    acceptDownloads: true,
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  return page;
-};
+const phone = () => phonePage(browser, 20_000);
 
 const violations = async (page: Page, exclude: string[] = []) => {
   const builder = new AxeBuilder({ page }).withTags(RULES);

@@ -26,6 +26,19 @@ const freePort = () =>
     });
   });
 
+/** A page on a phone-sized touch screen (its downloads kept), with its own timeout for each step. */
+export const phonePage = async (browser: Browser, timeoutMs = 15_000) => {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeoutMs);
+  return page;
+};
+
 /** The app on a real socket, for the browser. */
 export const listen = async (app: App) => {
   const port = await freePort();

@@ -69,7 +69,8 @@ const ACCESS: Record<string, Access> = {
 };
 
 const allowed = (rule: (typeof ACCESS)[string], who: Caller) =>
-  rule === 'public' || (who !== 'anonymous' && (rule === 'signed-in' || rule.includes(who)));
+  rule === 'public' ||
+  (who !== 'anonymous' && rule !== 'citizen' && (rule === 'signed-in' || rule.includes(who)));
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let server: ReturnType<typeof createTestServer>;
@@ -108,7 +109,9 @@ describe('the authorization matrix', () => {
           expect(outcome).not.toBe('UNAUTHORIZED');
           expect(outcome).not.toBe('FORBIDDEN');
         } else {
-          expect(outcome).toBe(who === 'anonymous' ? 'UNAUTHORIZED' : 'FORBIDDEN');
+          expect(outcome).toBe(
+            who === 'anonymous' || ACCESS[path] === 'citizen' ? 'UNAUTHORIZED' : 'FORBIDDEN',
+          );
         }
       });
     }

@@ -308,7 +308,14 @@ describe('portal messages and answers (pure)', () => {
     },
     agency: { code: '000.00.01.H22', name: 'Sở Tư pháp' },
     receivingOffice: { code: 'BD01', name: 'Bưu điện trung tâm' },
-    applicant: { kind: 'business', citizenId: null, fullName: 'Công ty A', phone: null, email: null },
+    applicant: {
+      kind: 'business',
+      citizenId: null,
+      fullName: 'Công ty A',
+      phone: null,
+      email: null,
+      eidVerified: false,
+    },
     components: [],
     event: {
       actorName: null,

@@ -14,6 +14,7 @@ import { CatalogPage } from './catalog/CatalogPage';
 import { ComplaintsPage } from './citizen/ComplaintsPage';
 import { FeedbackPage } from './citizen/FeedbackPage';
 import { MailboxPage } from './citizen/MailboxPage';
+import { MyPage } from './citizen/MyPage';
 import { RequestPickupPage } from './citizen/RequestPickupPage';
 import { DeadLettersPage } from './deadletters/DeadLettersPage';
 import { DispatchPage } from './dispatch/DispatchPage';
@@ -44,6 +45,7 @@ const Start = () => (
 export const App = () => (
   <Router>
     <Route path="/track" component={TrackPage} />
+    <Route path="/my" component={MyPage} />
     <Route path="/pay/:billCode" component={PayPage} />
     <Route path="/request-pickup" component={RequestPickupPage} />
     <Route path="/feedback" component={FeedbackPage} />

@@ -297,6 +297,7 @@ const coreVi = {
   'track.title': 'Tra cứu hồ sơ',
   'track.heading': 'Hồ sơ của bạn đang ở đâu',
   'track.intro': 'Nhập mã hồ sơ in trên Giấy tiếp nhận và số điện thoại bạn đã cho khi nộp hồ sơ.',
+  'track.orVneid': 'Có tài khoản VNeID? Đăng nhập để xem mọi hồ sơ của bạn',
   'track.code': 'Mã hồ sơ',
   'track.codeFromQr': 'Đã điền sẵn từ mã QR trên Giấy tiếp nhận. Bấm vào để sửa nếu cần.',
   'track.codeHint': 'In trên Giấy tiếp nhận, ví dụ H57.90.01-251124-0001.',
@@ -791,6 +792,7 @@ const coreEn: Record<keyof typeof coreVi, string> = {
   'book.noOffice': 'Choose an office at the top of the page first.',
   'track.title': 'Track a dossier',
   'track.heading': 'Where is your dossier',
+  'track.orVneid': 'Have a VNeID account? Sign in to see all your dossiers',
   'track.intro':
     'Enter the dossier code printed on your receipt and the phone number you gave when you applied.',
   'track.code': 'Dossier code',

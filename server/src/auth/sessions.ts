@@ -123,11 +123,14 @@ export const sessionCookie = (token: string, opts: { maxAgeSeconds: number; secu
     ...(opts.secure ? ['Secure'] : []),
   ].join('; ');
 
-export const readSessionCookie = (header: string | undefined) => {
+/** One cookie's value from a Cookie header, or null. */
+export const readCookie = (header: string | undefined, cookie: string) => {
   if (!header) return null;
   for (const part of header.split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return value.join('=') || null;
+    if (name === cookie) return value.join('=') || null;
   }
   return null;
 };
+
+export const readSessionCookie = (header: string | undefined) => readCookie(header, SESSION_COOKIE);

@@ -19,7 +19,8 @@ export const limitAddress = async (ctx: Pick<Context, 'limits' | 'ip'>) => {
  */
 export const limitHolder = async (ctx: Limited, holder: Holder) => {
   await limitAddress(ctx);
-  if (holder.token) return;
+  // The receipt's token, or the e-ID session (the dossier must be the person's own): nothing to guess.
+  if (holder.token || (holder.eid && !holder.phone?.trim())) return;
   const { code } = parseDossierCode(holder.code);
   const phone = createHmac('sha256', ctx.config.SESSION_SECRET)
     .update(`track-phone:${normalizePhone(holder.phone ?? '')}`)

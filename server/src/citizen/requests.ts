@@ -222,6 +222,8 @@ export type PickupRequestInput = {
   /** The result comes home too (when the procedure allows it). */
   deliverResult: boolean;
   clientKey: string;
+  /** The id number of the citizen signed in with the e-ID (from the session): the dossier is theirs. */
+  citizenId?: string | undefined;
 };
 
 /** Pickup days: a working day from tomorrow to 7 working days ahead. */
@@ -292,7 +294,12 @@ export const confirmPickupRequest = async (
     const t = tx as unknown as Db;
     const [applicant] = await t
       .insert(applicants)
-      .values({ fullName: input.fullName.trim().normalize('NFC'), phone, address: addr })
+      .values({
+        fullName: input.fullName.trim().normalize('NFC'),
+        phone,
+        address: addr,
+        ...(input.citizenId ? { citizenId: input.citizenId } : {}),
+      })
       .returning({ id: applicants.id });
     const row = await createDossier(t, {
       event: 'request_pickup',

@@ -29,6 +29,15 @@ const point = {
 const otp = z.string().trim().min(1).max(10);
 const window = z.enum(['morning', 'afternoon']);
 
+/**
+ * The holder as the caller proved it: what they typed, plus the id number of the citizen signed in with the
+ * e-ID (from their session; the input schema has no such field, so nobody can type one).
+ */
+export const held = <T extends { code: string }>(ctx: Pick<Context, 'citizen'>, input: T) => ({
+  ...input,
+  eid: ctx.citizen?.citizenId,
+});
+
 /** The budgets a code sent on this request spends (address, phone, the province's day). */
 export const reservation = (ctx: Pick<Context, 'limits' | 'ip' | 'db' | 'log' | 'config' | 'requestId'>) =>
   smsReservation({
@@ -53,14 +62,14 @@ export const sendTextsNow = (ctx: Pick<Context, 'jobs' | 'log'>) =>
  */
 export const citizenRouter = router({
   track: publicProcedure.input(holder).mutation(async ({ ctx, input }) => {
-    await limitHolder(ctx, input);
-    return trackDossier(ctx.db, { ...input, secret: ctx.config.SESSION_SECRET });
+    await limitHolder(ctx, held(ctx, input));
+    return trackDossier(ctx.db, { ...held(ctx, input), secret: ctx.config.SESSION_SECRET });
   }),
   /** Home delivery, step 1: a one-time code to the phone on file. */
   deliveryCode: publicProcedure.input(holder).mutation(async ({ ctx, input }) => {
-    await limitHolder(ctx, input);
+    await limitHolder(ctx, held(ctx, input));
     const sent = await startDeliveryRequest(ctx.db, {
-      ...input,
+      ...held(ctx, input),
       secret: ctx.config.SESSION_SECRET,
       reserve: reservation(ctx),
     });
@@ -71,8 +80,8 @@ export const citizenRouter = router({
   requestDelivery: publicProcedure
     .input(holder.extend({ otp, address, ...point, window }))
     .mutation(async ({ ctx, input }) => {
-      await limitHolder(ctx, input);
-      return confirmDeliveryRequest(ctx.db, { input, secret: ctx.config.SESSION_SECRET });
+      await limitHolder(ctx, held(ctx, input));
+      return confirmDeliveryRequest(ctx.db, { input: held(ctx, input), secret: ctx.config.SESSION_SECRET });
     }),
   /** The days a pickup can be booked (working days, from tomorrow). */
   pickupDays: publicProcedure.query(({ ctx }) => pickupDays(ctx.db)),
@@ -109,6 +118,9 @@ export const citizenRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       await limitAddress(ctx);
-      return confirmPickupRequest(ctx.db, { input, secret: ctx.config.SESSION_SECRET });
+      return confirmPickupRequest(ctx.db, {
+        input: { ...input, citizenId: ctx.citizen?.citizenId },
+        secret: ctx.config.SESSION_SECRET,
+      });
     }),
 });

@@ -37,22 +37,35 @@ const DELIVERY_ASKABLE = new Set<string>([
  * How a holder proves they hold a dossier: its code with the phone on file, or its code with the token of the
  * receipt's QR code (no phone needed). `secret` is the server secret the token is derived from.
  */
-export type Holder = { code: string; phone?: string | undefined; token?: string | undefined };
+export type Holder = {
+  code: string;
+  phone?: string | undefined;
+  token?: string | undefined;
+  /** The id number of the citizen signed in with the e-ID: set by the server from their session, never typed. */
+  eid?: string | undefined;
+};
 
 /**
- * Finds a dossier by code and the phone on file, or by code and receipt token. With a phone, a wrong code, a
+ * Finds a dossier by code and the phone on file, by code and receipt token, or by code for the citizen signed
+ * in with the e-ID whose id number the dossier's applicant carries. With a phone, a wrong code, a
  * wrong phone and a dossier without a phone all get TRACK_NOT_FOUND, so neither half can be probed on its own;
  * with a token, an unknown code and a wrong token both get TRACK_LINK_INVALID. `phone` is the one on file.
  */
 export const findTrackable = async (db: Db, opts: Holder & { secret?: string }) => {
   const { code } = parseDossierCode(opts.code);
   const token = opts.token?.trim();
-  const phone = token ? null : normalizePhone(opts.phone ?? '');
+  // Signed in with the e-ID and no phone or token given: the dossier must be the person's own.
+  const byEid = !token && !opts.phone?.trim() && Boolean(opts.eid);
+  const phone = token || byEid ? null : normalizePhone(opts.phone ?? '');
   const [row] = await db
-    .select({ dossier: dossiers, phone: applicants.phone })
+    .select({ dossier: dossiers, phone: applicants.phone, citizenId: applicants.citizenId })
     .from(dossiers)
     .leftJoin(applicants, eq(applicants.id, dossiers.applicantId))
     .where(eq(dossiers.code, code));
+  if (byEid) {
+    if (!row?.citizenId || row.citizenId !== opts.eid) throw appError('TRACK_NOT_FOUND');
+    return { dossier: row.dossier, phone: row.phone, via: 'eid' as const };
+  }
   if (token) {
     if (!row || !opts.secret || !receiptTokenMatches(opts.secret, row.dossier.id, token)) {
       throw appError('TRACK_LINK_INVALID');

@@ -75,7 +75,7 @@ export const feedbackStatus = async (db: Db, opts: HolderOpts) => {
     code: dossier.code!,
     finished: RATABLE.has(dossier.state),
     /** A rating or complaint needs no code by text message: the page was opened with the receipt's token. */
-    proofHeld: via === 'receipt',
+    proofHeld: via === 'receipt' || via === 'eid',
     canRate: RATABLE.has(dossier.state) && !rating,
     rating: rating ? { satisfied: (rating.rating ?? 0) > 2, at: rating.createdAt } : null,
     complaints: rows
@@ -108,12 +108,14 @@ const deskOfDossier = async (db: Db, deskId: string | undefined, officeId: strin
 
 /**
  * A rating or complaint must come from whoever holds the dossier, never from the office rating itself: the
- * receipt's token (from its QR code), or a code sent to the dossier's phone. Code + phone alone is not proof,
+ * receipt's token (from its QR code), a code sent to the dossier's phone, or the applicant's e-ID sign-in. Code + phone alone is not proof,
  * since the desk that typed the phone knows it. Returns what proved it, kept with the feedback.
  */
 const proveHolder = async (db: Db, opts: HolderOpts & { otp?: string | undefined; now?: Date }) => {
   const found = await findTrackable(db, opts);
   if (found.via === 'receipt') return { ...found, proof: 'receipt' as const };
+  // Signed in with the national e-ID as the dossier's applicant: the desk cannot do that in their name.
+  if (found.via === 'eid') return { ...found, proof: 'eid' as const };
   if (!opts.otp?.trim() || !found.phone) throw appError('FEEDBACK_PROOF_REQUIRED');
   await checkOtp(db, {
     purpose: 'feedback',

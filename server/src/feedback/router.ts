@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { limitHolder } from '../citizen/limits';
-import { holder, reservation, sendTextsNow } from '../citizen/router';
+import { held, holder, reservation, sendTextsNow } from '../citizen/router';
 import { publicProcedure, router, staffProcedure } from '../trpc/init';
 import {
   answerComplaint,
@@ -33,14 +33,14 @@ export const feedbackRouter = router({
     .query(({ ctx, input }) => deskInfo(ctx.db, input.deskId)),
   // Mutations, so that the phone travels in a POST body and never in a URL.
   status: publicProcedure.input(holder).mutation(async ({ ctx, input }) => {
-    await limitHolder(ctx, input);
-    return feedbackStatus(ctx.db, { ...input, secret: ctx.config.SESSION_SECRET });
+    await limitHolder(ctx, held(ctx, input));
+    return feedbackStatus(ctx.db, { ...held(ctx, input), secret: ctx.config.SESSION_SECRET });
   }),
   /** Without the receipt's QR code: a one-time code to the dossier's phone proves the sender holds it. */
   code: publicProcedure.input(holder).mutation(async ({ ctx, input }) => {
-    await limitHolder(ctx, input);
+    await limitHolder(ctx, held(ctx, input));
     const sent = await sendFeedbackCode(ctx.db, {
-      ...input,
+      ...held(ctx, input),
       secret: ctx.config.SESSION_SECRET,
       reserve: reservation(ctx),
     });
@@ -58,8 +58,8 @@ export const feedbackRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      await limitHolder(ctx, input);
-      return rateService(ctx.db, { ...input, secret: ctx.config.SESSION_SECRET });
+      await limitHolder(ctx, held(ctx, input));
+      return rateService(ctx.db, { ...held(ctx, input), secret: ctx.config.SESSION_SECRET });
     }),
   complain: publicProcedure
     .input(
@@ -71,8 +71,8 @@ export const feedbackRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      await limitHolder(ctx, input);
-      return fileComplaint(ctx.db, { ...input, secret: ctx.config.SESSION_SECRET });
+      await limitHolder(ctx, held(ctx, input));
+      return fileComplaint(ctx.db, { ...held(ctx, input), secret: ctx.config.SESSION_SECRET });
     }),
   /** The desks of the caller's office, each with the address its printed QR code opens. */
   deskQrs: staffProcedure('clerk', 'supervisor').query(({ ctx }) =>

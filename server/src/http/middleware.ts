@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import { SESSION_COOKIE, type SessionPolicy } from '../auth/sessions';
+import { CITIZEN_COOKIE } from '../eid/sessions';
 import type { Logger } from '../logger';
 import { findInvalidText, invalidUtf8 } from './text-check';
 
@@ -112,7 +113,7 @@ const invalidJsonText = (bytes: Uint8Array, type: string) => {
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * A state-changing request that carries the staff session cookie must come from our own pages: a browser
+ * A state-changing request that carries the staff or the citizen's session cookie must come from our own pages: a browser
  * says where a request comes from (Sec-Fetch-Site, else Origin), and anything cross-site is refused.
  * Requests with neither header come from programs, not browsers, and cannot ride a user's cookie.
  */
@@ -120,7 +121,8 @@ export const sameOriginWrites = (publicUrl: string) => {
   const allowed = new URL(publicUrl).origin;
   return createMiddleware(async (c, next) => {
     if (!UNSAFE_METHODS.has(c.req.method)) return next();
-    if (!(c.req.header('cookie') ?? '').includes(`${SESSION_COOKIE}=`)) return next();
+    const cookies = c.req.header('cookie') ?? '';
+    if (!cookies.includes(`${SESSION_COOKIE}=`) && !cookies.includes(`${CITIZEN_COOKIE}=`)) return next();
     const site = c.req.header('sec-fetch-site');
     const origin = c.req.header('origin');
     const own = new URL(c.req.url).origin;

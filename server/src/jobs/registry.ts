@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { purgeOldRequests } from '../agency-api/idempotency';
 import { agencyWebhookChannel } from '../agency-api/webhooks';
 import { deleteExpiredSessions } from '../auth/sessions';
+import { deleteExpiredCitizenSessions } from '../eid/sessions';
 import { adminJobs } from '../admin/jobs';
 import { boardJobs } from '../board/jobs';
 import type { Db } from '../db/client';
@@ -110,6 +111,7 @@ export const jobDefinitions = ({
     backoffMs: 5_000,
     handler: async () => {
       await deleteExpiredSessions(db);
+      await deleteExpiredCitizenSessions(db);
     },
   }),
 ];

@@ -4,6 +4,7 @@ import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { Limits } from '../auth/rate-limit';
 import type { AuthUser } from '../auth/sessions';
+import type { CitizenSession } from '../eid/sessions';
 import { type Db, isDatabaseUnavailable } from '../db/client';
 import type { Env } from '../env';
 import type { FileStore } from '../files/store';
@@ -30,6 +31,8 @@ export type Context = {
   limits: Limits;
   user: AuthUser | null;
   sessionId: string | null;
+  /** A citizen signed in with the national e-ID (their own cookie), or null. */
+  citizen?: CitizenSession | null;
   /** The office the caller acts for (header `x-office-id`), when they hold roles at several. */
   officeHint: string | null;
   resHeaders: Headers;
@@ -156,6 +159,12 @@ export const staffProcedure = (...roles: Role[]) =>
     if (!membership) throw new TRPCError({ code: 'FORBIDDEN', cause: appError('FORBIDDEN') });
     return next({ ctx: { ...ctx, membership } });
   });
+
+/** A citizen signed in with the national e-ID; `ctx.citizen` is their session. */
+export const citizenProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.citizen) throw new TRPCError({ code: 'UNAUTHORIZED', cause: appError('UNAUTHENTICATED') });
+  return next({ ctx: { ...ctx, citizen: ctx.citizen } });
+});
 
 /** In-process callers only (jobs, the server itself). */
 export const internalProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -1,4 +1,5 @@
 import { adminRouter } from '../admin/router';
+import { accountRouter } from '../eid/router';
 import { authRouter } from '../auth/router';
 import { catalogRouter } from '../catalog/router';
 import { citizenRouter } from '../citizen/router';
@@ -18,6 +19,7 @@ import { queueRouter } from '../queue/router';
 import { router } from './init';
 
 export const appRouter = router({
+  account: accountRouter,
   admin: adminRouter,
   agency: agencyRouter,
   agencyApi: agencyApiRouter,

@@ -21,4 +21,10 @@ export const CITIZEN_ACCESS: Record<string, Access> = {
   'contact.confirm': ['clerk', 'supervisor'],
   // Only whether the test mailbox exists (never in production), so the login and citizen pages may link to it.
   'notify.mailboxShown': 'public',
+  // The citizen signed in with the e-ID: who they are (or that they are not), signing out; their own lists
+  // need the citizen's session, which no staff session is (tests/integration/eid-sign-in.test.ts).
+  'account.me': 'public',
+  'account.signOut': 'public',
+  'account.dossiers': 'citizen',
+  'account.documents': 'citizen',
 };

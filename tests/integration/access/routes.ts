@@ -29,6 +29,8 @@ export type RouteRequest = {
  * - `agency-key`: the agency API's bearer key, and only the dossier's own agency (no session counts);
  * - `partner-signature`: machine callbacks signed by the partner; a session or agency key counts for nothing,
  *   every caller gets what an anonymous one gets;
+ * - `citizen-session`: only the citizen's own e-ID session (cookie `pd_citizen`) opens it; a staff session or
+ *   an agency key counts for nothing (tests/integration/eid-sign-in.test.ts covers the citizen's side);
  * - `middleware` and `trpc`: not a handler of its own (guards mounted on a prefix; the tRPC matrix covers
  *   /trpc); `not-found`: the API's catch-all.
  */
@@ -47,7 +49,10 @@ export type GateRule = { request: (f: RouteFixture) => RouteRequest; passes?: nu
 
 export type RouteRule =
   | GateRule
-  | { allow: 'partner-signature' | 'not-found'; request: (f: RouteFixture) => RouteRequest }
+  | {
+      allow: 'partner-signature' | 'not-found' | 'citizen-session';
+      request: (f: RouteFixture) => RouteRequest;
+    }
   | { allow: 'middleware' | 'trpc' };
 
 export const isGate = (rule: RouteRule): rule is GateRule =>
@@ -230,6 +235,17 @@ export const ROUTE_ACCESS: Record<string, RouteRule> = {
   },
 
   // Whoever holds the unguessable bill code (printed for the payer) may fetch the receipt.
+  // The e-ID sign-in: the browser goes to the provider and comes back (here unconfigured: back to /my with why).
+  'GET /auth/eid/start': { allow: 'anyone', request: () => ({ path: '/auth/eid/start' }), passes: [302] },
+  'GET /auth/eid/callback': {
+    allow: 'anyone',
+    request: () => ({ path: '/auth/eid/callback?code=x&state=y' }),
+    passes: [302],
+  },
+  'GET /citizen/documents/:id': {
+    allow: 'citizen-session',
+    request: (f) => ({ path: `/citizen/documents/${f.dossierId}` }),
+  },
   'GET /receipts/:file': { allow: 'anyone', request: (f) => ({ path: `/receipts/${f.billCode}.pdf` }) },
 
   // The web apps' files: the same for everyone, no data in them.

@@ -55,7 +55,7 @@ const ReasonPicker = (props: { name: string; chosen: Reason[]; onChange: (r: Rea
 /** /feedback — public; the desk's QR code opens it (?desk=…), the track page opens it with the code filled. */
 export const FeedbackPage = () => {
   const [params] = useSearchParams();
-  const location = useLocation<{ phone?: string; token?: string } | undefined>();
+  const location = useLocation<{ phone?: string; token?: string; eid?: boolean } | undefined>();
   const deskId = firstOf(params.desk);
   const [desk] = createResource(
     () => (/^[0-9a-f-]{36}$/i.test(deskId) ? deskId : undefined),
@@ -65,6 +65,8 @@ export const FeedbackPage = () => {
   const [phone, setPhone] = createSignal(location.state?.phone ?? '');
   // The receipt's token (when the track page was opened from its QR code) is the proof; without it, a code by text.
   const token = location.state?.token ?? '';
+  // Opened from "My dossiers": the VNeID session proves the holder, with the code alone.
+  const eid = Boolean(location.state?.eid);
   const [otp, setOtp] = createSignal('');
   const [sentTo, setSentTo] = createSignal<string>();
   const [status, setStatus] = createSignal<Status>();
@@ -87,7 +89,11 @@ export const FeedbackPage = () => {
   });
 
   const holder = () =>
-    token ? { code: code().trim(), token } : { code: code().trim(), phone: phone().trim() };
+    token
+      ? { code: code().trim(), token }
+      : eid
+        ? { code: code().trim() }
+        : { code: code().trim(), phone: phone().trim() };
   const proofHeld = () => Boolean(status()?.proofHeld);
 
   const sendCode = () =>
@@ -122,7 +128,7 @@ export const FeedbackPage = () => {
     });
 
   onMount(() => {
-    if (code() && (phone() || token)) void open();
+    if (code() && (phone() || token || eid)) void open();
     else document.getElementById(code() ? 'feedback-phone' : 'feedback-code')?.focus();
   });
 

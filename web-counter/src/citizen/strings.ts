@@ -154,6 +154,33 @@ export const vi = {
   'citizen.deskQr.caption': 'Quét mã để đánh giá dịch vụ',
   'citizen.deskQr.print': 'In mã QR',
   'citizen.deskQr.show': 'Mã QR đánh giá',
+  // The citizen signed in with the national e-ID: all their dossiers and e-copies (/my).
+  'my.title': 'Hồ sơ của tôi',
+  'my.intro':
+    'Đăng nhập bằng tài khoản định danh điện tử VNeID để xem mọi hồ sơ của bạn ở tất cả bưu điện, không cần mã hồ sơ hay số điện thoại.',
+  'my.signIn': 'Đăng nhập bằng VNeID',
+  'my.signInHint': 'Bạn sẽ được chuyển sang trang VNeID, rồi quay lại đây.',
+  'my.unavailable': 'Đăng nhập bằng VNeID chưa được bật tại đây.',
+  'my.orTrack': 'Tra cứu bằng mã hồ sơ và số điện thoại',
+  'my.hello': 'Xin chào, {name}',
+  'my.helloAnonymous': 'Bạn đã đăng nhập bằng VNeID',
+  'my.idNumber': 'Số định danh: {id}',
+  'my.signOut': 'Đăng xuất',
+  'my.dossiers': 'Hồ sơ của bạn ({n})',
+  'my.none':
+    'Chưa có hồ sơ nào mang số định danh của bạn. Hồ sơ nộp tại bưu điện sẽ hiện ở đây sau khi được tiếp nhận.',
+  'my.open': 'Xem chi tiết',
+  'my.close': 'Thu gọn',
+  'my.noCode': 'Đang chờ thu gom',
+  'my.bills': '{n} khoản cần thanh toán',
+  'my.received': 'Tiếp nhận {at}',
+  'my.documents': 'Giấy tờ điện tử đã ký số',
+  'my.documentsIntro':
+    'Bản sao điện tử các giấy tờ của bạn đã được số hóa và ký số tại bưu điện. Bạn có thể tải về và dùng lại.',
+  'my.documentsNone': 'Chưa có giấy tờ nào của bạn được số hóa.',
+  'my.download': 'Tải bản ký số (PDF)',
+  'my.pickup': 'Đăng ký thu gom hồ sơ tại nhà',
+  'my.loading': 'Đang tải…',
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -304,4 +331,30 @@ export const en: Record<keyof typeof vi, string> = {
   'citizen.deskQr.caption': 'Scan to rate the service',
   'citizen.deskQr.print': 'Print the QR code',
   'citizen.deskQr.show': 'Feedback QR code',
+  'my.title': 'My dossiers',
+  'my.intro':
+    'Sign in with your VNeID national e-ID account to see all your dossiers at every post office, without dossier codes or a phone number.',
+  'my.signIn': 'Sign in with VNeID',
+  'my.signInHint': 'You will go to the VNeID page and come back here.',
+  'my.unavailable': 'Signing in with VNeID is not available here.',
+  'my.orTrack': 'Follow a dossier with its code and phone number',
+  'my.hello': 'Hello, {name}',
+  'my.helloAnonymous': 'You are signed in with VNeID',
+  'my.idNumber': 'ID number: {id}',
+  'my.signOut': 'Sign out',
+  'my.dossiers': 'Your dossiers ({n})',
+  'my.none':
+    'No dossier carries your ID number yet. Dossiers lodged at a post office appear here once received.',
+  'my.open': 'Show details',
+  'my.close': 'Hide',
+  'my.noCode': 'Waiting for collection',
+  'my.bills': '{n} to pay',
+  'my.received': 'Received {at}',
+  'my.documents': 'Signed electronic documents',
+  'my.documentsIntro':
+    'Electronic copies of your documents, digitized and digitally signed at the post office. Download them and use them again.',
+  'my.documentsNone': 'None of your documents has been digitized yet.',
+  'my.download': 'Download the signed copy (PDF)',
+  'my.pickup': 'Ask for a dossier to be collected at home',
+  'my.loading': 'Loading…',
 };

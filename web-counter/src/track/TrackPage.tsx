@@ -72,6 +72,11 @@ export const TrackPage = () => {
       <main class="track-main">
         <h1 class="track-heading">{t('track.heading')}</h1>
         <p class="track-intro">{t('track.intro')}</p>
+        <p class="track-hint">
+          <a class="citizen-link" href="/my">
+            {t('track.orVneid')}
+          </a>
+        </p>
         <form class="track-form" onSubmit={submit} noValidate aria-label={t('track.title')}>
           <label class="track-field">
             <span class="track-label">{t('track.code')}</span>

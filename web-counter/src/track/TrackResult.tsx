@@ -145,7 +145,11 @@ const NextSteps = (props: { dossier: Tracked; holder: Holder | undefined; onChan
   // The phone or the receipt's token travels in the navigation's memory, never in the address bar.
   const toFeedback = () =>
     navigate(`/feedback?code=${encodeURIComponent(props.dossier.code)}`, {
-      state: { phone: props.holder?.phone, token: props.holder?.token },
+      state: {
+        phone: props.holder?.phone,
+        token: props.holder?.token,
+        eid: Boolean(props.holder && !props.holder.phone && !props.holder.token),
+      },
     });
   return (
     <section class="citizen-next" aria-labelledby="track-next-title">

@@ -8,3 +8,4 @@ export * from './operations';
 export * from './procedures';
 export * from './users';
 export * from './queue';
+export * from './citizens';

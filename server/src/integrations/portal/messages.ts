@@ -4,6 +4,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client';
 import {
   applicants,
+  citizenAccounts,
   documents,
   dossierEvents,
   dossiers,
@@ -48,6 +49,8 @@ export type PortalSource = {
     fullName: string;
     phone: string | null;
     email: string | null;
+    /** The applicant has signed in with the national e-ID (VNeID) under this id number. */
+    eidVerified: boolean;
   } | null;
   components: {
     id: string;
@@ -99,6 +102,8 @@ export type PortalDossierRecord = {
   NgayTuChoi: string | null;
   NgayNopHoSo: string;
   HoSoCoThanhPhanSoHoa: 0 | 1;
+  /** The applicant's account is authenticated with VNeID (indicator 4.5, population-data use). */
+  TaiKhoanDuocXacThucVoiVNeID: 0 | 1;
   TaiLieuNop: {
     TepDinhKemId: string;
     TenTepDinhKem: string;
@@ -210,6 +215,7 @@ export const toDossierRecord = (s: PortalSource): PortalDossierRecord => {
     NgayTuChoi: when(firstAt(s.history, ['refused'])),
     NgayNopHoSo: portalDateTime(s.dossier.createdAt),
     HoSoCoThanhPhanSoHoa: flag(components.some((c) => c.DuocSoHoa === 1)),
+    TaiKhoanDuocXacThucVoiVNeID: flag(s.applicant?.eidVerified ?? false),
     TaiLieuNop: components,
     DanhSachLePhi: s.procedure.fees.map((f, i) => ({
       TenPhiLePhi: f.label,
@@ -288,8 +294,10 @@ export const loadPortalSource = async (
           fullName: applicants.fullName,
           phone: applicants.phone,
           email: applicants.email,
+          eidAccount: citizenAccounts.citizenId,
         })
         .from(applicants)
+        .leftJoin(citizenAccounts, eq(citizenAccounts.citizenId, applicants.citizenId))
         .where(eq(applicants.id, row.applicantId))
     : [];
   const components = await db
@@ -347,6 +355,7 @@ export const loadPortalSource = async (
           fullName: applicant.fullName,
           phone: applicant.phone,
           email: applicant.email,
+          eidVerified: applicant.eidAccount !== null,
         }
       : null,
     components,
