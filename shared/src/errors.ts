@@ -7,6 +7,7 @@ import { BOARD_ERRORS } from './error-sets/board';
 import { SECURITY_ERRORS } from './error-sets/security';
 import { FILES_ERRORS } from './error-sets/files';
 import { CALENDAR_ERRORS } from './error-sets/calendars';
+import { COMPETENCE_ERRORS } from './error-sets/competence';
 import { TIMESTAMPING_ERRORS } from './error-sets/timestamping';
 
 export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
@@ -257,6 +258,7 @@ export const ERRORS = {
   ...SECURITY_ERRORS,
   ...FILES_ERRORS,
   ...CALENDAR_ERRORS,
+  ...COMPETENCE_ERRORS,
   ...TIMESTAMPING_ERRORS,
 } as const satisfies Record<string, ErrorEntry>;
 

@@ -12,6 +12,7 @@ import { CITIZEN_ACCESS } from './access/citizen';
 import { BOARD_ACCESS } from './access/board';
 import { AUTH_ACCESS } from './access/auth';
 import { CALENDARS_ACCESS } from './access/calendars';
+import { COMPETENCE_ACCESS } from './access/competence';
 import { type Access, STAFF } from './access/types';
 
 type Caller = 'anonymous' | Role;
@@ -64,6 +65,7 @@ const ACCESS: Record<string, Access> = {
   ...BOARD_ACCESS,
   ...AUTH_ACCESS,
   ...CALENDARS_ACCESS,
+  ...COMPETENCE_ACCESS,
 };
 
 const allowed = (rule: (typeof ACCESS)[string], who: Caller) =>

@@ -135,6 +135,7 @@ export const getProcedure = async (db: Db, opts: { code: string; day?: string })
       resultName: procedureVersions.resultName,
       resultIsPaper: procedureVersions.resultIsPaper,
       effectiveFrom: procedureVersions.effectiveFrom,
+      competenceBasis: procedureVersions.competenceBasis,
     })
     .from(procedures)
     .innerJoin(procedureVersions, eq(procedureVersions.procedureId, procedures.id))

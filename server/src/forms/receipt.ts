@@ -46,6 +46,7 @@ const drawCopy = (f: Frame, d: ReceiptData, s: number, copy: string, qr: PDFImag
   const line = (label: string, value: string, bold = false) =>
     paragraph(f, [{ text: `${label}: ` }, { text: value, bold }], { size: s });
   line('Bộ phận tiếp nhận và trả kết quả', d.office.name);
+  if (d.provider) line('Đơn vị tiếp nhận thay (dịch vụ bưu chính công ích)', d.provider.name);
   applicantLines(f, {
     applicant: d.applicant,
     procedure: d.procedure,

@@ -26,7 +26,10 @@ export type FormFee = { label: string; amount: number };
 
 /** Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả */
 export type ReceiptData = {
+  /** The issuer: the state one-stop department the dossier was received for. */
   office: FormOffice;
+  /** The post office that received it on the department's behalf (Decision 468), when it was one. */
+  provider?: { name: string; code: string };
   dossierCode: string;
   applicant: FormApplicant;
   procedure: { code: string; name: string };

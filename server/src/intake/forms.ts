@@ -25,6 +25,7 @@ import {
 import { joinAddress, resolveAddress } from './address';
 import { assertFormVisible, formApplicant, formOffice } from './form-parties';
 import { vietnamDayRange } from './desk';
+import { receivingPartyOf } from './departments';
 
 export type DeskForm = 'mau01' | 'mau02' | 'mau03';
 
@@ -74,7 +75,9 @@ export const renderDossierForm = async (
   const d = row.dossier;
   const intake = d.intake;
   if (!intake) throw appError('NOT_FOUND');
-  const office = await formOffice(db, d.receivingOfficeId);
+  // Issued in the name of the department received for; the post office is named as the service provider.
+  const party = await receivingPartyOf(db, d);
+  const office = await formOffice(db, party.department.id);
   const applicant = await formApplicant(row.applicant, (address) => fullAddress(db, address));
   const issuedAt = d.receivedAt ?? d.updatedAt;
   if (opts.form === 'mau01') {
@@ -90,6 +93,7 @@ export const renderDossierForm = async (
     }
     return renderReceipt({
       office,
+      ...(party.provider ? { provider: { name: party.provider.name, code: party.provider.code } } : {}),
       dossierCode: d.code,
       applicant,
       procedure: row.procedure,

@@ -75,6 +75,14 @@ export const procedureVersions = pgTable(
     resultIsPaper: boolean('result_is_paper').notNull(),
     /** The e-form's fields, for online dossiers (JSON Schema); null when the procedure has none. */
     formSchema: jsonb('form_schema').$type<Record<string, unknown>>(),
+    /**
+     * Which commune decides a commune-level dossier: the applicant's residence (default) or the place of the
+     * event (e.g. a death registered where it happened). See competence_assignments.
+     */
+    competenceBasis: varchar('competence_basis', { length: 12 })
+      .$type<'residence' | 'event_place'>()
+      .notNull()
+      .default('residence'),
   },
   (t) => [
     unique('procedure_versions_unique').on(t.procedureId, t.version),
