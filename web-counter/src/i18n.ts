@@ -8,6 +8,7 @@ import { en as deadlettersEn, vi as deadlettersVi } from './deadletters/strings'
 import { en as dispatchEn, vi as dispatchVi } from './dispatch/strings';
 import { en as paymentsEn, vi as paymentsVi } from './payments/strings';
 import { en as todayEn, vi as todayVi } from './today/strings';
+import { en as routingEn, vi as routingVi } from './intake/routingStrings';
 
 const coreVi = {
   'app.name': 'PostDesk',
@@ -496,6 +497,7 @@ const vi = {
   ...deadlettersVi,
   ...todayVi,
   ...adminVi,
+  ...routingVi,
   ...accountVi,
 };
 
@@ -992,6 +994,7 @@ const en: Record<MessageKey, string> = {
   ...deadlettersEn,
   ...todayEn,
   ...adminEn,
+  ...routingEn,
   ...accountEn,
 };
 
