@@ -49,7 +49,11 @@ type Resolved = {
 };
 
 /** `resolved`: what intake decided (a replayed request answers null: see the dossier for it). */
-const summarize = (row: typeof dossiers.$inferSelect, replayed: boolean, resolved: Resolved | null = null) => {
+const summarize = (
+  row: typeof dossiers.$inferSelect,
+  replayed: boolean,
+  resolved: Resolved | null = null,
+) => {
   const intake = row.intake;
   const feeTotal = (intake?.fees ?? []).reduce((sum, f) => sum + f.amount, 0);
   const postalTariff = row.returnMethod === 1 ? (intake?.postalTariff ?? 0) : 0;
