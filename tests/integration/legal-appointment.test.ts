@@ -1,8 +1,18 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHandMade, vn } from '../../server/src/board/hand-made';
 import { deadlineBoard } from '../../server/src/board/service';
-import { dossiers, offices } from '../../server/src/db/schema';
+import {
+  dossiers,
+  memberships,
+  offices,
+  procedures,
+  procedureVersions,
+  users,
+} from '../../server/src/db/schema';
+import { submitIntake } from '../../server/src/intake/submit';
+import { intakeFor } from '../helpers/intake';
+import { getProcedure } from '../../server/src/catalog/queries';
 import { loadPortalSource, toDossierRecord } from '../../server/src/integrations/portal/messages';
 import { createTestDatabase } from '../helpers/db';
 
@@ -62,5 +72,37 @@ describe('one meaning of the due time after a supplement', () => {
     expect(toDossierRecord(source!).NgayHenTra).toBe('20260213080000');
     const [office] = await database.db.select().from(offices).where(eq(offices.id, officeId));
     expect(office!.code).toBe('H57.90.01');
+  });
+});
+
+describe('processing-time units are procedure data', () => {
+  it('a version counted in working hours (3.5 h) and one counted as "same day" give those due times at intake', async () => {
+    const [m] = await database.db
+      .select({ userId: memberships.userId, officeId: memberships.officeId, fullName: users.fullName })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(users.username, 'gdv.hang'), eq(memberships.role, 'clerk')));
+    const actor = {
+      userId: m!.userId,
+      fullName: m!.fullName,
+      membership: { officeId: m!.officeId, officeCode: '', officeName: '', role: 'clerk' as const },
+    };
+    const [proc] = await database.db.select().from(procedures).where(eq(procedures.code, '3.000333'));
+    const setUnit = (processingUnit: 'working_hours' | 'same_day', processingAmount: number) =>
+      database.db
+        .update(procedureVersions)
+        .set({ processingUnit, processingAmount })
+        .where(eq(procedureVersions.procedureId, proc!.id));
+    const detail = await getProcedure(database.db, { code: '3.000333', day: '2026-03-06' });
+    const input = () =>
+      intakeFor(detail, '19774', { absent: detail.components.filter((c) => !c.required).map((c) => c.code) });
+
+    await setUnit('working_hours', 3.5);
+    const hours = await submitIntake(database.db, { input: input(), actor, now: vn('2026-03-06 10:00') });
+    expect(hours.dueAt).toEqual(vn('2026-03-06 15:30'));
+
+    await setUnit('same_day', 0);
+    const late = await submitIntake(database.db, { input: input(), actor, now: vn('2026-03-06 15:10') });
+    expect(late.dueAt).toEqual(vn('2026-03-09 17:00'));
   });
 });

@@ -23,6 +23,8 @@ const summaryColumns = {
   versionId: procedureVersions.id,
   version: procedureVersions.version,
   processingHours: procedureVersions.processingHours,
+  processingUnit: procedureVersions.processingUnit,
+  processingAmount: procedureVersions.processingAmount,
   pickupAllowed: procedureVersions.pickupAllowed,
   deliveryAllowed: procedureVersions.deliveryAllowed,
   fees: procedureVersions.fees,

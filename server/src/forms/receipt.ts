@@ -79,7 +79,9 @@ const drawCopy = (f: Frame, d: ReceiptData, s: number, copy: string, qr: PDFImag
   gap(f, s * 0.35);
   item(2, [{ text: `Số lượng hồ sơ: ${pad2(d.sets)} (bộ)` }]);
   item(3, [
-    { text: `Thời gian giải quyết hồ sơ theo quy định là: ${d.processingWorkingDays} ngày làm việc` },
+    {
+      text: `Thời gian giải quyết hồ sơ theo quy định là: ${d.processingTime ?? `${d.processingWorkingDays} ngày làm việc`}`,
+    },
   ]);
   item(4, [{ text: `Thời gian nhận hồ sơ: ${formatDateTime(d.receivedAt)}` }]);
   item(5, [

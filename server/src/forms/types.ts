@@ -36,6 +36,8 @@ export type ReceiptData = {
   components: FormComponent[];
   sets: number;
   processingWorkingDays: number;
+  /** The legal processing time in its procedure's unit ("3,5 giờ làm việc"); absent = working days. */
+  processingTime?: string;
   receivedAt: Date;
   dueAt: Date;
   channel: 'direct' | 'postal';

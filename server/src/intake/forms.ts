@@ -1,4 +1,4 @@
-import { appError } from '@postdesk/shared';
+import { appError, processingTimeOf, processingTimeText } from '@postdesk/shared';
 import { and, asc, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { getProcedure } from '../catalog/queries';
@@ -56,6 +56,8 @@ export const renderDossierForm = async (
       dossier: dossiers,
       procedure: { code: procedures.code, name: procedures.name },
       processingHours: procedureVersions.processingHours,
+      processingUnit: procedureVersions.processingUnit,
+      processingAmount: procedureVersions.processingAmount,
       applicant: {
         fullName: applicants.fullName,
         citizenId: applicants.citizenId,
@@ -102,6 +104,7 @@ export const renderDossierForm = async (
         .map((c) => ({ name: c.name, form: c.form, copies: c.copies, reused: Boolean(c.reusedDocumentId) })),
       sets: 1,
       processingWorkingDays: row.processingHours / 8,
+      processingTime: processingTimeText(processingTimeOf(row)),
       receivedAt: d.receivedAt,
       dueAt: d.dueAt,
       channel: d.channel === 3 ? 'postal' : 'direct',

@@ -1,8 +1,9 @@
 import {
   appError,
   DEFAULT_OFFICE_HOURS,
-  dueAt,
   isProvisionalSpan,
+  processingDue,
+  processingTimeOf,
   formatDossierCode,
   normalizeEmail,
   normalizePhone,
@@ -279,7 +280,11 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
   const holidays = await loadHolidayTables(db);
   const due =
     input.outcome === 'receive'
-      ? dueAt(now, procedure.processingHours, { holidays, hours: office.officeHours ?? DEFAULT_OFFICE_HOURS })
+      ? // In the procedure version's own unit (working days or hours, calendar days, same day).
+        processingDue(now, processingTimeOf(procedure), {
+          holidays,
+          hours: office.officeHours ?? DEFAULT_OFFICE_HOURS,
+        })
       : null;
   // Past the last published calendar the due time is computed anyway and marked, never refused.
   const dueProvisional = due !== null && isProvisionalSpan(now, due, holidays);

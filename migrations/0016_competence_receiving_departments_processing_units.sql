@@ -20,6 +20,8 @@ CREATE TABLE "office_departments" (
 );
 --> statement-breakpoint
 ALTER TABLE "dossiers" ADD COLUMN "receiving_department_id" uuid;--> statement-breakpoint
+ALTER TABLE "procedure_versions" ADD COLUMN "processing_unit" varchar(16) DEFAULT 'working_days' NOT NULL;--> statement-breakpoint
+ALTER TABLE "procedure_versions" ADD COLUMN "processing_amount" double precision;--> statement-breakpoint
 ALTER TABLE "procedure_versions" ADD COLUMN "competence_basis" varchar(12) DEFAULT 'residence' NOT NULL;--> statement-breakpoint
 ALTER TABLE "competence_assignments" ADD CONSTRAINT "competence_assignments_procedure_id_procedures_id_fk" FOREIGN KEY ("procedure_id") REFERENCES "public"."procedures"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "competence_assignments" ADD CONSTRAINT "competence_assignments_commune_code_communes_code_fk" FOREIGN KEY ("commune_code") REFERENCES "public"."communes"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
