@@ -337,3 +337,66 @@ export const calendarRunway = (holidays: readonly HolidayTable[], today: Date | 
 
 /** How long before the table runs out the administrator is warned (issue 15: 90 days). */
 export const CALENDAR_WARNING_DAYS = 90;
+
+/**
+ * How a procedure version counts its processing time (each version says which):
+ * - `working_days`: N working days of 8 working hours (the default; fractions allowed);
+ * - `working_hours`: N working hours (fractions allowed, e.g. 3.5);
+ * - `calendar_days`: N days counted from the day after the clock starts; the period ends at closing time of
+ *   the last day, or of the next working day when that day is off (Civil Code 2015 Art. 147–148);
+ * - `same_day`: the day received, or the next working day when received after the cutoff (15:00), by closing
+ *   time (civil-status procedures: Law on Civil Status 2014, e.g. Art. 16.4, Art. 37.3).
+ */
+export const PROCESSING_UNITS = ['working_days', 'working_hours', 'calendar_days', 'same_day'] as const;
+export type ProcessingUnit = (typeof PROCESSING_UNITS)[number];
+export type ProcessingTime = { unit: ProcessingUnit; amount: number };
+
+/** The legal due time of `time` counted from `start` (a receipt, or a restart after a supplement). */
+export const processingDue = (
+  start: Date,
+  time: ProcessingTime,
+  opts: CalendarOptions & { cutoff?: string },
+): Date => {
+  if (!Number.isFinite(time.amount) || time.amount < 0) throw invalid('amount', { value: time.amount });
+  if (time.unit === 'working_hours') return dueAt(start, time.amount, opts);
+  if (time.unit === 'working_days') return dueAt(start, time.amount * HOURS_PER_WORKING_DAY, opts);
+  const sessions = sessionsOf(opts.hours);
+  const index = indexOf(opts.holidays);
+  const closing = sessions.at(-1)![1];
+  const ms = instantMs(start, 'start');
+  if (time.unit === 'same_day') {
+    const cutoff = minuteOf(opts.cutoff ?? '15:00', 'cutoff');
+    const day = localDay(ms);
+    if (isWorkingLocalDay(day, index) && ms <= msAt(day, cutoff)) return new Date(msAt(day, closing));
+    let next = day + 1;
+    while (!isWorkingLocalDay(next, index)) next++;
+    return new Date(msAt(next, closing));
+  }
+  if (!Number.isInteger(time.amount)) throw invalid('amount', { value: time.amount });
+  let last = localDay(clockStartsAt(start, opts).getTime()) + time.amount;
+  while (!isWorkingLocalDay(last, index)) last++;
+  return new Date(msAt(last, closing));
+};
+
+/** The processing time as words for the forms: "10 ngày làm việc", "3,5 giờ làm việc", … */
+export const processingTimeText = (time: ProcessingTime) => {
+  const n = String(time.amount).replace('.', ',');
+  return {
+    working_days: `${n} ngày làm việc`,
+    working_hours: `${n} giờ làm việc`,
+    calendar_days: `${n} ngày`,
+    same_day: 'Trong ngày (nộp sau 15 giờ: ngày làm việc tiếp theo)',
+  }[time.unit];
+};
+
+/** A procedure version's processing time; with no amount stored, its working hours in the version's unit. */
+export const processingTimeOf = (v: {
+  processingHours: number;
+  processingUnit: ProcessingUnit;
+  processingAmount: number | null;
+}): ProcessingTime => ({
+  unit: v.processingUnit,
+  amount:
+    v.processingAmount ??
+    (v.processingUnit === 'working_days' ? v.processingHours / HOURS_PER_WORKING_DAY : v.processingHours),
+});

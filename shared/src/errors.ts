@@ -8,6 +8,7 @@ import { BOARD_ERRORS } from './error-sets/board';
 import { SECURITY_ERRORS } from './error-sets/security';
 import { FILES_ERRORS } from './error-sets/files';
 import { CALENDAR_ERRORS } from './error-sets/calendars';
+import { COMPETENCE_ERRORS } from './error-sets/competence';
 import { TIMESTAMPING_ERRORS } from './error-sets/timestamping';
 import { QUEUE_ERRORS } from './error-sets/queue';
 
@@ -260,6 +261,7 @@ export const ERRORS = {
   ...SECURITY_ERRORS,
   ...FILES_ERRORS,
   ...CALENDAR_ERRORS,
+  ...COMPETENCE_ERRORS,
   ...TIMESTAMPING_ERRORS,
   ...QUEUE_ERRORS,
 } as const satisfies Record<string, ErrorEntry>;

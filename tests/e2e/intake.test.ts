@@ -77,7 +77,7 @@ describe('the desk receives a dossier in Chromium', () => {
     await page.screenshot({ path: `${SHOTS}/intake-before-receive.png` });
     await page.keyboard.press('Alt+T');
     const code = (await page.locator('#dossier-code').innerText()).trim();
-    expect(code).toMatch(/^H57\.90\.01-\d{6}-\d{4}$/);
+    expect(code).toMatch(/^H57\.36-\d{6}-\d{4}$/); // the department received for (Decision 468)
     const due = (await page.locator('#dossier-due').innerText()).trim();
     await page.screenshot({ path: `${SHOTS}/intake-received.png` });
 

@@ -195,7 +195,7 @@ describe('the desk receives a dossier a courier collected at home, in Chromium',
     await page.keyboard.press('Alt+T');
     await page.locator('#dossier-code').waitFor();
     const code = (await page.locator('#dossier-code').innerText()).trim();
-    expect(code).toMatch(/^H57\.90\.01-\d{6}-\d{4}$/);
+    expect(code).toMatch(/^H57\.36-\d{6}-\d{4}$/); // the department received for (Decision 468)
     await page.screenshot({ path: `${SHOTS}/pickup-received.png` });
 
     // The same dossier, received now: the receipt's received time is the hand-over, not the pickup.

@@ -13,6 +13,7 @@ import { BOARD_ACCESS } from './access/board';
 import { AUTH_ACCESS } from './access/auth';
 import { CALENDARS_ACCESS } from './access/calendars';
 import { QUEUE_ACCESS } from './access/queue';
+import { COMPETENCE_ACCESS } from './access/competence';
 import { type Access, STAFF } from './access/types';
 
 type Caller = 'anonymous' | Role;
@@ -66,6 +67,7 @@ const ACCESS: Record<string, Access> = {
   ...AUTH_ACCESS,
   ...CALENDARS_ACCESS,
   ...QUEUE_ACCESS,
+  ...COMPETENCE_ACCESS,
 };
 
 const allowed = (rule: (typeof ACCESS)[string], who: Caller) =>

@@ -51,7 +51,8 @@ describe('receiving a dossier at the desk', () => {
     });
     const result = await clerk.intake.submit(input);
     expect(result.state).toBe('received');
-    expect(result.code).toMatch(/^H57\.90\.01-\d{6}-\d{4}$/);
+    // Received on behalf of the provincial service centre (Decision 468): the code carries its id, not the post's.
+    expect(result.code).toMatch(/^H57\.36-\d{6}-\d{4}$/);
     expect(result.dueAt!.getTime()).toBeGreaterThan(result.receivedAt!.getTime());
     expect(result.fees.postalTariff).toBeGreaterThan(0);
     expect(result.fees.total).toBe(

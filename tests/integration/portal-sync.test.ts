@@ -308,6 +308,7 @@ describe('portal messages and answers (pure)', () => {
     },
     agency: { code: '000.00.01.H22', name: 'Sở Tư pháp' },
     receivingOffice: { code: 'BD01', name: 'Bưu điện trung tâm' },
+    serviceProvider: null,
     applicant: {
       kind: 'business',
       citizenId: null,

@@ -9,6 +9,7 @@ import { en as dispatchEn, vi as dispatchVi } from './dispatch/strings';
 import { en as paymentsEn, vi as paymentsVi } from './payments/strings';
 import { en as queueEn, vi as queueVi } from './queue/strings';
 import { en as todayEn, vi as todayVi } from './today/strings';
+import { en as routingEn, vi as routingVi } from './intake/routingStrings';
 
 const coreVi = {
   'app.name': 'PostDesk',
@@ -498,6 +499,7 @@ const vi = {
   ...deadlettersVi,
   ...todayVi,
   ...adminVi,
+  ...routingVi,
   ...accountVi,
   ...queueVi,
 };
@@ -996,6 +998,7 @@ const en: Record<MessageKey, string> = {
   ...deadlettersEn,
   ...todayEn,
   ...adminEn,
+  ...routingEn,
   ...accountEn,
   ...queueEn,
 };

@@ -6,6 +6,21 @@ import { resetTotp } from '../auth/second-factor';
 import { router, staffProcedure } from '../trpc/init';
 import { findCalendars, openCalendarYear, publishCalendar, setCalendarDay } from './calendars';
 import { createUser, deactivateUser, findUsers, setSigningKeyLabel } from './users';
+import { addAssignments, findAssignments } from '../agency/competence';
+import { attachDepartment } from '../intake/departments';
+
+const communeCode = z
+  .string()
+  .trim()
+  .regex(/^\d{5}$/);
+const assignmentRow = z.object({
+  level: z.enum(['province', 'commune']),
+  procedureCode: z.string().trim().min(1).max(16).optional(),
+  communeCode,
+  agencyCode: z.string().trim().min(1).max(35),
+  effectiveFrom: z.iso.date(),
+  note: z.string().trim().max(500).optional(),
+});
 
 const admin = staffProcedure('admin');
 
@@ -25,6 +40,28 @@ const calendarDayFields = {
 
 export const adminRouter = router({
   users: admin.query(({ ctx }) => findUsers(ctx.db)),
+  /** The deciding-agency assignment table (procedure or level × commune → agency, by effective date). */
+  competence: admin
+    .input(z.object({ communeCode: communeCode.optional() }).optional())
+    .query(({ ctx, input }) => findAssignments(ctx.db, input ?? {})),
+  /** Adds assignment rows (one from the form, or an import); a change is a new row from its effective date. */
+  assignCompetence: admin
+    .input(z.object({ rows: z.array(assignmentRow).min(1).max(5000) }))
+    .mutation(({ ctx, input }) =>
+      addAssignments(ctx.db, { rows: input.rows, actor: { userId: ctx.user.id, requestId: ctx.requestId } }),
+    ),
+  /** Attaches a post office to a one-stop department it receives for (Decision 468). */
+  attachDepartment: admin
+    .input(
+      z.object({
+        officeCode: z.string().trim().min(1).max(35),
+        departmentCode: z.string().trim().min(1).max(35),
+        isDefault: z.boolean(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      attachDepartment(ctx.db, { ...input, actor: { userId: ctx.user.id, requestId: ctx.requestId } }),
+    ),
   createUser: admin
     .input(
       z.object({

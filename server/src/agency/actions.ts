@@ -3,7 +3,8 @@ import {
   appError,
   type DossierEvent,
   type DossierState,
-  dueAt as dueAfter,
+  processingDue,
+  processingTimeOf,
   isProvisionalSpan,
   isAppError,
   workingHoursBetween,
@@ -741,10 +742,16 @@ export const completeSupplement = (db: Db, input: DeskActionInput): Promise<Comp
     const cal = await calendarFor(tx, row.receivingOfficeId);
     const pausedHours = row.clockPausedAt ? Math.max(0, workingHoursBetween(row.clockPausedAt, now, cal)) : 0;
     const [version] = await tx
-      .select({ hours: procedureVersions.processingHours })
+      .select({
+        hours: procedureVersions.processingHours,
+        processingHours: procedureVersions.processingHours,
+        processingUnit: procedureVersions.processingUnit,
+        processingAmount: procedureVersions.processingAmount,
+      })
       .from(procedureVersions)
       .where(eq(procedureVersions.id, row.procedureVersionId));
-    const newDue = row.dueAt && version ? dueAfter(now, version.hours, cal) : row.dueAt;
+    // The legal appointment restarts from the complete dossier, in the version's own unit.
+    const newDue = row.dueAt && version ? processingDue(now, processingTimeOf(version), cal) : row.dueAt;
     // The restarted appointment is a new due time: provisional too when it reaches an unpublished year.
     if (newDue && version && isProvisionalSpan(now, newDue, cal.holidays))
       await recordProvisionalDue(tx, {

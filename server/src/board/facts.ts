@@ -23,7 +23,15 @@ export type DossierMeta = {
   procedureName: string;
   channel: number;
   receivedAt: string | null;
+  /** The due time given at receipt (Decision 766's measure starts from it). */
   dueAt: string | null;
+  /**
+   * The legal appointment now: restarted when the complete supplement arrives, moved by an apology (what
+   * Mẫu 01's reprint, the inbox and the portal's NgayHenTra show); null before receipt.
+   */
+  legalDueAt: string | null;
+  /** Set while the agency's supplement request pauses the dossier. */
+  clockPausedAt: string | null;
   supplementCount: number;
   extended: boolean;
 };
@@ -51,6 +59,8 @@ type Row = {
   channel: number;
   received_at: number | null;
   due_at: number | null;
+  legal_due_at: number | null;
+  clock_paused_at: number | null;
   ext_issued_at: number | null;
   ext_due_at: number | null;
   processed_at: number | null;
@@ -114,6 +124,7 @@ export const loadFacts = async (
           o.office_hours, f.agency_id, a.name as agency_name, o.commune_code, p.code as procedure_code,
           p.name as procedure_name, f.channel,
           ${ms(sql`f.received_at`)} as received_at, ${ms(sql`f.due_at`)} as due_at,
+          ${ms(sql`d.due_at`)} as legal_due_at, ${ms(sql`d.clock_paused_at`)} as clock_paused_at,
           ${ms(sql`f.ext_issued_at`)} as ext_issued_at, ${ms(sql`f.ext_due_at`)} as ext_due_at,
           ${ms(sql`f.processed_at`)} as processed_at, ${ms(sql`f.returned_at`)} as returned_at,
           ${ms(sql`f.stopped_at`)} as stopped_at, ${ms(sql`f.refused_at`)} as refused_at,
@@ -172,6 +183,8 @@ export const loadFacts = async (
       channel: Number(r.channel),
       receivedAt: date(r.received_at)?.toISOString() ?? null,
       dueAt: date(r.due_at)?.toISOString() ?? null,
+      legalDueAt: date(r.legal_due_at)?.toISOString() ?? null,
+      clockPausedAt: date(r.clock_paused_at)?.toISOString() ?? null,
       supplementCount: supplements.length,
       extended: ext !== null,
     });

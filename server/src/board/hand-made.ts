@@ -258,7 +258,8 @@ export const buildHandMade = async (
             : step.event === 'request_supplement'
               ? { patch: { supplementCount: supplements, clockPausedAt: at } }
               : step.event === 'complete_supplement'
-                ? { patch: { clockPausedAt: null } }
+                ? // The legal appointment restarts from the complete dossier (as agency/actions.ts does).
+                  { patch: { clockPausedAt: null, dueAt: dueAt(at, 24, calendar) } }
                 : {}),
       });
     }

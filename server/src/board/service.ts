@@ -57,8 +57,9 @@ export const narrowOffices = (supervised: string[], wanted?: string | null) => {
 // ── Deadline board ────────────────────────────────────────────────────────────────────────────────────────
 
 export type BoardRow = DossierMeta &
-  Omit<DeadlineStatus, 'effectiveDueAt'> & {
+  Omit<DeadlineStatus, 'effectiveDueAt' | 'measureDueAt'> & {
     effectiveDueAt: string;
+    measureDueAt: string;
     /** The legal due time was issued on a calendar year not yet published and may move when it is. */
     dueProvisional: boolean;
     where: Whereabouts;
@@ -91,13 +92,18 @@ export const deadlineBoard = async (
   );
   const out: BoardRow[] = [];
   for (const fact of set.facts) {
-    const status = deadlineStatus(fact, opts.now, set.calendars.get(fact.officeId)!);
     const meta = set.meta.get(fact.id)!;
+    // "Overdue" on the board is the legal appointment (restarted after a supplement); 766's due time rides along.
+    const status = deadlineStatus(fact, opts.now, set.calendars.get(fact.officeId)!, {
+      dueAt: meta.legalDueAt ? new Date(meta.legalDueAt) : null,
+      pausedAt: meta.clockPausedAt ? new Date(meta.clockPausedAt) : null,
+    });
     if (!status) continue;
     out.push({
       ...meta,
       ...status,
       effectiveDueAt: status.effectiveDueAt.toISOString(),
+      measureDueAt: status.measureDueAt.toISOString(),
       dueProvisional: provisional.has(fact.id),
       where: whereaboutsOf(meta.state),
       lastWarning: lastWarning.get(fact.id) ?? null,

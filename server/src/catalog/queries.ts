@@ -23,6 +23,8 @@ const summaryColumns = {
   versionId: procedureVersions.id,
   version: procedureVersions.version,
   processingHours: procedureVersions.processingHours,
+  processingUnit: procedureVersions.processingUnit,
+  processingAmount: procedureVersions.processingAmount,
   pickupAllowed: procedureVersions.pickupAllowed,
   deliveryAllowed: procedureVersions.deliveryAllowed,
   fees: procedureVersions.fees,
@@ -135,6 +137,7 @@ export const getProcedure = async (db: Db, opts: { code: string; day?: string })
       resultName: procedureVersions.resultName,
       resultIsPaper: procedureVersions.resultIsPaper,
       effectiveFrom: procedureVersions.effectiveFrom,
+      competenceBasis: procedureVersions.competenceBasis,
     })
     .from(procedures)
     .innerJoin(procedureVersions, eq(procedureVersions.procedureId, procedures.id))

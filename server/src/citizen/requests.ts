@@ -1,3 +1,4 @@
+import { decideAtIntake } from '../agency/competence';
 import { addWorkingDays, appError, isWorkingDay, normalizePhone, vietnamDate } from '@postdesk/shared';
 import { and, eq, sql } from 'drizzle-orm';
 import { getProcedure } from '../catalog/queries';
@@ -290,6 +291,12 @@ export const confirmPickupRequest = async (
     provinceCode: address.provinceCode,
   };
 
+  // The deciding agency for the applicant's commune (Decree 118/2025); the desk confirms it at the hand-over.
+  const deciding = await decideAtIntake(db, {
+    procedure,
+    residence: address.communeCode!,
+    day: vietnamDate(now),
+  });
   const created = await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const [applicant] = await t
@@ -311,7 +318,7 @@ export const confirmPickupRequest = async (
         procedureVersionId: procedure.versionId,
         applicantId: applicant!.id,
         receivingOfficeId: office.id,
-        agencyId: procedure.agency.id,
+        agencyId: deciding.agency.id,
         channel: 3,
         returnMethod: input.deliverResult ? 1 : 0,
         deliveryAddress: input.deliverResult ? { ...addr, ...point, window: input.window } : null,

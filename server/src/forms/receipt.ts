@@ -46,6 +46,7 @@ const drawCopy = (f: Frame, d: ReceiptData, s: number, copy: string, qr: PDFImag
   const line = (label: string, value: string, bold = false) =>
     paragraph(f, [{ text: `${label}: ` }, { text: value, bold }], { size: s });
   line('Bộ phận tiếp nhận và trả kết quả', d.office.name);
+  if (d.provider) line('Đơn vị tiếp nhận thay (dịch vụ bưu chính công ích)', d.provider.name);
   applicantLines(f, {
     applicant: d.applicant,
     procedure: d.procedure,
@@ -78,7 +79,9 @@ const drawCopy = (f: Frame, d: ReceiptData, s: number, copy: string, qr: PDFImag
   gap(f, s * 0.35);
   item(2, [{ text: `Số lượng hồ sơ: ${pad2(d.sets)} (bộ)` }]);
   item(3, [
-    { text: `Thời gian giải quyết hồ sơ theo quy định là: ${d.processingWorkingDays} ngày làm việc` },
+    {
+      text: `Thời gian giải quyết hồ sơ theo quy định là: ${d.processingTime ?? `${d.processingWorkingDays} ngày làm việc`}`,
+    },
   ]);
   item(4, [{ text: `Thời gian nhận hồ sơ: ${formatDateTime(d.receivedAt)}` }]);
   item(5, [

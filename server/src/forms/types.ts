@@ -26,13 +26,18 @@ export type FormFee = { label: string; amount: number };
 
 /** Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả */
 export type ReceiptData = {
+  /** The issuer: the state one-stop department the dossier was received for. */
   office: FormOffice;
+  /** The post office that received it on the department's behalf (Decision 468), when it was one. */
+  provider?: { name: string; code: string };
   dossierCode: string;
   applicant: FormApplicant;
   procedure: { code: string; name: string };
   components: FormComponent[];
   sets: number;
   processingWorkingDays: number;
+  /** The legal processing time in its procedure's unit ("3,5 giờ làm việc"); absent = working days. */
+  processingTime?: string;
   receivedAt: Date;
   dueAt: Date;
   channel: 'direct' | 'postal';

@@ -1,4 +1,4 @@
-import { appError } from '@postdesk/shared';
+import { appError, processingTimeOf, processingTimeText } from '@postdesk/shared';
 import { and, asc, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { getProcedure } from '../catalog/queries';
@@ -25,6 +25,7 @@ import {
 import { joinAddress, resolveAddress } from './address';
 import { assertFormVisible, formApplicant, formOffice } from './form-parties';
 import { vietnamDayRange } from './desk';
+import { receivingPartyOf } from './departments';
 
 export type DeskForm = 'mau01' | 'mau02' | 'mau03';
 
@@ -55,6 +56,8 @@ export const renderDossierForm = async (
       dossier: dossiers,
       procedure: { code: procedures.code, name: procedures.name },
       processingHours: procedureVersions.processingHours,
+      processingUnit: procedureVersions.processingUnit,
+      processingAmount: procedureVersions.processingAmount,
       applicant: {
         fullName: applicants.fullName,
         citizenId: applicants.citizenId,
@@ -74,7 +77,9 @@ export const renderDossierForm = async (
   const d = row.dossier;
   const intake = d.intake;
   if (!intake) throw appError('NOT_FOUND');
-  const office = await formOffice(db, d.receivingOfficeId);
+  // Issued in the name of the department received for; the post office is named as the service provider.
+  const party = await receivingPartyOf(db, d);
+  const office = await formOffice(db, party.department.id);
   const applicant = await formApplicant(row.applicant, (address) => fullAddress(db, address));
   const issuedAt = d.receivedAt ?? d.updatedAt;
   if (opts.form === 'mau01') {
@@ -90,6 +95,7 @@ export const renderDossierForm = async (
     }
     return renderReceipt({
       office,
+      ...(party.provider ? { provider: { name: party.provider.name, code: party.provider.code } } : {}),
       dossierCode: d.code,
       applicant,
       procedure: row.procedure,
@@ -98,6 +104,7 @@ export const renderDossierForm = async (
         .map((c) => ({ name: c.name, form: c.form, copies: c.copies, reused: Boolean(c.reusedDocumentId) })),
       sets: 1,
       processingWorkingDays: row.processingHours / 8,
+      processingTime: processingTimeText(processingTimeOf(row)),
       receivedAt: d.receivedAt,
       dueAt: d.dueAt,
       channel: d.channel === 3 ? 'postal' : 'direct',

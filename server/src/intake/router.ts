@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { router, staffProcedure } from '../trpc/init';
 import { findTodayAtOffice, recordAdvice } from './desk';
 import { lookupApplicant } from './lookup';
-import { intakeInput } from './schemas';
+import { decidingAgencyInput, intakeInput } from './schemas';
+import { getProcedure } from '../catalog/queries';
+import { decideAtIntake } from '../agency/competence';
+import { servedDepartments } from './departments';
+import { vietnamDate } from '@postdesk/shared';
 import { submitIntake } from './submit';
 
 const clerk = staffProcedure('clerk');
@@ -33,6 +37,20 @@ export const intakeRouter = router({
       actor: { userId: ctx.user.id, fullName: ctx.user.fullName, membership: ctx.membership },
     }),
   ),
+  /** The deciding agency the assignment table gives for a procedure and commune, shown before submitting. */
+  decidingAgency: clerk.input(decidingAgencyInput).query(async ({ ctx, input }) => {
+    const day = vietnamDate(new Date());
+    const procedure = await getProcedure(ctx.db, { code: input.procedureCode, day });
+    const { agency } = await decideAtIntake(ctx.db, {
+      procedure,
+      residence: input.communeCode,
+      eventPlace: input.eventCommuneCode,
+      day,
+    });
+    return { ...agency, basis: procedure.competenceBasis, level: procedure.level };
+  }),
+  /** The one-stop departments this desk receives for (default first); empty when the office is one itself. */
+  departments: clerk.query(({ ctx }) => servedDepartments(ctx.db, ctx.membership.officeId)),
   today: staffProcedure('clerk', 'supervisor').query(({ ctx }) =>
     findTodayAtOffice(ctx.db, { officeId: ctx.membership.officeId }),
   ),

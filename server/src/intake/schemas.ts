@@ -49,6 +49,32 @@ export const intakeInput = z.object({
   reason: z.string().trim().max(1000).optional(),
   /** A dossier a courier collected at home (`picked_up`): the hand-over at the desk is its legal submission. */
   pickedUpDossierId: z.uuid().optional(),
+  /** The one-stop department received for, among those the post office serves; absent = its default. */
+  departmentId: z.uuid().optional(),
+  /** Where the event happened, for procedures decided by the event's commune (e.g. a death registration). */
+  eventCommuneCode: z
+    .string()
+    .trim()
+    .regex(/^\d{5}$/)
+    .optional(),
+  /** The clerk's choice of deciding agency when it differs from the assignment table's; needs a reason. */
+  decidingAgency: z
+    .object({ code: z.string().trim().min(1).max(35), reason: z.string().trim().max(500).optional() })
+    .optional(),
+});
+
+/** What the intake page asks to show (and let the clerk change) the deciding agency before submitting. */
+export const decidingAgencyInput = z.object({
+  procedureCode: z.string().trim().min(1).max(16),
+  communeCode: z
+    .string()
+    .trim()
+    .regex(/^\d{5}$/),
+  eventCommuneCode: z
+    .string()
+    .trim()
+    .regex(/^\d{5}$/)
+    .optional(),
 });
 
 export type IntakeInput = z.infer<typeof intakeInput>;

@@ -1,8 +1,9 @@
 import {
   appError,
   DEFAULT_OFFICE_HOURS,
-  dueAt,
   isProvisionalSpan,
+  processingDue,
+  processingTimeOf,
   formatDossierCode,
   normalizeEmail,
   normalizePhone,
@@ -22,6 +23,8 @@ import {
   offices,
 } from '../db/schema';
 import { createDossier, nextDossierSeq, recordEvent } from '../dossiers/engine';
+import { decideAtIntake } from '../agency/competence';
+import { receivingPartyFor } from './departments';
 import type { Membership } from '../trpc/init';
 import { loadHolidayTables, recordProvisionalDue } from './holidays';
 import type { IntakeInput } from './schemas';
@@ -40,7 +43,17 @@ export const formLinks = (dossierId: string, state: string) =>
     url: `/forms/dossiers/${dossierId}/${form}`,
   }));
 
-const summarize = (row: typeof dossiers.$inferSelect, replayed: boolean) => {
+type Resolved = {
+  decidingAgency: { code: string; name: string; source: 'assignment' | 'procedure' | 'clerk' };
+  receivingDepartment: { code: string; name: string };
+};
+
+/** `resolved`: what intake decided (a replayed request answers null: see the dossier for it). */
+const summarize = (
+  row: typeof dossiers.$inferSelect,
+  replayed: boolean,
+  resolved: Resolved | null = null,
+) => {
   const intake = row.intake;
   const feeTotal = (intake?.fees ?? []).reduce((sum, f) => sum + f.amount, 0);
   const postalTariff = row.returnMethod === 1 ? (intake?.postalTariff ?? 0) : 0;
@@ -53,6 +66,8 @@ const summarize = (row: typeof dossiers.$inferSelect, replayed: boolean) => {
     fees: { lines: intake?.fees ?? [], postalTariff, total: feeTotal + postalTariff },
     forms: formLinks(row.id, row.state),
     replayed,
+    decidingAgency: resolved?.decidingAgency ?? null,
+    receivingDepartment: resolved?.receivingDepartment ?? null,
   };
 };
 
@@ -141,6 +156,7 @@ const startPickedUp =
   ) =>
   async (t: Db, create: Parameters<typeof createDossier>[1]) => {
     const { receivingOfficeId: _office, clientKey, ...values } = create.values;
+    const decidingAgency = create.payload?.decidingAgency;
     const [pickup] = await t
       .select({ at: dossierEvents.at, payload: dossierEvents.payload })
       .from(dossierEvents)
@@ -156,6 +172,7 @@ const startPickedUp =
         handOverAt: opts.now.toISOString(),
         pickedUpAt: pickup?.at.toISOString() ?? null,
         sealNumber: (pickup?.payload as { sealNumber?: string } | undefined)?.sealNumber ?? null,
+        ...(decidingAgency ? { decidingAgency } : {}),
       },
       patch: { ...values, ...(row.clientKey ? {} : { clientKey }) },
     });
@@ -189,9 +206,21 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
   const addresses = await resolveAddresses(db, [
     input.applicant.address,
     ...(input.delivery ? [input.delivery.address] : []),
+    // The event's commune is only checked to exist (refused with the others in one COMMUNE_UNKNOWN).
+    ...(input.eventCommuneCode ? [{ line: '', communeCode: input.eventCommuneCode }] : []),
   ]);
   const applicantAddress = addresses[0]!;
-  const delivery = addresses[1] ?? null;
+  const delivery = input.delivery ? addresses[1]! : null;
+  // Decided per dossier (Decree 118/2025): the commune's assigned agency, or the clerk's choice with a reason.
+  const deciding = await decideAtIntake(db, {
+    procedure,
+    residence: input.applicant.address.communeCode,
+    eventPlace: input.eventCommuneCode,
+    choice: input.decidingAgency,
+    day: today,
+  });
+  // Received on behalf of a state one-stop department (Decision 468): its id codes the dossier.
+  const party = await receivingPartyFor(db, { officeId, departmentId: input.departmentId });
 
   const sent = new Map(input.components.map((c) => [c.code, c]));
   const unknown = input.components.filter((c) => !procedure.components.some((p) => p.code === c.code));
@@ -239,14 +268,18 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
   if (input.outcome === 'refuse' && reasons.length === 0) throw appError('REASON_REQUIRED');
 
   const [office] = await db
-    .select({ code: offices.code, officeHours: offices.officeHours })
+    .select({ officeHours: offices.officeHours })
     .from(offices)
     .where(eq(offices.id, officeId));
   if (!office) throw appError('FORBIDDEN');
   const holidays = await loadHolidayTables(db);
   const due =
     input.outcome === 'receive'
-      ? dueAt(now, procedure.processingHours, { holidays, hours: office.officeHours ?? DEFAULT_OFFICE_HOURS })
+      ? // In the procedure version's own unit (working days or hours, calendar days, same day).
+        processingDue(now, processingTimeOf(procedure), {
+          holidays,
+          hours: office.officeHours ?? DEFAULT_OFFICE_HOURS,
+        })
       : null;
   // Past the last published calendar the due time is computed anyway and marked, never refused.
   const dueProvisional = due !== null && isProvisionalSpan(now, due, holidays);
@@ -283,12 +316,14 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
         event: 'start_intake',
         actor: eventActor,
         now,
+        payload: { decidingAgency: deciding.record },
         values: {
           procedureId: procedure.id,
           procedureVersionId: procedure.versionId,
           applicantId: applicant!.id,
           receivingOfficeId: officeId,
-          agencyId: procedure.agency.id,
+          receivingDepartmentId: party.department.id,
+          agencyId: deciding.agency.id,
           channel: pickedUp ? 3 : 1,
           returnMethod: input.returnMethod === 'post' ? 1 : 0,
           deliveryAddress: delivery
@@ -332,8 +367,9 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
           payload: { reasons },
         });
       }
-      const seq = await nextDossierSeq(t, { agencyId: officeId, day: today });
-      const code = formatDossierCode({ agencyId: office.code, date: now, seq });
+      // The department's own daily sequence: every desk receiving for it (its own and post offices') shares it.
+      const seq = await nextDossierSeq(t, { agencyId: party.department.id, day: today });
+      const code = formatDossierCode({ agencyId: party.department.code, date: now, seq });
       const year = Number(today.slice(0, 4));
       const bookEntry = await nextBookEntry(t, officeId, year);
       const reused = components.filter((c) => c.reusedDocumentId);
@@ -365,6 +401,8 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
             reused: Boolean(c.reusedDocumentId),
           })),
           returnMethod: input.returnMethod,
+          receivingDepartment: party.department.code,
+          ...(party.provider ? { serviceProvider: party.provider.code } : {}),
         },
         patch: { code, receivedAt: now, dueAt: due, bookVolume: year, bookEntry },
       });
@@ -377,7 +415,15 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
         });
       return received;
     });
-    return summarize(row, false);
+    return {
+      ...summarize(row, false),
+      decidingAgency: {
+        code: deciding.agency.code,
+        name: deciding.agency.name,
+        source: deciding.agency.source,
+      },
+      receivingDepartment: { code: party.department.code, name: party.department.name },
+    };
   } catch (err) {
     // The same key sent twice at once: the second insert waits for the first and then hits the unique key.
     if (sqlState(err) === '23505') {

@@ -176,7 +176,14 @@ export const seedDemoDossiers = async (
   };
 
   /** A walk-in at `clerk`'s desk: received at `t`. */
-  const receive = async (clerk: Who, procedureCode: string, t: Date, delivery?: (typeof HOUSES)[number]) => {
+  const receive = async (
+    clerk: Who,
+    procedureCode: string,
+    t: Date,
+    delivery?: (typeof HOUSES)[number],
+    /** The applicant's commune, so the dossier is decided by the agency the demo hands it to (Decree 118). */
+    communeCode?: string,
+  ) => {
     const p = person(n);
     const house = HOUSES[n % HOUSES.length]!;
     n += 1;
@@ -184,7 +191,7 @@ export const seedDemoDossiers = async (
       clientKey: randomUUID(),
       outcome: 'receive',
       procedureCode,
-      applicant: { ...p, address: { line: house.line, communeCode: house.communeCode } },
+      applicant: { ...p, address: { line: house.line, communeCode: communeCode ?? house.communeCode } },
       components: componentsOf(procedureCode).map((c) => ({
         code: c.code,
         present: true,
@@ -294,7 +301,11 @@ export const seedDemoDossiers = async (
     upTo: 'forwarded' | 'in_review',
     delivery?: (typeof HOUSES)[number],
   ) => {
-    const d = await receive(clerk, procedureCode, t0, delivery);
+    const [office] = await db
+      .select({ communeCode: offices.communeCode })
+      .from(offices)
+      .where(eq(offices.id, agency.officeId));
+    const d = await receive(clerk, procedureCode, t0, delivery, office?.communeCode ?? undefined);
     await digitize(d, plus(t0, 30));
     await forward(d, plus(t0, 45));
     if (upTo === 'in_review') await accept(d, agency, plus(t0, 24 * 60 - 60));

@@ -7,7 +7,9 @@ import {
   type CalendarDayRow,
   holidayCalendarVersions,
   communes,
+  competenceAssignments,
   desks,
+  officeDepartments,
   documents,
   holidays,
   memberships,
@@ -128,6 +130,15 @@ export const seedDemo = async (db: Db, opts: { dossiers?: boolean; scans?: DemoS
       );
       if (links.length > 0) await tx.insert(queueDeskGroups).values(links);
     }
+    const served = seedOffices.flatMap((o) =>
+      (o.serves ?? []).map((code, i) => ({
+        officeId: officeId.get(o.code)!,
+        departmentId: officeId.get(code)!,
+        isDefault: i === 0,
+      })),
+    );
+    if (served.length > 0) await tx.insert(officeDepartments).values(served);
+    const procedureIds = new Map<string, string>();
     for (const p of seedProcedures) {
       const [row] = await tx
         .insert(procedures)
@@ -140,6 +151,7 @@ export const seedDemo = async (db: Db, opts: { dossiers?: boolean; scans?: DemoS
           agencyId: officeId.get(p.agencyCode)!,
         })
         .returning({ id: procedures.id });
+      procedureIds.set(p.code, row!.id);
       await tx.insert(procedureVersions).values({
         procedureId: row!.id,
         version: 1,
@@ -155,6 +167,23 @@ export const seedDemo = async (db: Db, opts: { dossiers?: boolean; scans?: DemoS
         resultIsPaper: p.resultIsPaper,
       });
     }
+    // Commune-level procedures of the People's Committees are decided by the applicant's own commune (Decree
+    // 118/2025): one row per procedure × commune that has its committee in the demo; other communes fall back
+    // to the procedure's published agency.
+    const committees = seedOffices.filter((o) => o.kind === 'commune_committee');
+    const assignments = seedProcedures
+      .filter((p) => p.level === 'commune' && committees.some((c) => c.code === p.agencyCode))
+      .flatMap((p) =>
+        committees.map((c) => ({
+          level: 'commune' as const,
+          procedureId: procedureIds.get(p.code)!,
+          communeCode: c.communeCode,
+          agencyId: officeId.get(c.code)!,
+          effectiveFrom: '2025-07-01',
+          note: 'Nghị định 118/2025/NĐ-CP; chính quyền địa phương hai cấp',
+        })),
+      );
+    if (assignments.length > 0) await tx.insert(competenceAssignments).values(assignments);
     for (const u of seedUsers) {
       const [row] = await tx
         .insert(users)

@@ -42,8 +42,15 @@ export type Risk = 'on_track' | 'at_risk' | 'overdue';
 export const AT_RISK_HOURS = 2 * HOURS_PER_WORKING_DAY;
 
 export type DeadlineStatus = {
-  /** The due time after the apology and the supplement pauses so far. */
+  /**
+   * The due time the board judges by: the legal appointment (restarted after a supplement, moved by an
+   * apology) when given, else Decision 766's due time (supplement pauses given back).
+   */
   effectiveDueAt: Date;
+  /** Decision 766's due time for the on-time measure (supplement time subtracted), shown where it differs. */
+  measureDueAt: Date;
+  /** Decision 766 already counts it late whatever the dates (a second supplement request). */
+  measureLate: boolean;
   /** Working hours from now to the effective due time; negative when overdue. Frozen while paused. */
   hoursLeft: number;
   risk: Risk;
@@ -64,6 +71,8 @@ export const deadlineStatus = (
   fact: DossierFact,
   now: Date,
   calendar: Omit<CalendarOptions, 'pauses'>,
+  /** The dossier's legal appointment and its supplement pause (DOMAIN.md: "overdue" means the appointment). */
+  legal?: { dueAt: Date | null; pausedAt: Date | null },
 ): DeadlineStatus | null => {
   const verdict = isOnTime(
     fact,
@@ -71,26 +80,33 @@ export const deadlineStatus = (
     { calendarOf: () => calendar },
   );
   if (!verdict.counted) return null;
-  const due = verdict.effectiveDueAt;
-  const paused = fact.supplements.some((s) => s.completedAt === null);
-  const hoursLeft = Math.round(workingHoursBetween(now, due, calendar) * 100) / 100;
+  const byLaw = legal?.dueAt ? legal : null;
+  const due = byLaw?.dueAt ?? verdict.effectiveDueAt;
+  const paused = byLaw ? byLaw.pausedAt !== null : fact.supplements.some((s) => s.completedAt === null);
+  // While paused the appointment waits for the complete dossier: time left is frozen at the pause.
+  const from = byLaw?.pausedAt && byLaw.pausedAt.getTime() < now.getTime() ? byLaw.pausedAt : now;
+  const hoursLeft = Math.round(workingHoursBetween(from, due, calendar) * 100) / 100;
   const secondSupplement = verdict.reason === 'late_second_supplement';
+  // By the legal appointment a second request is Decision 766's matter (measureLate), not "overdue".
   const risk: Risk =
-    secondSupplement || due.getTime() < now.getTime()
+    (secondSupplement && !byLaw) || due.getTime() < from.getTime()
       ? 'overdue'
       : hoursLeft <= AT_RISK_HOURS
         ? 'at_risk'
         : 'on_track';
-  const reason = secondSupplement
-    ? 'second_supplement'
-    : risk === 'overdue'
-      ? 'past_due'
-      : risk === 'at_risk'
-        ? 'little_time'
-        : 'in_time';
+  const reason =
+    secondSupplement && !byLaw
+      ? 'second_supplement'
+      : risk === 'overdue'
+        ? 'past_due'
+        : risk === 'at_risk'
+          ? 'little_time'
+          : 'in_time';
   const apologyBy = addWorkingDays(due, -1, calendar);
   return {
     effectiveDueAt: due,
+    measureDueAt: verdict.effectiveDueAt,
+    measureLate: secondSupplement,
     hoursLeft,
     risk,
     reason,
@@ -99,7 +115,7 @@ export const deadlineStatus = (
       fact.extension === null &&
       risk === 'at_risk' &&
       hoursLeft >= HOURS_PER_WORKING_DAY &&
-      !secondSupplement,
+      !(secondSupplement && !byLaw),
     apologyBy,
   };
 };

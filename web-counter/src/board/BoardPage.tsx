@@ -196,6 +196,13 @@ export const BoardPage = () => {
                             {t('board.dueProvisional')}
                           </span>
                         </Show>
+                        <Show when={r.measureDueAt !== r.effectiveDueAt || r.measureLate}>
+                          <div class="board-sub" data-note="measure-due">
+                            {r.measureLate
+                              ? t('board.measureLate')
+                              : t('board.measureDue', { at: formatDateTime(r.measureDueAt) })}
+                          </div>
+                        </Show>
                       </td>
                       <td class="board-num">{hoursText(r.hoursLeft)}</td>
                       <td>{t(`where.${r.where}`)}</td>

@@ -81,6 +81,8 @@ export const vi = {
   'ind.g.digitization': 'Số hóa (22)',
   'ind.g.publicity': 'Công khai, minh bạch (18)',
   'board.dueProvisional': 'tạm tính',
+  'board.measureDue': 'Hạn tính chỉ số 766: {at}',
+  'board.measureLate': 'Chỉ số 766: trễ hạn (yêu cầu bổ sung lần hai)',
   'board.dueProvisional.hint':
     'Hạn tính khi lịch nghỉ lễ của năm chưa được công bố; sẽ được tính lại khi quản trị viên công bố lịch.',
   'ind.g.onlineServices': 'DVC trực tuyến (12)',
@@ -216,6 +218,8 @@ export const en: Record<keyof typeof vi, string> = {
   'ind.g.digitization': 'Digitization (22)',
   'ind.g.publicity': 'Publicity (18)',
   'board.dueProvisional': 'provisional',
+  'board.measureDue': 'Decision 766 due time: {at}',
+  'board.measureLate': 'Decision 766: late (a second supplement request)',
   'board.dueProvisional.hint':
     'Computed before the year’s holiday calendar was published; it is recomputed when an administrator publishes it.',
   'ind.g.onlineServices': 'Online services (12)',

@@ -13,6 +13,7 @@ import { ComponentsSection } from './ComponentsSection';
 import { FeesSection } from './FeesSection';
 import { OutcomeSection } from './OutcomeSection';
 import { ResultView } from './ResultView';
+import { RoutingBox } from './RoutingBox';
 import { STEPS, SummaryBar } from './SummaryBar';
 import { createIntake, type Intake } from './store';
 import type { Outcome } from './types';
@@ -239,12 +240,15 @@ const Wizard = (props: { intake: Intake; onNew: () => void; ticketLabel?: string
                 <FeesSection intake={props.intake} />
               ))}
               {section(STEPS[3], () => (
-                <OutcomeSection
-                  intake={props.intake}
-                  onOpen={open}
-                  onConfirm={(o) => void confirm(o)}
-                  onCancel={cancel}
-                />
+                <>
+                  <RoutingBox intake={props.intake} />
+                  <OutcomeSection
+                    intake={props.intake}
+                    onOpen={open}
+                    onConfirm={(o) => void confirm(o)}
+                    onCancel={cancel}
+                  />
+                </>
               ))}
             </>
           }

@@ -116,6 +116,11 @@ const findPickedUp = async (dossierId: string): Promise<PickedUp | null> =>
  * The wizard's state. With `pickedUpDossierId` it receives a dossier a courier collected at home: the fields are
  * filled in from the courier's dispatch note and the submission records the hand-over on that dossier.
  */
+type Routing = {
+  decidingAgency?: { code: string; reason: string } | undefined;
+  departmentId?: string | undefined;
+};
+
 export const createIntake = (procedureCode: string, pickedUpDossierId?: string) => {
   /** One key per wizard: a double click or a retry after a network error is the same request to the server. */
   const clientKey = crypto.randomUUID();
@@ -124,6 +129,8 @@ export const createIntake = (procedureCode: string, pickedUpDossierId?: string) 
     (code) => api.catalog.procedure.query({ code }),
   );
   const [communes] = createResource(() => api.catalog.communes.query());
+  /** The clerk's change of deciding agency (with a reason) and the department chosen (RoutingBox). */
+  const [routing, setRoutingSignal] = createSignal<Routing>({});
   const [pickedUp] = createResource(() => pickedUpDossierId ?? false, findPickedUp);
   const [applicant, setApplicant] = createStore<ApplicantForm>(emptyApplicant());
   const [components, setComponents] = createStore<ComponentEntry[]>([]);
@@ -439,6 +446,8 @@ export const createIntake = (procedureCode: string, pickedUpDossierId?: string) 
       missing: outcome === 'request_supplement' ? extra : undefined,
       reason: outcome === 'refuse' ? reason().trim() : undefined,
       pickedUpDossierId,
+      decidingAgency: routing().decidingAgency?.code ? routing().decidingAgency : undefined,
+      departmentId: routing().departmentId,
     };
     return { input };
   };
@@ -472,6 +481,8 @@ export const createIntake = (procedureCode: string, pickedUpDossierId?: string) 
   return {
     procedureCode,
     clientKey,
+    routing,
+    setRouting: (patch: Partial<Routing>) => setRoutingSignal((current) => ({ ...current, ...patch })),
     procedure,
     pickedUpDossierId,
     pickedUp,

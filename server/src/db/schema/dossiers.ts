@@ -90,6 +90,13 @@ export const dossiers = pgTable(
     receivingOfficeId: uuid('receiving_office_id')
       .notNull()
       .references(() => offices.id),
+    /**
+     * The state one-stop department the dossier was received for (Decision 468: a post office receives on its
+     * behalf); its electronic id prefixes the code. For dossiers received before departments were modelled it
+     * is the receiving office itself (their codes carry that office's id and stay valid).
+     */
+    receivingDepartmentId: uuid('receiving_department_id').references(() => offices.id),
+    /** The deciding agency, resolved per dossier at intake (competence_assignments), changeable with a reason. */
     agencyId: uuid('agency_id')
       .notNull()
       .references(() => offices.id),

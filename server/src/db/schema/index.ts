@@ -1,5 +1,6 @@
 export * from './agency';
 export * from './calendars';
+export * from './competence';
 export * from './courier';
 export * from './dossiers';
 export * from './geo';

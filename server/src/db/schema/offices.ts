@@ -19,6 +19,8 @@ export const officeKind = pgEnum('office_kind', [
   'post_office',
   'agency',
   'commune_committee',
+  /** A commune-level Public Administration Service Centre (Decree 118/2025): a one-stop department. */
+  'commune_service_centre',
 ]);
 
 export type OfficeHoursJson = { sessions: { start: string; end: string }[] };

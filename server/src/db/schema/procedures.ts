@@ -1,6 +1,7 @@
 import {
   boolean,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -65,6 +66,16 @@ export const procedureVersions = pgTable(
     effectiveFrom: date('effective_from').notNull(),
     effectiveTo: date('effective_to'),
     processingHours: integer('processing_hours').notNull(),
+    /**
+     * How the processing time counts (shared/src/calendar.ts `processingDue`): working days (default), working
+     * hours, calendar days, or same day (next working day after 15:00). `processingAmount` is the number in
+     * that unit (fractions allowed for working time); null = `processingHours` read as working hours.
+     */
+    processingUnit: varchar('processing_unit', { length: 16 })
+      .$type<'working_days' | 'working_hours' | 'calendar_days' | 'same_day'>()
+      .notNull()
+      .default('working_days'),
+    processingAmount: doublePrecision('processing_amount'),
     fees: jsonb('fees').$type<FeeLine[]>().notNull(),
     postalTariff: integer('postal_tariff').notNull(),
     components: jsonb('components').$type<ProcedureComponent[]>().notNull(),
@@ -75,6 +86,14 @@ export const procedureVersions = pgTable(
     resultIsPaper: boolean('result_is_paper').notNull(),
     /** The e-form's fields, for online dossiers (JSON Schema); null when the procedure has none. */
     formSchema: jsonb('form_schema').$type<Record<string, unknown>>(),
+    /**
+     * Which commune decides a commune-level dossier: the applicant's residence (default) or the place of the
+     * event (e.g. a death registered where it happened). See competence_assignments.
+     */
+    competenceBasis: varchar('competence_basis', { length: 12 })
+      .$type<'residence' | 'event_place'>()
+      .notNull()
+      .default('residence'),
   },
   (t) => [
     unique('procedure_versions_unique').on(t.procedureId, t.version),

@@ -1,4 +1,5 @@
-import { appError, normalizeEmail, normalizePhone, parseDossierCode } from '@postdesk/shared';
+import { decideAtIntake } from '../../agency/competence';
+import { appError, normalizeEmail, normalizePhone, parseDossierCode, vietnamDate } from '@postdesk/shared';
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -89,6 +90,12 @@ export const receivePortalDossier = async (db: Db, body: PortalInboundBody, now 
   const addr = { line: address.line, communeCode: address.communeCode, provinceCode: address.provinceCode };
   const name = body.ChuHoSo.normalize('NFC');
 
+  // The deciding agency for the applicant's commune (Decree 118/2025); the desk confirms it at the hand-over.
+  const deciding = await decideAtIntake(db, {
+    procedure,
+    residence: address.communeCode!,
+    day: vietnamDate(now),
+  });
   try {
     return await db.transaction(async (tx) => {
       const t = tx as unknown as Db;
@@ -119,7 +126,7 @@ export const receivePortalDossier = async (db: Db, body: PortalInboundBody, now 
           procedureVersionId: procedure.versionId,
           applicantId: applicant!.id,
           receivingOfficeId: office.id,
-          agencyId: procedure.agency.id,
+          agencyId: deciding.agency.id,
           channel: 2,
           fromPortal: true,
           returnMethod: body.YeuCauTraKetQua ? 1 : 0,

@@ -1,3 +1,4 @@
+import { receivingPartyOf } from '../../intake/departments';
 import { EVENT_WORDS, isDossierEvent, portalDateTime, type Role } from '@postdesk/shared';
 import { and, asc, eq, lte } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
@@ -42,7 +43,10 @@ export type PortalSource = {
   };
   procedure: { code: string; name: string; field: string; fees: FeeLine[] };
   agency: { code: string; name: string };
+  /** The state one-stop department the dossier was received for (Decision 468): NoiNopHoSo. */
   receivingOffice: { code: string; name: string };
+  /** The post office that received it on the department's behalf; null when the department itself did. */
+  serviceProvider: { code: string; name: string } | null;
   applicant: {
     kind: ApplicantKind;
     citizenId: string | null;
@@ -210,7 +214,9 @@ export const toDossierRecord = (s: PortalSource): PortalDossierRecord => {
     HinhThuc: s.dossier.returnMethod,
     NgayKetThucXuLy: when(firstAt(s.history, ['decided', 'stopped', 'refused'])),
     DonViXuLy: s.agency.code,
-    GhiChu: null,
+    GhiChu: s.serviceProvider
+      ? `Tiếp nhận qua dịch vụ bưu chính công ích: ${s.serviceProvider.name} (${s.serviceProvider.code})`
+      : null,
     NoiNopHoSo: s.receivingOffice.name,
     NgayTuChoi: when(firstAt(s.history, ['refused'])),
     NgayNopHoSo: portalDateTime(s.dossier.createdAt),
@@ -259,7 +265,6 @@ export const loadPortalSource = async (
   opts: { message: PortalProgressPayload; isUpdating: boolean; filesBaseUrl?: string | null },
 ): Promise<PortalSource | null> => {
   const agency = alias(offices, 'agency');
-  const receiving = alias(offices, 'receiving');
   const [row] = await db
     .select({
       code: dossiers.code,
@@ -275,16 +280,16 @@ export const loadPortalSource = async (
       fees: procedureVersions.fees,
       agencyCode: agency.code,
       agencyName: agency.name,
-      receivingCode: receiving.code,
-      receivingName: receiving.name,
+      receivingOfficeId: dossiers.receivingOfficeId,
+      receivingDepartmentId: dossiers.receivingDepartmentId,
     })
     .from(dossiers)
     .innerJoin(procedures, eq(procedures.id, dossiers.procedureId))
     .innerJoin(procedureVersions, eq(procedureVersions.id, dossiers.procedureVersionId))
     .innerJoin(agency, eq(agency.id, dossiers.agencyId))
-    .innerJoin(receiving, eq(receiving.id, dossiers.receivingOfficeId))
     .where(eq(dossiers.id, opts.message.dossierId));
   if (!row) return null;
+  const party = await receivingPartyOf(db, row);
 
   const [applicant] = row.applicantId
     ? await db
@@ -347,7 +352,8 @@ export const loadPortalSource = async (
       fees: row.fees,
     },
     agency: { code: row.agencyCode, name: row.agencyName },
-    receivingOffice: { code: row.receivingCode, name: row.receivingName },
+    receivingOffice: { code: party.department.code, name: party.department.name },
+    serviceProvider: party.provider ? { code: party.provider.code, name: party.provider.name } : null,
     applicant: applicant
       ? {
           kind: applicant.kind,

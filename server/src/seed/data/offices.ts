@@ -9,8 +9,10 @@ import type { SeedOffice } from './types';
  * recollection and is not confirmed; the level-2/3 numbers are invented. Sở Tư pháp carries a
  * legacy code so that both schemes appear in the demo.
  *
- * Post offices are not state bodies; they get codes under the province's prefix (`H57.90.x`) so
- * that dossier codes `<office code>-<YYMMDD>-<NNNN>` stay within the Decision 20/2020 alphabet.
+ * Post offices are not state bodies: they receive on behalf of a one-stop department (Decision 468), the
+ * provincial centre and, in a commune that has one, the commune's centre (`serves`, default first), and the
+ * dossier code carries that department's id. Their own codes (`H57.90.x`) name them as the receiving service
+ * provider, and prefix the codes of dossiers received before departments were modelled.
  *
  * Addresses and phone numbers are demo values: the streets are real streets in the named ward,
  * house numbers and phones are plausible, not checked (except Bưu điện at 8 Hoàng Hoa Thám and the
@@ -54,6 +56,7 @@ export const offices: SeedOffice[] = [
     lng: 107.5893,
     phone: '0234 3823 485',
     desks: ['Quầy 1', 'Quầy 2', 'Quầy 3'],
+    serves: ['H57.36'],
   },
   {
     code: 'H57.90.02',
@@ -66,6 +69,7 @@ export const offices: SeedOffice[] = [
     lng: 107.5873,
     phone: '0234 3524 112',
     desks: ['Quầy 1', 'Quầy 2'],
+    serves: ['H57.36', 'H57.101.01'],
   },
   {
     code: 'H57.90.03',
@@ -78,6 +82,7 @@ export const offices: SeedOffice[] = [
     lng: 107.6972,
     phone: '0234 3861 201',
     desks: ['Quầy 1', 'Quầy 2'],
+    serves: ['H57.36'],
   },
   {
     code: 'H57.90.04',
@@ -90,6 +95,31 @@ export const offices: SeedOffice[] = [
     lng: 107.8871,
     phone: '0234 3871 105',
     desks: ['Quầy 1', 'Quầy 2', 'Quầy 3'],
+    serves: ['H57.103.01', 'H57.36'],
+  },
+
+  // ── Commune-level public-administration service centres (Decree 118/2025) ──
+  {
+    code: 'H57.101.01',
+    scheme: 'qd20',
+    name: 'Trung tâm Phục vụ hành chính công phường Phú Xuân',
+    kind: 'commune_service_centre',
+    communeCode: '19753',
+    address: '73 Đinh Tiên Hoàng, phường Phú Xuân, thành phố Huế',
+    lat: 16.4751,
+    lng: 107.583,
+    phone: '0234 3522 310',
+  },
+  {
+    code: 'H57.103.01',
+    scheme: 'qd20',
+    name: 'Trung tâm Phục vụ hành chính công xã Phú Lộc',
+    kind: 'commune_service_centre',
+    communeCode: '20107',
+    address: '125 Lý Thánh Tông, xã Phú Lộc, thành phố Huế',
+    lat: 16.2926,
+    lng: 107.8857,
+    phone: '0234 3871 210',
   },
 
   // ── Deciding agencies, provincial level ──

@@ -26,7 +26,7 @@ export type SeedOffice = {
   code: string;
   scheme: 'legacy' | 'qd20';
   name: string;
-  kind: 'service_centre' | 'post_office' | 'agency' | 'commune_committee';
+  kind: 'service_centre' | 'post_office' | 'agency' | 'commune_committee' | 'commune_service_centre';
   communeCode: string;
   address: string;
   lat: number;
@@ -34,6 +34,11 @@ export type SeedOffice = {
   phone?: string;
   /** Names of the one-stop desks (quầy) for offices that have them. */
   desks?: string[];
+  /**
+   * For a post office: the one-stop departments (service centres, by code) it receives for under Decision 468,
+   * the first being its default.
+   */
+  serves?: string[];
 };
 
 export type SeedFee = {

@@ -1,0 +1,25 @@
+import type { ErrorEntry } from '../errors';
+
+/** Errors of the deciding agency resolved per dossier and of the department a post office receives for. */
+export const COMPETENCE_ERRORS = {
+  AGENCY_UNKNOWN: {
+    status: 404,
+    vi: 'Không tìm thấy cơ quan giải quyết có mã này (chỉ chọn được cơ quan nhà nước hoặc UBND xã/phường). Vui lòng chọn lại trong danh sách.',
+    en: "No deciding agency has this code (only a state agency or a commune People's Committee can decide). Please choose one from the list.",
+  },
+  AGENCY_CHANGE_REASON_REQUIRED: {
+    status: 400,
+    vi: 'Đổi cơ quan giải quyết so với phân công cần ghi lý do (ví dụ: nơi xảy ra sự kiện khác nơi cư trú). Vui lòng nhập lý do.',
+    en: 'Changing the deciding agency from the assigned one needs a reason (e.g. the event happened outside the place of residence). Please enter it.',
+  },
+  COMPETENCE_ROWS_INVALID: {
+    status: 400,
+    vi: 'Một số dòng phân công không hợp lệ (mã thủ tục, xã/phường, cơ quan hoặc ngày hiệu lực đã qua). Xem các dòng được đánh dấu, sửa rồi nhập lại; chưa dòng nào được lưu.',
+    en: 'Some assignment rows are not valid (procedure code, commune, agency, or an effective date in the past). See the marked rows, fix them and import again; nothing was saved.',
+  },
+  DEPARTMENT_NOT_SERVED: {
+    status: 403,
+    vi: 'Bưu điện này không được giao tiếp nhận hồ sơ thay cho bộ phận một cửa đã chọn. Vui lòng chọn một bộ phận trong danh sách của quầy.',
+    en: "This post office is not assigned to receive dossiers for the chosen one-stop department. Please choose a department from the desk's list.",
+  },
+} as const satisfies Record<string, ErrorEntry>;
