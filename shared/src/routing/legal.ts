@@ -302,7 +302,10 @@ const explain = (
 export const lateReport = (problem: Problem, metric: Metric, solution: Solution): LateStop[] => {
   const start = problem.depot.readyTime;
   const arrival = new Map<string, number>();
-  for (const r of solution.routes) r.stops.forEach((id, i) => arrival.set(id, r.arrivals[i]!));
+  for (const r of solution.routes)
+    r.stops.forEach((id, i) => {
+      arrival.set(id, r.arrivals[i]!);
+    });
   const why = new Map(solution.unserved.map((u) => [u.id, u]));
   const late: LateStop[] = [];
   for (const s of problem.stops) {
