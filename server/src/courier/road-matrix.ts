@@ -144,19 +144,19 @@ export const buildRoadMatrix = async (
           whole ? null : block.from.map((k) => index.get(k)!),
           whole ? null : block.to.map((k) => index.get(k)!),
         );
-        block.from.forEach((a, i) =>
-          block.to.forEach((b, j) => {
+        for (const [i, a] of block.from.entries()) {
+          for (const [j, b] of block.to.entries()) {
             const leg = answer[i]![j];
-            if (a === b) return;
+            if (a === b) continue;
             if (!leg) {
               problem ??= 'no_route';
-              return;
+              continue;
             }
             if (!legs.has(pair(a, b))) fetched++;
             legs.set(pair(a, b), leg);
             fresh.push({ fromKey: a, toKey: b, ...leg });
-          }),
-        );
+          }
+        }
       } catch (err) {
         const e = err as Error;
         problem =
