@@ -43,6 +43,7 @@ export const loadTaskDetails = async (db: Db, where: ReturnType<typeof and>) => 
       task: courierTasks,
       dossierCode: dossiers.code,
       dossierState: dossiers.state,
+      resultDueAt: dossiers.dueAt,
       procedureName: procedures.name,
       components: procedureVersions.components,
       applicantName: applicants.fullName,
@@ -72,6 +73,8 @@ export const loadTaskDetails = async (db: Db, where: ReturnType<typeof and>) => 
       dossierId: t.dossierId,
       dossierCode: r.dossierCode,
       dossierState: r.dossierState,
+      /** The result's legal due date-time (the appointment), when the agency has set it. */
+      resultDueAt: r.resultDueAt,
       procedureName: r.procedureName,
       address: t.address,
       lat: t.lat,

@@ -130,14 +130,14 @@ class Day {
   /** Cheapest feasible position over every route, without moving anything else; false when none. */
   insertCheapest(s: Stop): boolean {
     let best: { r: number; at: number; cost: number } | null = null;
-    this.routes.forEach((route, r) => {
+    for (const [r, route] of this.routes.entries()) {
       const base = this.schedule(route.stops).distance;
       for (let at = 0; at <= route.stops.length; at++) {
         const next = [...route.stops.slice(0, at), s, ...route.stops.slice(at)];
         const sch = this.schedule(next);
         if (sch.ok && (!best || sch.distance - base < best.cost)) best = { r, at, cost: sch.distance - base };
       }
-    });
+    }
     if (!best) return false;
     const { r, at } = best;
     this.routes[r]!.stops.splice(at, 0, s);
@@ -154,7 +154,7 @@ class Day {
   makeRoomFor(s: Stop) {
     if (this.insertCheapest(s)) return;
     let best: { r: number; stops: Stop[]; out: Stop[]; cost: number } | null = null;
-    this.routes.forEach((route, r) => {
+    for (const [r, route] of this.routes.entries()) {
       const base = this.schedule(route.stops).distance;
       for (let at = 0; at <= route.stops.length; at++) {
         let stops = [...route.stops.slice(0, at), s, ...route.stops.slice(at)];
@@ -171,7 +171,7 @@ class Day {
         const cost = out.length * 1e12 + (sch.distance - base);
         if (!best || cost < best.cost) best = { r, stops, out, cost };
       }
-    });
+    }
     if (!best) return;
     const { r, stops, out } = best;
     this.routes[r]!.stops = stops;
