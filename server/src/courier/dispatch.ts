@@ -15,7 +15,6 @@ import {
 import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
-  courierOffline,
   courierProofs,
   courierTasks,
   dossierEvents,
@@ -38,7 +37,14 @@ import type { Logger } from '../logger';
 import { buildRoadMatrix, describeSource, type MatrixSource, type RoadMatrix } from './road-matrix';
 import { type CourierTask, localInstant, localMinutes, windowOnDay } from './tasks';
 import { reconcileTasks } from './reconcile';
-import { latestRoute, loadTaskDetails, officeOf, pathThrough, type TaskDetails } from './today';
+import {
+  latestRoute,
+  loadTaskDetails,
+  officeOf,
+  offlineCouriers,
+  pathThrough,
+  type TaskDetails,
+} from './today';
 
 /** A courier's working day for the planner: leaves the office 07:30, back by 17:30, at most 10 hours. */
 export const COURIER_DAY = { start: '07:30', end: '17:30', shiftMinutes: 600 } as const;
@@ -152,10 +158,19 @@ const lastFailedAttempt = async (db: Db, dossierId: string) => {
   return row?.at ?? null;
 };
 
+/**
+ * Who assigns: a supervisor (their session), or the planner itself (`user: null`, the automatic re-plan
+ * after a failed visit, an urgent task or a courier taken off the day).
+ */
+export type AssignCtx = Pick<StaffCtx, 'db' | 'config' | 'jobs' | 'log'> & {
+  membership: Pick<StaffCtx['membership'], 'officeId'>;
+  user: Pick<StaffCtx['user'], 'id'> | null;
+};
+
 /** Texts the recipient that the courier is on the way, with the code to give at the door. */
 const sendHandoverCode = async (
   tx: Db,
-  ctx: StaffCtx,
+  ctx: AssignCtx,
   opts: { task: CourierTask; day: string; dossierCode: string | null },
 ) => {
   const phone = opts.task.contactPhone;
@@ -197,7 +212,7 @@ type AssignInput = {
  * result (with the 2-working-days rule after a failed attempt, and the recipient's code by SMS). Moving a
  * task to another courier or day bumps its version, so the first courier's queued actions conflict.
  */
-export const assignTask = async (ctx: StaffCtx, input: AssignInput) => {
+export const assignTask = async (ctx: AssignCtx, input: AssignInput) => {
   const officeId = ctx.membership.officeId;
   const [courier] = await ctx.db
     .select({ id: memberships.userId })
@@ -238,7 +253,9 @@ export const assignTask = async (ctx: StaffCtx, input: AssignInput) => {
     }
     const moved =
       task.courierId !== input.courierId || task.routeDay !== input.day || task.state !== 'assigned';
-    const actor = { kind: 'supervisor' as const, userId: ctx.user.id, role: 'supervisor' as const, officeId };
+    const actor = ctx.user
+      ? { kind: 'supervisor' as const, userId: ctx.user.id, role: 'supervisor' as const, officeId }
+      : { kind: 'planner' as const, officeId };
     if (task.kind === 'pickup' && moved) {
       await recordEvent(tx, {
         dossierId: task.dossierId,
@@ -306,7 +323,10 @@ export const assignTask = async (ctx: StaffCtx, input: AssignInput) => {
 };
 
 /** Takes a task off its courier (back to open); the version moves, so the courier's queued actions conflict. */
-export const unassignTask = async (ctx: StaffCtx, input: { taskId: string; version?: number }) => {
+export const unassignTask = async (
+  ctx: Pick<AssignCtx, 'db' | 'membership'>,
+  input: { taskId: string; version?: number },
+) => {
   const officeId = ctx.membership.officeId;
   return ctx.db.transaction(async (raw) => {
     const tx = raw as unknown as Db;
@@ -354,6 +374,10 @@ const legalOf = (t: TaskDetails, day: string, service: number): Partial<Stop> =>
   const legalDue = first.date < day ? dayStart - 1 : Math.min(first.minute, dayEnd) - service;
   return { legalDue, legalBasis: first.basis, legalDate: first.date };
 };
+
+/** Whether a task's legal date (result due date, J+n) falls on `day` or has passed by then. */
+export const isDueOn = (t: TaskDetails, day: string) =>
+  legalOf(t, day, SERVICE_MINUTES[t.kind]).legalDue !== undefined;
 
 /** A task as a planner stop: its window in minutes of the day (the whole working day when it has none). */
 const stopOf = (t: TaskDetails, day: string): Stop => {
@@ -626,17 +650,6 @@ export const acceptPlan = async (
   return { assigned, errors };
 };
 
-/** Couriers taken off `day` (breakdown, illness): they get no new stops and their remaining ones move. */
-export const offlineCouriers = async (db: Db, officeId: string, day: string) =>
-  new Set(
-    (
-      await db
-        .select({ id: courierOffline.courierId })
-        .from(courierOffline)
-        .where(and(eq(courierOffline.officeId, officeId), eq(courierOffline.day, day)))
-    ).map((r) => r.id),
-  );
-
 /** Minutes of `day` now: 0 before it, the whole day after it. */
 const minutesNow = (day: string) => {
   const today = vietnamDate(new Date());
@@ -674,10 +687,11 @@ export const computeReplan = async (
   const orphaned = tasks.filter(
     (t) => t.routeDay === day && t.state === 'assigned' && t.courierId !== null && !active.has(t.courierId),
   );
-  const due = (t: TaskDetails) => legalOf(t, day, SERVICE_MINUTES[t.kind]).legalDue !== undefined;
   const added = [
     ...orphaned,
-    ...tasks.filter((t) => t.routeDay !== day && plannable(t, day) && (input.added === 'all' || due(t))),
+    ...tasks.filter(
+      (t) => t.routeDay !== day && plannable(t, day) && (input.added === 'all' || isDueOn(t, day)),
+    ),
   ];
   const byId = new Map([...onDay, ...added].map((t) => [t.id, t]));
   const nowMinutes = minutesNow(day);

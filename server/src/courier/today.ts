@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
   applicants,
+  courierOffline,
   courierProofs,
   courierTasks,
   dossiers,
@@ -120,6 +121,17 @@ export const officeOf = async (db: Db, officeId: string) => {
   return office;
 };
 
+/** Couriers taken off `day` (breakdown, illness): they get no new stops and their remaining ones move. */
+export const offlineCouriers = async (db: Db, officeId: string, day: string) =>
+  new Set(
+    (
+      await db
+        .select({ id: courierOffline.courierId })
+        .from(courierOffline)
+        .where(and(eq(courierOffline.officeId, officeId), eq(courierOffline.day, day)))
+    ).map((r) => r.id),
+  );
+
 /** The latest stored route of a courier for a day (acceptPlan / replan write them). */
 export const latestRoute = async (db: Db, opts: { officeId: string; courierId: string; day: string }) => {
   const [row] = await db
@@ -183,6 +195,8 @@ export const courierToday = async (ctx: StaffCtx, input: { day?: string }) => {
       eta: eta.get(t.id) ?? null,
     })),
     route: tasks.length > 0 ? line : null,
+    replan: route?.replanReason ? { at: route.createdAt, reason: route.replanReason } : null,
+    offline: (await offlineCouriers(ctx.db, officeId, day)).has(ctx.user.id),
   };
 };
 
