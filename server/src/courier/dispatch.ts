@@ -705,9 +705,10 @@ export const computeReplan = async (
     if (mine.length === 0) continue;
     const stored = await latestRoute(pc.db, { officeId, courierId: c.id, day });
     const eta = new Map((stored?.stops ?? []).map((s) => [s.taskId, localMinutes(new Date(s.eta))]));
+    // A finished visit's time is when it ended: the planner counts from its start (minus the door time).
     const arrivals = mine.map((t) =>
       t.completedAt
-        ? Math.min(localMinutes(t.completedAt), nowMinutes)
+        ? Math.min(localMinutes(t.completedAt), nowMinutes) - SERVICE_MINUTES[t.kind]
         : Math.max(eta.get(t.id) ?? nowMinutes + 1, nowMinutes + 1),
     );
     current.routes.push({
