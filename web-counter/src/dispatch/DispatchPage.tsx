@@ -398,14 +398,13 @@ export const DispatchPage = () => {
                 <Show when={p().distances.note}>
                   {(note) => (
                     <p class="dispatch-estimate" role="note">
-                      <strong>{t('dispatch.estimatedTitle')}.</strong>{' '}
                       <span lang={lang()}>{lang() === 'vi' ? note().vi : note().en}</span>
                     </p>
                   )}
                 </Show>
                 <h3>{t('dispatch.late')}</h3>
                 <Show when={p().late.length > 0} fallback={<p class="muted">{t('dispatch.noneLate')}</p>}>
-                  <ul class="dispatch-unserved dispatch-late">
+                  <ul class="dispatch-late">
                     <For each={p().late}>
                       {(l) => (
                         <li>

@@ -61,7 +61,6 @@ export const vi = {
   'dispatch.noneLate': 'Không hồ sơ nào trễ hạn pháp lý (hạn trả kết quả, chỉ tiêu J+n).',
   'dispatch.lateChip': 'trễ hạn',
   'dispatch.legalDate': 'hạn {date}',
-  'dispatch.estimatedTitle': 'Khoảng cách ước tính',
   'dispatch.offToday': 'Nghỉ hôm nay',
   'dispatch.offTodayLabel': 'Báo {name} nghỉ phần còn lại của ngày; các điểm còn lại chuyển cho bưu tá khác',
   'dispatch.offDone': 'Đã báo {name} nghỉ; phần còn lại của ngày đang được lập lại cho các bưu tá khác.',
@@ -141,7 +140,6 @@ export const en: Record<keyof typeof vi, string> = {
   'dispatch.noneLate': 'No dossier misses its legal date (result due date, J+n service level).',
   'dispatch.lateChip': 'late',
   'dispatch.legalDate': 'due {date}',
-  'dispatch.estimatedTitle': 'Estimated distances',
   'dispatch.offToday': 'Off today',
   'dispatch.offTodayLabel':
     'Take {name} off the rest of the day; their remaining stops go to the other couriers',
