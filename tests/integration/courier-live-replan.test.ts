@@ -2,7 +2,7 @@
 // new task due today each re-plan the rest of the day in a worker job; done stops stay, the courier restarts
 // from the phone's last position, and `courier.today` (what the courier app syncs) shows the new order.
 // Road times come from the OSRM simulator, so the ETAs can be checked against its figures.
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureDeliveryTask } from '../../server/src/courier/tasks';
 import type { Db } from '../../server/src/db/client';
