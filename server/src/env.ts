@@ -146,6 +146,20 @@ const schema = z.object({
   EID_SESSION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   /** Port of the local test provider the embedded default starts when EID_ISSUER_URL is unset (0 = any free one). */
   EID_DEV_PROVIDER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /**
+   * Road travel times for the route planner: the base URL of an OSRM-compatible server
+   * (`<url>/table/v1/driving/{lng,lat;…}?annotations=duration,distance`). Unset, down or too slow = straight
+   * lines × ROAD_FACTOR at ROAD_SPEED_KMH, and the plan is marked as estimated.
+   */
+  ROAD_TABLE_URL: z.url().optional(),
+  ROAD_TABLE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Coordinates one `/table` request may carry (OSRM's `--max-table-size`, default 100). */
+  ROAD_TABLE_MAX_COORDS: z.coerce.number().int().min(2).max(10_000).default(100),
+  /** Answers are kept per pair of positions this long (roads change: works, one-way streets). */
+  ROAD_CACHE_TTL_HOURS: z.coerce.number().positive().default(168),
+  /** Estimates: the straight line times this factor is the road distance, driven at ROAD_SPEED_KMH. */
+  ROAD_FACTOR: z.coerce.number().min(1).max(3).default(1.3),
+  ROAD_SPEED_KMH: z.coerce.number().positive().max(120).default(25),
   /** Map tiles for the courier app (`https://…/{z}/{x}/{y}.png`); unset = no tiles, plain background. */
   COURIER_TILE_URL: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

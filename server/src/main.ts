@@ -6,6 +6,7 @@
 import { serve } from '@hono/node-server';
 import { AGENCY_WEBHOOK_JOB } from './agency-api/webhooks';
 import { createApp, createProbeApp } from './app';
+import { REPLAN_SWEEP_JOB } from './courier/live-replan';
 import { openDatabase } from './db/client';
 import { resumeUnfinishedPages } from './digitize/pages';
 import { parseEnv } from './env';
@@ -134,6 +135,7 @@ const periodic: (Schedule & { when: boolean })[] = [
   { job: SMS_JOB, everyMs: 10_000, when: true },
   { job: PAYMENT_POLL_JOB, everyMs: 300_000, when: Boolean(env.PAYMENT_GATEWAY_URL) },
   { job: 'board_deadline_warn', everyMs: 600_000, when: true },
+  { job: REPLAN_SWEEP_JOB, everyMs: 60_000, when: true },
   { job: 'indicator_rollup_refresh', everyMs: 900_000, when: true },
   { job: 'calendar_runway_check', everyMs: 86_400_000, when: true },
   { job: ARCHIVE_RENEWAL_JOB, everyMs: 86_400_000, when: Boolean(signer.longTerm) },

@@ -1,5 +1,5 @@
 // Event-loop health while CPU work runs (issue 21): ten scanned pages processed (two at a time, as the page
-// job's concurrency) and a 100-stop day planned (1.5 s solver budget), with a cheap JSON request sent at
+// job's concurrency) and a 100-stop day planned as the dispatch page does (legal dates, 1.5 s solver budget), with a cheap JSON request sent at
 // 20 req/s to an HTTP server in the same process. Printed: the event loop's delay (perf_hooks
 // monitorEventLoopDelay, p50/p99/max) and the requests' latency measured from when each was due (so a stall
 // counts in full), first with the work inline on the event loop (the old way), then on CPU threads
@@ -8,17 +8,17 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { type Problem, solve } from '../../shared/src/routing';
+import { type Problem, solveWithDeadlines } from '../../shared/src/routing';
 import { processPage } from '../../server/src/digitize/pipeline';
 import {
   defaultThreadCount,
+  planOffThread,
   processPageOffThread,
-  solveOffThread,
   startCpuThreads,
   stopCpuThreads,
 } from '../../server/src/jobs/threads';
 import { makeScan } from '../fixtures/scans/synthetic';
-import { hueDay } from './hue-day';
+import { hueLegalDay } from './hue-day';
 
 const PAGES = Number(process.env.EVENTLOOP_PAGES ?? 10);
 const STOPS = 100;
@@ -68,7 +68,8 @@ const measure = async (scans: Uint8Array[], problem: Problem) => {
   const work = Promise.all([
     pageLane(),
     pageLane(),
-    solveOffThread(problem, { timeLimitMs: 1_500, seed: 1 }, solve),
+    // What the dispatch page's `courier.plan` runs: the legal plan, on a CPU thread when they are started.
+    planOffThread(problem, { timeLimitMs: 1_500, seed: 1 }, solveWithDeadlines),
   ]);
   await work;
   const wall = performance.now() - started;
@@ -95,7 +96,7 @@ export const run = async () => {
         await makeScan({ skew: i % 2 ? 1.7 : -2.2, fontSize: 54, lines: 42, noise: 14, seed: 900 + i }),
       ),
     );
-  const problem = hueDay(STOPS, 8, 7);
+  const problem = hueLegalDay(STOPS, 8, 7);
   const f = (n: number) => n.toFixed(0).padStart(6);
   out(
     `cores: ${availableParallelism()}, threads: ${defaultThreadCount()}; ${PAGES} pages (2 at a time) + a ${STOPS}-stop plan; requests at ${RATE}/s`,

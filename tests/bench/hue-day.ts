@@ -30,3 +30,45 @@ export const hueDay = (n: number, vehicles: number, seed: number): Problem => {
     speedKmh: 25,
   };
 };
+
+/**
+ * The same day with the law in it: about a quarter of the stops are due today (their result's appointment
+ * between 10:00 and 17:00, or the J+n level's last day), a few are already overdue, the rest have later dates.
+ * The fleet is one courier short of serving everything, so the planner must choose what waits.
+ */
+export const hueLegalDay = (n: number, vehicles: number, seed: number): Problem => {
+  const day = hueDay(n, vehicles, seed);
+  let s = (seed * 7919) >>> 0;
+  const rand = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+  return {
+    ...day,
+    stops: day.stops.map((stop) => {
+      const r = rand();
+      if (r < 0.05)
+        return {
+          ...stop,
+          legalDue: day.depot.readyTime - 1,
+          legalBasis: 'result_due',
+          legalDate: '2026-12-07',
+        };
+      if (r < 0.18)
+        return {
+          ...stop,
+          legalDue: 10 * 60 + Math.floor(rand() * 7 * 60) - stop.serviceTime,
+          legalBasis: 'result_due',
+          legalDate: '2026-12-08',
+        };
+      if (r < 0.28)
+        return {
+          ...stop,
+          legalDue: 17 * 60 - stop.serviceTime,
+          legalBasis: 'service_level',
+          legalDate: '2026-12-08',
+        };
+      return stop;
+    }),
+  };
+};

@@ -5,10 +5,10 @@ import {
   isAppError,
   type PlannedRoute,
   type Problem,
-  replan,
   type Solution,
+  replanWithDeadlines,
   type Stop,
-  solve,
+  solveWithDeadlines,
   vietnamDate,
   workingHoursBetween,
 } from '@postdesk/shared';
@@ -31,10 +31,20 @@ import { queueSms } from '../notify/notify';
 import { issueOtp, OTP_TTL_MS } from '../otp/otp';
 import type { StaffCtx } from './context';
 import { MAX_DELIVERY_INVITATIONS } from './sync';
-import { replanOffThread, solveOffThread } from '../jobs/threads';
+import type { Env } from '../env';
+import { planOffThread, replanLegalOffThread } from '../jobs/threads';
+import type { Logger } from '../logger';
+import { buildRoadMatrix, describeSource, type MatrixSource, type RoadMatrix } from './road-matrix';
 import { type CourierTask, localInstant, localMinutes, windowOnDay } from './tasks';
 import { reconcileTasks } from './reconcile';
-import { latestRoute, loadTaskDetails, officeOf, pathThrough, type TaskDetails } from './today';
+import {
+  latestRoute,
+  loadTaskDetails,
+  officeOf,
+  offlineCouriers,
+  pathThrough,
+  type TaskDetails,
+} from './today';
 
 /** A courier's working day for the planner: leaves the office 07:30, back by 17:30, at most 10 hours. */
 export const COURIER_DAY = { start: '07:30', end: '17:30', shiftMinutes: 600 } as const;
@@ -148,10 +158,19 @@ const lastFailedAttempt = async (db: Db, dossierId: string) => {
   return row?.at ?? null;
 };
 
+/**
+ * Who assigns: a supervisor (their session), or the planner itself (`user: null`, the automatic re-plan
+ * after a failed visit, an urgent task or a courier taken off the day).
+ */
+export type AssignCtx = Pick<StaffCtx, 'db' | 'config' | 'jobs' | 'log'> & {
+  membership: Pick<StaffCtx['membership'], 'officeId'>;
+  user: Pick<StaffCtx['user'], 'id'> | null;
+};
+
 /** Texts the recipient that the courier is on the way, with the code to give at the door. */
 const sendHandoverCode = async (
   tx: Db,
-  ctx: StaffCtx,
+  ctx: AssignCtx,
   opts: { task: CourierTask; day: string; dossierCode: string | null },
 ) => {
   const phone = opts.task.contactPhone;
@@ -193,7 +212,7 @@ type AssignInput = {
  * result (with the 2-working-days rule after a failed attempt, and the recipient's code by SMS). Moving a
  * task to another courier or day bumps its version, so the first courier's queued actions conflict.
  */
-export const assignTask = async (ctx: StaffCtx, input: AssignInput) => {
+export const assignTask = async (ctx: AssignCtx, input: AssignInput) => {
   const officeId = ctx.membership.officeId;
   const [courier] = await ctx.db
     .select({ id: memberships.userId })
@@ -234,7 +253,9 @@ export const assignTask = async (ctx: StaffCtx, input: AssignInput) => {
     }
     const moved =
       task.courierId !== input.courierId || task.routeDay !== input.day || task.state !== 'assigned';
-    const actor = { kind: 'supervisor' as const, userId: ctx.user.id, role: 'supervisor' as const, officeId };
+    const actor = ctx.user
+      ? { kind: 'supervisor' as const, userId: ctx.user.id, role: 'supervisor' as const, officeId }
+      : { kind: 'planner' as const, officeId };
     if (task.kind === 'pickup' && moved) {
       await recordEvent(tx, {
         dossierId: task.dossierId,
@@ -302,7 +323,10 @@ export const assignTask = async (ctx: StaffCtx, input: AssignInput) => {
 };
 
 /** Takes a task off its courier (back to open); the version moves, so the courier's queued actions conflict. */
-export const unassignTask = async (ctx: StaffCtx, input: { taskId: string; version?: number }) => {
+export const unassignTask = async (
+  ctx: Pick<AssignCtx, 'db' | 'membership'>,
+  input: { taskId: string; version?: number },
+) => {
   const officeId = ctx.membership.officeId;
   return ctx.db.transaction(async (raw) => {
     const tx = raw as unknown as Db;
@@ -329,6 +353,32 @@ export const unassignTask = async (ctx: StaffCtx, input: { taskId: string; versi
 
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
+/**
+ * A task's legal date as the planner counts it on `day`: the earliest of the result's due date-time (a
+ * delivery: the appointment the citizen was given) and the J+n service level (the whole working day).
+ * Nothing when both fall after `day`; below the day's start when one has already passed.
+ */
+const legalOf = (t: TaskDetails, day: string, service: number): Partial<Stop> => {
+  const dayStart = minutes(COURIER_DAY.start);
+  const dayEnd = minutes(COURIER_DAY.end);
+  const dates: { basis: 'result_due' | 'service_level'; date: string; minute: number }[] = [];
+  if (t.kind === 'delivery' && t.resultDueAt)
+    dates.push({
+      basis: 'result_due',
+      date: vietnamDate(t.resultDueAt),
+      minute: localMinutes(t.resultDueAt),
+    });
+  if (t.serviceDueDay) dates.push({ basis: 'service_level', date: t.serviceDueDay, minute: dayEnd });
+  const first = dates.sort((a, b) => a.date.localeCompare(b.date) || a.minute - b.minute)[0];
+  if (!first || first.date > day) return {};
+  const legalDue = first.date < day ? dayStart - 1 : Math.min(first.minute, dayEnd) - service;
+  return { legalDue, legalBasis: first.basis, legalDate: first.date };
+};
+
+/** Whether a task's legal date (result due date, J+n) falls on `day` or has passed by then. */
+export const isDueOn = (t: TaskDetails, day: string) =>
+  legalOf(t, day, SERVICE_MINUTES[t.kind]).legalDue !== undefined;
+
 /** A task as a planner stop: its window in minutes of the day (the whole working day when it has none). */
 const stopOf = (t: TaskDetails, day: string): Stop => {
   const dayStart = minutes(COURIER_DAY.start);
@@ -354,18 +404,38 @@ const stopOf = (t: TaskDetails, day: string): Stop => {
     readyTime: ready,
     dueTime: Math.max(ready, due - service),
     serviceTime: service,
+    ...legalOf(t, day, service),
   };
 };
 
-const problemFor = (
-  office: { id: string; lat: number | null; lng: number | null },
-  stops: Stop[],
-  vehicles: number,
-): Problem => {
+/** What planning needs besides a request: the database (road cache), the configuration, a logger. */
+export type PlanCtx = { db: Db; config: Env; log?: Logger };
+
+type Office = Awaited<ReturnType<typeof officeOf>>;
+
+const depotId = (office: { id: string }) => `office:${office.id}`;
+
+/** Road distances between the office, the tasks with a position and the couriers' positions. */
+const roadFor = async (
+  pc: PlanCtx,
+  office: Office,
+  tasks: TaskDetails[],
+  extra: { id: string; lat: number; lng: number }[] = [],
+) => {
+  if (office.lat === null || office.lng === null) throw appError('COURIER_NO_POSITION');
+  const points = [
+    { id: depotId(office), lat: office.lat, lng: office.lng },
+    ...tasks.flatMap((t) => (t.lat !== null && t.lng !== null ? [{ id: t.id, lat: t.lat, lng: t.lng }] : [])),
+    ...extra,
+  ];
+  return buildRoadMatrix(pc.db, pc.config, points, pc.log);
+};
+
+const problemFor = (office: Office, stops: Stop[], vehicles: number, matrix: RoadMatrix): Problem => {
   if (office.lat === null || office.lng === null) throw appError('COURIER_NO_POSITION');
   return {
     depot: {
-      id: `office:${office.id}`,
+      id: depotId(office),
       lat: office.lat,
       lng: office.lng,
       readyTime: minutes(COURIER_DAY.start),
@@ -376,6 +446,7 @@ const problemFor = (
     capacity: COURIER_CAPACITY,
     shiftLength: COURIER_DAY.shiftMinutes,
     speedKmh: 25,
+    matrix,
   };
 };
 
@@ -387,7 +458,7 @@ const etaOf = (day: string, minute: number) => {
   );
 };
 
-/** A planner solution in the supervisor's terms: couriers, tasks, ETAs, lines, reasons. */
+/** A planner solution in the supervisor's terms: couriers, tasks, ETAs, lines, reasons, legal dates. */
 const describePlan = (
   day: string,
   office: { lat: number | null; lng: number | null },
@@ -395,7 +466,10 @@ const describePlan = (
   byId: Map<string, TaskDetails>,
   solution: Solution,
   solveMs: number,
+  source: MatrixSource,
 ) => {
+  const lateIds = new Set((solution.late ?? []).map((l) => l.id));
+  const legal = (t: TaskDetails) => legalOf(t, day, SERVICE_MINUTES[t.kind]);
   const planned = solution.routes.map((r: PlannedRoute) => {
     const c = couriers[r.vehicle]!;
     const stops = r.stops.map((id, i) => {
@@ -412,6 +486,8 @@ const describePlan = (
         lng: t.lng,
         windowStart: t.windowStart,
         windowEnd: t.windowEnd,
+        legalDate: legal(t).legalDate ?? null,
+        late: lateIds.has(id),
       };
     });
     return {
@@ -446,15 +522,38 @@ const describePlan = (
         kind: t?.kind ?? null,
       };
     }),
+    /** Stops that will miss their legal date (result due date, J+n), and why. */
+    late: (solution.late ?? []).map((l) => {
+      const t = byId.get(l.id);
+      return {
+        taskId: l.id,
+        reason: l.reason,
+        basis: l.basis ?? null,
+        legalDate: l.legalDate ?? null,
+        plannedAt: l.plannedArrival === undefined ? null : etaOf(day, l.plannedArrival).toISOString(),
+        vi: l.vi,
+        en: l.en,
+        address: t?.address ?? null,
+        dossierCode: t?.dossierCode ?? null,
+        kind: t?.kind ?? null,
+      };
+    }),
+    /** Where distances came from; `estimated` when some are straight lines × the road factor. */
+    distances: {
+      kind: source.kind,
+      estimated: source.estimated > 0,
+      estimatedLegs: source.estimated,
+      legs: source.pairs,
+      note: describeSource(source),
+    },
     solveMs: Math.round(solveMs),
   };
 };
 
-const dayTasks = async (ctx: StaffCtx, day: string, includeAssigned: boolean) => {
-  const officeId = ctx.membership.officeId;
-  await reconcileTasks(ctx.db, officeId);
+const dayTasks = async (db: Db, officeId: string, day: string, includeAssigned: boolean) => {
+  await reconcileTasks(db, officeId);
   const all = await loadTaskDetails(
-    ctx.db,
+    db,
     and(
       eq(courierTasks.officeId, officeId),
       or(
@@ -475,20 +574,27 @@ export const planDay = async (
 ) => {
   const officeId = ctx.membership.officeId;
   const office = await officeOf(ctx.db, officeId);
-  const all = await couriersOf(ctx.db, officeId);
+  const offline = await offlineCouriers(ctx.db, officeId, input.day);
+  const all = (await couriersOf(ctx.db, officeId)).filter((c) => !offline.has(c.id));
   const couriers = input.courierIds ? all.filter((c) => input.courierIds!.includes(c.id)) : all;
   if (couriers.length === 0) throw appError('COURIER_NO_COURIERS');
-  const tasks = await dayTasks(ctx, input.day, input.includeAssigned);
+  const tasks = await dayTasks(ctx.db, officeId, input.day, input.includeAssigned);
   const byId = new Map(tasks.map((t) => [t.id, t]));
+  const road = await roadFor(ctx, office, tasks);
   const problem = problemFor(
     office,
     tasks.map((t) => stopOf(t, input.day)),
     couriers.length,
+    road.matrix,
   );
   const started = performance.now();
-  // On a CPU thread when the server started them: a plan takes up to the time limit (seconds) of pure JS.
-  const solution = await solveOffThread(problem, { timeLimitMs: input.timeLimitMs, seed: 1 }, solve);
-  return describePlan(input.day, office, couriers, byId, solution, performance.now() - started);
+  // On a CPU thread (the server starts them in every role): a plan is up to the time limit of pure JS.
+  const solution = await planOffThread(
+    problem,
+    { timeLimitMs: input.timeLimitMs, seed: 1 },
+    solveWithDeadlines,
+  );
+  return describePlan(input.day, office, couriers, byId, solution, performance.now() - started, road.source);
 };
 
 /** `courier.acceptPlan`: assigns every routed task in order and stores each courier's route. */
@@ -496,6 +602,7 @@ export const acceptPlan = async (
   ctx: StaffCtx,
   input: {
     day: string;
+    estimated?: boolean;
     routes: {
       courierId: string;
       distanceM: number;
@@ -536,39 +643,59 @@ export const acceptPlan = async (
         day: input.day,
         stops: kept,
         distanceM: Math.round(route.distanceM),
+        estimated: input.estimated ?? false,
       });
     }
   }
   return { assigned, errors };
 };
 
+/** Minutes of `day` now: 0 before it, the whole day after it. */
+const minutesNow = (day: string) => {
+  const today = vietnamDate(new Date());
+  return today === day ? localMinutes(new Date()) : today < day ? 0 : 24 * 60;
+};
+
 /**
- * `courier.replan`: mid-day. Stops already reached stay; failed ones leave the plan; tasks added since the
- * morning are inserted; each courier continues from their last known position. A proposal, like `plan`.
+ * The rest of the day re-planned (the supervisor's proposal and the automatic re-plan share it). Stops
+ * already reached stay; failed ones leave the plan; each courier continues from their last known position
+ * (the latest proof with a position today). `added` says which tasks not on the day come in: every
+ * plannable one (the supervisor's proposal), or only those due today (the automatic re-plan). The stops of
+ * a courier taken off the day go to the others.
  */
-export const replanDay = async (ctx: StaffCtx, input: { day: string }) => {
-  const officeId = ctx.membership.officeId;
-  const office = await officeOf(ctx.db, officeId);
-  const couriers = await couriersOf(ctx.db, officeId);
+export const computeReplan = async (
+  pc: PlanCtx,
+  input: { officeId: string; day: string; added: 'all' | 'due'; timeLimitMs?: number },
+) => {
+  const { officeId, day } = input;
+  const office = await officeOf(pc.db, officeId);
+  const offline = await offlineCouriers(pc.db, officeId, day);
+  const couriers = (await couriersOf(pc.db, officeId)).filter((c) => !offline.has(c.id));
   if (couriers.length === 0) throw appError('COURIER_NO_COURIERS');
-  await reconcileTasks(ctx.db, officeId);
+  await reconcileTasks(pc.db, officeId);
   const tasks = await loadTaskDetails(
-    ctx.db,
+    pc.db,
     and(
       eq(courierTasks.officeId, officeId),
-      or(eq(courierTasks.routeDay, input.day), inArray(courierTasks.state, ['open', 'failed'])),
+      or(eq(courierTasks.routeDay, day), inArray(courierTasks.state, ['open', 'failed'])),
     ),
   );
-  const onDay = tasks.filter((t) => t.routeDay === input.day && t.state !== 'cancelled');
-  const added = tasks.filter((t) => t.routeDay !== input.day && plannable(t, input.day));
+  const active = new Set(couriers.map((c) => c.id));
+  const onDay = tasks.filter(
+    (t) => t.routeDay === day && t.state !== 'cancelled' && t.courierId !== null && active.has(t.courierId),
+  );
+  const orphaned = tasks.filter(
+    (t) => t.routeDay === day && t.state === 'assigned' && t.courierId !== null && !active.has(t.courierId),
+  );
+  const added = [
+    ...orphaned,
+    ...tasks.filter(
+      (t) => t.routeDay !== day && plannable(t, day) && (input.added === 'all' || isDueOn(t, day)),
+    ),
+  ];
   const byId = new Map([...onDay, ...added].map((t) => [t.id, t]));
-  const nowMinutes =
-    vietnamDate(new Date()) === input.day
-      ? localMinutes(new Date())
-      : vietnamDate(new Date()) < input.day
-        ? 0
-        : 24 * 60;
-  // The morning's plan as the solver knows it: each courier's tasks in order, with arrival minutes.
+  const nowMinutes = minutesNow(day);
+  // The current plan as the solver knows it: each courier's tasks in order, with arrival minutes.
   const current: Solution = { routes: [], distance: 0, unserved: [] };
   const positions: Record<number, { id: string; lat: number; lng: number }> = {};
   for (const [v, c] of couriers.entries()) {
@@ -576,11 +703,12 @@ export const replanDay = async (ctx: StaffCtx, input: { day: string }) => {
       .filter((t) => t.courierId === c.id)
       .sort((a, b) => (a.sequence ?? 999) - (b.sequence ?? 999));
     if (mine.length === 0) continue;
-    const stored = await latestRoute(ctx.db, { officeId, courierId: c.id, day: input.day });
+    const stored = await latestRoute(pc.db, { officeId, courierId: c.id, day });
     const eta = new Map((stored?.stops ?? []).map((s) => [s.taskId, localMinutes(new Date(s.eta))]));
+    // A finished visit's time is when it ended: the planner counts from its start (minus the door time).
     const arrivals = mine.map((t) =>
       t.completedAt
-        ? Math.min(localMinutes(t.completedAt), nowMinutes)
+        ? Math.min(localMinutes(t.completedAt), nowMinutes) - SERVICE_MINUTES[t.kind]
         : Math.max(eta.get(t.id) ?? nowMinutes + 1, nowMinutes + 1),
     );
     current.routes.push({
@@ -591,14 +719,14 @@ export const replanDay = async (ctx: StaffCtx, input: { day: string }) => {
       load: mine.length,
       returnTime: 0,
     });
-    const [last] = await ctx.db
+    const [last] = await pc.db
       .select({ lat: courierProofs.lat, lng: courierProofs.lng })
       .from(courierProofs)
       .where(
         and(
           eq(courierProofs.courierId, c.id),
           sql`${courierProofs.lat} is not null`,
-          sql`(${courierProofs.serverAt} at time zone 'Asia/Ho_Chi_Minh')::date = ${input.day}::date`,
+          sql`(${courierProofs.serverAt} at time zone 'Asia/Ho_Chi_Minh')::date = ${day}::date`,
         ),
       )
       .orderBy(desc(courierProofs.serverAt))
@@ -607,28 +735,47 @@ export const replanDay = async (ctx: StaffCtx, input: { day: string }) => {
       positions[v] = { id: `courier:${c.id}`, lat: last.lat, lng: last.lng };
   }
   const failed = onDay.filter((t) => t.state === 'failed').map((t) => t.id);
+  const road = await roadFor(pc, office, [...onDay, ...added], Object.values(positions));
   const morning = problemFor(
     office,
-    onDay.map((t) => stopOf(t, input.day)),
+    onDay.map((t) => stopOf(t, day)),
     couriers.length,
+    road.matrix,
   );
   const started = performance.now();
-  const solution = await replanOffThread(
+  const solution = await replanLegalOffThread(
     {
       problem: morning,
       current,
-      change: { added: added.map((t) => stopOf(t, input.day)), failed, now: nowMinutes, positions },
+      change: { added: added.map((t) => stopOf(t, day)), failed, now: nowMinutes, positions },
+      ...(input.timeLimitMs ? { options: { timeLimitMs: input.timeLimitMs, seed: 1 } } : {}),
     },
-    replan,
+    replanWithDeadlines,
   );
+  return {
+    office,
+    couriers,
+    byId,
+    solution,
+    source: road.source,
+    solveMs: performance.now() - started,
+    positions,
+  };
+};
+
+/**
+ * `courier.replan`: mid-day. Stops already reached stay; failed ones leave the plan; tasks added since the
+ * morning are inserted; each courier continues from their last known position. A proposal, like `plan`.
+ */
+export const replanDay = async (ctx: StaffCtx, input: { day: string }) => {
+  const r = await computeReplan(ctx, { officeId: ctx.membership.officeId, day: input.day, added: 'all' });
   // Done and failed stops are history, not proposals: drop them from what the supervisor accepts.
-  const plan = describePlan(input.day, office, couriers, byId, solution, performance.now() - started);
+  const plan = describePlan(input.day, r.office, r.couriers, r.byId, r.solution, r.solveMs, r.source);
   return {
     ...plan,
-    routes: plan.routes.map((r) => ({
-      ...r,
-      stops: r.stops.filter((s) => byId.get(s.taskId)?.state !== 'done'),
+    routes: plan.routes.map((route) => ({
+      ...route,
+      stops: route.stops.filter((s) => r.byId.get(s.taskId)?.state !== 'done'),
     })),
-    unassigned: plan.unassigned,
   };
 };

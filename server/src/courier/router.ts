@@ -1,7 +1,9 @@
+import { vietnamDate } from '@postdesk/shared';
 import { z } from 'zod';
 import { router, staffProcedure } from '../trpc/init';
 import { day, syncAction, uuid } from './schemas';
 import { acceptPlan, assignTask, listDay, planDay, replanDay, unassignTask } from './dispatch';
+import { setAvailability } from './live-replan';
 import { checkDeliveryCode, syncActions } from './sync';
 import { awaitingHandOver, courierToday } from './today';
 
@@ -35,6 +37,9 @@ import { awaitingHandOver, courierToday } from './today';
  *     otpChecked: boolean,                       // delivery: the code was already checked online
  *   }],
  *   route: { distanceM, path: [lat, lng][] } | null,   // office → stops → office (straight lines)
+ *   replan: { at: Date, reason: 'failed' | 'urgent' | 'offline' } | null,   // the planner re-ordered the
+ *                                                // rest of the day by itself (latest route row); show it
+ *   offline: boolean,                            // taken off the day (courier.goOffline / the supervisor)
  * }
  * ```
  *
@@ -88,7 +93,7 @@ import { awaitingHandOver, courierToday } from './today';
  * CLERK: `courier.pickedUp` — picked-up dossiers waiting for the hand-over at the desk.
  *
  * SUPERVISOR (role supervisor, their office): `courier.list` (tasks + couriers), `courier.assign`,
- * `courier.unassign`, `courier.plan`, `courier.acceptPlan`, `courier.replan`.
+ * `courier.unassign`, `courier.plan`, `courier.acceptPlan`, `courier.replan`, `courier.setAvailability`.
  */
 
 const courier = staffProcedure('courier');
@@ -141,6 +146,8 @@ export const courierRouter = router({
     .input(
       z.object({
         day,
+        /** The proposal's distances were estimates (stored with the routes). */
+        estimated: z.boolean().optional(),
         routes: z
           .array(
             z.object({
@@ -161,4 +168,21 @@ export const courierRouter = router({
 
   /** Mid-day re-plan after a task was added or failed: keeps what is done, moves what is left. */
   replan: supervisor.input(z.object({ day })).mutation(({ ctx, input }) => replanDay(ctx, input)),
+
+  /**
+   * A courier taken off the day (breakdown, illness) or back on it; off = the rest of their route is
+   * re-planned onto the other couriers by the planner (a worker job), like after a failed visit.
+   */
+  setAvailability: supervisor
+    .input(z.object({ courierId: uuid, day, available: z.boolean() }))
+    .mutation(({ ctx, input }) => setAvailability(ctx, input)),
+
+  /** The courier stops for the day from the app (same as the supervisor's `setAvailability` off). */
+  goOffline: courier.input(z.object({ day: day.optional() }).default({})).mutation(({ ctx, input }) =>
+    setAvailability(ctx, {
+      courierId: ctx.user.id,
+      day: input.day ?? vietnamDate(new Date()),
+      available: false,
+    }),
+  ),
 });

@@ -1,3 +1,4 @@
+import { replanAfterFailures } from './live-replan';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   type AppError,
@@ -538,6 +539,12 @@ export const syncActions = async (ctx: StaffCtx, actions: SyncAction[]) => {
       results.push(describe(action.clientActionId, new Outcome('rejected', 'INTERNAL')));
     }
   }
+  // A failed visit today re-plans the rest of the day on a worker (debounced; never fails the sync).
+  const failed = new Set(results.filter((r) => r.status === 'applied').map((r) => r.clientActionId));
+  await replanAfterFailures(
+    ctx,
+    actions.filter((a) => a.type === 'fail' && failed.has(a.clientActionId)).map((a) => a.taskId),
+  );
   const counts = results.reduce<Record<string, number>>((acc, r) => {
     acc[r.status] = (acc[r.status] ?? 0) + 1;
     return acc;

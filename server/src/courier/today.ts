@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
   applicants,
+  courierOffline,
   courierProofs,
   courierTasks,
   dossiers,
@@ -43,6 +44,7 @@ export const loadTaskDetails = async (db: Db, where: ReturnType<typeof and>) => 
       task: courierTasks,
       dossierCode: dossiers.code,
       dossierState: dossiers.state,
+      resultDueAt: dossiers.dueAt,
       procedureName: procedures.name,
       components: procedureVersions.components,
       applicantName: applicants.fullName,
@@ -72,6 +74,8 @@ export const loadTaskDetails = async (db: Db, where: ReturnType<typeof and>) => 
       dossierId: t.dossierId,
       dossierCode: r.dossierCode,
       dossierState: r.dossierState,
+      /** The result's legal due date-time (the appointment), when the agency has set it. */
+      resultDueAt: r.resultDueAt,
       procedureName: r.procedureName,
       address: t.address,
       lat: t.lat,
@@ -116,6 +120,17 @@ export const officeOf = async (db: Db, officeId: string) => {
   if (!office) throw appError('NOT_FOUND');
   return office;
 };
+
+/** Couriers taken off `day` (breakdown, illness): they get no new stops and their remaining ones move. */
+export const offlineCouriers = async (db: Db, officeId: string, day: string) =>
+  new Set(
+    (
+      await db
+        .select({ id: courierOffline.courierId })
+        .from(courierOffline)
+        .where(and(eq(courierOffline.officeId, officeId), eq(courierOffline.day, day)))
+    ).map((r) => r.id),
+  );
 
 /** The latest stored route of a courier for a day (acceptPlan / replan write them). */
 export const latestRoute = async (db: Db, opts: { officeId: string; courierId: string; day: string }) => {
@@ -180,6 +195,8 @@ export const courierToday = async (ctx: StaffCtx, input: { day?: string }) => {
       eta: eta.get(t.id) ?? null,
     })),
     route: tasks.length > 0 ? line : null,
+    replan: route?.replanReason ? { at: route.createdAt, reason: route.replanReason } : null,
+    offline: (await offlineCouriers(ctx.db, officeId, day)).has(ctx.user.id),
   };
 };
 

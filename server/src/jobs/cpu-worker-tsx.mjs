@@ -6,3 +6,5 @@ const worker = await tsImport('./cpu-worker.ts', import.meta.url);
 export const page = worker.page;
 export const route = worker.route;
 export const reroute = worker.reroute;
+export const plan = worker.plan;
+export const replanLegal = worker.replanLegal;

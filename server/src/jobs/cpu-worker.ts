@@ -4,9 +4,11 @@ import {
   type Problem,
   type PlanChange,
   replan,
+  replanWithDeadlines,
   type Solution,
   type SolveOptions,
   solve,
+  solveWithDeadlines,
 } from '@postdesk/shared';
 import sharp from 'sharp';
 import { type ProcessPageOptions, processPage } from '../digitize/pipeline';
@@ -25,3 +27,14 @@ export const reroute = (task: {
   change: PlanChange;
   options: SolveOptions;
 }) => replan(task.problem, task.current, task.change, task.options);
+
+/** The dispatch page's plan: stops due today first, with the report of those that miss their date. */
+export const plan = (task: { problem: Problem; options: SolveOptions }) =>
+  solveWithDeadlines(task.problem, task.options);
+
+export const replanLegal = (task: {
+  problem: Problem;
+  current: Solution;
+  change: PlanChange;
+  options: SolveOptions;
+}) => replanWithDeadlines(task.problem, task.current, task.change, task.options);

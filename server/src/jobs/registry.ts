@@ -6,9 +6,11 @@ import { deleteExpiredCitizenSessions } from '../eid/sessions';
 import { adminJobs } from '../admin/jobs';
 import { boardJobs } from '../board/jobs';
 import type { Db } from '../db/client';
+import { liveReplanJobs } from '../courier/live-replan';
 import { digitizePageJob, ocrPageJob } from '../digitize/job';
 import type { Env } from '../env';
 import { fileGcJob } from '../files/gc';
+import { createLogger } from '../logger';
 import type { FileStore } from '../files/store';
 import { outboxDeliverJob } from '../integrations/outbox';
 import { createPortalClient } from '../integrations/portal/client';
@@ -78,6 +80,8 @@ export const jobDefinitions = ({
         }),
       ]
     : []),
+  // Live re-planning of the couriers' day (failed visit, task due today, courier off) on a CPU thread.
+  ...(env && jobs ? liveReplanJobs({ db, env, jobs, log: createLogger(env.LOG_LEVEL) }) : []),
   // Sent outbox messages, expired one-time codes and the development mailbox past their retention.
   retentionJob({
     db,

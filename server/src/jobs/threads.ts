@@ -59,23 +59,44 @@ export const processPageOffThread = async (
   };
 };
 
-/** The solver on a thread; a distance function (not cloneable) keeps it inline. */
-export const solveOffThread = async (
+/**
+ * A routing task on a thread: `name` is the export of cpu-worker.ts. Inline where no pool was started
+ * (tests, scripts; the server starts it in every role that answers requests or runs jobs), or when the
+ * problem's distances are a function (not cloneable).
+ */
+const routeOffThread = async <R>(
+  name: 'route' | 'reroute' | 'plan' | 'replanLegal',
+  task: { problem: Problem; options: SolveOptions },
+  inline: () => R,
+): Promise<R> => {
+  if (!pool || typeof task.problem.matrix === 'function') return inline();
+  return (await pool.run(task, { name })) as R;
+};
+
+/** The solver on a thread. */
+export const solveOffThread = (
   problem: Problem,
   options: SolveOptions,
   inline: (problem: Problem, options: SolveOptions) => Solution,
-): Promise<Solution> => {
-  if (!pool || typeof problem.matrix === 'function') return inline(problem, options);
-  const task: Parameters<typeof CpuWorker.route>[0] = { problem, options };
-  return (await pool.run(task, { name: 'route' })) as Solution;
-};
+): Promise<Solution> => routeOffThread('route', { problem, options }, () => inline(problem, options));
 
-export const replanOffThread = async (
-  args: { problem: Problem; current: Solution; change: PlanChange; options?: SolveOptions },
-  inline: (problem: Problem, current: Solution, change: PlanChange, options?: SolveOptions) => Solution,
-): Promise<Solution> => {
-  if (!pool || typeof args.problem.matrix === 'function')
-    return inline(args.problem, args.current, args.change, args.options);
-  const task: Parameters<typeof CpuWorker.reroute>[0] = { ...args, options: args.options ?? {} };
-  return (await pool.run(task, { name: 'reroute' })) as Solution;
-};
+type Replan = { problem: Problem; current: Solution; change: PlanChange; options?: SolveOptions };
+type ReplanFn = (problem: Problem, current: Solution, change: PlanChange, options?: SolveOptions) => Solution;
+
+export const replanOffThread = (args: Replan, inline: ReplanFn): Promise<Solution> =>
+  routeOffThread('reroute', { ...args, options: args.options ?? {} }, () =>
+    inline(args.problem, args.current, args.change, args.options),
+  );
+
+/** The dispatch page's plan: stops due today first, and which stops miss their legal date. */
+export const planOffThread = (
+  problem: Problem,
+  options: SolveOptions,
+  inline: (problem: Problem, options: SolveOptions) => Solution,
+): Promise<Solution> => routeOffThread('plan', { problem, options }, () => inline(problem, options));
+
+/** A mid-day re-plan under the same law. */
+export const replanLegalOffThread = (args: Replan, inline: ReplanFn): Promise<Solution> =>
+  routeOffThread('replanLegal', { ...args, options: args.options ?? {} }, () =>
+    inline(args.problem, args.current, args.change, args.options),
+  );

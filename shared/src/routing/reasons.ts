@@ -26,6 +26,10 @@ export const UNSERVED_REASONS: Record<UnservedReason, { vi: string; en: string }
     vi: 'Lần nhận/phát tại điểm này không thành công; điểm đã được đưa ra khỏi lộ trình.',
     en: 'The attempt at this stop failed; it has been taken off the route.',
   },
+  DEFERRED_FOR_LEGAL_DATE: {
+    vi: 'Để sang ngày khác: các bưu tá cần thời gian hôm nay cho những hồ sơ đến hạn pháp lý hôm nay.',
+    en: 'Left for another day: the couriers need today for dossiers whose legal date is today.',
+  },
 };
 
 export const unserved = (id: string, reason: UnservedReason): Unserved => ({

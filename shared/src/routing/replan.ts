@@ -55,7 +55,12 @@ export const replan = (
       load += stop.demand;
     });
     const position = change.positions?.[v];
-    const at = position && metric.knows(position) ? { ...position, id: `@courier-${v}` } : undefined;
+    // A dense matrix knows the position by its own id; otherwise the id only has to be unique.
+    const dense = typeof problem.matrix === 'object';
+    const at =
+      position && metric.knows(position)
+        ? { ...position, id: dense ? position.id : `@courier-${v}` }
+        : undefined;
     if (at) resume.set(v, { index: fixed[v]!.stops.length, place: at, time: depart });
     starts.push({ place: at ?? place, depart, load });
   }

@@ -11,7 +11,20 @@ export type Stop = Place & {
   dueTime: number;
   /** Minutes spent at the door. */
   serviceTime: number;
+  /**
+   * Optional, for the legal plan (routing/legal.ts): the latest start of service, in minutes of the day, that
+   * keeps the stop's legal date (result due date, J+n service level); absent = nothing due on this day.
+   * A value below the day's start means the date has already passed: the stop is late whatever happens.
+   */
+  legalDue?: number;
+  /** What sets `legalDue`, for the report. */
+  legalBasis?: LegalBasis;
+  /** The legal date itself (YYYY-MM-DD), for the report. */
+  legalDate?: string;
 };
+
+/** Where a stop's legal deadline comes from: the result's due date, or the postal J+n service level. */
+export type LegalBasis = 'result_due' | 'service_level';
 
 /** The post office couriers leave from and return to; `dueTime` is the latest return. */
 export type Depot = Place & { readyTime: number; dueTime: number };
@@ -59,7 +72,9 @@ export type UnservedReason =
   | 'TIME_WINDOW_UNREACHABLE'
   | 'CANNOT_RETURN_IN_TIME'
   | 'NO_VEHICLE_AVAILABLE'
-  | 'STOP_FAILED';
+  | 'STOP_FAILED'
+  /** Left for another day to make room for stops whose legal date is today (routing/legal.ts). */
+  | 'DEFERRED_FOR_LEGAL_DATE';
 
 export type Unserved = { id: string; reason: UnservedReason; vi: string; en: string };
 
@@ -67,6 +82,32 @@ export type Solution = {
   routes: PlannedRoute[];
   distance: number;
   unserved: Unserved[];
+  /** Legal plan only: the stops that will miss their legal date, and why (routing/legal.ts). */
+  late?: LateStop[];
+};
+
+export type LateReason =
+  /** The legal date was already past before the day started. */
+  | 'ALREADY_OVERDUE'
+  /** Even alone, straight from the start, no courier reaches the stop before its legal time. */
+  | 'DEADLINE_UNREACHABLE'
+  /** The citizen's window opens after the legal time: serving it in the window is late by construction. */
+  | 'WINDOW_AFTER_DEADLINE'
+  /** Reachable alone, but the couriers' day is full of other stops due today. */
+  | 'FLEET_FULL'
+  /** Not served today at all (no room, no position, invalid data); see `unserved` for the stop's reason. */
+  | 'NOT_SERVED';
+
+export type LateStop = {
+  id: string;
+  reason: LateReason;
+  basis?: LegalBasis;
+  legalDate?: string;
+  /** The legal latest start (minutes of the day) and the planned arrival, when served today. */
+  legalDue?: number;
+  plannedArrival?: number;
+  vi: string;
+  en: string;
 };
 
 export type SolveOptions = {

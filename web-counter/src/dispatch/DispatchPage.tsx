@@ -185,6 +185,17 @@ export const DispatchPage = () => {
     }
   };
 
+  /** A courier off for the rest of the day: the planner moves their remaining stops (a worker job). */
+  const takeOff = async (courierId: string, name: string) => {
+    setProblem(null);
+    try {
+      await api.courier.setAvailability.mutate({ courierId, day: day(), available: false });
+      toasts.show(t('dispatch.offDone', { name }), 'info');
+    } catch (error) {
+      setProblem(describeError(error));
+    }
+  };
+
   const accept = async () => {
     const p = plan();
     if (!p) return;
@@ -193,6 +204,7 @@ export const DispatchPage = () => {
     try {
       const result = await api.courier.acceptPlan.mutate({
         day: p.day,
+        estimated: p.distances.estimated,
         routes: p.routes.map((r) => ({
           courierId: r.courierId,
           distanceM: r.distanceM,
@@ -383,6 +395,27 @@ export const DispatchPage = () => {
                     {t('dispatch.discard')}
                   </button>
                 </div>
+                <Show when={p().distances.note}>
+                  {(note) => (
+                    <p class="dispatch-estimate" role="note">
+                      <span lang={lang()}>{lang() === 'vi' ? note().vi : note().en}</span>
+                    </p>
+                  )}
+                </Show>
+                <h3>{t('dispatch.late')}</h3>
+                <Show when={p().late.length > 0} fallback={<p class="muted">{t('dispatch.noneLate')}</p>}>
+                  <ul class="dispatch-late">
+                    <For each={p().late}>
+                      {(l) => (
+                        <li>
+                          <strong>{l.dossierCode ?? t('dispatch.noCode')}</strong> — {l.address}
+                          <br />
+                          <span lang={lang()}>{lang() === 'vi' ? l.vi : l.en}</span>
+                        </li>
+                      )}
+                    </For>
+                  </ul>
+                </Show>
                 <h3>{t('dispatch.unserved')}</h3>
                 <Show
                   when={p().unassigned.length > 0}
@@ -423,6 +456,18 @@ export const DispatchPage = () => {
                               <span class="numeric">{clock(s.eta)}</span>{' '}
                               {t(`dispatch.kind.${s.kind}` as MessageKey)} ·{' '}
                               {s.dossierCode ?? t('dispatch.noCode')} — {s.address}
+                              <Show when={s.legalDate}>
+                                {(d) => (
+                                  <span class="muted">
+                                    {' '}
+                                    · {t('dispatch.legalDate', { date: formatDate(d()) })}
+                                  </span>
+                                )}
+                              </Show>
+                              <Show when={s.late}>
+                                {' '}
+                                <span class="dispatch-late-chip">{t('dispatch.lateChip')}</span>
+                              </Show>
                             </li>
                           )}
                         </For>
@@ -466,7 +511,15 @@ export const DispatchPage = () => {
                         name: r.courierName,
                         stops: r.taskIds.length,
                         km: km(r.distanceM),
-                      })}
+                      })}{' '}
+                      <button
+                        type="button"
+                        class="button button-small"
+                        aria-label={t('dispatch.offTodayLabel', { name: r.courierName })}
+                        onClick={() => takeOff(r.courierId, r.courierName)}
+                      >
+                        {t('dispatch.offToday')}
+                      </button>
                     </li>
                   )}
                 </For>

@@ -1,7 +1,7 @@
 import { A, useNavigate } from '@solidjs/router';
 import { createMemo, For, Show } from 'solid-js';
 import { describeError } from '../errors';
-import { t } from '../i18n';
+import { type MessageKey, t } from '../i18n';
 import { PhoneIcon, SyncIcon } from '../icons';
 import { QueueProblems } from '../offline/QueueProblems';
 import { ProblemNote } from '../ProblemNote';
@@ -55,6 +55,21 @@ export const TodayPage = () => {
       <Show when={today.view()?.offlineCopy}>
         <p class="offline-copy" role="status">
           {t('route.offlineCopy', { time: formatTime(today.view()!.fetchedAt) })}
+        </p>
+      </Show>
+      <Show when={today.view()?.data.replan}>
+        {(replan) => (
+          <p class="notice route-replanned" role="status">
+            {t('route.replanned', {
+              time: formatTime(replan().at),
+              why: t(`route.replan.${replan().reason}` as MessageKey),
+            })}
+          </p>
+        )}
+      </Show>
+      <Show when={today.view()?.data.offline}>
+        <p class="notice" role="status">
+          {t('route.offline')}
         </p>
       </Show>
       <Show when={today.failure() && !today.view()}>

@@ -6,6 +6,7 @@ import { courierApi } from './api';
 import type { Task, Today } from './types';
 
 const cacheKey = 'today';
+const RELOAD_EVERY_MS = 60_000;
 
 export type TodayView = { data: Today; fetchedAt: number; offlineCopy: boolean };
 
@@ -48,6 +49,10 @@ const createToday = () => {
   window.addEventListener('online', () => {
     if (userId) void load(userId);
   });
+  // The planner may re-order the day by itself (failed visit, urgent task, a courier off): look every minute.
+  setInterval(() => {
+    if (userId && navigator.onLine && document.visibilityState === 'visible' && !loading()) void load(userId);
+  }, RELOAD_EVERY_MS);
 
   const task = (id: string): Task | undefined => view()?.data.tasks.find((each) => each.id === id);
 

@@ -7,6 +7,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uuid,
@@ -81,9 +82,49 @@ export const routes = pgTable(
     day: date('day').notNull(),
     stops: jsonb('stops').$type<{ taskId: string; eta: string }[]>().notNull(),
     distanceM: integer('distance_m').notNull(),
+    /** Set when the planner re-planned the rest of the day by itself: failed visit, urgent task, courier off. */
+    replanReason: varchar('replan_reason', { length: 16 }),
+    /** Distances and times were straight-line estimates (the road service was off or did not answer). */
+    estimated: boolean('estimated').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('routes_by_day').on(t.officeId, t.day)],
+);
+
+/**
+ * Road distance and travel time between two positions (rounded to 5 decimals, about a metre), as the
+ * road `/table` service answered; read back while younger than ROAD_CACHE_TTL_HOURS.
+ */
+export const roadLegs = pgTable(
+  'road_legs',
+  {
+    fromKey: varchar('from_key', { length: 24 }).notNull(),
+    toKey: varchar('to_key', { length: 24 }).notNull(),
+    distanceM: doublePrecision('distance_m').notNull(),
+    durationS: doublePrecision('duration_s').notNull(),
+    fetchedAt: timestamp('fetched_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.fromKey, t.toKey] }), index('road_legs_by_age').on(t.fetchedAt)],
+);
+
+/** A courier taken off the day (breakdown, illness): the rest of their route is re-planned onto the others. */
+export const courierOffline = pgTable(
+  'courier_offline',
+  {
+    courierId: uuid('courier_id')
+      .notNull()
+      .references(() => users.id),
+    day: date('day').notNull(),
+    officeId: uuid('office_id')
+      .notNull()
+      .references(() => offices.id),
+    /** Who declared it: the supervisor, or the courier from the app. */
+    byUserId: uuid('by_user_id')
+      .notNull()
+      .references(() => users.id),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.courierId, t.day] })],
 );
 
 export const proofKind = pgEnum('proof_kind', ['pickup', 'delivery', 'failed_pickup', 'failed_delivery']);
