@@ -509,7 +509,9 @@ describe('a bill is never paid twice (issue 21)', () => {
     expect(paid).toMatchObject({ state: 'paid', method: 'online' });
     const clerk = await server.callerAs('gdv.hang');
     for (const method of ['cash', 'vietqr'] as const) {
-      await expect(clerk.payments.recordCash({ billCode, method })).rejects.toMatchObject({
+      await expect(
+        clerk.payments.recordCash({ billCode, method, reference: 'FT26342001' }),
+      ).rejects.toMatchObject({
         cause: { code: 'PAYMENT_ALREADY_PAID' },
       });
     }

@@ -511,7 +511,7 @@ describe('at the desk and the door', () => {
     });
     await clerk.payments.recordCash({ billCode: cashFee.billCode! });
     await clerk.payments.recordCash({ billCode: cashTariff.billCode! });
-    await clerk.payments.recordCash({ billCode: qrFee.billCode!, method: 'vietqr' });
+    await clerk.payments.recordCash({ billCode: qrFee.billCode!, method: 'vietqr', reference: 'FT26342001' });
     await anon.payments.startOnline({ billCode: onlineFee.billCode! });
     await sim.pay(onlineFee.billCode!);
     await anon.payments.startOnline({ billCode: lostTariff.billCode! });

@@ -23,6 +23,7 @@ import {
   offices,
 } from '../db/schema';
 import { createDossier, nextDossierSeq, recordEvent } from '../dossiers/engine';
+import { billsForDossier, createBill } from '../payments/bills';
 import type { Membership } from '../trpc/init';
 import { loadHolidayTables, recordProvisionalDue } from './holidays';
 import type { IntakeInput } from './schemas';
@@ -57,15 +58,29 @@ const summarize = (row: typeof dossiers.$inferSelect, replayed: boolean) => {
   };
 };
 
+/**
+ * The result with the dossier's bills: what Mẫu 01 says the citizen owes exists as bills from the moment of
+ * receipt, so the desk collects it (or the citizen pays it online) without anyone typing the amounts again.
+ */
+const withBills = async (db: Db, summary: ReturnType<typeof summarize>) => ({
+  ...summary,
+  bills: (await billsForDossier(db, summary.dossierId)).map((b) => ({
+    billCode: b.billCode,
+    kind: b.kind,
+    amount: b.amount,
+    state: b.state,
+  })),
+});
+
 const findByClientKey = async (db: Db, clientKey: string) => {
   const [row] = await db.select().from(dossiers).where(eq(dossiers.clientKey, clientKey));
   return row;
 };
 
 /** A retried request finds the dossier the first one made; a key reused at another office is refused. */
-const replay = (row: typeof dossiers.$inferSelect, officeId: string) => {
+const replay = (db: Db, row: typeof dossiers.$inferSelect, officeId: string) => {
   if (row.receivingOfficeId !== officeId) throw appError('IDEMPOTENCY_CONFLICT');
-  return summarize(row, true);
+  return withBills(db, summarize(row, true));
 };
 
 const assertCommunes = async (db: Db, codes: string[]) => {
@@ -178,9 +193,9 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
   const { input, actor } = opts;
   const officeId = actor.membership.officeId;
   const earlier = await findByClientKey(db, input.clientKey);
-  if (earlier) return replay(earlier, officeId);
+  if (earlier) return replay(db, earlier, officeId);
   const pickedUp = input.pickedUpDossierId ? await findPickedUp(db, input.pickedUpDossierId, officeId) : null;
-  if (pickedUp && pickedUp.state !== 'picked_up') return replay(pickedUp, officeId);
+  if (pickedUp && pickedUp.state !== 'picked_up') return replay(db, pickedUp, officeId);
 
   const now = opts.now ?? new Date();
   const today = vietnamDate(now);
@@ -373,6 +388,10 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
         },
         patch: { code, receivedAt: now, dueAt: due, bookVolume: year, bookEntry },
       });
+      const feeTotal = procedure.fees.reduce((sum, f) => sum + f.amount, 0);
+      if (feeTotal > 0) await createBill(t, { dossierId: draft.id, kind: 'fee', amount: feeTotal });
+      if (input.returnMethod === 'post' && procedure.postalTariff > 0)
+        await createBill(t, { dossierId: draft.id, kind: 'postal_tariff', amount: procedure.postalTariff });
       if (dueProvisional)
         await recordProvisionalDue(t, {
           dossierId: draft.id,
@@ -382,12 +401,12 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
         });
       return received;
     });
-    return summarize(row, false);
+    return withBills(db, summarize(row, false));
   } catch (err) {
     // The same key sent twice at once: the second insert waits for the first and then hits the unique key.
     if (sqlState(err) === '23505') {
       const first = await findByClientKey(db, input.clientKey);
-      if (first) return replay(first, officeId);
+      if (first) return replay(db, first, officeId);
     }
     throw err;
   }
