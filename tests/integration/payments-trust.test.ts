@@ -427,7 +427,12 @@ describe('no bill is paid until the gateway itself confirms it', () => {
     expect(await confirmations(d.id)).toHaveLength(1);
     const again = Buffer.from(await (await fetch(`${url}/receipts/${billCode}.pdf`)).arrayBuffer());
     expect(again.equals(receipt)).toBe(true);
-    expect(await database.db.select().from(payments).where(eq(payments.dossierId, d.id))).toHaveLength(1);
+    expect(
+      await database.db
+        .select()
+        .from(payments)
+        .where(and(eq(payments.dossierId, d.id), eq(payments.kind, 'fee'))),
+    ).toHaveLength(1);
   });
 
   it('the same transaction reported paid again with other data is refused and flagged', async () => {
