@@ -4,6 +4,7 @@ import { QRPay } from 'vietnam-qr-pay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agencyTrustRoots } from '../../server/src/agency/actions';
 import {
+  auditLog,
   courierTasks,
   dossierEvents,
   dossiers,
@@ -406,6 +407,36 @@ describe('paying online through the gateway', () => {
 });
 
 describe('at the desk and the door', () => {
+  it('a transfer is recorded only with its bank reference, kept on the bill, the receipt and the audit log', async () => {
+    const d = await receivedDossier();
+    const clerk = await server.callerAs('gdv.hang');
+    const [fee] = (await clerk.payments.forDossier({ dossierId: d.id })).filter((b) => b.kind === 'fee');
+    expect(fee).toMatchObject({ state: 'pending' }); // billed at intake, nothing typed again
+    for (const reference of [undefined, ' 12 ']) {
+      await expect(
+        clerk.payments.recordCash({ billCode: fee!.billCode!, method: 'vietqr', reference }),
+      ).rejects.toMatchObject({ cause: { code: 'PAYMENT_REFERENCE_REQUIRED' } });
+    }
+    expect(await billRow(fee!.billCode!)).toMatchObject({ state: 'pending', bankRef: null });
+    await clerk.payments.recordCash({
+      billCode: fee!.billCode!,
+      method: 'vietqr',
+      reference: 'FT26342123456',
+    });
+    const paid = await billRow(fee!.billCode!);
+    expect(paid).toMatchObject({ state: 'paid', method: 'vietqr', bankRef: 'FT26342123456' });
+    const audited = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'payment.recorded'), eq(auditLog.target, paid.id)));
+    expect(audited).toHaveLength(1);
+    expect(audited[0]!.details).toMatchObject({ method: 'vietqr', bankRef: 'FT26342123456' });
+    const pdf = inspectPdf(
+      new Uint8Array(await (await fetch(`${url}/receipts/${fee!.billCode}.pdf`)).arrayBuffer()),
+    );
+    expect(pdf.flat).toContain('Mã giao dịch ngân hàng: FT26342123456');
+  });
+
   it('a clerk records cash once; another office and a courier without a task are refused', async () => {
     const d = await receivedDossier();
     const clerk = await server.callerAs('gdv.hang');
@@ -441,8 +472,12 @@ describe('at the desk and the door', () => {
       state: 'paid',
       receiptUrl: `${url}/receipts/${bill.billCode}.pdf`,
     });
-    const pdf = inspectPdf(new Uint8Array(await (await fetch(list[0]!.receiptUrl!)).arrayBuffer()));
+    const receiptUrl = list.find((b) => b.billCode === bill.billCode)!.receiptUrl!;
+    const pdf = inspectPdf(new Uint8Array(await (await fetch(receiptUrl)).arrayBuffer()));
     expect(pdf.flat).toContain('Tiền mặt');
+    // An e-receipt: form symbol, series of the year, its number in the unit, and the payer.
+    expect(pdf.flat).toMatch(/Mẫu số: 01BLP0-001 Ký hiệu: BD-\d{2}E Số: \d{7}/);
+    expect(pdf.flat).toContain('Họ tên người nộp tiền');
     expect(pdf.flat).toContain('Hai mươi sáu nghìn đồng');
   });
 
