@@ -94,7 +94,7 @@ describe('the desk receives a dossier in Chromium', () => {
     const [row] = await database.db.select().from(dossiers).where(eq(dossiers.code, code));
     expect(row).toMatchObject({ state: 'received', returnMethod: 1 });
     await page.close();
-  });
+  }, 90_000);
 
   it('an id number of 11 digits is refused next to the field and nothing is sent', async () => {
     const page = await startIntake('ly lich tu phap');

@@ -45,3 +45,16 @@ export const listen = async (app: App) => {
   const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
 };
+
+/** A desk page at 1366×768 with `username` signed in by keyboard, on the page the role lands on. */
+export const signInAtDesk = async (browser: Browser, url: string, username = 'gdv.hang') => {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  page.setDefaultTimeout(15_000);
+  await page.goto(`${url}/login`);
+  await page.keyboard.type(username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('postdesk-demo');
+  await page.keyboard.press('Enter');
+  await page.waitForURL((target) => !target.pathname.startsWith('/login'));
+  return page;
+};

@@ -4,6 +4,7 @@ import { QRPay } from 'vietnam-qr-pay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agencyTrustRoots } from '../../server/src/agency/actions';
 import {
+  auditLog,
   courierTasks,
   dossierEvents,
   dossiers,
@@ -126,6 +127,13 @@ const postCallback = async (body: Record<string, unknown>) => {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
+/** The financial-obligation bills of a dossier (the fee billed at intake is not one). */
+const obligationBills = (dossierId: string) =>
+  database.db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.dossierId, dossierId), eq(payments.kind, 'financial_obligation')));
+
 describe('the checksum', () => {
   const message = {
     LoaiBanTin: 'NOTIFY',
@@ -206,7 +214,7 @@ describe('paying online through the gateway', () => {
     const pdf = inspectPdf(receipt);
     expect(pdf.qpdfOk).toBe(true);
     expect(pdf.pages).toBe(1);
-    expect(pdf.flat).toContain('BIÊN LAI THU TIỀN');
+    expect(pdf.flat).toMatch(/BIÊN LAI THU (TIỀN|PHÍ, LỆ PHÍ)/);
     expect(pdf.flat).toContain('26.000 đồng');
     expect(pdf.flat).toContain('Hai mươi sáu nghìn đồng');
     expect(pdf.flat).toContain(billCode);
@@ -399,6 +407,36 @@ describe('paying online through the gateway', () => {
 });
 
 describe('at the desk and the door', () => {
+  it('a transfer is recorded only with its bank reference, kept on the bill, the receipt and the audit log', async () => {
+    const d = await receivedDossier();
+    const clerk = await server.callerAs('gdv.hang');
+    const [fee] = (await clerk.payments.forDossier({ dossierId: d.id })).filter((b) => b.kind === 'fee');
+    expect(fee).toMatchObject({ state: 'pending' }); // billed at intake, nothing typed again
+    for (const reference of [undefined, ' 12 ']) {
+      await expect(
+        clerk.payments.recordCash({ billCode: fee!.billCode!, method: 'vietqr', reference }),
+      ).rejects.toMatchObject({ cause: { code: 'PAYMENT_REFERENCE_REQUIRED' } });
+    }
+    expect(await billRow(fee!.billCode!)).toMatchObject({ state: 'pending', bankRef: null });
+    await clerk.payments.recordCash({
+      billCode: fee!.billCode!,
+      method: 'vietqr',
+      reference: 'FT26342123456',
+    });
+    const paid = await billRow(fee!.billCode!);
+    expect(paid).toMatchObject({ state: 'paid', method: 'vietqr', bankRef: 'FT26342123456' });
+    const audited = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'payment.recorded'), eq(auditLog.target, paid.id)));
+    expect(audited).toHaveLength(1);
+    expect(audited[0]!.details).toMatchObject({ method: 'vietqr', bankRef: 'FT26342123456' });
+    const pdf = inspectPdf(
+      new Uint8Array(await (await fetch(`${url}/receipts/${fee!.billCode}.pdf`)).arrayBuffer()),
+    );
+    expect(pdf.flat).toContain('Mã giao dịch ngân hàng: FT26342123456');
+  });
+
   it('a clerk records cash once; another office and a courier without a task are refused', async () => {
     const d = await receivedDossier();
     const clerk = await server.callerAs('gdv.hang');
@@ -427,11 +465,19 @@ describe('at the desk and the door', () => {
     });
     const [hang] = await database.db.select().from(users).where(eq(users.username, 'gdv.hang'));
     expect((await billRow(bill.billCode!)).recordedBy).toBe(hang!.id);
+    // Beside the fee billed at intake, the postal tariff billed here.
     const list = await clerk.payments.forDossier({ dossierId: d.id });
-    expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ state: 'paid', receiptUrl: `${url}/receipts/${bill.billCode}.pdf` });
-    const pdf = inspectPdf(new Uint8Array(await (await fetch(list[0]!.receiptUrl!)).arrayBuffer()));
+    expect(list.map((b) => b.kind).sort()).toEqual(['fee', 'postal_tariff']);
+    expect(list.find((b) => b.billCode === bill.billCode)).toMatchObject({
+      state: 'paid',
+      receiptUrl: `${url}/receipts/${bill.billCode}.pdf`,
+    });
+    const receiptUrl = list.find((b) => b.billCode === bill.billCode)!.receiptUrl!;
+    const pdf = inspectPdf(new Uint8Array(await (await fetch(receiptUrl)).arrayBuffer()));
     expect(pdf.flat).toContain('Tiền mặt');
+    // An e-receipt: form symbol, series of the year, its number in the unit, and the payer.
+    expect(pdf.flat).toMatch(/Mẫu số: 01BLP0-001 Ký hiệu: BD-\d{2}E Số: \d{7}/);
+    expect(pdf.flat).toContain('Họ tên người nộp tiền');
     expect(pdf.flat).toContain('Hai mươi sáu nghìn đồng');
   });
 
@@ -511,7 +557,7 @@ describe('at the desk and the door', () => {
     });
     await clerk.payments.recordCash({ billCode: cashFee.billCode! });
     await clerk.payments.recordCash({ billCode: cashTariff.billCode! });
-    await clerk.payments.recordCash({ billCode: qrFee.billCode!, method: 'vietqr' });
+    await clerk.payments.recordCash({ billCode: qrFee.billCode!, method: 'vietqr', reference: 'FT26342001' });
     await anon.payments.startOnline({ billCode: onlineFee.billCode! });
     await sim.pay(onlineFee.billCode!);
     await anon.payments.startOnline({ billCode: lostTariff.billCode! });
@@ -608,7 +654,10 @@ describe('the financial obligation', () => {
     expect(confirmed).toMatchObject({ event: 'confirm_payment', actorKind: 'clerk', role: 'clerk' });
     expect(confirmed.payload).toMatchObject({ billCode: asked.billCode, amount: 500_000, method: 'cash' });
     // The agency sees the bill paid.
-    expect(await official.payments.forDossier({ dossierId: d.id })).toEqual([
+    const obligations = (await official.payments.forDossier({ dossierId: d.id })).filter(
+      (b) => b.kind === 'financial_obligation',
+    );
+    expect(obligations).toEqual([
       expect.objectContaining({ state: 'paid', reason: 'Thuế, lệ phí theo thông báo của cơ quan thuế' }),
     ]);
   });
@@ -663,14 +712,14 @@ describe('the financial obligation', () => {
     });
     expect(await stateOf(d.id)).toBe('in_review');
     expect((await eventsOf(d.id)).length).toBe(seq);
-    expect(await database.db.select().from(payments).where(eq(payments.dossierId, d.id))).toHaveLength(0);
+    expect(await obligationBills(d.id)).toHaveLength(0);
 
     const fresh = await receivedDossier();
     const official = await server.callerAs(await officialOf(fresh.agencyId));
     await expect(
       official.payments.requestObligation({ dossierId: fresh.id, amount: 100_000, reason: 'Quá sớm' }),
     ).rejects.toMatchObject({ cause: { code: 'PAYMENT_OBLIGATION_STATE' } });
-    expect(await database.db.select().from(payments).where(eq(payments.dossierId, fresh.id))).toHaveLength(0);
+    expect(await obligationBills(fresh.id)).toHaveLength(0);
   });
 });
 

@@ -6,6 +6,7 @@ import { en as boardEn, vi as boardVi } from './board/strings';
 import { en as citizenEn, vi as citizenVi } from './citizen/strings';
 import { en as deadlettersEn, vi as deadlettersVi } from './deadletters/strings';
 import { en as dispatchEn, vi as dispatchVi } from './dispatch/strings';
+import { en as intakeEn, vi as intakeVi } from './intake/strings';
 import { en as paymentsEn, vi as paymentsVi } from './payments/strings';
 import { en as queueEn, vi as queueVi } from './queue/strings';
 import { en as todayEn, vi as todayVi } from './today/strings';
@@ -493,6 +494,7 @@ const vi = {
   ...coreVi,
   ...agencyVi,
   ...paymentsVi,
+  ...intakeVi,
   ...dispatchVi,
   ...citizenVi,
   ...boardVi,
@@ -992,6 +994,7 @@ const en: Record<MessageKey, string> = {
   ...coreEn,
   ...agencyEn,
   ...paymentsEn,
+  ...intakeEn,
   ...dispatchEn,
   ...citizenEn,
   ...boardEn,

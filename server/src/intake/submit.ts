@@ -14,17 +14,11 @@ import { and, desc, eq, gte, inArray, isNotNull, isNull, or, sql } from 'drizzle
 import { getProcedure } from '../catalog/queries';
 import { type Db, rows, sqlState } from '../db/client';
 import { resolveAddresses } from './address';
-import {
-  applicants,
-  documents,
-  dossierEvents,
-  dossiers,
-  type IntakeComponent,
-  offices,
-} from '../db/schema';
+import { applicants, documents, dossierEvents, dossiers, type IntakeComponent, offices } from '../db/schema';
 import { createDossier, nextDossierSeq, recordEvent } from '../dossiers/engine';
 import { decideAtIntake } from '../agency/competence';
 import { receivingPartyFor } from './departments';
+import { billsForDossier, createFirstBills, type PaymentRow } from '../payments/bills';
 import type { Membership } from '../trpc/init';
 import { loadHolidayTables, recordProvisionalDue } from './holidays';
 import type { IntakeInput } from './schemas';
@@ -71,15 +65,31 @@ const summarize = (
   };
 };
 
+/**
+ * The result with the dossier's bills: what Mẫu 01 says the citizen owes exists as bills from the moment of
+ * receipt, so the desk collects it (or the citizen pays it online) without anyone typing the amounts again.
+ */
+const billLine = (b: Pick<PaymentRow, 'billCode' | 'kind' | 'amount' | 'state'>) => ({
+  billCode: b.billCode,
+  kind: b.kind,
+  amount: b.amount,
+  state: b.state,
+});
+
+const withBills = async (db: Db, summary: ReturnType<typeof summarize>) => ({
+  ...summary,
+  bills: (await billsForDossier(db, summary.dossierId)).map(billLine),
+});
+
 const findByClientKey = async (db: Db, clientKey: string) => {
   const [row] = await db.select().from(dossiers).where(eq(dossiers.clientKey, clientKey));
   return row;
 };
 
 /** A retried request finds the dossier the first one made; a key reused at another office is refused. */
-const replay = (row: typeof dossiers.$inferSelect, officeId: string) => {
+const replay = (db: Db, row: typeof dossiers.$inferSelect, officeId: string) => {
   if (row.receivingOfficeId !== officeId) throw appError('IDEMPOTENCY_CONFLICT');
-  return summarize(row, true);
+  return withBills(db, summarize(row, true));
 };
 
 /** Reused documents must be this citizen's own, digitized, and still valid today. */
@@ -187,9 +197,9 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
   const { input, actor } = opts;
   const officeId = actor.membership.officeId;
   const earlier = await findByClientKey(db, input.clientKey);
-  if (earlier) return replay(earlier, officeId);
+  if (earlier) return replay(db, earlier, officeId);
   const pickedUp = input.pickedUpDossierId ? await findPickedUp(db, input.pickedUpDossierId, officeId) : null;
-  if (pickedUp && pickedUp.state !== 'picked_up') return replay(pickedUp, officeId);
+  if (pickedUp && pickedUp.state !== 'picked_up') return replay(db, pickedUp, officeId);
 
   const now = opts.now ?? new Date();
   const today = vietnamDate(now);
@@ -286,6 +296,7 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
   const eventActor = { kind: 'clerk' as const, userId: actor.userId, role: 'clerk' as const, officeId };
 
   try {
+    let bills: PaymentRow[] = [];
     const row = await db.transaction(async (tx) => {
       const t = tx as unknown as Db;
       const applicantValues = {
@@ -406,6 +417,10 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
         },
         patch: { code, receivedAt: now, dueAt: due, bookVolume: year, bookEntry },
       });
+      bills = await createFirstBills(t, draft.id, [
+        { kind: 'fee', amount: procedure.fees.reduce((sum, f) => sum + f.amount, 0) },
+        { kind: 'postal_tariff', amount: input.returnMethod === 'post' ? procedure.postalTariff : 0 },
+      ]);
       if (dueProvisional)
         await recordProvisionalDue(t, {
           dossierId: draft.id,
@@ -417,6 +432,7 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
     });
     return {
       ...summarize(row, false),
+      bills: bills.map(billLine),
       decidingAgency: {
         code: deciding.agency.code,
         name: deciding.agency.name,
@@ -428,7 +444,7 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
     // The same key sent twice at once: the second insert waits for the first and then hits the unique key.
     if (sqlState(err) === '23505') {
       const first = await findByClientKey(db, input.clientKey);
-      if (first) return replay(first, officeId);
+      if (first) return replay(db, first, officeId);
     }
     throw err;
   }

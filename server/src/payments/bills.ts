@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { appError } from '@postdesk/shared';
+import { appError, vietnamDate } from '@postdesk/shared';
 import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { courierTasks, dossierEvents, dossiers, payments } from '../db/schema';
+import { applicants, auditLog, courierTasks, dossierEvents, dossiers, payments } from '../db/schema';
+import { rows } from '../db/client';
 import { type EventActor, recordEvent } from '../dossiers/engine';
 
 export type PaymentRow = typeof payments.$inferSelect;
@@ -109,6 +110,64 @@ export const createBill = async (
   });
 };
 
+/**
+ * The bills of a dossier made in the transaction that creates it (fee and postage at the desk): no bill can
+ * exist for it yet, so they are written in one statement, without the lock and look-up `createBill` needs.
+ */
+export const createFirstBills = async (
+  tx: Db,
+  dossierId: string,
+  lines: { kind: PaymentKind; amount: number }[],
+) => {
+  const due = lines.filter((l) => l.amount > 0);
+  for (const l of due) checkAmount(l.amount);
+  if (due.length === 0) return [];
+  return tx
+    .insert(payments)
+    .values(
+      due.map((l) => ({
+        dossierId,
+        kind: l.kind,
+        amount: l.amount,
+        method: 'vietqr' as const,
+        billCode: newBillCode(),
+      })),
+    )
+    .returning();
+};
+
+/** The form symbol of a fee receipt not printed with its value (Circular 78/2021: 01BLP0, first template). */
+export const RECEIPT_FORM = '01BLP0-001';
+
+/** The series of a unit's e-receipts for a year: two letters, the year's last two digits, E for electronic. */
+export const receiptSeries = (year: number) => `BD-${String(year % 100).padStart(2, '0')}E`;
+
+/**
+ * The next e-receipt of the dossier's receiving unit for the year of `paidAt`, and the payer it names (the
+ * dossier's applicant). Numbers run from 1 per unit and year without gaps: the counter row is taken in the
+ * transaction that marks the bill paid.
+ */
+const issueReceipt = async (tx: Db, dossierId: string, paidAt: Date) => {
+  const [dossier] = await tx
+    .select({ officeId: dossiers.receivingOfficeId, payer: applicants.fullName })
+    .from(dossiers)
+    .leftJoin(applicants, eq(applicants.id, dossiers.applicantId))
+    .where(eq(dossiers.id, dossierId));
+  if (!dossier) throw appError('PAYMENT_NOT_FOUND');
+  const year = Number(vietnamDate(paidAt).slice(0, 4));
+  const [counter] = await rows<{ last: number }>(
+    tx,
+    sql`insert into receipt_counters (office_id, year, last) values (${dossier.officeId}, ${year}, 1)
+        on conflict (office_id, year) do update set last = receipt_counters.last + 1 returning last`,
+  );
+  return {
+    receiptForm: RECEIPT_FORM,
+    receiptSeries: receiptSeries(year),
+    receiptNumber: Number(counter!.last),
+    payerName: dossier.payer ?? null,
+  };
+};
+
 export type BillRef = { paymentId: string } | { billCode: string };
 
 const refWhere = (ref: BillRef) =>
@@ -129,6 +188,8 @@ export type MarkPaidInput = BillRef & {
   amount?: number;
   /** Staff who recorded a cash or transfer payment. */
   recordedBy?: string | null;
+  /** The bank's reference of a transfer recorded by staff. */
+  bankRef?: string | null;
   now?: Date;
 };
 
@@ -162,9 +223,30 @@ export const markPaid = async (db: Db, input: MarkPaidInput): Promise<MarkPaidRe
         paidAt: now,
         gatewayRef: input.gatewayRef ?? bill.gatewayRef,
         recordedBy: input.recordedBy ?? null,
+        bankRef: input.bankRef ?? null,
+        ...(await issueReceipt(tx, bill.dossierId, now)),
       })
       .where(eq(payments.id, bill.id))
       .returning();
+    // Money a person took in hand (or saw arrive) is audited with who, where and how, in the same transaction.
+    if (input.recordedBy) {
+      await tx.insert(auditLog).values({
+        userId: input.recordedBy,
+        role: input.actor.role ?? null,
+        officeId: input.actor.officeId ?? null,
+        action: 'payment.recorded',
+        target: bill.id,
+        at: now,
+        details: {
+          billCode: bill.billCode,
+          dossierId: bill.dossierId,
+          kind: bill.kind,
+          amount: bill.amount,
+          method: input.method,
+          ...(input.bankRef ? { bankRef: input.bankRef } : {}),
+        },
+      });
+    }
     let confirmed = false;
     if (bill.kind === 'financial_obligation') {
       const [dossier] = await tx
@@ -197,6 +279,8 @@ export type RecordCashInput = BillRef & {
   role: 'clerk' | 'courier';
   /** Cash in hand (default), or a VietQR transfer the staff member saw arrive. */
   method?: 'cash' | 'vietqr';
+  /** The bank's transaction reference: required for a transfer, so the day's statement can be matched. */
+  bankRef?: string;
   now?: Date;
 };
 
@@ -206,6 +290,9 @@ export type RecordCashInput = BillRef & {
  * PAYMENT_ALREADY_PAID.
  */
 export const recordCashPayment = async (db: Db, input: RecordCashInput): Promise<MarkPaidResult> => {
+  const bankRef = input.bankRef?.trim();
+  if (input.method === 'vietqr' && (!bankRef || bankRef.length < 4 || bankRef.length > 64))
+    throw appError('PAYMENT_REFERENCE_REQUIRED');
   const bill = await findBill(db, input);
   if (!bill) throw appError('PAYMENT_NOT_FOUND');
   const [dossier] = await db
@@ -237,6 +324,7 @@ export const recordCashPayment = async (db: Db, input: RecordCashInput): Promise
     paymentId: bill.id,
     method: input.method ?? 'cash',
     recordedBy: input.staffUserId,
+    bankRef: input.method === 'vietqr' ? bankRef : null,
     actor: { kind: input.role, userId: input.staffUserId, role: input.role, officeId: input.officeId },
     ...(input.now ? { now: input.now } : {}),
   });

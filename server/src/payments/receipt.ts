@@ -60,6 +60,12 @@ export type PaymentReceiptData = {
   collectorName: string | null;
   /** The public page of this bill; its QR lets anyone check the receipt is real. */
   checkUrl: string;
+  /** E-receipt form symbol, series and number (per unit and year); null on bills paid before numbering. */
+  receipt: { form: string; series: string; number: number } | null;
+  /** Who paid: the dossier's applicant. */
+  payerName: string | null;
+  /** The bank's reference of a transfer recorded at the desk. */
+  bankRef: string | null;
 };
 
 const MARGIN: Margins = { top: 26, right: 28, bottom: 24, left: 28 };
@@ -81,8 +87,26 @@ export const renderPaymentReceipt = async (d: PaymentReceiptData): Promise<Uint8
       date: d.paidAt,
     });
     gap(f, s * 0.9);
-    title(f, 'Biên lai thu tiền', s + 3, 1);
-    paragraph(f, '(Liên giao người nộp tiền)', { size: s * 0.92, align: 'center', color: GREY, after: 2 });
+    title(f, d.kind === 'postal_tariff' ? 'Biên lai thu tiền' : 'Biên lai thu phí, lệ phí', s + 3, 1);
+    paragraph(f, '(Biên lai điện tử - liên giao người nộp tiền)', {
+      size: s * 0.92,
+      align: 'center',
+      color: GREY,
+      after: 2,
+    });
+    if (d.receipt)
+      paragraph(
+        f,
+        [
+          { text: 'Mẫu số: ' },
+          { text: d.receipt.form, bold: true },
+          { text: '   Ký hiệu: ' },
+          { text: d.receipt.series, bold: true },
+          { text: '   Số: ' },
+          { text: String(d.receipt.number).padStart(7, '0'), bold: true },
+        ],
+        { size: s, align: 'center', after: 2 },
+      );
     paragraph(f, [{ text: 'Mã khoản thu: ' }, { text: d.billCode, bold: true }], {
       size: s + 1,
       align: 'center',
@@ -90,6 +114,7 @@ export const renderPaymentReceipt = async (d: PaymentReceiptData): Promise<Uint8
     });
     const line = (label: string, value: string, bold = false) =>
       paragraph(f, [{ text: `${label}: ` }, { text: value, bold }], { size: s, after: s * 0.25 });
+    if (d.payerName) line('Họ tên người nộp tiền', d.payerName, true);
     line('Mã hồ sơ', d.dossierCode ?? 'chưa cấp', true);
     line('Thủ tục hành chính', `${d.procedure.name} (mã ${d.procedure.code})`);
     line('Nội dung thu', KIND_LABEL_VI[d.kind]);
@@ -106,6 +131,7 @@ export const renderPaymentReceipt = async (d: PaymentReceiptData): Promise<Uint8
     });
     line('Hình thức thanh toán', METHOD_LABEL_VI[d.method]);
     if (d.method === 'online' && d.gatewayRef) line('Mã giao dịch của cổng thanh toán', d.gatewayRef);
+    if (d.method === 'vietqr' && d.bankRef) line('Mã giao dịch ngân hàng', d.bankRef);
     line('Thời điểm thanh toán', formatDateTime(d.paidAt));
     line(
       'Đơn vị thu',
@@ -202,6 +228,12 @@ export const receiptFor = async (
     agencyName: row.agencyName,
     collectorName: row.collectorName,
     checkUrl: `${opts.publicUrl.replace(/\/$/, '')}/pay/${opts.billCode}`,
+    receipt:
+      bill.receiptForm && bill.receiptSeries && bill.receiptNumber
+        ? { form: bill.receiptForm, series: bill.receiptSeries, number: bill.receiptNumber }
+        : null,
+    payerName: bill.payerName,
+    bankRef: bill.bankRef,
   });
   const bytes = opts.signer
     ? await signPdf(rendered, opts.signer, {

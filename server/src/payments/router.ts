@@ -53,11 +53,19 @@ export const paymentsRouter = router({
 
   /** Cash in hand, or a VietQR transfer the clerk or courier saw arrive on the bank app. */
   recordCash: staffProcedure('clerk', 'courier')
-    .input(z.object({ billCode, method: z.enum(['cash', 'vietqr']).default('cash') }))
+    .input(
+      z.object({
+        billCode,
+        method: z.enum(['cash', 'vietqr']).default('cash'),
+        /** The bank's transaction reference, required for a transfer (checked with a coded error). */
+        reference: z.string().max(200).optional(),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const result = await recordCashPayment(ctx.db, {
         billCode: input.billCode,
         method: input.method,
+        ...(input.reference !== undefined ? { bankRef: input.reference } : {}),
         staffUserId: ctx.user.id,
         officeId: ctx.membership.officeId,
         role: ctx.membership.role as 'clerk' | 'courier',

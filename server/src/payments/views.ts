@@ -121,6 +121,7 @@ export const staffBills = async (db: Db, env: Env, dossierId: string) =>
     createdAt: b.createdAt,
     recordedBy: b.recordedBy,
     gatewayRef: b.gatewayRef,
+    bankRef: b.bankRef,
     payPageUrl: b.billCode ? payPageUrl(env.PUBLIC_URL, b.billCode) : null,
     receiptUrl: b.billCode && b.state === 'paid' ? receiptUrl(env.PUBLIC_URL, b.billCode) : null,
   }));
@@ -136,4 +137,5 @@ export const toStaffBill = (env: Env, b: PaymentRow) => ({
   state: b.state,
   paidAt: b.paidAt,
   payPageUrl: b.billCode ? payPageUrl(env.PUBLIC_URL, b.billCode) : null,
+  receiptUrl: b.billCode && b.state === 'paid' ? receiptUrl(env.PUBLIC_URL, b.billCode) : null,
 });

@@ -12,6 +12,11 @@ export const PAYMENTS_ERRORS = {
     vi: 'Khoản thu này đã được thanh toán. Vui lòng không thu thêm; tải biên lai nếu người nộp cần.',
     en: 'This bill is already paid. Please do not collect it again; download the receipt if the payer needs it.',
   },
+  PAYMENT_REFERENCE_REQUIRED: {
+    status: 400,
+    vi: 'Vui lòng nhập mã giao dịch ngân hàng của khoản chuyển khoản (xem trên ứng dụng ngân hàng hoặc sao kê), từ 4 đến 64 ký tự.',
+    en: 'Please enter the bank transaction reference of the transfer (from the bank app or statement), 4 to 64 characters.',
+  },
   PAYMENT_NOT_PAYABLE: {
     status: 409,
     vi: 'Khoản thu này đã bị hủy hoặc không còn hiệu lực. Vui lòng liên hệ quầy tiếp nhận để được lập khoản thu mới.',

@@ -1,7 +1,8 @@
 import { For, Show } from 'solid-js';
 import { formatDate, formatDateTime } from '../format';
 import { lang, t } from '../i18n';
-import { RecycleIcon } from '../icons';
+import { CheckIcon, RecycleIcon } from '../icons';
+import './quick.css';
 import type { Intake } from './store';
 
 const formLabel = (form: string) =>
@@ -180,7 +181,31 @@ const ComponentRows = (props: { intake: Intake }) => (
 export const ComponentsSection = (props: { intake: Intake }) => (
   <div class="components-layout" classList={{ 'with-reuse': Boolean(props.intake.lookup()) }}>
     <div class="components-main">
-      <p class="hint">{t('components.hint')}</p>
+      <div class="components-bar">
+        <Show when={props.intake.components.length > 0}>
+          <button
+            type="button"
+            id="components-all"
+            class="button"
+            data-enter-stop
+            disabled={props.intake.components.every((component) => component.present)}
+            aria-keyshortcuts="Alt+A"
+            aria-describedby="components-all-hint"
+            onClick={() => {
+              props.intake.allPresent();
+              document.getElementById('outcome-receive')?.focus();
+            }}
+          >
+            <CheckIcon />
+            {t('quick.allPresent')}
+            <kbd>Alt+A</kbd>
+          </button>
+          <span class="hint" id="components-all-hint">
+            {t('quick.allPresentHint')}
+          </span>
+        </Show>
+        <span class="hint">{t('components.hint')}</span>
+      </div>
       <Show when={props.intake.errors().components}>
         {(problem) => (
           <div class="field-error block-error" id="components-error">

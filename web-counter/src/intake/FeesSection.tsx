@@ -172,12 +172,14 @@ export const FeesSection = (props: { intake: Intake }) => (
           disabled={!props.intake.deliveryAllowed()}
           checked={props.intake.returnMethod() === 'post'}
           onChange={() => props.intake.setReturnMethod('post')}
+          aria-keyshortcuts="Alt+P"
           aria-describedby={props.intake.deliveryAllowed() ? undefined : 'return-post-reason'}
         />
         <DeliveryIcon />
         {t('return.post')}
         <Show when={props.intake.deliveryAllowed()}>
           <span class="muted">+{formatMoney(props.intake.postalTariff())}</span>
+          <kbd>Alt+P</kbd>
         </Show>
       </label>
       <Show when={props.intake.procedure.state === 'ready' && !props.intake.deliveryAllowed()}>

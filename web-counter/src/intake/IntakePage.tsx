@@ -1,6 +1,6 @@
 import { A, useParams, useSearchParams } from '@solidjs/router';
 import { createSignal, type JSX, Match, onMount, Show, Switch } from 'solid-js';
-import { formatDateTime } from '../format';
+import { formatDateTime, parseDisplayDate } from '../format';
 import { PickupIcon } from '../icons';
 import '../today/today.css';
 import { describeError } from '../errors';
@@ -69,6 +69,21 @@ const nextField = (root: HTMLElement, from: HTMLElement) => {
   return fields[fields.indexOf(from) + 1];
 };
 
+/** The applicant fields the clerk fills, in order: Enter (or a completed field) goes to the next one still empty. */
+const APPLICANT_ORDER = [
+  'applicant-fullName',
+  'applicant-dateOfBirth',
+  'applicant-phone',
+  'applicant-line',
+  'applicant-communeCode',
+];
+
+/** A Vietnamese phone number is complete: 10 digits for a mobile, 11 for a landline (02…). */
+const phoneComplete = (text: string) => /^(0[35789]\d{8}|02\d{9})$/.test(text.replace(/[\s.-]/g, ''));
+
+/** A birth date is complete once its year has four digits and it is a real date. */
+const dateComplete = (text: string) => /\d{4}$/.test(text.trim()) && parseDisplayDate(text) !== null;
+
 /** Above the wizard when the desk receives a dossier a courier collected: the seal to check, the pickup time. */
 const PickupBanner = (props: { intake: Intake }) => (
   <Show when={props.intake.pickedUp.state === 'ready' && !props.intake.result() && props.intake.pickedUp()}>
@@ -91,19 +106,28 @@ const Wizard = (props: { intake: Intake; onNew: () => void; ticketLabel?: string
   let scroller!: HTMLFormElement;
   onMount(() => byId('applicant-citizenId')?.focus());
 
-  const focusFirstEmpty = () => {
+  /** The next applicant field still empty after `afterId`; then the checklist; then the receive button. */
+  const focusNextEmpty = (afterId?: string) => {
     const applicant = props.intake.applicant;
-    const empty = [
-      ['applicant-fullName', applicant.fullName],
-      ['applicant-phone', applicant.phone],
-      ['applicant-line', applicant.line],
-      ['applicant-communeCode', applicant.communeCode],
-    ].find(([, value]) => !value);
+    const values: Record<string, string> = {
+      'applicant-fullName': applicant.fullName,
+      'applicant-dateOfBirth': applicant.dateOfBirth,
+      'applicant-phone': applicant.phone,
+      'applicant-line': applicant.line,
+      'applicant-communeCode': applicant.communeCode,
+    };
+    const from = afterId ? APPLICANT_ORDER.indexOf(afterId) + 1 : 0;
+    const empty = APPLICANT_ORDER.slice(from).find((id) => !values[id]?.trim());
+    const allPresent = props.intake.components.every((component) => component.present);
     const target = empty
-      ? byId(empty[0]!)
-      : scroller.querySelector<HTMLElement>('.checklist input[type="checkbox"]');
+      ? byId(empty)
+      : allPresent
+        ? byId('outcome-receive')
+        : (byId('components-all') ??
+          scroller.querySelector<HTMLElement>('.checklist input[type="checkbox"]'));
     (target ?? byId('outcome-receive'))?.focus();
   };
+  const focusFirstEmpty = () => focusNextEmpty();
 
   const focusError = (keys: string[]) => {
     const first = FIELD_ORDER.find((key) => keys.includes(key));
@@ -156,15 +180,22 @@ const Wizard = (props: { intake: Intake; onNew: () => void; ticketLabel?: string
     }
     const action = alt(event, 'KeyT')
       ? () => void confirm('receive')
-      : alt(event, 'KeyB')
-        ? () => openOrConfirm('request_supplement')
-        : alt(event, 'KeyC')
-          ? () => openOrConfirm('refuse')
-          : event.key === 'Enter' && event.ctrlKey && props.intake.mode()
-            ? () => void confirm(props.intake.mode()!)
-            : event.key === 'Escape' && props.intake.mode() && !event.defaultPrevented
-              ? cancel
-              : undefined;
+      : alt(event, 'KeyA')
+        ? () => {
+            props.intake.allPresent();
+            byId('outcome-receive')?.focus();
+          }
+        : alt(event, 'KeyP') && props.intake.deliveryAllowed()
+          ? () => props.intake.setReturnMethod('post')
+          : alt(event, 'KeyB')
+            ? () => openOrConfirm('request_supplement')
+            : alt(event, 'KeyC')
+              ? () => openOrConfirm('refuse')
+              : event.key === 'Enter' && event.ctrlKey && props.intake.mode()
+                ? () => void confirm(props.intake.mode()!)
+                : event.key === 'Escape' && props.intake.mode() && !event.defaultPrevented
+                  ? cancel
+                  : undefined;
     if (!action) return;
     event.preventDefault();
     action();
@@ -176,7 +207,21 @@ const Wizard = (props: { intake: Intake; onNew: () => void; ticketLabel?: string
     const target = event.target;
     if (!(target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) return;
     event.preventDefault();
+    if (APPLICANT_ORDER.includes(target.id) || target.id === 'applicant-email') {
+      focusNextEmpty(target.id === 'applicant-email' ? 'applicant-phone' : target.id);
+      return;
+    }
     nextField(scroller, target)?.focus();
+  };
+
+  /** A birth date or phone number typed in full moves on by itself: no Enter after each field. */
+  const onInput = (event: InputEvent) => {
+    const target = event.target;
+    if (!(target instanceof HTMLInputElement)) return;
+    const complete =
+      (target.id === 'applicant-dateOfBirth' && dateComplete(target.value)) ||
+      (target.id === 'applicant-phone' && phoneComplete(target.value));
+    if (complete) focusNextEmpty(target.id);
   };
 
   const onFocusIn = (event: FocusEvent) => {
@@ -215,6 +260,7 @@ const Wizard = (props: { intake: Intake; onNew: () => void; ticketLabel?: string
         noValidate
         onSubmit={(event) => event.preventDefault()}
         onKeyDown={onEnter}
+        onInput={onInput}
         onFocusIn={onFocusIn}
         aria-label={t('intake.title')}
       >

@@ -102,7 +102,10 @@ export const pointOf = (lat: string, lng: string) => {
 /** The commune whose name appears in a free-text address (an id card's QR address ends with commune and province). */
 const communeInAddress = (address: string, communes: Commune[]) => {
   const folded = foldDiacritics(address);
-  return communes.find((commune) => folded.includes(foldDiacritics(commune.name)));
+  // The longest name that appears: "Thuận Hóa" must not lose to a commune called "Hóa".
+  return communes
+    .filter((commune) => folded.includes(foldDiacritics(commune.name)))
+    .sort((a, b) => b.name.length - a.name.length)[0];
 };
 
 /** A dossier a courier collected at home, as `courier.pickedUp` lists it for the desk. */
@@ -237,9 +240,23 @@ export const createIntake = (procedureCode: string, pickedUpDossierId?: string) 
   const setError = (key: string, problem: Problem) =>
     setErrors((current) => ({ ...current, [key]: problem }));
 
+  /** The commune was read from the typed address line (not picked): the line may keep changing it. */
+  let communeFromLine = false;
+
   const editApplicant = <K extends keyof ApplicantForm>(key: K, value: ApplicantForm[K]) => {
     setApplicant(key, value);
     clearError(key, 'general');
+    if (key === 'communeCode' || key === 'provinceCode') communeFromLine = false;
+    if (key === 'line' && (communeFromLine || !applicant.communeCode)) {
+      // An address typed in full ("…, Phường Thuận Hóa, Thành phố Huế") names its commune: no second field to fill.
+      const commune = communeInAddress(String(value), communeList());
+      batch(() => {
+        if (commune) setApplicant({ communeCode: commune.code, provinceCode: commune.provinceCode });
+        else if (communeFromLine) setApplicant('communeCode', '');
+        clearError('communeCode');
+      });
+      communeFromLine = Boolean(commune);
+    }
   };
 
   const prefill = (found: ApplicantLookup['applicant']) => {
@@ -346,6 +363,15 @@ export const createIntake = (procedureCode: string, pickedUpDossierId?: string) 
   };
 
   const stopReusing = (index: number) => setComponent(index, { reuse: undefined });
+
+  /** Everything on the checklist handed in: one key instead of one per row; the clerk unticks what is missing. */
+  const allPresent = () => {
+    batch(() => {
+      for (const index of components.keys()) setComponents(index, 'present', true);
+    });
+    clearError('components');
+    setAbsentByServer([]);
+  };
 
   const absentRequired = createMemo(() =>
     components.filter((component) => component.required && !component.present),
@@ -504,6 +530,7 @@ export const createIntake = (procedureCode: string, pickedUpDossierId?: string) 
     reusableFor,
     reuse,
     stopReusing,
+    allPresent,
     absentRequired,
     absentByServer,
     delivery,

@@ -53,12 +53,25 @@ export const BillsPanel = (props: { dossierId: string; canBill?: boolean; onChan
     if (ok) setAmount('');
   };
 
-  const record = (bill: StaffBill, method: 'cash' | 'vietqr') =>
-    run(
+  /** The bill whose transfer the clerk is recording: the bank's reference is asked for, never a bare click. */
+  const [transferFor, setTransferFor] = createSignal<string>();
+  const [bankRef, setBankRef] = createSignal('');
+  const record = async (bill: StaffBill, method: 'cash' | 'vietqr') => {
+    const ok = await run(
       `${bill.id}:${method}`,
-      () => api.payments.recordCash.mutate({ billCode: bill.billCode!, method }),
+      () =>
+        api.payments.recordCash.mutate({
+          billCode: bill.billCode!,
+          method,
+          ...(method === 'vietqr' ? { reference: bankRef() } : {}),
+        }),
       'payments.desk.recorded',
     );
+    if (ok && method === 'vietqr') {
+      setTransferFor(undefined);
+      setBankRef('');
+    }
+  };
 
   return (
     <section class="bills-panel" aria-labelledby="bills-title">
@@ -124,14 +137,45 @@ export const BillsPanel = (props: { dossierId: string; canBill?: boolean; onChan
                         >
                           {t('payments.desk.cash')}
                         </button>
-                        <button
-                          type="button"
-                          class="button button-small"
-                          disabled={busy() !== null}
-                          onClick={() => record(bill, 'vietqr')}
+                        <Show
+                          when={transferFor() === bill.id}
+                          fallback={
+                            <button
+                              type="button"
+                              class="button button-small"
+                              disabled={busy() !== null}
+                              onClick={() => setTransferFor(bill.id)}
+                            >
+                              {t('payments.desk.transfer')}
+                            </button>
+                          }
                         >
-                          {t('payments.desk.transfer')}
-                        </button>
+                          <form
+                            class="bills-transfer"
+                            onSubmit={(event) => {
+                              event.preventDefault();
+                              void record(bill, 'vietqr');
+                            }}
+                          >
+                            <label class="field">
+                              <span class="field-label">{t('payments.desk.bankRef')}</span>
+                              <input
+                                ref={(element) => queueMicrotask(() => element.focus())}
+                                autocomplete="off"
+                                maxlength={64}
+                                value={bankRef()}
+                                onInput={(event) => setBankRef(event.currentTarget.value)}
+                              />
+                            </label>
+                            <button
+                              type="submit"
+                              class="button button-small button-primary"
+                              disabled={busy() !== null || bankRef().trim().length < 4}
+                            >
+                              {t('payments.desk.bankRefConfirm')}
+                            </button>
+                          </form>
+                        </Show>
                       </Show>
                     </div>
                   </td>

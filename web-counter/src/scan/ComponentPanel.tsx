@@ -4,49 +4,23 @@ import { CameraIcon, FileIcon, RecycleIcon, SignIcon, SpinnerIcon, UploadIcon } 
 import { ProblemNote } from '../ProblemNote';
 import { toasts } from '../toast';
 import { CameraDialog, cameraAvailable } from './CameraDialog';
+import { FileDrop } from './FileDrop';
 import { PageTile } from './PageTile';
 import { finishBlocker, type Scan, type ScanComponent } from './store';
 import { UploadList } from './UploadList';
 
-const filesOf = (list: FileList | null | undefined) => (list ? [...list] : []);
-
-const DropZone = (props: { scan: Scan; component: ScanComponent }) => {
-  const [over, setOver] = createSignal(false);
-  const id = () => `comp-${props.component.code}-files`;
-  return (
-    <label
-      class="drop-zone"
-      classList={{ 'drop-over': over() }}
-      onDragOver={(event) => {
-        event.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={(event) => {
-        event.preventDefault();
-        setOver(false);
-        void props.scan.addFiles(props.component.code, filesOf(event.dataTransfer?.files));
-      }}
-    >
-      <UploadIcon size={24} />
-      <span class="drop-text">{t('comp.drop')}</span>
-      <span class="drop-types">{t('comp.types')}</span>
-      <input
-        id={id()}
-        class="visually-hidden"
-        type="file"
-        multiple
-        accept="image/jpeg,image/png,image/tiff,application/pdf,.jpg,.jpeg,.png,.tif,.tiff,.pdf"
-        aria-label={t('comp.pickLabel', { name: props.component.name })}
-        onChange={(event) => {
-          const files = filesOf(event.currentTarget.files);
-          event.currentTarget.value = '';
-          void props.scan.addFiles(props.component.code, files);
-        }}
-      />
-    </label>
-  );
-};
+const DropZone = (props: { scan: Scan; component: ScanComponent }) => (
+  <FileDrop
+    class="drop-zone"
+    inputId={`comp-${props.component.code}-files`}
+    label={t('comp.pickLabel', { name: props.component.name })}
+    onFiles={(files) => void props.scan.addFiles(props.component.code, files)}
+  >
+    <UploadIcon size={24} />
+    <span class="drop-text">{t('comp.drop')}</span>
+    <span class="drop-types">{t('comp.types')}</span>
+  </FileDrop>
+);
 
 const PinForm = (props: { code: string; onSign: (pin: string) => void }) => {
   const [pin, setPin] = createSignal('');

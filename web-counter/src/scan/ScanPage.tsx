@@ -1,12 +1,15 @@
 import { A, useParams } from '@solidjs/router';
-import { For, Match, onMount, Show, Switch } from 'solid-js';
+import { createEffect, createSignal, For, Match, on, onMount, Show, Switch } from 'solid-js';
 import { t } from '../i18n';
-import { CheckIcon, SpinnerIcon } from '../icons';
+import { CheckIcon, SignIcon, SpinnerIcon, UploadIcon } from '../icons';
+import '../intake/quick.css';
 import { ProblemNote } from '../ProblemNote';
 import { StateChip } from '../StateChip';
 import { onKey } from '../shell/shortcuts';
 import { toasts } from '../toast';
+import { takeBatch } from './batch';
 import { ComponentPanel } from './ComponentPanel';
+import { FileDrop } from './FileDrop';
 import { createScan, isDone, type Scan } from './store';
 
 const alt = (event: KeyboardEvent, code: string) =>
@@ -88,10 +91,98 @@ const TextSearch = (props: { scan: Scan }) => {
   );
 };
 
+/** One drop or one file dialog for the whole dossier: the files are split across the components in order. */
+const BatchZone = (props: { scan: Scan }) => (
+  <FileDrop
+    class="scan-batch"
+    inputId="scan-batch-files"
+    describedBy="scan-batch-hint"
+    label={t('batch.label')}
+    onFiles={(files) => void props.scan.addBatch(files)}
+  >
+    <UploadIcon size={24} />
+    <strong>{t('batch.label')}</strong>
+    <span class="hint" id="scan-batch-hint">
+      {t('batch.hint')}
+    </span>
+    <span class="button">{t('batch.pick')}</span>
+  </FileDrop>
+);
+
+/** "Ký tất cả và chuyển" (Alt+L), with the token PIN asked once when the token wants one. */
+const SignAndForward = (props: { scan: Scan; onDone: () => void }) => {
+  const [pin, setPin] = createSignal('');
+  const run = async () => {
+    if (!props.scan.canSignAll() || props.scan.forwarding()) return;
+    if (await props.scan.signAllAndForward(pin() || undefined)) {
+      setPin('');
+      props.onDone();
+    }
+  };
+  onKey((event) => {
+    if (!alt(event, 'KeyL')) return;
+    event.preventDefault();
+    void run();
+  });
+  return (
+    <form
+      class="sign-forward"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void run();
+      }}
+    >
+      <Show when={props.scan.forwardNeedsPin()}>
+        <label class="field-label" for="sign-forward-pin">
+          {t('comp.pin')}
+        </label>
+        <input
+          id="sign-forward-pin"
+          class="pin-input"
+          ref={(element) => queueMicrotask(() => element.focus())}
+          type="password"
+          inputmode="numeric"
+          autocomplete="off"
+          value={pin()}
+          onInput={(event) => setPin(event.currentTarget.value)}
+        />
+      </Show>
+      <button
+        type="submit"
+        id="scan-sign-forward"
+        class="button button-primary"
+        disabled={!props.scan.canSignAll() || props.scan.forwarding()}
+        aria-describedby="sign-forward-hint"
+        aria-keyshortcuts="Alt+L"
+      >
+        <Show when={props.scan.forwarding()} fallback={<SignIcon />}>
+          <SpinnerIcon />
+        </Show>
+        {props.scan.forwarding() ? t('signForward.busy') : t('signForward.button')}
+        <kbd>Alt+L</kbd>
+      </button>
+      <span class="visually-hidden" id="sign-forward-hint">
+        {t('signForward.hint')}
+      </span>
+    </form>
+  );
+};
+
 const Station = (props: { dossierId: string }) => {
   const scan = createScan(props.dossierId);
   let heading!: HTMLHeadingElement;
   onMount(() => heading.focus());
+  // Scans chosen at the intake result arrive with the page: split once the components are known.
+  createEffect(
+    on(
+      () => scan.dossier()?.dossierId,
+      (id) => {
+        if (!id) return;
+        const files = takeBatch(props.dossierId);
+        if (files.length > 0) void scan.addBatch(files);
+      },
+    ),
+  );
 
   const complete = async () => {
     if (!scan.canComplete() || scan.completing()) return;
@@ -144,6 +235,15 @@ const Station = (props: { dossierId: string }) => {
             )}
           </Show>
         </div>
+        <Show when={scan.open()}>
+          <SignAndForward
+            scan={scan}
+            onDone={() => {
+              toasts.show(t('signForward.done', { code: scan.dossier()?.code ?? '' }));
+              heading.focus();
+            }}
+          />
+        </Show>
         <Show when={!scan.dossier() || scan.open()}>
           <button
             type="button"
@@ -186,6 +286,9 @@ const Station = (props: { dossierId: string }) => {
             </A>
           </Show>
         </div>
+        <Show when={scan.forwardProblem()}>
+          {(problem) => <ProblemNote problem={problem()} id="sign-forward-problem" />}
+        </Show>
         <Show when={scan.completeProblem()}>
           {(problem) => (
             <div class="scan-complete-problem">
@@ -220,6 +323,9 @@ const Station = (props: { dossierId: string }) => {
                   when={dossier().components.some((c) => c.pages.some((page) => page.ocrState === 'done'))}
                 >
                   <TextSearch scan={scan} />
+                </Show>
+                <Show when={scan.open() && dossier().components.some((c) => !c.reused && !c.signedUrl)}>
+                  <BatchZone scan={scan} />
                 </Show>
                 <h2 class="visually-hidden">{t('scan.components')}</h2>
                 <For each={dossier().components}>

@@ -4,6 +4,7 @@ import { api, desk, type Outputs } from '../api';
 import { describeError, errorDetails, type Problem } from '../errors';
 import { tIn } from '../i18n';
 import { session } from '../session';
+import { splitByOrder } from './batch';
 
 export type Digitization = Outputs['digitize']['dossier'];
 export type ScanComponent = Digitization['components'][number];
@@ -286,6 +287,55 @@ export const createScan = (dossierId: string) => {
     }
   };
 
+  /** The scans of the whole dossier at once: file n to the n-th component still to scan (see splitByOrder). */
+  const addBatch = async (files: File[]) => {
+    const open = (dossier()?.components ?? []).filter((c) => !c.reused && !c.signedUrl);
+    const parts = splitByOrder(
+      files,
+      open.map((c) => c.code),
+    );
+    await Promise.all([...parts].map(([code, part]) => addFiles(code, part)));
+  };
+
+  const [forwarding, setForwarding] = createSignal(false);
+  const [forwardProblem, setForwardProblem] = createSignal<Problem>();
+  const [forwardNeedsPin, setForwardNeedsPin] = createSignal(false);
+  /** Every component has pages, all processed, nothing uploading: signing all of them can start. */
+  const canSignAll = () =>
+    open() && (dossier()?.components ?? []).every((c) => isDone(c) || !finishBlocker(c, uploading(c.code)));
+
+  /**
+   * "Ký tất cả và chuyển": each component still unsigned is signed (a PIN asked once when the token wants one),
+   * digitization is completed and the dossier forwarded to its agency. A step that fails stops there with its
+   * reason; pressing again carries on from where it stopped (each step is idempotent on the server).
+   */
+  const signAllAndForward = async (pin?: string) => {
+    if (forwarding()) return false;
+    setForwarding(true);
+    setForwardProblem(undefined);
+    try {
+      for (const component of dossier()?.components ?? []) {
+        if (isDone(component) || !component.documentId) continue;
+        await api.digitize.finishComponent.mutate({
+          documentId: component.documentId,
+          ...(pin ? { pin } : {}),
+        });
+      }
+      setForwardNeedsPin(false);
+      if (dossier()?.state === 'received') await api.digitize.complete.mutate({ dossierId });
+      await api.agency.forward.mutate({ dossierId });
+      return true;
+    } catch (error) {
+      const problem = describeError(error);
+      if (problem.code === 'TOKEN_PIN_INVALID') setForwardNeedsPin(true);
+      setForwardProblem(problem);
+      return false;
+    } finally {
+      await load();
+      setForwarding(false);
+    }
+  };
+
   const complete = async () => {
     setCompleting(true);
     setCompleteProblem(undefined);
@@ -335,6 +385,12 @@ export const createScan = (dossierId: string) => {
     rescan,
     finish,
     complete,
+    addBatch,
+    canSignAll,
+    forwarding,
+    forwardProblem,
+    forwardNeedsPin,
+    signAllAndForward,
   };
 };
 

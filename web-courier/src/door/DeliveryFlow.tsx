@@ -1,6 +1,6 @@
 import { useNavigate } from '@solidjs/router';
 import { TRPCClientError } from '@trpc/client';
-import { createSignal, For, Match, Show, Switch } from 'solid-js';
+import { createSignal, For, Match, onMount, Show, Switch } from 'solid-js';
 import { courierApi } from '../courier/api';
 import type { Task } from '../courier/types';
 import { describeError, type Problem } from '../errors';
@@ -65,6 +65,12 @@ const DeliveryForm = (props: { task: Task }) => {
   const [saving, setSaving] = createSignal(false);
   const [problem, setProblem] = createSignal<Problem>();
 
+  let idInput!: HTMLInputElement;
+  let otpInput!: HTMLInputElement;
+  // The keyboard is up for the id number as the form opens: no tap to put the finger in the field.
+  onMount(() => {
+    if (!draft().idNumber) idInput.focus();
+  });
   const recoverable = () => listOf(props.task, 'recovered');
   const match = () =>
     draft().proxy
@@ -212,15 +218,18 @@ const DeliveryForm = (props: { task: Task }) => {
             inputmode="numeric"
             autocomplete="off"
             maxLength={12}
+            ref={idInput}
             value={draft().idNumber}
-            onInput={(event) =>
+            onInput={(event) => {
               update({
                 idNumber: digitsOnly(event.currentTarget.value),
                 idSource: 'typed',
                 idName: null,
                 qr: null,
-              })
-            }
+              });
+              // Twelve digits that match: on to the code the citizen reads out.
+              if (identityOk() && !draft().proxy && draft().otpState !== 'ok') otpInput.focus();
+            }}
             aria-invalid={(tried() || draft().idNumber.length === 12) && !identityOk() && !draft().proxy}
           />
         </label>
@@ -280,20 +289,23 @@ const DeliveryForm = (props: { task: Task }) => {
             autocomplete="one-time-code"
             maxLength={6}
             aria-label={t('deliver.otp')}
+            ref={otpInput}
             value={draft().otp}
-            onInput={(event) =>
-              update({ otp: digitsOnly(event.currentTarget.value).slice(0, 6), otpState: 'unchecked' })
-            }
+            onInput={(event) => {
+              update({ otp: digitsOnly(event.currentTarget.value).slice(0, 6), otpState: 'unchecked' });
+              // Checked as it is typed: the sixth digit asks the server, no button to press.
+              if (/^\d{6}$/.test(draft().otp)) {
+                event.currentTarget.blur();
+                void checkOtp();
+              }
+            }}
             aria-invalid={tried() && !otpOk()}
           />
-          <button
-            type="button"
-            class="button"
-            disabled={!/^\d{6}$/.test(draft().otp) || checking()}
-            onClick={() => void checkOtp()}
-          >
-            {checking() ? t('deliver.otpChecking') : t('deliver.otpCheck')}
-          </button>
+          <Show when={checking()}>
+            <span class="field-help" role="status">
+              {t('deliver.otpChecking')}
+            </span>
+          </Show>
         </div>
         <Switch>
           <Match when={draft().otpState === 'ok'}>

@@ -1,18 +1,18 @@
 import { createMemo, createSignal, onCleanup, onMount, Show } from 'solid-js';
-import { Portal } from 'solid-js/web';
 import { t } from '../i18n';
 import { CheckIcon, SignatureIcon } from '../icons';
 import { toPng } from './image';
 
-/** The full-screen pad the citizen signs on with a finger; the result is a PNG on white. */
-const Pad = (props: { title: string; onDone: (png: Blob) => void; onCancel: () => void }) => {
+/**
+ * The pad the citizen signs on with a finger, on the door form itself (no overlay to open and close): each stroke
+ * that leaves enough ink saves the signature as a PNG on white; "Xóa" starts again.
+ */
+const Pad = (props: { title: string; onSigned: (png: Blob | null) => void }) => {
   let canvas!: HTMLCanvasElement;
   const [inked, setInked] = createSignal(0);
   let drawing = false;
   let last: { x: number; y: number } | undefined;
-
   const context = () => canvas.getContext('2d')!;
-
   const size = () => {
     const ratio = Math.max(1, Math.min(2, window.devicePixelRatio || 1));
     const box = canvas.getBoundingClientRect();
@@ -28,12 +28,14 @@ const Pad = (props: { title: string; onDone: (png: Blob) => void; onCancel: () =
     ctx.strokeStyle = '#0a1a3a';
     setInked(0);
   };
-
+  const clear = () => {
+    size();
+    props.onSigned(null);
+  };
   const point = (event: PointerEvent) => {
     const box = canvas.getBoundingClientRect();
     return { x: event.clientX - box.left, y: event.clientY - box.top };
   };
-
   const down = (event: PointerEvent) => {
     event.preventDefault();
     canvas.setPointerCapture(event.pointerId);
@@ -57,48 +59,32 @@ const Pad = (props: { title: string; onDone: (png: Blob) => void; onCancel: () =
     last = next;
   };
   const up = () => {
+    if (!drawing) return;
     drawing = false;
     last = undefined;
+    if (inked() >= 40) void toPng(canvas).then(props.onSigned);
   };
-
   onMount(() => {
     size();
     window.addEventListener('resize', size);
-    document.body.classList.add('no-scroll');
   });
-  onCleanup(() => {
-    window.removeEventListener('resize', size);
-    document.body.classList.remove('no-scroll');
-  });
-
+  onCleanup(() => window.removeEventListener('resize', size));
   return (
-    <div class="overlay signature-overlay" role="dialog" aria-modal="true" aria-label={props.title}>
-      <p class="overlay-title">{props.title}</p>
+    <div class="signature-pad">
       <canvas
         ref={canvas}
         class="signature-canvas"
-        aria-label={t('door.signatureArea')}
+        role="img"
+        aria-label={`${props.title}: ${t('door.signatureArea')}`}
         onPointerDown={down}
         onPointerMove={move}
         onPointerUp={up}
         onPointerCancel={up}
       />
-      <p class="overlay-hint">{t('door.signatureHint')}</p>
-      <div class="overlay-actions">
-        <button type="button" class="button" onClick={props.onCancel}>
-          {t('door.cancel')}
-        </button>
-        <button type="button" class="button" onClick={size}>
+      <div class="signature-pad-row">
+        <p class="field-help">{t('door.signatureHint')}</p>
+        <button type="button" class="button" onClick={clear}>
           {t('door.signatureClear')}
-        </button>
-        <button
-          type="button"
-          class="button button-primary"
-          disabled={inked() < 40}
-          onClick={() => void toPng(canvas).then(props.onDone)}
-        >
-          <CheckIcon />
-          {t('door.signatureDone')}
         </button>
       </div>
     </div>
@@ -111,36 +97,39 @@ export const SignatureField = (props: {
   onChange: (png: Blob | null) => void;
   invalid?: boolean;
 }) => {
-  const [open, setOpen] = createSignal(false);
+  // A signature kept in the draft (the phone locked, the app reopened) is shown, not asked for again.
+  const [restored, setRestored] = createSignal(Boolean(props.signature));
   const url = createMemo<string | undefined>((previous) => {
     if (previous) URL.revokeObjectURL(previous);
-    return props.signature ? URL.createObjectURL(props.signature) : undefined;
+    return props.signature && restored() ? URL.createObjectURL(props.signature) : undefined;
   });
   onCleanup(() => {
     const current = url();
     if (current) URL.revokeObjectURL(current);
   });
-
   return (
     <div class="signature-field" classList={{ 'field-invalid': props.invalid }}>
-      <Show when={props.signature}>
+      <Show
+        when={restored() && props.signature}
+        fallback={<Pad title={props.title} onSigned={props.onChange} />}
+      >
         <img class="signature-preview" src={url()} alt={t('door.signaturePreview')} />
+        <button
+          type="button"
+          class="button button-block"
+          onClick={() => {
+            props.onChange(null);
+            setRestored(false);
+          }}
+        >
+          <SignatureIcon />
+          {t('door.signatureAgain')}
+        </button>
       </Show>
-      <button type="button" class="button button-block" onClick={() => setOpen(true)}>
-        <SignatureIcon />
-        {props.signature ? t('door.signatureAgain') : t('door.signatureOpen')}
-      </button>
-      <Show when={open()}>
-        <Portal>
-          <Pad
-            title={props.title}
-            onCancel={() => setOpen(false)}
-            onDone={(png) => {
-              props.onChange(png);
-              setOpen(false);
-            }}
-          />
-        </Portal>
+      <Show when={props.signature && !restored()}>
+        <p class="field-help signature-saved">
+          <CheckIcon /> {t('door.signatureSaved')}
+        </p>
       </Show>
     </div>
   );

@@ -7,6 +7,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -39,13 +40,36 @@ export const payments = pgTable(
     paidAt: timestamp('paid_at', { withTimezone: true }),
     /** Where the citizen pays online (the gateway's page). */
     payUrl: text('pay_url'),
+    /** The bank's transaction reference of a transfer a clerk saw arrive (asked for, never a bare click). */
+    bankRef: varchar('bank_ref', { length: 64 }),
     /** Staff who recorded a cash payment (clerk or courier). */
     recordedBy: uuid('recorded_by').references(() => users.id),
+    /**
+     * The e-receipt (biên lai điện tử) issued when paid: form symbol, series and number, numbered per receiving
+     * unit and year (Decree 123/2020, Circular 78/2021), and the payer it names.
+     */
+    receiptForm: varchar('receipt_form', { length: 16 }),
+    receiptSeries: varchar('receipt_series', { length: 16 }),
+    receiptNumber: integer('receipt_number'),
+    payerName: varchar('payer_name', { length: 200 }),
     /** The receipt PDF, once paid. */
     receiptSha256: varchar('receipt_sha256', { length: 64 }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('payments_by_dossier').on(t.dossierId)],
+);
+
+/** The last e-receipt number a unit issued in a year: receipts are numbered from 1 per unit and year. */
+export const receiptCounters = pgTable(
+  'receipt_counters',
+  {
+    officeId: uuid('office_id')
+      .notNull()
+      .references(() => offices.id),
+    year: integer('year').notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.officeId, t.year] })],
 );
 
 /**

@@ -1,0 +1,56 @@
+/** Texts of the quick intake path (all present, batch scan, collect, sign and forward): `en` has every key of `vi`. */
+export const vi = {
+  'quick.allPresent': 'Đủ tất cả thành phần',
+  'quick.allPresentHint': 'Bỏ dấu thành phần nào người nộp không mang theo.',
+  'quick.post': 'Trả qua bưu chính',
+  'quick.collect': 'Thu tiền mặt {amount}',
+  'quick.collecting': 'Đang ghi nhận…',
+  'quick.collected': 'Đã thu {amount} tiền mặt. Biên lai đã lập.',
+  'quick.bills': 'Khoản thu đã lập',
+  'quick.billPending': 'Chờ thu',
+  'quick.billPaid': 'Đã thu',
+  'quick.receipt': 'Biên lai',
+  'quick.print': 'In lại Mẫu 01',
+  'quick.printing': 'Đã gửi Mẫu 01 tới máy in.',
+  'quick.scanFiles': 'Chọn ảnh quét cả hồ sơ',
+  'quick.scanFilesLabel': 'Ảnh quét cả hồ sơ: mỗi tệp một thành phần, theo thứ tự',
+  'quick.openScan': 'Mở trang số hóa',
+  'batch.label': 'Quét cả hồ sơ một lần',
+  'batch.hint':
+    'Chọn hoặc kéo thả tất cả tệp: tệp thứ nhất vào thành phần thứ nhất, tệp thứ hai vào thành phần thứ hai… Thành phần nhiều trang: dùng một tệp PDF nhiều trang; tệp thừa vào thành phần cuối.',
+  'batch.pick': 'Chọn các tệp',
+  'signForward.button': 'Ký tất cả và chuyển',
+  'signForward.busy': 'Đang ký và chuyển…',
+  'signForward.hint':
+    'Ký số từng thành phần, hoàn tất số hóa và chuyển hồ sơ cho cơ quan giải quyết trong một bước.',
+  'signForward.done': 'Đã ký và chuyển hồ sơ {code} cho cơ quan giải quyết.',
+  'signForward.waiting': 'Chờ xử lý xong các trang rồi bấm lại.',
+} as const;
+
+export const en: Record<keyof typeof vi, string> = {
+  'quick.allPresent': 'All components handed in',
+  'quick.allPresentHint': 'Untick any component the applicant did not bring.',
+  'quick.post': 'Return by post',
+  'quick.collect': 'Collect {amount} in cash',
+  'quick.collecting': 'Recording…',
+  'quick.collected': 'Collected {amount} in cash. Receipts issued.',
+  'quick.bills': 'Bills',
+  'quick.billPending': 'To collect',
+  'quick.billPaid': 'Collected',
+  'quick.receipt': 'Receipt',
+  'quick.print': 'Print Mẫu 01 again',
+  'quick.printing': 'Mẫu 01 sent to the printer.',
+  'quick.scanFiles': 'Choose the scans of the whole dossier',
+  'quick.scanFilesLabel': 'Scans of the whole dossier: one file per component, in order',
+  'quick.openScan': 'Open the digitizing page',
+  'batch.label': 'Scan the whole dossier at once',
+  'batch.hint':
+    'Choose or drop all files: the first file goes to the first component, the second to the second… A component of several pages: use one multi-page PDF; extra files go to the last component.',
+  'batch.pick': 'Choose files',
+  'signForward.button': 'Sign all and forward',
+  'signForward.busy': 'Signing and forwarding…',
+  'signForward.hint':
+    'Signs each component, finishes digitization and forwards the dossier to the deciding agency in one step.',
+  'signForward.done': 'Signed and forwarded dossier {code} to the deciding agency.',
+  'signForward.waiting': 'Wait until the pages are processed, then press again.',
+};
