@@ -2,7 +2,7 @@ import { createMetric, type Metric } from './geo';
 import { buildModel, type Model, type StartSpec } from './model';
 import { unserved } from './reasons';
 import type { Route } from './route';
-import { optimize, type Tuning } from './search';
+import { cpuClock, optimize, type Tuning, wallClock } from './search';
 import type { Depot, PlannedRoute, Problem, Solution, SolveOptions, Stop, Unserved } from './types';
 
 const DEFAULT_TIME_LIMIT_MS = 1000;
@@ -87,6 +87,8 @@ type InternalOptions = SolveOptions & { tuning?: Partial<Tuning> };
  * with a reason; the function does not throw on bad stops.
  */
 export const solve = (problem: Problem, options: SolveOptions = {}): Solution => {
+  const clock = options.cpuTime ? cpuClock() : wallClock;
+  const startedAt = clock();
   const metric = createMetric(problem);
   const { valid, invalid } = splitValidStops(problem, metric, problem.stops);
   const vehicles = Math.max(0, Math.floor(finite(problem.vehicles) ? problem.vehicles : 0));
@@ -107,6 +109,8 @@ export const solve = (problem: Problem, options: SolveOptions = {}): Solution =>
     seed: options.seed ?? 1,
     maxIterations: options.maxIterations,
     tuning: (options as InternalOptions).tuning,
+    clock,
+    startedAt,
   });
   return toSolution(problem, metric, model, valid, result.routes, [
     ...invalid,
