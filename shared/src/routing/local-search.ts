@@ -23,11 +23,14 @@ export class GranularSearch {
   private readonly queued: Uint8Array;
   private queue: number[] = [];
   private w!: Work;
+  private readonly seenStarts = new Set<number>();
+  private readonly allFromDepot: boolean;
 
   constructor(private readonly model: Model) {
     this.routeOf = new Int32Array(model.n + 1);
     this.posOf = new Int32Array(model.n + 1);
     this.queued = new Uint8Array(model.n + 1);
+    this.allFromDepot = model.vehicles.every((v) => v.node === 0);
   }
 
   /**
@@ -148,41 +151,35 @@ export class GranularSearch {
     const { dist, size, dem, capacity } = model;
     const d = (a: number, b: number) => dist[a * size + b]!;
     const nb = model.neighbours[u]!;
+    // Everything about u's place is fixed until a move is applied (and then this returns).
+    const rui = routeOf[u]!;
+    const ru = w.routes[rui]!;
+    const pu = posOf[u]!;
+    const mu = ru.nodes.length;
+    const prevU = pu > 1 ? ru.nodes[pu - 2]! : model.vehicles[ru.vehicle]!.node;
+    const nextU = pu < mu ? ru.nodes[pu]! : 0;
+    const loadU = routeLoad(ru);
+    const removeGain = d(prevU, u) + d(u, nextU) - d(prevU, nextU);
+    const cutU = this.cutOk(ru, pu, pu);
     for (let i = 0; i < nb.length; i++) {
       const v = nb[i]!;
       const rvi = routeOf[v]!;
       if (rvi < 0) continue;
-      const rui = routeOf[u]!;
-      const ru = w.routes[rui]!;
       const rv = w.routes[rvi]!;
-      const pu = posOf[u]!;
       const pv = posOf[v]!;
-      const mu = ru.nodes.length;
-      const prevU = nodeAt(model, ru, pu - 1);
-      const nextU = nodeAt(model, ru, pu + 1);
-      const prevV = nodeAt(model, rv, pv - 1);
-      const nextV = nodeAt(model, rv, pv + 1);
+      const prevV = pv > 1 ? rv.nodes[pv - 2]! : model.vehicles[rv.vehicle]!.node;
+      const nextV = pv < rv.nodes.length ? rv.nodes[pv]! : 0;
       if (rui !== rvi) {
-        const loadU = routeLoad(ru);
         const loadV = routeLoad(rv);
-        const removeGain = d(prevU, u) + d(u, nextU) - d(prevU, nextU);
         // Relocate u after v, then before v.
         if (loadV + dem[u]! <= capacity + EPS) {
           const after = d(v, u) + d(u, nextV) - d(v, nextV) - removeGain;
-          if (
-            after < IMPROVES &&
-            this.cutOk(ru, pu, pu) &&
-            insertionCost(model, rv, u, pv) < Number.POSITIVE_INFINITY
-          ) {
+          if (after < IMPROVES && cutU && insertionCost(model, rv, u, pv) < Number.POSITIVE_INFINITY) {
             this.moveSegment(rui, pu, 1, rvi, pv);
             return true;
           }
           const before = d(prevV, u) + d(u, v) - d(prevV, v) - removeGain;
-          if (
-            before < IMPROVES &&
-            this.cutOk(ru, pu, pu) &&
-            insertionCost(model, rv, u, pv - 1) < Number.POSITIVE_INFINITY
-          ) {
+          if (before < IMPROVES && cutU && insertionCost(model, rv, u, pv - 1) < Number.POSITIVE_INFINITY) {
             this.moveSegment(rui, pu, 1, rvi, pv - 1);
             return true;
           }
@@ -268,7 +265,6 @@ export class GranularSearch {
         }
       } else {
         // Same route: relocate u next to v, or reverse the stretch between them (2-opt).
-        const removeGain = d(prevU, u) + d(u, nextU) - d(prevU, nextU);
         if (pv !== pu - 1) {
           const after = d(v, u) + d(u, nextV) - d(v, nextV) - removeGain;
           if (after < IMPROVES && this.tryIntra(rui, ru, pu, pv)) return true;
@@ -305,7 +301,7 @@ export class GranularSearch {
         }
       }
     }
-    return this.toEmptyRoute(u);
+    return cutU && this.toEmptyRoute(u, ru, rui, pu, removeGain);
   }
 
   /** Move u (at position pu) to just after position k of its own route, if that is shorter and on time. */
@@ -331,24 +327,24 @@ export class GranularSearch {
   }
 
   /** Open a new route for u when that is shorter (rare with distance only, but possible with windows). */
-  private toEmptyRoute(u: number): boolean {
-    const { model, routeOf, posOf, w } = this;
-    const rui = routeOf[u]!;
-    const ru = w.routes[rui]!;
+  private toEmptyRoute(u: number, ru: Route, rui: number, pu: number, gain: number): boolean {
+    const { model, w } = this;
     if (ru.nodes.length === 1) return false;
-    const pu = posOf[u]!;
     const { dist, size } = model;
-    const p = nodeAt(model, ru, pu - 1);
-    const q = nodeAt(model, ru, pu + 1);
-    const gain = dist[p * size + u]! + dist[u * size + q]! - dist[p * size + q]!;
+    if (this.allFromDepot && dist[u]! + dist[u * size]! - gain >= IMPROVES) return false;
+    // Empty routes of one start place are alike: the first one found stands for the others.
+    const seen = this.seenStarts;
+    seen.clear();
     for (let ri = 0; ri < w.routes.length; ri++) {
       const r = w.routes[ri]!;
       if (r.nodes.length > 0) continue;
       const s = model.vehicles[r.vehicle]!.node;
+      if (seen.has(s)) continue;
+      seen.add(s);
       const add = dist[s * size + u]! + dist[u * size]! - (s === 0 ? 0 : dist[s * size]!);
       if (add - gain >= IMPROVES) continue;
-      if (!this.cutOk(ru, pu, pu) || insertionCost(model, r, u, 0) === Number.POSITIVE_INFINITY) continue;
       if (r.cum[0]! + model.dem[u]! > model.capacity + EPS) continue;
+      if (insertionCost(model, r, u, 0) === Number.POSITIVE_INFINITY) continue;
       this.moveSegment(rui, pu, 1, ri, 0);
       return true;
     }

@@ -79,7 +79,11 @@ export const describeRoute = (
   return { vehicle, stops: stops.map((s) => s.id), distance, arrivals, load, returnTime: t + back.time };
 };
 
-type InternalOptions = SolveOptions & { tuning?: Partial<Tuning> };
+/** For the bench and tuning only: search knobs, and an object the solve fills with its figures. */
+type InternalOptions = SolveOptions & {
+  tuning?: Partial<Tuning>;
+  stats?: { iterations?: number; constructionMs?: number; modelMs?: number };
+};
 
 /**
  * Plan the day: routes for up to `problem.vehicles` couriers from the depot, minimising total distance
@@ -104,14 +108,21 @@ export const solve = (problem: Problem, options: SolveOptions = {}): Solution =>
     end: dayEnd(problem),
     metric,
   });
+  const internal = options as InternalOptions;
+  const modelMs = clock() - startedAt;
   const result = optimize(model, {
     timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
     seed: options.seed ?? 1,
     maxIterations: options.maxIterations,
-    tuning: (options as InternalOptions).tuning,
+    tuning: internal.tuning,
     clock,
     startedAt,
   });
+  if (internal.stats) {
+    internal.stats.iterations = result.iterations;
+    internal.stats.constructionMs = result.constructedAt - startedAt;
+    internal.stats.modelMs = modelMs;
+  }
   return toSolution(problem, metric, model, valid, result.routes, [
     ...invalid,
     ...[...result.unreachable].map(([u, why]) => unserved(valid[u - 1]!.id, why)),
