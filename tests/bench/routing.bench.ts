@@ -4,7 +4,8 @@
 // iterations per second and CPU used against the limit from n = 100 to 1,000; then a realistic day in Huế.
 // Every solution is re-scored by the independent checker. Environment:
 //   ROUTING_BUDGETS  Solomon budgets in ms (default "1000,5000")
-//   ROUTING_SOLOMON  "all" (default) or a comma-separated list of instance names
+//   ROUTING_SOLOMON  "all" (default), a comma-separated list of instance names, or "" to skip
+//   ROUTING_SCALE_MS budget of the n = 100…1,000 scale table (default 1000; 0 skips it)
 //   ROUTING_LARGE_MS budget for the Homberger samples (default 10000); ROUTING_LARGE="" skips them
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +68,7 @@ const solomon = () => {
   const best = readCsv(`${SOLOMON_DIR}bks.csv`, 'distance_only');
   const budgets = (process.env.ROUTING_BUDGETS ?? '1000,5000').split(',').map(Number);
   const pick = process.env.ROUTING_SOLOMON ?? 'all';
+  if (!pick) return;
   const names = readdirSync(SOLOMON_DIR)
     .filter((f) => f.endsWith('.txt'))
     .map((f) => f.replace(/\.txt$/, ''))
@@ -166,6 +168,7 @@ const homberger = () => {
 /** The R1 family from 100 to 1,000 customers on the same budget: how fast the search runs as n grows. */
 const scale = () => {
   const ms = Number(process.env.ROUTING_SCALE_MS ?? 1000);
+  if (!ms) return;
   const files = [
     `${SOLOMON_DIR}R101.txt`,
     `${HOMBERGER_DIR}r1_2_1.txt`,

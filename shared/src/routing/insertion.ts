@@ -163,6 +163,9 @@ export const regretRepair = (
   };
   const active = new Uint8Array(np).fill(1);
   for (let ri = 0; ri < nr; ri++) fillColumn(ri, active);
+  // Only routes that can be tried (used ones and one empty route per kind) take part in the regret.
+  let cols: number[] = [];
+  for (let ri = 0; ri < nr; ri++) if (reps[ri]) cols.push(ri);
   let remaining = np;
   const left: number[] = [];
   const top = new Float64Array(regretK);
@@ -180,7 +183,8 @@ export const regretRepair = (
       if (!active[i]) continue;
       top.fill(Number.POSITIVE_INFINITY);
       let bestRoute = -1;
-      for (let ri = 0; ri < nr; ri++) {
+      for (let x = 0; x < cols.length; x++) {
+        const ri = cols[x]!;
         const c = cost[i * nr + ri]!;
         if (c >= top[regretK - 1]!) continue;
         let j = regretK - 1;
@@ -216,6 +220,8 @@ export const regretRepair = (
       const before = reps;
       reps = representatives(model, w.routes);
       for (let ri = 0; ri < nr; ri++) if (reps[ri] && !before[ri]) fillColumn(ri, active);
+      cols = [];
+      for (let ri = 0; ri < nr; ri++) if (reps[ri]) cols.push(ri);
     }
     fillColumn(pickRoute, active);
   }
