@@ -352,7 +352,3 @@ export class GranularSearch {
   }
 }
 
-/** Full descent from every routed stop (used after construction and on each new best solution). */
-export const localSearch = (model: Model, w: Work, rng: Rng, ls?: GranularSearch): void => {
-  (ls ?? new GranularSearch(model)).run(w, rng);
-};
