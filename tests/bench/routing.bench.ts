@@ -32,12 +32,18 @@ const readCsv = (path: string, column: string): Map<string, number> => {
   return new Map(rows.slice(1).map((r) => [r.split(',')[0]!, Number(r.split(',')[col])]));
 };
 
-const table = (head: string[], rows: string[][]) => {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+/** A table printed row by row as results come in (a long run shows its progress; columns ≥ 8 wide). */
+const stream = (head: string[]) => {
+  const widths = head.map((h, i) => Math.max(h.length, i === 0 ? 10 : 8));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  out(line(head));
-  for (const r of rows) out(line(r));
+    out(cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+  line(head);
+  return line;
+};
+
+const table = (head: string[], rows: string[][]) => {
+  const line = stream(head);
+  for (const r of rows) line(r);
 };
 
 const signed = (x: number, digits = 2) =>
@@ -81,7 +87,11 @@ const solomon = () => {
     'gap = 100 × (distance / best-known distance-only − 1); feasible = independent checker, nothing unserved',
   );
   const gaps = budgets.map(() => new Map<string, number[]>());
-  const rows: string[][] = [];
+  const line = stream([
+    'instance',
+    'best',
+    ...budgets.flatMap((ms) => [`veh@${ms}`, `dist@${ms}`, `gap%@${ms}`, 'cpu ms', 'ok']),
+  ]);
   let allFeasible = true;
   for (const name of names) {
     const problem = parseSolomon(readFileSync(`${SOLOMON_DIR}${name}.txt`, 'utf8'));
@@ -103,16 +113,8 @@ const solomon = () => {
       );
     });
     row.splice(1, 0, Number.isNaN(bks) ? '-' : bks.toFixed(2));
-    rows.push(row);
+    line(row);
   }
-  table(
-    [
-      'instance',
-      'best',
-      ...budgets.flatMap((ms) => [`veh@${ms}`, `dist@${ms}`, `gap%@${ms}`, 'cpu ms', 'ok']),
-    ],
-    rows,
-  );
   out('');
   table(
     ['budget', ...CLASSES, 'all'],
@@ -138,7 +140,17 @@ const homberger = () => {
     `Gehring–Homberger samples, ${ms} ms CPU each, seed 1 (best known = SINTEF list, fewest vehicles first,`,
   );
   out('so a distance-only plan may use more vehicles and come out below it)');
-  const rows: string[][] = [];
+  const line = stream([
+    'instance',
+    'n',
+    'vehicles',
+    'distance',
+    'best',
+    'gap %',
+    'cpu ms',
+    'iterations',
+    'feasible',
+  ]);
   const bySize = new Map<number, number[]>();
   for (const name of wanted.split(',')) {
     const problem = parseSolomon(readFileSync(`${HOMBERGER_DIR}${name}.txt`, 'utf8'));
@@ -148,7 +160,7 @@ const homberger = () => {
     const n = problem.stops.length;
     if (!bySize.has(n)) bySize.set(n, []);
     bySize.get(n)!.push(gap);
-    rows.push([
+    line([
       name,
       String(n),
       String(r.solution.routes.length),
@@ -160,7 +172,6 @@ const homberger = () => {
       r.ok ? 'yes' : 'NO',
     ]);
   }
-  table(['instance', 'n', 'vehicles', 'distance', 'best', 'gap %', 'cpu ms', 'iterations', 'feasible'], rows);
   for (const [n, g] of [...bySize].sort((a, b) => a[0] - b[0]))
     out(`mean gap at n = ${n}: ${signed(mean(g))} %`);
 };
