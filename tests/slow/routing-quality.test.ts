@@ -43,6 +43,7 @@ describe('Solomon benchmark instances', () => {
       feasible(problem, solution);
       expect(solution.unserved).toEqual([]);
       expect(100 * (solution.distance / best - 1)).toBeLessThan(maxGap);
-    });
+      // A fixed amount of work: on a machine shared by many jobs it can take minutes of wall time.
+    }, 300_000);
   }
 });

@@ -106,7 +106,7 @@ describe('search on a larger instance', () => {
     const distance = result.routes.reduce((s, r) => s + r.cost, 0);
     // SINTEF best known 2704.57 (20 vehicles).
     expect(100 * (distance / 2704.57 - 1)).toBeLessThan(5);
-  });
+  }, 300_000);
 
   it('gives plans the independent checker accepts on clustered, random and mixed instances', () => {
     for (const name of ['C201', 'R205', 'RC106']) {
@@ -115,5 +115,5 @@ describe('search on a larger instance', () => {
       expect(checkSolution(problem, solution)).toEqual([]);
       expect(solution.unserved).toEqual([]);
     }
-  });
+  }, 300_000);
 });
