@@ -37,11 +37,13 @@ describe('Solomon benchmark instances', () => {
     it(`solves ${name} feasibly within ${maxGap}% of the best known distance`, () => {
       const problem = load(name);
       // An iteration budget with a fixed seed, not a clock: the same answer however loaded the machine is
-      // (3,000 iterations give C101 0%, R101 +0.15%, RC101 +1.07%; the clock only guards against a hang).
-      const solution = solve(problem, { maxIterations: 3000, seed: 1, timeLimitMs: 120_000 });
+      // (500 iterations, each with a granular descent, give C101 0 %, R101 0 %, RC101 +1.27 %; the clock
+      // only guards against a hang).
+      const solution = solve(problem, { maxIterations: 500, seed: 1, timeLimitMs: 120_000 });
       feasible(problem, solution);
       expect(solution.unserved).toEqual([]);
       expect(100 * (solution.distance / best - 1)).toBeLessThan(maxGap);
-    });
+      // A fixed amount of work: on a machine shared by many jobs it can take minutes of wall time.
+    }, 300_000);
   }
 });

@@ -2,8 +2,12 @@ import type { Model } from './model';
 import type { Rng } from './random';
 import { cloneRoute, EPS, insertionCost, type Route, routeLoad, updateRoute } from './route';
 
-/** A candidate solution being edited: routes are cloned on first write, so the current one stays intact. */
-export type Work = { routes: Route[]; owned: boolean[]; pool: number[] };
+/**
+ * A candidate solution being edited: routes are cloned on first write, so the current one stays intact.
+ * `routeOf`, when kept, says which route holds each stop (-1 = in the pool) and lets insertion look only
+ * at the routes of a stop's neighbours.
+ */
+export type Work = { routes: Route[]; owned: boolean[]; pool: number[]; routeOf?: Int32Array };
 
 export const touch = (w: Work, ri: number): Route => {
   if (!w.owned[ri]) {
@@ -17,7 +21,13 @@ export const insertAt = (model: Model, w: Work, ri: number, u: number, k: number
   const r = touch(w, ri);
   r.nodes.splice(k, 0, u);
   updateRoute(model, r);
+  if (w.routeOf) w.routeOf[u] = ri;
 };
+
+/** Neighbours whose routes a stop is tried in, when the solution has many routes. */
+const INSERT_NEIGHBOURS = 24;
+/** Below this many routes, every route is tried (cheap, and the best place is never missed). */
+const GRANULAR_FROM_ROUTES = 12;
 
 /** Empty routes of identical vehicles are interchangeable: only the first of each group is tried. */
 const representatives = (model: Model, routes: Route[]): boolean[] => {
@@ -86,20 +96,35 @@ export const greedyRepair = (
   else if (order === 'far') pool.sort((a, b) => dist[b]! - dist[a]!);
   else if (order === 'close') pool.sort((a, b) => dist[a]! - dist[b]!);
   const left: number[] = [];
+  const used = w.routes.reduce((c, r) => c + (r.nodes.length > 0 ? 1 : 0), 0);
+  const granular = w.routeOf !== undefined && used >= GRANULAR_FROM_ROUTES;
+  const mark = granular ? new Uint8Array(w.routes.length) : undefined;
   for (const u of pool) {
     const reps = representatives(model, w.routes);
     let best = Number.POSITIVE_INFINITY;
     let bestR = -1;
     let bestK = -1;
-    for (let ri = 0; ri < w.routes.length; ri++) {
-      if (!reps[ri]) continue;
+    const tryRoute = (ri: number) => {
       bestInRoute(model, w.routes[ri]!, u, rng, blink, noise);
       if (found.cost < best) {
         best = found.cost;
         bestR = ri;
         bestK = found.k;
       }
+    };
+    if (mark && w.routeOf) {
+      mark.fill(0);
+      const nb = model.neighbours[u]!;
+      for (let i = 0; i < nb.length && i < INSERT_NEIGHBOURS; i++) {
+        const ri = w.routeOf[nb[i]!]!;
+        if (ri < 0 || mark[ri]) continue;
+        mark[ri] = 1;
+        tryRoute(ri);
+      }
+      for (let ri = 0; ri < w.routes.length; ri++)
+        if (reps[ri] && w.routes[ri]!.nodes.length === 0) tryRoute(ri);
     }
+    if (bestR < 0) for (let ri = 0; ri < w.routes.length; ri++) if (reps[ri]) tryRoute(ri);
     if (bestR < 0) left.push(u);
     else insertAt(model, w, bestR, u, bestK);
   }
@@ -109,7 +134,14 @@ export const greedyRepair = (
 const MISSING = 1e9;
 
 /** Regret-k insertion: the stop that would lose most by waiting goes in first. */
-export const regretRepair = (model: Model, w: Work, rng: Rng, regretK: number, noise: number) => {
+export const regretRepair = (
+  model: Model,
+  w: Work,
+  rng: Rng,
+  regretK: number,
+  noise: number,
+  stop?: () => boolean,
+) => {
   const pool = w.pool;
   const nr = w.routes.length;
   const np = pool.length;
@@ -131,10 +163,18 @@ export const regretRepair = (model: Model, w: Work, rng: Rng, regretK: number, n
   };
   const active = new Uint8Array(np).fill(1);
   for (let ri = 0; ri < nr; ri++) fillColumn(ri, active);
+  // Only routes that can be tried (used ones and one empty route per kind) take part in the regret.
+  let cols: number[] = [];
+  for (let ri = 0; ri < nr; ri++) if (reps[ri]) cols.push(ri);
   let remaining = np;
   const left: number[] = [];
   const top = new Float64Array(regretK);
   while (remaining > 0) {
+    if (stop?.()) {
+      // Out of time: whatever is not placed yet goes back to the pool for a cheaper insertion.
+      for (let i = 0; i < np; i++) if (active[i]) left.push(pool[i]!);
+      break;
+    }
     let pick = -1;
     let pickRegret = Number.NEGATIVE_INFINITY;
     let pickBest = Number.POSITIVE_INFINITY;
@@ -143,7 +183,8 @@ export const regretRepair = (model: Model, w: Work, rng: Rng, regretK: number, n
       if (!active[i]) continue;
       top.fill(Number.POSITIVE_INFINITY);
       let bestRoute = -1;
-      for (let ri = 0; ri < nr; ri++) {
+      for (let x = 0; x < cols.length; x++) {
+        const ri = cols[x]!;
         const c = cost[i * nr + ri]!;
         if (c >= top[regretK - 1]!) continue;
         let j = regretK - 1;
@@ -179,6 +220,8 @@ export const regretRepair = (model: Model, w: Work, rng: Rng, regretK: number, n
       const before = reps;
       reps = representatives(model, w.routes);
       for (let ri = 0; ri < nr; ri++) if (reps[ri] && !before[ri]) fillColumn(ri, active);
+      cols = [];
+      for (let ri = 0; ri < nr; ri++) if (reps[ri]) cols.push(ri);
     }
     fillColumn(pickRoute, active);
   }

@@ -1,191 +1,354 @@
 import type { Work } from './insertion';
 import { touch } from './insertion';
 import type { Model } from './model';
-import { EPS, nodeAt, type Route, routeLoad, seqFeasible, updateRoute } from './route';
+import type { Rng } from './random';
+import { EPS, insertionCost, nodeAt, type Route, routeLoad, seqFeasible, updateRoute } from './route';
 
 const IMPROVES = -1e-7;
 
+/** Longest stretch a 2-opt inside one route reverses (its check is O(length)). */
+const MAX_REVERSE = 40;
+
 /**
- * Cross-exchange between two routes with segments of 0..3 stops each: covers relocate (3-0), swap (1-1),
- * or-opt between routes and cross-exchange proper. Distance delta first, then the O(segment) time check.
+ * Granular local search (after Toth & Vigo's granular tabu search and Vidal's HGS): for each stop u and
+ * each of its model neighbours v, try relocating u (or u and its successor) next to v, swapping u and v,
+ * 2-opt* joining u to v across routes, and 2-opt inside a route. Every inter-route move is priced and
+ * checked in O(1) from the routes' forward departure / backward latest-start arrays, so a pass costs
+ * O(n · NEIGHBOURS) whatever the size of the instance. First improvement; stops whose routes changed are
+ * looked at again, until none improves or `maxMoves` moves were applied.
  */
-const crossExchange = (model: Model, w: Work, r1i: number, r2i: number): boolean => {
-  const { dist, size, capacity } = model;
-  const r1 = w.routes[r1i]!;
-  const r2 = w.routes[r2i]!;
-  const m1 = r1.nodes.length;
-  const m2 = r2.nodes.length;
-  const load1 = routeLoad(r1);
-  const load2 = routeLoad(r2);
-  const d = (a: number, b: number) => dist[a * size + b]!;
-  for (let a = 1; a <= m1 + 1; a++) {
-    const p1 = nodeAt(model, r1, a - 1);
-    for (let l1 = 0; l1 <= 3 && a + l1 <= m1 + 1; l1++) {
-      const n1 = nodeAt(model, r1, a + l1);
-      const f1 = l1 > 0 ? r1.nodes[a - 1]! : -1;
-      const e1 = l1 > 0 ? r1.nodes[a + l1 - 2]! : -1;
-      const old1 = l1 > 0 ? d(p1, f1) + d(e1, n1) : d(p1, n1);
-      const dem1 = r1.cum[a + l1 - 1]! - r1.cum[a - 1]!;
-      for (let b = 1; b <= m2 + 1; b++) {
-        const p2 = nodeAt(model, r2, b - 1);
-        for (let l2 = l1 === 0 ? 1 : 0; l2 <= 3 && b + l2 <= m2 + 1; l2++) {
-          const n2 = nodeAt(model, r2, b + l2);
-          const f2 = l2 > 0 ? r2.nodes[b - 1]! : -1;
-          const e2 = l2 > 0 ? r2.nodes[b + l2 - 2]! : -1;
-          const old2 = l2 > 0 ? d(p2, f2) + d(e2, n2) : d(p2, n2);
-          const new1 = l2 > 0 ? d(p1, f2) + d(e2, n1) : d(p1, n1);
-          const new2 = l1 > 0 ? d(p2, f1) + d(e1, n2) : d(p2, n2);
-          const delta = new1 + new2 - old1 - old2;
-          if (delta >= IMPROVES) continue;
-          const dem2 = r2.cum[b + l2 - 1]! - r2.cum[b - 1]!;
-          if (load1 - dem1 + dem2 > capacity + EPS || load2 - dem2 + dem1 > capacity + EPS) continue;
-          if (!seqFeasible(model, r1, a - 1, r2.nodes, b - 1, b - 1 + l2, a + l1)) continue;
-          if (!seqFeasible(model, r2, b - 1, r1.nodes, a - 1, a - 1 + l1, b + l2)) continue;
-          const seg1 = r1.nodes.slice(a - 1, a - 1 + l1);
-          const seg2 = r2.nodes.slice(b - 1, b - 1 + l2);
-          const t1 = touch(w, r1i);
-          const t2 = touch(w, r2i);
-          t1.nodes.splice(a - 1, l1, ...seg2);
-          t2.nodes.splice(b - 1, l2, ...seg1);
-          updateRoute(model, t1);
-          updateRoute(model, t2);
-          return true;
+export class GranularSearch {
+  private readonly routeOf: Int32Array;
+  private readonly posOf: Int32Array;
+  private readonly queued: Uint8Array;
+  private queue: number[] = [];
+  private w!: Work;
+  private readonly seenStarts = new Set<number>();
+  private readonly allFromDepot: boolean;
+
+  constructor(private readonly model: Model) {
+    this.routeOf = new Int32Array(model.n + 1);
+    this.posOf = new Int32Array(model.n + 1);
+    this.queued = new Uint8Array(model.n + 1);
+    this.allFromDepot = model.vehicles.every((v) => v.node === 0);
+  }
+
+  /**
+   * Improve `w` in place (copy-on-write routes). `from` lists the stops to start from (all routed stops
+   * when omitted); returns the number of moves applied. `stop` is polled now and then (time limit).
+   */
+  run(w: Work, rng: Rng, from?: number[], maxMoves = Number.POSITIVE_INFINITY, stop?: () => boolean): number {
+    const { model, routeOf, queued } = this;
+    this.w = w;
+    routeOf.fill(-1);
+    for (let ri = 0; ri < w.routes.length; ri++) this.index(ri);
+    const start: number[] = [];
+    if (from) {
+      for (const u of from) if (u > 0 && u <= model.n && routeOf[u]! >= 0) start.push(u);
+    } else {
+      for (let u = 1; u <= model.n; u++) if (routeOf[u]! >= 0) start.push(u);
+    }
+    for (let i = start.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      const t = start[i]!;
+      start[i] = start[j]!;
+      start[j] = t;
+    }
+    queued.fill(0);
+    this.queue = [];
+    for (const u of start) {
+      if (queued[u]) continue;
+      queued[u] = 1;
+      this.queue.push(u);
+    }
+    let moves = 0;
+    let head = 0;
+    while (head < this.queue.length && moves < maxMoves) {
+      if (stop && (head & 63) === 0 && stop()) break;
+      const u = this.queue[head++]!;
+      queued[u] = 0;
+      if (routeOf[u]! < 0) continue;
+      if (this.improve(u)) {
+        moves++;
+        if (!queued[u]) {
+          queued[u] = 1;
+          this.queue.push(u);
+        }
+      }
+      if (head > 4096 && head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(head);
+        head = 0;
+      }
+    }
+    return moves;
+  }
+
+  private index(ri: number): void {
+    const nodes = this.w.routes[ri]!.nodes;
+    for (let i = 0; i < nodes.length; i++) {
+      const u = nodes[i]!;
+      this.routeOf[u] = ri;
+      this.posOf[u] = i + 1;
+    }
+  }
+
+  /** A route changed: re-index it and queue its stops for another look. */
+  private changed(ri: number, nodes: number[]): void {
+    const r = touch(this.w, ri);
+    r.nodes = nodes;
+    updateRoute(this.model, r);
+    this.index(ri);
+    for (const u of nodes) {
+      if (this.queued[u]) continue;
+      this.queued[u] = 1;
+      this.queue.push(u);
+    }
+  }
+
+  /** Whether the route stays on time without its stops at positions a..b (1-based, inclusive). */
+  private cutOk(r: Route, a: number, b: number): boolean {
+    const { model } = this;
+    const p = nodeAt(model, r, a - 1);
+    const q = nodeAt(model, r, b + 1);
+    const arr = r.dep[a - 1]! + model.time[p * model.size + q]!;
+    const s = arr > model.ready[q]! ? arr : model.ready[q]!;
+    return s <= r.lst[b + 1]! + EPS;
+  }
+
+  /** Whether stop x can take position k's place in r (the stop there leaves). */
+  private replaceOk(r: Route, k: number, x: number): boolean {
+    const { model } = this;
+    const { size, time, ready, due, svc } = model;
+    const p = nodeAt(model, r, k - 1);
+    const q = nodeAt(model, r, k + 1);
+    const arr = r.dep[k - 1]! + time[p * size + x]!;
+    const s = arr > ready[x]! ? arr : ready[x]!;
+    if (s > due[x]! + EPS) return false;
+    const arrQ = s + svc[x]! + time[x * size + q]!;
+    const sQ = arrQ > ready[q]! ? arrQ : ready[q]!;
+    return sQ <= r.lst[k + 1]! + EPS;
+  }
+
+  /** Whether r's prefix up to position a, then rb's suffix from position b, is on time. */
+  private joinOk(ra: Route, a: number, rb: Route, b: number): boolean {
+    const { model } = this;
+    const x = nodeAt(model, ra, a);
+    const y = nodeAt(model, rb, b);
+    const arr = ra.dep[a]! + model.time[x * model.size + y]!;
+    const s = arr > model.ready[y]! ? arr : model.ready[y]!;
+    return s <= rb.lst[b]! + EPS;
+  }
+
+  /** Exact cost of a sequence for a vehicle, or Infinity when it is late anywhere. */
+  private cost(vehicle: number, nodes: number[]): number {
+    const probe: Route = { vehicle, nodes, dep: [], lst: [], cum: [], cost: 0, feasible: true };
+    updateRoute(this.model, probe);
+    return probe.feasible ? probe.cost : Number.POSITIVE_INFINITY;
+  }
+
+  private improve(u: number): boolean {
+    const { model, routeOf, posOf, w } = this;
+    const { dist, size, dem, capacity } = model;
+    const d = (a: number, b: number) => dist[a * size + b]!;
+    const nb = model.neighbours[u]!;
+    // Everything about u's place is fixed until a move is applied (and then this returns).
+    const rui = routeOf[u]!;
+    const ru = w.routes[rui]!;
+    const pu = posOf[u]!;
+    const mu = ru.nodes.length;
+    const prevU = pu > 1 ? ru.nodes[pu - 2]! : model.vehicles[ru.vehicle]!.node;
+    const nextU = pu < mu ? ru.nodes[pu]! : 0;
+    const loadU = routeLoad(ru);
+    const removeGain = d(prevU, u) + d(u, nextU) - d(prevU, nextU);
+    const cutU = this.cutOk(ru, pu, pu);
+    for (let i = 0; i < nb.length; i++) {
+      const v = nb[i]!;
+      const rvi = routeOf[v]!;
+      if (rvi < 0) continue;
+      const rv = w.routes[rvi]!;
+      const pv = posOf[v]!;
+      const prevV = pv > 1 ? rv.nodes[pv - 2]! : model.vehicles[rv.vehicle]!.node;
+      const nextV = pv < rv.nodes.length ? rv.nodes[pv]! : 0;
+      if (rui !== rvi) {
+        const loadV = routeLoad(rv);
+        // Relocate u after v, then before v.
+        if (loadV + dem[u]! <= capacity + EPS) {
+          const after = d(v, u) + d(u, nextV) - d(v, nextV) - removeGain;
+          if (after < IMPROVES && cutU && insertionCost(model, rv, u, pv) < Number.POSITIVE_INFINITY) {
+            this.moveSegment(rui, pu, 1, rvi, pv);
+            return true;
+          }
+          const before = d(prevV, u) + d(u, v) - d(prevV, v) - removeGain;
+          if (before < IMPROVES && cutU && insertionCost(model, rv, u, pv - 1) < Number.POSITIVE_INFINITY) {
+            this.moveSegment(rui, pu, 1, rvi, pv - 1);
+            return true;
+          }
+        }
+        // Relocate u and its successor after v (or-opt of two).
+        if (pu < mu) {
+          const x = nextU;
+          const nextX = nodeAt(model, ru, pu + 2);
+          if (loadV + dem[u]! + dem[x]! <= capacity + EPS) {
+            const delta =
+              d(v, u) +
+              d(x, nextV) -
+              d(v, nextV) -
+              (d(prevU, u) + d(u, x) + d(x, nextX) - d(prevU, nextX)) +
+              d(u, x);
+            if (
+              delta < IMPROVES &&
+              this.cutOk(ru, pu, pu + 1) &&
+              seqFeasible(model, rv, pv, ru.nodes, pu - 1, pu + 1, pv + 1)
+            ) {
+              this.moveSegment(rui, pu, 2, rvi, pv);
+              return true;
+            }
+          }
+        }
+        // Swap u and v.
+        const swapLoadOk =
+          loadU - dem[u]! + dem[v]! <= capacity + EPS && loadV - dem[v]! + dem[u]! <= capacity + EPS;
+        if (swapLoadOk) {
+          const delta =
+            d(prevU, v) +
+            d(v, nextU) -
+            d(prevU, u) -
+            d(u, nextU) +
+            d(prevV, u) +
+            d(u, nextV) -
+            d(prevV, v) -
+            d(v, nextV);
+          if (delta < IMPROVES && this.replaceOk(ru, pu, v) && this.replaceOk(rv, pv, u)) {
+            const a = ru.nodes.slice();
+            const b = rv.nodes.slice();
+            a[pu - 1] = v;
+            b[pv - 1] = u;
+            this.changed(rui, a);
+            this.changed(rvi, b);
+            return true;
+          }
+        }
+        // 2-opt*: ru keeps its head up to u then takes rv's tail from v; rv's head up to v's predecessor
+        // takes ru's tail after u.
+        {
+          const delta = d(u, v) + d(prevV, nextU) - d(u, nextU) - d(prevV, v);
+          if (
+            delta < IMPROVES &&
+            ru.cum[pu]! + loadV - rv.cum[pv - 1]! <= capacity + EPS &&
+            rv.cum[pv - 1]! + loadU - ru.cum[pu]! <= capacity + EPS &&
+            this.joinOk(ru, pu, rv, pv) &&
+            this.joinOk(rv, pv - 1, ru, pu + 1)
+          ) {
+            const a = ru.nodes.slice(0, pu).concat(rv.nodes.slice(pv - 1));
+            const b = rv.nodes.slice(0, pv - 1).concat(ru.nodes.slice(pu));
+            this.changed(rui, a);
+            this.changed(rvi, b);
+            return true;
+          }
+        }
+        // 2-opt* the other way round: v's head then u's tail; u's head before u then v's tail after v.
+        {
+          const delta = d(v, u) + d(prevU, nextV) - d(v, nextV) - d(prevU, u);
+          if (
+            delta < IMPROVES &&
+            rv.cum[pv]! + loadU - ru.cum[pu - 1]! <= capacity + EPS &&
+            ru.cum[pu - 1]! + loadV - rv.cum[pv]! <= capacity + EPS &&
+            this.joinOk(rv, pv, ru, pu) &&
+            this.joinOk(ru, pu - 1, rv, pv + 1)
+          ) {
+            const a = ru.nodes.slice(0, pu - 1).concat(rv.nodes.slice(pv));
+            const b = rv.nodes.slice(0, pv).concat(ru.nodes.slice(pu - 1));
+            this.changed(rui, a);
+            this.changed(rvi, b);
+            return true;
+          }
+        }
+      } else {
+        // Same route: relocate u next to v, or reverse the stretch between them (2-opt).
+        if (pv !== pu - 1) {
+          const after = d(v, u) + d(u, nextV) - d(v, nextV) - removeGain;
+          if (after < IMPROVES && this.tryIntra(rui, ru, pu, pv)) return true;
+        }
+        if (pv !== pu + 1) {
+          const before = d(prevV, u) + d(u, v) - d(prevV, v) - removeGain;
+          if (before < IMPROVES && this.tryIntra(rui, ru, pu, pv - 1)) return true;
+        }
+        const a = pu < pv ? pu : pv;
+        const b = pu < pv ? pv : pu;
+        if (b - a >= 1 && b - a <= MAX_REVERSE) {
+          // Reverse a+1..b so that nodeAt(a) is followed by nodeAt(b): adds edge (u, v) or (v, u).
+          const x = nodeAt(model, ru, a);
+          const y = nodeAt(model, ru, a + 1);
+          const z = nodeAt(model, ru, b);
+          const after = nodeAt(model, ru, b + 1);
+          const delta = d(x, z) + d(y, after) - d(x, y) - d(z, after);
+          if (delta < IMPROVES && b > a + 1) {
+            const nodes = ru.nodes.slice();
+            let lo = a;
+            let hi = b - 1;
+            while (lo < hi) {
+              const t = nodes[lo]!;
+              nodes[lo] = nodes[hi]!;
+              nodes[hi] = t;
+              lo++;
+              hi--;
+            }
+            if (this.cost(ru.vehicle, nodes) < ru.cost + IMPROVES) {
+              this.changed(rui, nodes);
+              return true;
+            }
+          }
         }
       }
     }
+    return cutU && this.toEmptyRoute(u, ru, rui, pu, removeGain);
   }
-  return false;
-};
 
-/** 2-opt*: swap the tails of two routes, O(1) per move. */
-const twoOptStar = (model: Model, w: Work, r1i: number, r2i: number): boolean => {
-  const { dist, size, time, ready, capacity } = model;
-  const r1 = w.routes[r1i]!;
-  const r2 = w.routes[r2i]!;
-  const m1 = r1.nodes.length;
-  const m2 = r2.nodes.length;
-  const load1 = routeLoad(r1);
-  const load2 = routeLoad(r2);
-  const d = (a: number, b: number) => dist[a * size + b]!;
-  const joins = (ra: Route, a: number, rb: Route, b: number) => {
-    const u = nodeAt(model, ra, a);
-    const v = nodeAt(model, rb, b + 1);
-    const arr = ra.dep[a]! + time[u * size + v]!;
-    const s = arr > ready[v]! ? arr : ready[v]!;
-    return s <= rb.lst[b + 1]! + EPS;
-  };
-  for (let a = 0; a <= m1; a++) {
-    const u1 = nodeAt(model, r1, a);
-    const v1 = nodeAt(model, r1, a + 1);
-    for (let b = 0; b <= m2; b++) {
-      if (a === m1 && b === m2) continue;
-      if (a === 0 && b === 0) continue;
-      const u2 = nodeAt(model, r2, b);
-      const v2 = nodeAt(model, r2, b + 1);
-      const delta = d(u1, v2) + d(u2, v1) - d(u1, v1) - d(u2, v2);
-      if (delta >= IMPROVES) continue;
-      if (r1.cum[a]! + load2 - r2.cum[b]! > capacity + EPS) continue;
-      if (r2.cum[b]! + load1 - r1.cum[a]! > capacity + EPS) continue;
-      if (!joins(r1, a, r2, b) || !joins(r2, b, r1, a)) continue;
-      const tail1 = r1.nodes.slice(a);
-      const tail2 = r2.nodes.slice(b);
-      const t1 = touch(w, r1i);
-      const t2 = touch(w, r2i);
-      t1.nodes.length = a;
-      t1.nodes.push(...tail2);
-      t2.nodes.length = b;
-      t2.nodes.push(...tail1);
-      updateRoute(model, t1);
-      updateRoute(model, t2);
+  /** Move u (at position pu) to just after position k of its own route, if that is shorter and on time. */
+  private tryIntra(ri: number, r: Route, pu: number, k: number): boolean {
+    const nodes = r.nodes.slice();
+    const u = nodes[pu - 1]!;
+    nodes.splice(pu - 1, 1);
+    nodes.splice(k < pu ? k : k - 1, 0, u);
+    if (this.cost(r.vehicle, nodes) >= r.cost + IMPROVES) return false;
+    this.changed(ri, nodes);
+    return true;
+  }
+
+  /** Move `len` stops from position `at` of route a to just after position `k` of route b (a ≠ b). */
+  private moveSegment(a: number, at: number, len: number, b: number, k: number): void {
+    const ra = this.w.routes[a]!;
+    const rb = this.w.routes[b]!;
+    const seg = ra.nodes.slice(at - 1, at - 1 + len);
+    const na = ra.nodes.slice(0, at - 1).concat(ra.nodes.slice(at - 1 + len));
+    const nbNodes = rb.nodes.slice(0, k).concat(seg, rb.nodes.slice(k));
+    this.changed(a, na);
+    this.changed(b, nbNodes);
+  }
+
+  /** Open a new route for u when that is shorter (rare with distance only, but possible with windows). */
+  private toEmptyRoute(u: number, ru: Route, rui: number, pu: number, gain: number): boolean {
+    const { model, w } = this;
+    if (ru.nodes.length === 1) return false;
+    const { dist, size } = model;
+    if (this.allFromDepot && dist[u]! + dist[u * size]! - gain >= IMPROVES) return false;
+    // Empty routes of one start place are alike: the first one found stands for the others.
+    const seen = this.seenStarts;
+    seen.clear();
+    for (let ri = 0; ri < w.routes.length; ri++) {
+      const r = w.routes[ri]!;
+      if (r.nodes.length > 0) continue;
+      const s = model.vehicles[r.vehicle]!.node;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      const add = dist[s * size + u]! + dist[u * size]! - (s === 0 ? 0 : dist[s * size]!);
+      if (add - gain >= IMPROVES) continue;
+      if (r.cum[0]! + model.dem[u]! > model.capacity + EPS) continue;
+      if (insertionCost(model, r, u, 0) === Number.POSITIVE_INFINITY) continue;
+      this.moveSegment(rui, pu, 1, ri, 0);
       return true;
     }
+    return false;
   }
-  return false;
-};
+}
 
-const evaluate = (model: Model, vehicle: number, nodes: number[]): number => {
-  const probe: Route = { vehicle, nodes, dep: [], lst: [], cum: [], cost: 0, feasible: true };
-  updateRoute(model, probe);
-  return probe.feasible ? probe.cost : Number.POSITIVE_INFINITY;
-};
-
-/** Or-opt (move 1–3 stops elsewhere in the route) and 2-opt (reverse a stretch) within one route. */
-const intraRoute = (model: Model, w: Work, ri: number): boolean => {
-  const { dist, size } = model;
-  const r = w.routes[ri]!;
-  const m = r.nodes.length;
-  const d = (a: number, b: number) => dist[a * size + b]!;
-  const apply = (nodes: number[]) => {
-    const cost = evaluate(model, r.vehicle, nodes);
-    if (cost >= r.cost + IMPROVES) return false;
-    const t = touch(w, ri);
-    t.nodes = nodes;
-    updateRoute(model, t);
-    return true;
-  };
-  for (let len = 1; len <= 3; len++) {
-    for (let a = 1; a + len - 1 <= m; a++) {
-      const p = nodeAt(model, r, a - 1);
-      const f = r.nodes[a - 1]!;
-      const e = r.nodes[a + len - 2]!;
-      const n = nodeAt(model, r, a + len);
-      const gain = d(p, f) + d(e, n) - d(p, n);
-      for (let b = 0; b <= m; b++) {
-        if (b >= a - 1 && b <= a + len - 1) continue;
-        const x = nodeAt(model, r, b);
-        const y = nodeAt(model, r, b + 1);
-        if (d(x, f) + d(e, y) - d(x, y) - gain >= IMPROVES) continue;
-        const rest = r.nodes.slice(0, a - 1).concat(r.nodes.slice(a - 1 + len));
-        const seg = r.nodes.slice(a - 1, a - 1 + len);
-        const at = b < a ? b : b - len;
-        rest.splice(at, 0, ...seg);
-        if (apply(rest)) return true;
-      }
-    }
-  }
-  for (let a = 1; a < m; a++) {
-    for (let b = a + 1; b <= m; b++) {
-      const p = nodeAt(model, r, a - 1);
-      const n = nodeAt(model, r, b + 1);
-      const delta =
-        d(p, r.nodes[b - 1]!) + d(r.nodes[a - 1]!, n) - d(p, r.nodes[a - 1]!) - d(r.nodes[b - 1]!, n);
-      if (delta >= IMPROVES) continue;
-      const nodes = r.nodes.slice();
-      const rev = nodes.slice(a - 1, b).reverse();
-      nodes.splice(a - 1, b - a + 1, ...rev);
-      if (apply(nodes)) return true;
-    }
-  }
-  return false;
-};
-
-/** First-improvement descent over all neighbourhoods until none improves (or `maxPasses`). */
-export const localSearch = (model: Model, w: Work, maxPasses = 200): void => {
-  for (let pass = 0; pass < maxPasses; pass++) {
-    let improved = false;
-    const nr = w.routes.length;
-    for (let i = 0; i < nr; i++) {
-      if (w.routes[i]!.nodes.length > 1 && intraRoute(model, w, i)) improved = true;
-    }
-    const seen = new Set<number>();
-    const tried: number[] = [];
-    for (let i = 0; i < nr; i++) {
-      const r = w.routes[i]!;
-      if (r.nodes.length > 0) tried.push(i);
-      else if (!seen.has(model.vehicles[r.vehicle]!.group)) {
-        seen.add(model.vehicles[r.vehicle]!.group);
-        tried.push(i);
-      }
-    }
-    for (let x = 0; x < tried.length; x++) {
-      for (let y = x + 1; y < tried.length; y++) {
-        const i = tried[x]!;
-        const j = tried[y]!;
-        if (w.routes[i]!.nodes.length === 0 && w.routes[j]!.nodes.length === 0) continue;
-        if (twoOptStar(model, w, i, j)) improved = true;
-        if (crossExchange(model, w, i, j)) improved = true;
-      }
-    }
-    if (!improved) return;
-  }
-};

@@ -21,9 +21,58 @@ export type Model = {
   /** Latest return to the depot (depot due time, shortened by the shift length). */
   end: number;
   vehicles: VehicleStart[];
-  /** For each stop, the other stops nearest first. */
+  /** For each stop, its `NEIGHBOURS` closest stops (distance plus time-window incompatibility), nearest first. */
   neighbours: Int32Array[];
   maxDist: number;
+};
+
+/** How many neighbours each stop keeps: moves and insertions only look at these (granular search). */
+export const NEIGHBOURS = 40;
+
+/**
+ * The `k` indices in lo..hi with the smallest score, smallest first, in O(range · log k) without sorting
+ * the whole range (a bounded max-heap).
+ */
+export const nearest = (score: Float64Array, lo: number, hi: number, k: number): Int32Array => {
+  const heap = new Int32Array(Math.max(0, k));
+  let size = 0;
+  const less = (a: number, b: number) => score[a]! < score[b]! || (score[a] === score[b] && a < b);
+  const down = (from: number) => {
+    let i = from;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < size && less(heap[m]!, heap[l]!)) m = l;
+      if (r < size && less(heap[m]!, heap[r]!)) m = r;
+      if (m === i) return;
+      const t = heap[i]!;
+      heap[i] = heap[m]!;
+      heap[m] = t;
+      i = m;
+    }
+  };
+  for (let j = lo; j <= hi && k > 0; j++) {
+    if (score[j] === Number.POSITIVE_INFINITY) continue;
+    if (size < k) {
+      heap[size] = j;
+      let i = size++;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!less(heap[p]!, heap[i]!)) break;
+        const t = heap[i]!;
+        heap[i] = heap[p]!;
+        heap[p] = t;
+        i = p;
+      }
+    } else if (less(j, heap[0]!)) {
+      heap[0] = j;
+      down(0);
+    }
+  }
+  const out = Array.from(heap.subarray(0, size));
+  out.sort((a, b) => (less(a, b) ? -1 : 1));
+  return Int32Array.from(out);
 };
 
 export type StartSpec = { place?: Place; depart: number; load: number };
@@ -82,11 +131,24 @@ export const buildModel = (input: {
     }
   }
   const neighbours: Int32Array[] = [new Int32Array(0)];
+  const k = Math.min(n - 1, NEIGHBOURS);
+  const score = new Float64Array(n + 1);
   for (let i = 1; i <= n; i++) {
-    const others: number[] = [];
-    for (let j = 1; j <= n; j++) if (j !== i) others.push(j);
-    others.sort((a, b) => dist[i * size + a]! - dist[i * size + b]!);
-    neighbours.push(Int32Array.from(others));
+    // Granular neighbourhood (Vidal et al.): near in space and compatible in time, both directions.
+    for (let j = 1; j <= n; j++) {
+      if (j === i) continue;
+      const tij = time[i * size + j]!;
+      const tji = time[j * size + i]!;
+      const waitIj = Math.max(0, ready[j]! - svc[i]! - tij - due[i]!);
+      const lateIj = Math.max(0, ready[i]! + svc[i]! + tij - due[j]!);
+      const waitJi = Math.max(0, ready[i]! - svc[j]! - tji - due[j]!);
+      const lateJi = Math.max(0, ready[j]! + svc[j]! + tji - due[i]!);
+      const ij = dist[i * size + j]! + 0.2 * waitIj + lateIj;
+      const ji = dist[j * size + i]! + 0.2 * waitJi + lateJi;
+      score[j] = ij < ji ? ij : ji;
+    }
+    score[i] = Number.POSITIVE_INFINITY;
+    neighbours.push(nearest(score, 1, n, k));
   }
   return {
     n,

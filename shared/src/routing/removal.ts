@@ -1,6 +1,6 @@
 import type { Work } from './insertion';
 import { touch } from './insertion';
-import type { Model } from './model';
+import { type Model, nearest } from './model';
 import type { Rng } from './random';
 import { nodeAt, updateRoute } from './route';
 
@@ -29,7 +29,10 @@ const removeAll = (model: Model, w: Work, idx: Index, removed: Set<number>) => {
     r.nodes = r.nodes.filter((u) => !removed.has(u));
     updateRoute(model, r);
   }
-  for (const u of removed) w.pool.push(u);
+  for (const u of removed) {
+    w.pool.push(u);
+    if (w.routeOf) w.routeOf[u] = -1;
+  }
 };
 
 export type RemovalOperator = (model: Model, w: Work, idx: Index, q: number, rng: Rng) => void;
@@ -47,17 +50,24 @@ export const randomRemoval: RemovalOperator = (model, w, idx, q, rng) => {
   removeAll(model, w, idx, removed);
 };
 
+const WORST_SAMPLE = 200;
+
 export const worstRemoval: RemovalOperator = (model, w, idx, q, rng) => {
   const { dist, size } = model;
   const gain = new Float64Array(model.n + 1);
-  for (const u of idx.assigned) {
+  // On large instances, rank a random sample of stops rather than all of them (O(q), not O(n log n)).
+  const sample =
+    idx.assigned.length <= WORST_SAMPLE
+      ? idx.assigned
+      : Array.from({ length: WORST_SAMPLE }, () => idx.assigned[rng.int(idx.assigned.length)]!);
+  for (const u of sample) {
     const r = w.routes[idx.routeOf[u]!]!;
     const k = idx.posOf[u]!;
     const p = nodeAt(model, r, k - 1);
     const s = nodeAt(model, r, k + 1);
     gain[u] = dist[p * size + u]! + dist[u * size + s]! - dist[p * size + s]!;
   }
-  const list = idx.assigned.slice().sort((a, b) => gain[b]! - gain[a]!);
+  const list = [...new Set(sample)].sort((a, b) => gain[b]! - gain[a]!);
   const removed = new Set<number>();
   while (removed.size < q && list.length > 0) {
     const j = Math.floor(rng.next() ** 4 * list.length);
@@ -66,6 +76,9 @@ export const worstRemoval: RemovalOperator = (model, w, idx, q, rng) => {
   }
   removeAll(model, w, idx, removed);
 };
+
+/** How many related stops Shaw removal draws from (a bounded list keeps the model O(n · RELATED)). */
+const RELATED = 60;
 
 /** Stops ordered by Shaw relatedness (distance, ready time, demand) to each stop, computed once per model. */
 const relatedCache = new WeakMap<Model, Int32Array[]>();
@@ -77,17 +90,14 @@ const relatedLists = (model: Model): Int32Array[] => {
   const lists: Int32Array[] = [new Int32Array(0)];
   const score = new Float64Array(n + 1);
   for (let a = 1; a <= n; a++) {
-    const others: number[] = [];
     for (let b = 1; b <= n; b++) {
-      if (b === a) continue;
-      others.push(b);
       score[b] =
         (9 * dist[a * size + b]!) / Math.max(1e-9, maxDist) +
         (3 * Math.abs(ready[a]! - ready[b]!)) / horizon +
         (2 * Math.abs(dem[a]! - dem[b]!)) / Math.max(1, capacity);
     }
-    others.sort((x, y) => score[x]! - score[y]!);
-    lists.push(Int32Array.from(others));
+    score[a] = Number.POSITIVE_INFINITY;
+    lists.push(nearest(score, 1, n, Math.min(n - 1, RELATED)));
   }
   relatedCache.set(model, lists);
   return lists;

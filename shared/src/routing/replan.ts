@@ -1,7 +1,7 @@
 import { createMetric } from './geo';
 import { buildModel, type StartSpec } from './model';
 import { unserved } from './reasons';
-import { optimize } from './search';
+import { cpuClock, optimize, wallClock } from './search';
 import { dayEnd, describeRoute, scheduleNodes, splitValidStops } from './solve';
 import type { PlanChange, PlannedRoute, Problem, Solution, SolveOptions, Stop } from './types';
 
@@ -19,6 +19,8 @@ export const replan = (
   change: PlanChange,
   options: SolveOptions = {},
 ): Solution => {
+  const clock = options.cpuTime ? cpuClock() : wallClock;
+  const startedAt = clock();
   const added = change.added ?? [];
   const full: Problem = { ...problem, stops: [...problem.stops, ...added] };
   const metric = createMetric(full);
@@ -86,6 +88,8 @@ export const replan = (
     seed: options.seed ?? 1,
     maxIterations: options.maxIterations,
     initial: pending.map((ids) => ids.flatMap((id) => nodeOf.get(id) ?? [])),
+    clock,
+    startedAt,
   });
   const routes: PlannedRoute[] = [];
   for (let v = 0; v < vehicles; v++) {

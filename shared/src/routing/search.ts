@@ -1,5 +1,5 @@
 import { type GreedyOrder, greedyRepair, insertAt, regretRepair, type Work } from './insertion';
-import { localSearch } from './local-search';
+import { GranularSearch } from './local-search';
 import type { Model } from './model';
 import { createRng, type Rng } from './random';
 import {
@@ -18,12 +18,13 @@ import type { UnservedReason } from './types';
  * Search knobs, set on the Solomon benchmark: start/end temperature as a fraction of the average edge,
  * average number of stops removed per iteration, chance of a short descent on a candidate.
  */
-export type Tuning = { t0: number; tf: number; qAvg: number; lsProb: number };
+export type Tuning = { t0: number; tf: number; qAvg: number; lsProb: number; lsMoves: number };
 const DEFAULT_TUNING: Tuning = {
   t0: 1.5,
   tf: 0.005,
   qAvg: 15,
-  lsProb: 0.1,
+  lsProb: 1,
+  lsMoves: 30,
 };
 
 export type OptimizeOptions = {
@@ -33,6 +34,10 @@ export type OptimizeOptions = {
   /** Per vehicle, stops to keep in this order if they still fit (warm start for re-planning). */
   initial?: number[][];
   tuning?: Partial<Tuning>;
+  /** The clock the limit is measured on (wall or CPU time, ms); default wall time. */
+  clock?: () => number;
+  /** Reading of `clock` when the solve began: model building counts against the limit too. */
+  startedAt?: number;
 };
 
 export type OptimizeResult = {
@@ -42,9 +47,67 @@ export type OptimizeResult = {
   /** Stops no vehicle could ever serve, with why. */
   unreachable: Map<number, UnservedReason>;
   iterations: number;
+  /** Clock reading when construction and its first descent ended (for the bench). */
+  constructedAt: number;
 };
 
-const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+export const wallClock = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * A time limit that reads its clock sparingly: the CPU counter is a system call (tens of µs under a
+ * sandbox), so it is read only when the cheap wall clock says `spacing` ms have passed since the last
+ * reading (CPU time never runs ahead of wall time on one thread), about 1/200 of the limit (0.2–5 ms).
+ */
+export class Budget {
+  private wallAt = Number.NEGATIVE_INFINITY;
+  private last = 0;
+  private readonly spacing: number;
+
+  constructor(
+    private readonly clock: () => number,
+    private readonly started: number,
+    readonly limit: number,
+  ) {
+    this.spacing = clock === wallClock ? 0 : Math.min(5, Math.max(0.2, limit / 200));
+  }
+
+  /** Read the clock now; ms since the start. */
+  read(): number {
+    this.wallAt = wallClock();
+    this.last = this.clock() - this.started;
+    return this.last;
+  }
+
+  /** Whether the limit is reached, reading the clock only now and then. */
+  over(): boolean {
+    if (this.spacing === 0 || wallClock() - this.wallAt >= this.spacing) this.read();
+    return this.last >= this.limit;
+  }
+
+  /** ms since the start at the last reading. */
+  elapsed(): number {
+    return this.last;
+  }
+}
+
+type CpuUsage = () => { user: number; system: number };
+const cpuUsage = (): CpuUsage | undefined => {
+  const proc = (globalThis as { process?: { cpuUsage?: CpuUsage } }).process;
+  return typeof proc?.cpuUsage === 'function' ? proc.cpuUsage.bind(proc) : undefined;
+};
+
+/**
+ * CPU time of the process in ms (user + system), so a budget means the same on a loaded machine; falls
+ * back to wall time where there is no such counter (a browser).
+ */
+export const cpuClock = (): (() => number) => {
+  const usage = cpuUsage();
+  if (!usage) return wallClock;
+  return () => {
+    const u = usage();
+    return (u.user + u.system) / 1000;
+  };
+};
 
 /** Why a stop cannot be served even alone in an empty route, or null when some vehicle could. */
 const classify = (model: Model, routes: Route[], u: number): UnservedReason | null => {
@@ -124,9 +187,19 @@ const REACTION = 0.1;
  * search descent on every new best solution.
  */
 export const optimize = (model: Model, options: OptimizeOptions): OptimizeResult => {
-  const started = now();
+  const now = options.clock ?? wallClock;
+  const started = options.startedAt ?? now();
+  const limit = options.timeLimitMs;
+  const budget = new Budget(now, started, limit);
+  const outOfTime = () => budget.over();
+  // Construction may use up to a third of the limit with regret insertion; the rest is inserted greedily.
+  const constructionOver = () => {
+    budget.over();
+    return budget.elapsed() >= limit / 3;
+  };
   const tuning = { ...DEFAULT_TUNING, ...options.tuning };
   const rng = createRng(options.seed);
+  const ls = new GranularSearch(model);
   const routes = model.vehicles.map((_, v) => emptyRoute(model, v));
   const unreachable = new Map<number, UnservedReason>();
   for (let u = 1; u <= model.n; u++) {
@@ -149,8 +222,13 @@ export const optimize = (model: Model, options: OptimizeOptions): OptimizeResult
     }
   });
   for (let u = 1; u <= model.n; u++) if (!placed[u] && !unreachable.has(u)) w.pool.push(u);
-  regretRepair(model, w, rng, 2, 0);
-  localSearch(model, w);
+  regretRepair(model, w, rng, 2, 0, options.maxIterations ? undefined : constructionOver);
+  if (w.pool.length > 0) {
+    w.routeOf = indexRoutes(model, w).routeOf;
+    greedyRepair(model, w, rng, 'far', 0, 0);
+  }
+  ls.run(w, rng, undefined, Number.POSITIVE_INFINITY, options.maxIterations ? undefined : outOfTime);
+  const constructedAt = started + budget.read();
   const penalty = 10 * (2 * model.maxDist + 1);
   let cur: State = { routes: w.routes, pool: w.pool, cost: costOf(w.routes, w.pool, penalty) };
   let best = cur;
@@ -168,33 +246,48 @@ export const optimize = (model: Model, options: OptimizeOptions): OptimizeResult
   const routable = model.n - unreachable.size;
   const noise = 0.025 * model.maxDist;
   let it = 0;
-  const budget = options.maxIterations ?? Number.POSITIVE_INFINITY;
-  while (routable > 0 && it < budget) {
-    const elapsed = now() - started;
-    if (elapsed >= options.timeLimitMs) break;
-    const frac = options.maxIterations ? it / options.maxIterations : elapsed / options.timeLimitMs;
+  const maxIterations = options.maxIterations ?? Number.POSITIVE_INFINITY;
+  const improveStart = budget.elapsed();
+  const touchedStops: number[] = [];
+  while (routable > 0 && it < maxIterations) {
+    if (budget.over()) break;
+    const frac = options.maxIterations
+      ? it / options.maxIterations
+      : Math.min(1, (budget.elapsed() - improveStart) / Math.max(1, limit - improveStart));
     const temperature = t0 * (tf / t0) ** frac;
     it++;
     const cand = work(cur);
     const idx = indexRoutes(model, cand);
+    cand.routeOf = idx.routeOf;
     const assigned = idx.assigned.length;
     const qMax = Math.max(1, Math.min(assigned, 2 * tuning.qAvg - 4, Math.ceil(0.4 * assigned)));
     const q = Math.min(assigned, 4 + rng.int(Math.max(1, qMax - 3)));
+    // Regret insertion looks at every route for every stop: only worth it while routes are few.
+    const pi = usedRoutes > 30 ? pickWeighted(repairW.slice(0, 2), rng) : pickWeighted(repairW, rng);
     const ri = pickWeighted(removalW, rng);
-    const pi = pickWeighted(repairW, rng);
     if (assigned > 0) REMOVALS[ri]!(model, cand, idx, q, rng);
     REPAIRS[pi]!(model, cand, rng, noise);
     if (cand.routes.some((r) => !r.feasible)) continue;
     let cost = costOf(cand.routes, cand.pool, penalty);
+    // The current solution is a local optimum except where ruin and recreate changed it: the descent
+    // starts from the stops of the changed routes only (O(changed · NEIGHBOURS), not O(n)).
+    touchedStops.length = 0;
+    for (let r = 0; r < cand.routes.length; r++) {
+      if (cand.owned[r]) for (const u of cand.routes[r]!.nodes) touchedStops.push(u);
+    }
     if (tuning.lsProb > 0 && rng.next() < tuning.lsProb) {
-      localSearch(model, cand, 3);
+      ls.run(cand, rng, touchedStops, tuning.lsMoves);
       cost = costOf(cand.routes, cand.pool, penalty);
     }
     removalUses[ri]!++;
     repairUses[pi]!++;
     let score = 0;
     if (cost < best.cost - EPS) {
-      localSearch(model, cand);
+      touchedStops.length = 0;
+      for (let r = 0; r < cand.routes.length; r++) {
+        if (cand.owned[r]) for (const u of cand.routes[r]!.nodes) touchedStops.push(u);
+      }
+      ls.run(cand, rng, touchedStops, Number.POSITIVE_INFINITY, outOfTime);
       cost = costOf(cand.routes, cand.pool, penalty);
       cur = { routes: cand.routes, pool: cand.pool, cost };
       best = cur;
@@ -226,5 +319,5 @@ export const optimize = (model: Model, options: OptimizeOptions): OptimizeResult
       }
     }
   }
-  return { routes: best.routes, pool: best.pool, unreachable, iterations: it };
+  return { routes: best.routes, pool: best.pool, unreachable, iterations: it, constructedAt };
 };

@@ -2,7 +2,7 @@ import { createMetric, type Metric } from './geo';
 import { buildModel, type Model, type StartSpec } from './model';
 import { unserved } from './reasons';
 import type { Route } from './route';
-import { optimize, type Tuning } from './search';
+import { cpuClock, optimize, type Tuning, wallClock } from './search';
 import type { Depot, PlannedRoute, Problem, Solution, SolveOptions, Stop, Unserved } from './types';
 
 const DEFAULT_TIME_LIMIT_MS = 1000;
@@ -79,7 +79,11 @@ export const describeRoute = (
   return { vehicle, stops: stops.map((s) => s.id), distance, arrivals, load, returnTime: t + back.time };
 };
 
-type InternalOptions = SolveOptions & { tuning?: Partial<Tuning> };
+/** For the bench and tuning only: search knobs, and an object the solve fills with its figures. */
+type InternalOptions = SolveOptions & {
+  tuning?: Partial<Tuning>;
+  stats?: { iterations?: number; constructionMs?: number; modelMs?: number };
+};
 
 /**
  * Plan the day: routes for up to `problem.vehicles` couriers from the depot, minimising total distance
@@ -87,6 +91,8 @@ type InternalOptions = SolveOptions & { tuning?: Partial<Tuning> };
  * with a reason; the function does not throw on bad stops.
  */
 export const solve = (problem: Problem, options: SolveOptions = {}): Solution => {
+  const clock = options.cpuTime ? cpuClock() : wallClock;
+  const startedAt = clock();
   const metric = createMetric(problem);
   const { valid, invalid } = splitValidStops(problem, metric, problem.stops);
   const vehicles = Math.max(0, Math.floor(finite(problem.vehicles) ? problem.vehicles : 0));
@@ -102,12 +108,21 @@ export const solve = (problem: Problem, options: SolveOptions = {}): Solution =>
     end: dayEnd(problem),
     metric,
   });
+  const internal = options as InternalOptions;
+  const modelMs = clock() - startedAt;
   const result = optimize(model, {
     timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
     seed: options.seed ?? 1,
     maxIterations: options.maxIterations,
-    tuning: (options as InternalOptions).tuning,
+    tuning: internal.tuning,
+    clock,
+    startedAt,
   });
+  if (internal.stats) {
+    internal.stats.iterations = result.iterations;
+    internal.stats.constructionMs = result.constructedAt - startedAt;
+    internal.stats.modelMs = modelMs;
+  }
   return toSolution(problem, metric, model, valid, result.routes, [
     ...invalid,
     ...[...result.unreachable].map(([u, why]) => unserved(valid[u - 1]!.id, why)),

@@ -111,8 +111,17 @@ export type LateStop = {
 };
 
 export type SolveOptions = {
-  /** Wall-clock budget for the improvement phase (default 1000 ms). */
+  /**
+   * Budget for the whole solve: building the distance model, construction and improvement (default
+   * 1000 ms). Measured in wall time unless `cpuTime` is set.
+   */
   timeLimitMs?: number;
+  /**
+   * Measure `timeLimitMs` in CPU time of the process rather than wall time, so that a budget means the
+   * same amount of search on a loaded machine (benchmarks). Falls back to wall time where the runtime has
+   * no CPU counter.
+   */
+  cpuTime?: boolean;
   /** Same seed and same `maxIterations` → same solution. */
   seed?: number;
   /** Iteration budget; when given, the annealing schedule follows iterations, not the clock. */
