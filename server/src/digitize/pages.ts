@@ -8,9 +8,8 @@ import { enqueuePageJob } from '../jobs/maintenance';
 import type { JobRunner } from '../jobs/queue';
 import { getDossierToDigitize, getPageToChange } from './access';
 import { enqueueOcr } from './job';
+import { SCAN_TYPES } from './image-sniff';
 import { inspectScan } from './pipeline';
-
-export const SCAN_TYPES = ['image/jpeg', 'image/png', 'image/tiff', 'application/pdf'] as const;
 
 const enqueuePage = (jobs: JobRunner, page: { id: string; revision: number; recoveries?: number }) =>
   enqueuePageJob(jobs, page);
