@@ -61,7 +61,8 @@ const cacheFor = (path: string) =>
   /\/assets\/[^/]+-[\w-]{8,}\.\w+$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache';
 
 /** Paths that name a file (an asset, an icon, a map): when no such file exists they are a 404, not the app's page. */
-const ASSET_PATH = /\.(?:ico|png|jpe?g|gif|svg|webp|avif|js|mjs|css|map|json|webmanifest|txt|xml|woff2?|ttf|otf|wasm|pdf|html?)$/i;
+const ASSET_PATH =
+  /\.(?:ico|png|jpe?g|gif|svg|webp|avif|js|mjs|css|map|json|webmanifest|txt|xml|woff2?|ttf|otf|wasm|pdf|html?)$/i;
 
 /**
  * A built web app served from its dist folder, with its index.html for client-side routes; the build's

@@ -307,3 +307,71 @@ export const warpPerspective = (
   }
   return { data: out, width, height, channels } satisfies Raster;
 };
+
+/**
+ * Evens out the light of a photo (a phone's shadow, a lamp's fall-off): the paper's brightness is estimated
+ * per 32-pixel block (the brightest of its pixels, then the brightest of each 3 × 3 blocks so that text and
+ * photos do not count as shadow, then smoothed), and every pixel is brightened by the paper's level over the
+ * local one (at most twice), so one threshold fits the whole page.
+ */
+export const evenLight = (src: Raster): Raster => {
+  const { width, height, channels, data } = src;
+  const block = 32;
+  const cols = Math.ceil(width / block);
+  const rows = Math.ceil(height / block);
+  const peak = new Float64Array(cols * rows);
+  for (let y = 0; y < height; y += 2) {
+    const j = (y / block) | 0;
+    for (let x = 0; x < width; x += 2) {
+      const p = (y * width + x) * channels;
+      const v = channels === 3 ? (data[p]! * 77 + data[p + 1]! * 150 + data[p + 2]! * 29) >> 8 : data[p]!;
+      const k = j * cols + ((x / block) | 0);
+      if (v > peak[k]!) peak[k] = v;
+    }
+  }
+  const around = (grid: Float64Array, pick: (values: number[]) => number) =>
+    Float64Array.from(grid, (_, k) => {
+      const i = k % cols;
+      const j = (k - i) / cols;
+      const values: number[] = [];
+      for (let dj = -1; dj <= 1; dj += 1)
+        for (let di = -1; di <= 1; di += 1) {
+          const ni = i + di;
+          const nj = j + dj;
+          if (ni >= 0 && nj >= 0 && ni < cols && nj < rows) values.push(grid[nj * cols + ni]!);
+        }
+      return pick(values);
+    });
+  const paper = around(
+    around(peak, (v) => Math.max(...v)),
+    (v) => v.reduce((s, x) => s + x, 0) / v.length,
+  );
+  const level = [...paper].sort((a, b) => a - b)[Math.floor(paper.length * 0.9)]!;
+  const out = new Uint8Array(data.length);
+  const gainRow = new Float64Array(width);
+  for (let y = 0; y < height; y += 1) {
+    const fy = Math.min(rows - 1, Math.max(0, (y + 0.5) / block - 0.5));
+    const j0 = Math.floor(fy);
+    const j1 = Math.min(rows - 1, j0 + 1);
+    const ty = fy - j0;
+    for (let x = 0; x < width; x += 1) {
+      const fx = Math.min(cols - 1, Math.max(0, (x + 0.5) / block - 0.5));
+      const i0 = Math.floor(fx);
+      const i1 = Math.min(cols - 1, i0 + 1);
+      const tx = fx - i0;
+      const local =
+        (paper[j0 * cols + i0]! * (1 - tx) + paper[j0 * cols + i1]! * tx) * (1 - ty) +
+        (paper[j1 * cols + i0]! * (1 - tx) + paper[j1 * cols + i1]! * tx) * ty;
+      gainRow[x] = Math.min(2, Math.max(1, level / Math.max(1, local)));
+    }
+    let p = y * width * channels;
+    for (let x = 0; x < width; x += 1) {
+      const g = gainRow[x]!;
+      for (let c = 0; c < channels; c += 1, p += 1) {
+        const v = data[p]! * g;
+        out[p] = v > 255 ? 255 : v;
+      }
+    }
+  }
+  return { data: out, width, height, channels };
+};

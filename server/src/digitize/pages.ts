@@ -336,6 +336,7 @@ export const findDigitization = async (
             chosenMode: p.chosenMode,
             rotation: p.rotation,
             error: p.error,
+            review: p.state === 'ready' ? p.review : [],
             thumbUrl: p.thumbSha256 ? `/desk/files/${p.thumbSha256}` : null,
             ocrState: (p.ocrState ?? null) as 'requested' | 'done' | 'failed' | null,
           })),

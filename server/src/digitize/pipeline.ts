@@ -18,7 +18,7 @@ import {
   warpInkG4,
 } from './image-raster';
 import { isEncryptedPdf, requireScanType, type ScanMime } from './image-sniff';
-import { findPage, ID1_MM, type Quad, rectToQuad, warpPerspective } from './page-finder';
+import { evenLight, findPage, ID1_MM, type Quad, rectToQuad, warpPerspective } from './page-finder';
 import { findRegions } from './regions';
 
 export const DEFAULT_MAX_PIXELS = 100_000_000;
@@ -27,7 +27,9 @@ export const A4_PIXELS = { short: 2480, long: 3508 };
 const A4_INCHES = { short: 8.27, long: 11.69 };
 const MEASURE_WIDTH = 620;
 const THUMBNAIL_WIDTH = 240;
-const MAX_TIFF_PAGES = 500;
+/** A multi-page TIFF: at most this many pages, and this many pixels in all (about 40 A4 pages at 300 dpi). */
+const MAX_TIFF_PAGES = 200;
+const MAX_TIFF_PIXELS = 350_000_000;
 const JPEG_QUALITY = 60;
 
 export type ScanInfo = { kind: 'image' | 'pdf'; mime: ScanMime; pages: number };
@@ -61,6 +63,29 @@ const readHeader = async (bytes: Uint8Array, maxPixels: number) => {
   return { meta, width, height, pages: meta.format === 'tiff' ? (meta.pages ?? 1) : 1 };
 };
 
+/**
+ * A multi-page TIFF within its budgets, judged from each page's header before any is decoded: a few
+ * kilobytes of compressed TIFF can hold hundreds of huge blank pages, each costing seconds of CPU.
+ */
+const checkTiffBudget = async (bytes: Uint8Array, pages: number, maxPixels: number) => {
+  if (pages > MAX_TIFF_PAGES) throw appError('IMAGE_TOO_LARGE', { pages, limit: MAX_TIFF_PAGES });
+  let total = 0;
+  for (let page = 0; page < pages; page += 1) {
+    let meta: Metadata;
+    try {
+      meta = await sharp(bytes, { page, limitInputPixels: maxPixels }).metadata();
+    } catch (err) {
+      throw toImageError(err, page);
+    }
+    const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+    if (pixels > maxPixels)
+      throw appError('IMAGE_TOO_LARGE', { page, width: meta.width, height: meta.height });
+    total += pixels;
+    if (total > MAX_TIFF_PIXELS)
+      throw appError('IMAGE_TOO_LARGE', { pages, totalPixels: total, limit: MAX_TIFF_PIXELS });
+  }
+};
+
 const loadPdf = async (bytes: Uint8Array) => {
   if (isEncryptedPdf(bytes)) throw appError('PDF_ENCRYPTED');
   try {
@@ -92,7 +117,7 @@ export const inspectScan = async (bytes: Uint8Array, options: InspectScanOptions
   }
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const header = await readHeader(bytes, maxPixels);
-  if (header.pages > MAX_TIFF_PAGES) throw appError('IMAGE_TOO_LARGE', { pages: header.pages });
+  if (header.pages > 1) await checkTiffBudget(bytes, header.pages, maxPixels);
   try {
     await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning' })
       .resize(64, 64, { fit: 'inside' })
@@ -119,7 +144,7 @@ export const splitScan = async (
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const header = await readHeader(bytes, maxPixels);
   if (header.pages <= 1) return { kind: 'image', pages: [bytes] };
-  if (header.pages > MAX_TIFF_PAGES) throw appError('IMAGE_TOO_LARGE', { pages: header.pages });
+  await checkTiffBudget(bytes, header.pages, maxPixels);
   const pages: Uint8Array[] = [];
   for (let page = 0; page < header.pages; page += 1) {
     try {
@@ -427,8 +452,18 @@ const straightenPhoto = (raster: Raster, small: Raster, smallGrey: Raster) => {
   const short = long / ratio;
   const width = Math.round(landscape ? long : short);
   const height = Math.round(landscape ? short : long);
-  const corrected = warpPerspective(raster, rectToQuad(width, height, quad), width, height);
-  return { raster: corrected, kind: found.kind, dpi };
+  // The fitted edges lie where the desk turns into paper: half a millimetre inside them, no desk is left.
+  const inset = Math.max(2, long * 0.002);
+  const centre = { x: (tl.x + tr.x + br.x + bl.x) / 4, y: (tl.y + tr.y + br.y + bl.y) / 4 };
+  const inside = quad.map((p) => {
+    const d = Math.hypot(p.x - centre.x, p.y - centre.y);
+    return {
+      x: p.x + ((centre.x - p.x) * inset * Math.SQRT2) / d,
+      y: p.y + ((centre.y - p.y) * inset * Math.SQRT2) / d,
+    };
+  }) as Quad;
+  const corrected = warpPerspective(raster, rectToQuad(width, height, inside), width, height);
+  return { raster: evenLight(corrected), kind: found.kind, dpi };
 };
 
 /**
@@ -573,6 +608,7 @@ export const processPage = async (bytes: Uint8Array, options: ProcessPageOptions
         background: paper.level,
         lut,
       });
+      if (source.channels === 3) whitenPaper(part);
       layers.push({
         ...r,
         kind: source.channels === 3 ? 'colour' : 'grey',
@@ -610,6 +646,27 @@ export const processPage = async (bytes: Uint8Array, options: ProcessPageOptions
     image,
     thumbnail,
   };
+};
+
+/**
+ * Around a seal or a signature the paper is only noise once stretched: light, colourless pixels become
+ * white, so the region shows ink on clean paper (and its JPEG is smaller). Faint ink keeps its colour,
+ * which is what tells it from paper.
+ */
+const whitenPaper = (rgb: Raster) => {
+  const { data } = rgb;
+  for (let p = 0; p < data.length; p += 3) {
+    const r = data[p]!;
+    const g = data[p + 1]!;
+    const b = data[p + 2]!;
+    const min = r < g ? (r < b ? r : b) : g < b ? g : b;
+    const max = r > g ? (r > b ? r : b) : g > b ? g : b;
+    if (min >= 200 && max - min < 16) {
+      data[p] = 255;
+      data[p + 1] = 255;
+      data[p + 2] = 255;
+    }
+  }
 };
 
 /** Share of the counted pixels darker than `level`. */

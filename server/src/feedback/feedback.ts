@@ -127,7 +127,10 @@ const proveHolder = async (db: Db, opts: HolderOpts & { otp?: string | undefined
 };
 
 /** A code to the dossier's phone on file, for a holder without the receipt's QR code. */
-export const sendFeedbackCode = async (db: Db, opts: HolderOpts & { now?: Date; reserve: SmsReservation }) => {
+export const sendFeedbackCode = async (
+  db: Db,
+  opts: HolderOpts & { now?: Date; reserve: SmsReservation },
+) => {
   const { dossier, phone } = await findTrackable(db, opts);
   if (!phone) throw appError('FEEDBACK_PROOF_REQUIRED');
   return sendOtp(db, {

@@ -127,6 +127,14 @@ export const PageTile = (props: {
           </Match>
         </Switch>
       </p>
+      <Show when={props.page.state === 'ready' && props.page.review.length > 0}>
+        <p class="page-review" id={id('review')}>
+          <WarningIcon size={14} />
+          {t('page.review', {
+            reasons: props.page.review.map((r) => t(`page.review.${r}` as MessageKey)).join(', '),
+          })}
+        </p>
+      </Show>
       <Show when={props.page.state !== 'failed' && (props.editable || props.page.ocrState)}>
         <div class="page-ocr">
           <Show when={props.editable}>

@@ -199,9 +199,7 @@ export const procedures: SeedProcedure[] = [
     agencyCode: UBND_PHU_XUAN,
     level: 'commune',
     processingWorkingDays: 1,
-    fees: [
-      { label: 'Phí cấp bản sao trích lục hộ tịch (8.000 đồng/bản sao)', amount: 8_000, kind: 'fee' },
-    ],
+    fees: [{ label: 'Phí cấp bản sao trích lục hộ tịch (8.000 đồng/bản sao)', amount: 8_000, kind: 'fee' }],
     postalTariff: TARIFF,
     pickupAllowed: true,
     deliveryAllowed: true,
@@ -936,7 +934,9 @@ export const procedures: SeedProcedure[] = [
     agencyCode: CONG_AN_PHUONG_THUAN_HOA,
     level: 'commune',
     processingWorkingDays: 3,
-    fees: [{ label: 'Lệ phí đăng ký tạm trú (7.000 đồng khi nộp trực tuyến)', amount: 15_000, kind: 'charge' }],
+    fees: [
+      { label: 'Lệ phí đăng ký tạm trú (7.000 đồng khi nộp trực tuyến)', amount: 15_000, kind: 'charge' },
+    ],
     postalTariff: TARIFF,
     pickupAllowed: true,
     deliveryAllowed: false,
