@@ -4,11 +4,7 @@ import { join } from 'node:path';
 import type { Role } from '@postdesk/shared';
 import { eq } from 'drizzle-orm';
 import { createApp } from '../../server/src/app';
-import {
-  createLimits,
-  createMemoryLimitStore,
-  type LimitStore,
-} from '../../server/src/auth/rate-limit';
+import { createLimits, createMemoryLimitStore, type LimitStore } from '../../server/src/auth/rate-limit';
 import { type AuthUser, loadUser } from '../../server/src/auth/sessions';
 import type { Db } from '../../server/src/db/client';
 import { memberships, users } from '../../server/src/db/schema';

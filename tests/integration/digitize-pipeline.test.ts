@@ -88,15 +88,17 @@ describe('processPage', () => {
     expect([thumb.format, thumb.width]).toEqual(['jpeg', 240]);
   });
 
-  it('keeps a page with a red seal in colour, and a page with a photo in grey', async () => {
+  it('keeps a red seal in colour and a photo in grey, each as a region over the 1-bit page', async () => {
     const stamped = await processPage(scans.stamp, { mode: 'auto' });
     expect(stamped.mode).toBe('colour');
-    expect(stamped.image).toMatchObject({ kind: 'jpeg', grey: false });
-    expect((await sharp(stamped.image.data).metadata()).channels).toBe(3);
+    const seal = stamped.image.kind === 'bilevel' ? stamped.image.regions : [];
+    expect(seal.map((r) => r.kind)).toEqual(['colour']);
+    expect((await sharp(seal[0]!.data).metadata()).channels).toBe(3);
     const photo = await processPage(scans.photo, { mode: 'auto' });
     expect(photo.mode).toBe('grey');
-    expect(photo.image).toMatchObject({ kind: 'jpeg', grey: true });
-    expect((await sharp(photo.image.data).metadata()).channels).toBe(1);
+    const block = photo.image.kind === 'bilevel' ? photo.image.regions : [];
+    expect(block.map((r) => r.kind)).toEqual(['grey']);
+    expect((await sharp(block[0]!.data).metadata()).channels).toBe(1);
   });
 
   it('crops the dark scanner bed away and straightens the page', async () => {

@@ -45,7 +45,12 @@ describe('rating the service', () => {
   it('dissatisfied needs a reason; the rating counts as a "dislike" for the indicator; one per dossier', async () => {
     const citizen = await server.callerAs(null);
     await expect(
-      citizen.feedback.rate({ code: delivered.code, token: tokenOf(delivered.id), satisfied: false, reasons: [] }),
+      citizen.feedback.rate({
+        code: delivered.code,
+        token: tokenOf(delivered.id),
+        satisfied: false,
+        reasons: [],
+      }),
     ).rejects.toMatchObject({ cause: { code: 'FEEDBACK_REASON_REQUIRED' } });
     await citizen.feedback.rate({
       code: delivered.code,
@@ -55,7 +60,12 @@ describe('rating the service', () => {
       comment: 'Phải đi lại hai lần',
     });
     await expect(
-      citizen.feedback.rate({ code: delivered.code, token: tokenOf(delivered.id), satisfied: true, reasons: [] }),
+      citizen.feedback.rate({
+        code: delivered.code,
+        token: tokenOf(delivered.id),
+        satisfied: true,
+        reasons: [],
+      }),
     ).rejects.toMatchObject({ cause: { code: 'FEEDBACK_ALREADY_RATED' } });
     const [row] = await database.db
       .select()

@@ -332,7 +332,13 @@ describe('portal messages and answers (pure)', () => {
       NgayHenTra: '20250310170000',
       HoSoCoThanhPhanSoHoa: 0,
       DanhSachLePhi: [
-        { TenPhiLePhi: 'Phí thẩm định', MaPhiLePhi: '1.000001-1', Gia: 200_000, LoaiPhiLePhi: 1, HinhThucThu: 1 },
+        {
+          TenPhiLePhi: 'Phí thẩm định',
+          MaPhiLePhi: '1.000001-1',
+          Gia: 200_000,
+          LoaiPhiLePhi: 1,
+          HinhThucThu: 1,
+        },
       ],
     });
     expect(toProgressEvent(source)).toMatchObject({

@@ -277,7 +277,9 @@ const paperLevel = (hist: Float64Array) => {
   const split = otsu(hist);
   let mode = 255;
   let peak = -1;
-  for (let v = split; v < 256; v += 1) {
+  // 255 holds every pixel the scanner clipped (noise above white): a spike, not the paper's level.
+  const top = hist[255]! > 2 * hist[254]! ? 255 : 256;
+  for (let v = split; v < top; v += 1) {
     if (hist[v]! > peak) {
       peak = hist[v]!;
       mode = v;
@@ -523,15 +525,20 @@ export const processPage = async (bytes: Uint8Array, options: ProcessPageOptions
   const ink = Math.min(threshold - 1, percentile(hist, 0.005));
   const white = Math.max(ink + 32, paper.level - 1.5 * paper.sigma);
   const lut = linearTable(255 / (white - ink), (-255 * ink) / (white - ink));
-  const kept = keepInk(
-    straightGrey,
-    photo ? whole(straightGrey) : findPaper(straightGrey, smallPaper.level),
-    otsu(smallHist),
-  );
+  // Nothing darker than the paper's noise, even in the darkest 0.02 % (a few letters): a blank page, kept
+  // white rather than thresholded into speckles, and flagged for the clerk.
+  const median = percentile(hist, 0.5);
+  const spread = Math.max(1, (percentile(hist, 0.75) - percentile(hist, 0.25)) / 1.35);
+  const blank = median - percentile(hist, 0.0002) < Math.max(50, 4 * spread);
+  const paperFound = photo ? whole(straightGrey) : findPaper(straightGrey, smallPaper.level);
+  // On a blank page the threshold splits the paper's noise: there is no ink to keep, nor any region.
+  const kept = blank
+    ? { box: paperFound, cutOff: false }
+    : keepInk(straightGrey, paperFound, otsu(smallHist));
   const paperBox = kept.box;
 
   const regions =
-    options.mode === 'auto'
+    options.mode === 'auto' && !blank
       ? findRegions(
           small.channels === 3 ? straight(small) : straightGrey,
           straightGrey,
@@ -544,13 +551,15 @@ export const processPage = async (bytes: Uint8Array, options: ProcessPageOptions
   const shareOf = (kind: 'colour' | 'grey') =>
     regions.filter((r) => r.kind === kind).reduce((s, r) => s + r.box.width * r.box.height, 0) / paperArea;
   const measures = { colourShare: shareOf('colour'), toneShare: shareOf('grey'), threshold };
-  const wholePage = measures.colourShare + measures.toneShare > WHOLE_PAGE_SHARE;
+  // An ID card is kept whole in colour: its photo, emblem and security print are what make it one.
+  const card = photo?.kind === 'card';
+  const wholePage = card || measures.colourShare + measures.toneShare > WHOLE_PAGE_SHARE;
   const mode: PageMode =
     options.mode !== 'auto'
       ? options.mode === 'colour' && raster.channels === 1
         ? 'grey'
         : options.mode
-      : measures.colourShare > 0
+      : measures.colourShare > 0 || (card && raster.channels === 3)
         ? 'colour'
         : measures.toneShare > 0
           ? 'grey'
@@ -590,7 +599,10 @@ export const processPage = async (bytes: Uint8Array, options: ProcessPageOptions
       })
       .filter((r) => r.width > 0 && r.height > 0);
     const inkThumb = new InkThumbnail(width, height, THUMBNAIL_WIDTH, thumbHeight);
-    const data = warpInkG4(grey, geometry, threshold, { blank: placed, thumb: inkThumb });
+    const data = warpInkG4(grey, geometry, blank && placed.length === 0 ? 0 : threshold, {
+      blank: placed,
+      thumb: inkThumb,
+    });
     lap('warp + 1-bit + G4');
     const layers: PageRegion[] = [];
     for (const r of placed) {
@@ -627,8 +639,7 @@ export const processPage = async (bytes: Uint8Array, options: ProcessPageOptions
   lap('thumbnail');
 
   const review: ReviewReason[] = [];
-  const inkShare = shareBelow(hist, ink + 0.5 * (white - ink));
-  if (regions.length === 0 && inkShare < 0.001) review.push('blank');
+  if (blank) review.push('blank');
   else if (white - ink < 90) review.push('low_contrast');
   if (kept.cutOff) review.push('cut_off');
 
@@ -667,17 +678,6 @@ const whitenPaper = (rgb: Raster) => {
       data[p + 2] = 255;
     }
   }
-};
-
-/** Share of the counted pixels darker than `level`. */
-const shareBelow = (hist: Float64Array, level: number) => {
-  let below = 0;
-  let total = 0;
-  for (let v = 0; v < 256; v += 1) {
-    total += hist[v]!;
-    if (v < level) below += hist[v]!;
-  }
-  return total > 0 ? below / total : 0;
 };
 
 /** The 1-bit layer's thumbnail with each region's own JPEG laid over it where the page shows it. */
