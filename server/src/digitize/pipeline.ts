@@ -527,9 +527,7 @@ export const processPage = async (bytes: Uint8Array, options: ProcessPageOptions
   const lut = linearTable(255 / (white - ink), (-255 * ink) / (white - ink));
   // Nothing darker than the paper's noise, even in the darkest 0.02 % (a few letters): a blank page, kept
   // white rather than thresholded into speckles, and flagged for the clerk.
-  const median = percentile(hist, 0.5);
-  const spread = Math.max(1, (percentile(hist, 0.75) - percentile(hist, 0.25)) / 1.35);
-  const blank = median - percentile(hist, 0.0002) < Math.max(50, 4 * spread);
+  const blank = paper.level - percentile(hist, 0.0002) < Math.max(50, 5 * paper.sigma);
   const paperFound = photo ? whole(straightGrey) : findPaper(straightGrey, smallPaper.level);
   // On a blank page the threshold splits the paper's noise: there is no ink to keep, nor any region.
   const kept = blank
