@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -373,10 +373,8 @@ describe('bad scans get a clear error and change nothing', () => {
       'scan.pdf',
     );
     expect(html.status).toBeGreaterThanOrEqual(400);
-    expect(((await html.json()) as { code: string }).code).toMatch(/PDF_INVALID|FILE_TYPE_NOT_ALLOWED/);
+    expect(((await html.json()) as { code: string }).code).toMatch(/PDF_INVALID|SCAN_TYPE_NOT_ALLOWED/);
     const good = await textPage('hỏng');
-    const storedFiles = async () => (await database.db.select({ sha256: files.sha256 }).from(files)).length;
-    const before = await storedFiles();
     const corrupt = await upload(result.dossierId, code, good.slice(0, 2000));
     expect(corrupt.status).toBe(422);
     expect(((await corrupt.json()) as { code: string; message: string }).code).toBe('IMAGE_INVALID');
@@ -389,7 +387,12 @@ describe('bad scans get a clear error and change nothing', () => {
     const refusal = (await damaged.json()) as { code: string; message: string };
     expect(refusal.code).toBe('IMAGE_INVALID');
     expect(refusal.message).toMatch(/ảnh quét/);
-    expect(await storedFiles()).toBe(before);
+    // Nothing of it stored: no file, no page pointing at it.
+    const sha256 = createHash('sha256').update(scrambled).digest('hex');
+    expect(await database.db.select().from(files).where(eq(files.sha256, sha256))).toEqual([]);
+    expect(
+      await database.db.select().from(documentPages).where(eq(documentPages.originalSha256, sha256)),
+    ).toEqual([]);
     const huge = await upload(result.dossierId, code, new Uint8Array(26 * 1024 * 1024));
     expect(huge.status).toBe(413);
     await server.jobs.idle();
