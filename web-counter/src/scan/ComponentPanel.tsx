@@ -36,7 +36,7 @@ const DropZone = (props: { scan: Scan; component: ScanComponent }) => {
         class="visually-hidden"
         type="file"
         multiple
-        accept="image/jpeg,image/png,image/tiff,application/pdf,.jpg,.jpeg,.png,.tif,.tiff,.pdf"
+        accept="image/jpeg,image/png,image/tiff,image/webp,image/heif,image/avif,image/heic,application/pdf,.jpg,.jpeg,.png,.tif,.tiff,.webp,.heif,.avif,.heic,.pdf"
         aria-label={t('comp.pickLabel', { name: props.component.name })}
         onChange={(event) => {
           const files = filesOf(event.currentTarget.files);

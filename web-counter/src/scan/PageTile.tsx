@@ -238,7 +238,7 @@ export const PageTile = (props: {
               id={id('rescan')}
               class="visually-hidden"
               type="file"
-              accept="image/jpeg,image/png,image/tiff,application/pdf,.jpg,.jpeg,.png,.tif,.tiff,.pdf"
+              accept="image/jpeg,image/png,image/tiff,image/webp,image/heif,image/avif,image/heic,application/pdf,.jpg,.jpeg,.png,.tif,.tiff,.webp,.heif,.avif,.heic,.pdf"
               aria-label={t('page.rescanLabel', n())}
               onChange={(event) => {
                 const file = event.currentTarget.files?.[0];
