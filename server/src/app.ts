@@ -134,7 +134,8 @@ export const createApp = (appDeps: AppDeps) => {
       onError: (err) => appDeps.log.warn({ err: err.message }, 'rate-limit store unreachable'),
     });
   const settings = eidSettings(appDeps.env);
-  const eid = appDeps.eid !== undefined ? appDeps.eid : settings ? createEidClient(settings, appDeps.log) : null;
+  const eid =
+    appDeps.eid !== undefined ? appDeps.eid : settings ? createEidClient(settings, appDeps.log) : null;
   const deps = { ...appDeps, limitStore, eid };
   const limits = createLimits(limitStore, { smsPerDay: deps.env.SMS_DAILY_BUDGET });
   const sessionPolicy = {

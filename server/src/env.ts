@@ -143,7 +143,12 @@ const schema = z.object({
   /** The claim that carries the 12-digit personal id number (số định danh cá nhân). */
   EID_ID_CLAIM: z.string().min(1).default('citizen_id'),
   /** A citizen's session ends this long after sign-in (there is no sliding: sign in again). */
-  EID_SESSION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  EID_SESSION_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   /** Port of the local test provider the embedded default starts when EID_ISSUER_URL is unset (0 = any free one). */
   EID_DEV_PROVIDER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /**

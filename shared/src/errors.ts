@@ -241,6 +241,16 @@ const CORE_ERRORS = {
     vi: 'Không đọc được ảnh quét (tệp hỏng hoặc không đầy đủ). Vui lòng quét lại trang này; các trang khác vẫn được giữ.',
     en: 'The scanned image cannot be read (damaged or incomplete file). Please scan this page again; other pages are kept.',
   },
+  SCAN_TYPE_NOT_ALLOWED: {
+    status: 422,
+    vi: 'Loại tệp này không số hóa được. Vui lòng tải lên tệp PDF, JPEG, PNG, TIFF (một hoặc nhiều trang), WebP hoặc HEIF/AVIF.',
+    en: 'This type of file cannot be digitized. Please upload a PDF, JPEG, PNG, TIFF (single or multi-page), WebP or HEIF/AVIF file.',
+  },
+  SCAN_HEIC_UNSUPPORTED: {
+    status: 422,
+    vi: 'Ảnh HEIC (định dạng mặc định của iPhone) chưa đọc được. Vui lòng chụp lại ở chế độ "Tương thích nhất" (JPEG) hoặc tải lên tệp PDF, JPEG, PNG, TIFF, WebP hoặc HEIF/AVIF.',
+    en: 'HEIC photos (the iPhone default) cannot be read yet. Please take the photo again in "Most Compatible" (JPEG) mode, or upload a PDF, JPEG, PNG, TIFF, WebP or HEIF/AVIF file.',
+  },
   IMAGE_TOO_LARGE: {
     status: 413,
     vi: 'Ảnh có quá nhiều điểm ảnh để xử lý an toàn. Vui lòng quét lại ở độ phân giải 300 dpi.',

@@ -88,15 +88,17 @@ describe('processPage', () => {
     expect([thumb.format, thumb.width]).toEqual(['jpeg', 240]);
   });
 
-  it('keeps a page with a red seal in colour, and a page with a photo in grey', async () => {
+  it('keeps a red seal in colour and a photo in grey, each as a region over the 1-bit page', async () => {
     const stamped = await processPage(scans.stamp, { mode: 'auto' });
     expect(stamped.mode).toBe('colour');
-    expect(stamped.image).toMatchObject({ kind: 'jpeg', grey: false });
-    expect((await sharp(stamped.image.data).metadata()).channels).toBe(3);
+    const seal = stamped.image.kind === 'bilevel' ? stamped.image.regions : [];
+    expect(seal.map((r) => r.kind)).toEqual(['colour']);
+    expect((await sharp(seal[0]!.data).metadata()).channels).toBe(3);
     const photo = await processPage(scans.photo, { mode: 'auto' });
     expect(photo.mode).toBe('grey');
-    expect(photo.image).toMatchObject({ kind: 'jpeg', grey: true });
-    expect((await sharp(photo.image.data).metadata()).channels).toBe(1);
+    const block = photo.image.kind === 'bilevel' ? photo.image.regions : [];
+    expect(block.map((r) => r.kind)).toEqual(['grey']);
+    expect((await sharp(block[0]!.data).metadata()).channels).toBe(1);
   });
 
   it('crops the dark scanner bed away and straightens the page', async () => {
@@ -177,7 +179,7 @@ describe('inspectScan and splitScan', () => {
       inspectScan(html, { maxBytes: MAX_BYTES, declared: 'giay-khai-sinh.pdf' }),
       'PDF_INVALID',
     );
-    await expectCode(inspectScan(html, { maxBytes: MAX_BYTES }), 'FILE_TYPE_NOT_ALLOWED');
+    await expectCode(inspectScan(html, { maxBytes: MAX_BYTES }), 'SCAN_TYPE_NOT_ALLOWED');
     const plain = join(dir, 'plain.pdf');
     const locked = join(dir, 'locked.pdf');
     writeFileSync(plain, uploadedPdf);
@@ -203,7 +205,7 @@ describe('inspectScan and splitScan', () => {
 });
 
 describe('assembleComponentPdf', () => {
-  it('makes an A4 PDF with 1-bit text pages, JPEG photo pages, copied PDF pages and the codes', async () => {
+  it('makes an A4 PDF with 1-bit text pages, seal and photo regions over them, copied PDF pages and the codes', async () => {
     const [text, stamp, photo] = await Promise.all(
       [scans.text, scans.stamp, scans.photo].map((bytes) => processPage(bytes, { mode: 'auto' })),
     );
@@ -247,7 +249,9 @@ describe('assembleComponentPdf', () => {
     // page num type width height color comp bpc enc …
     expect(images.map((c) => [c[0], c[5], c[7], c[8]])).toEqual([
       ['1', 'gray', '1', 'ccitt'], // CCITT G4, 1 bit per pixel
+      ['2', 'gray', '1', 'ccitt'], // the seal's page: 1-bit text with the seal in colour over it
       ['2', 'rgb', '8', 'jpeg'],
+      ['3', 'gray', '1', 'ccitt'], // the photo's page: 1-bit text with the photo in grey over it
       ['3', 'gray', '8', 'jpeg'],
     ]);
     expect(images[0]!.slice(3, 5)).toEqual(['2480', '3508']);

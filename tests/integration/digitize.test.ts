@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentPages, documents, dossiers, memberships, users } from '../../server/src/db/schema';
+import { documentPages, documents, dossiers, files, memberships, users } from '../../server/src/db/schema';
 import { finishComponent } from '../../server/src/digitize/finish';
 import { digitizePageJob } from '../../server/src/digitize/job';
 import { resumeUnfinishedPages } from '../../server/src/digitize/pages';
@@ -373,11 +373,26 @@ describe('bad scans get a clear error and change nothing', () => {
       'scan.pdf',
     );
     expect(html.status).toBeGreaterThanOrEqual(400);
-    expect(((await html.json()) as { code: string }).code).toMatch(/PDF_INVALID|FILE_TYPE_NOT_ALLOWED/);
+    expect(((await html.json()) as { code: string }).code).toMatch(/PDF_INVALID|SCAN_TYPE_NOT_ALLOWED/);
     const good = await textPage('hỏng');
     const corrupt = await upload(result.dossierId, code, good.slice(0, 2000));
     expect(corrupt.status).toBe(422);
     expect(((await corrupt.json()) as { code: string; message: string }).code).toBe('IMAGE_INVALID');
+    // Whole, but with scrambled bytes in the middle of its picture data: refused too, not signed as grey.
+    const scrambled = new Uint8Array(good);
+    const from = Math.floor(scrambled.length * 0.4);
+    for (let i = from; i < from + 300; i += 1) scrambled[i] = (scrambled[i]! * 7 + 13) & 255;
+    const damaged = await upload(result.dossierId, code, scrambled);
+    expect(damaged.status).toBe(422);
+    const refusal = (await damaged.json()) as { code: string; message: string };
+    expect(refusal.code).toBe('IMAGE_INVALID');
+    expect(refusal.message).toMatch(/ảnh quét/);
+    // Nothing of it stored: no file, no page pointing at it.
+    const sha256 = createHash('sha256').update(scrambled).digest('hex');
+    expect(await database.db.select().from(files).where(eq(files.sha256, sha256))).toEqual([]);
+    expect(
+      await database.db.select().from(documentPages).where(eq(documentPages.originalSha256, sha256)),
+    ).toEqual([]);
     const huge = await upload(result.dossierId, code, new Uint8Array(26 * 1024 * 1024));
     expect(huge.status).toBe(413);
     await server.jobs.idle();

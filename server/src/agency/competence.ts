@@ -6,7 +6,12 @@ import { auditLog, communes, competenceAssignments, offices, procedures } from '
 /** Offices that may decide a dossier: state agencies and commune People's Committees, never a post office. */
 export const DECIDING_KINDS = ['agency', 'commune_committee'] as const;
 
-type ProcedureRef = { id: string; level: 'province' | 'commune'; agency: { id: string } };
+type ProcedureRef = {
+  id: string;
+  level: 'province' | 'commune';
+  /** With its code and name when the caller has them (no query is then needed for them). */
+  agency: { id: string; code?: string; name?: string };
+};
 
 export type DecidingAgency = {
   id: string;
@@ -36,9 +41,16 @@ export const resolveDecidingAgency = async (
   db: Db,
   opts: { procedure: ProcedureRef; communeCode: string; day: string },
 ): Promise<DecidingAgency> => {
+  // The assignment in force with its agency in one statement; without one, the procedure's published agency.
   const [row] = await db
-    .select({ id: competenceAssignments.id, agencyId: competenceAssignments.agencyId })
+    .select({
+      id: competenceAssignments.id,
+      agencyId: offices.id,
+      code: offices.code,
+      name: offices.name,
+    })
     .from(competenceAssignments)
+    .innerJoin(offices, eq(offices.id, competenceAssignments.agencyId))
     .where(
       and(
         eq(competenceAssignments.communeCode, opts.communeCode),
@@ -57,7 +69,11 @@ export const resolveDecidingAgency = async (
       desc(competenceAssignments.createdAt),
     )
     .limit(1);
-  const agency = await agencyById(db, row?.agencyId ?? opts.procedure.agency.id);
+  const agency = row
+    ? { id: row.agencyId, code: row.code, name: row.name }
+    : opts.procedure.agency.code !== undefined && opts.procedure.agency.name !== undefined
+      ? (opts.procedure.agency as { id: string; code: string; name: string })
+      : await agencyById(db, opts.procedure.agency.id);
   if (!agency) throw appError('AGENCY_UNKNOWN');
   return {
     id: agency.id,

@@ -77,6 +77,17 @@ const addImagePage = async (doc: PDFDocument, result: Pick<ProcessedPage, 'image
     drawObject(name),
     popGraphicsState(),
   );
+  // Photos, seals and signatures over the 1-bit layer, each where it lies on the page (PDF y runs upward).
+  const unit = width / image.width;
+  for (const region of image.regions ?? []) {
+    const embedded = await doc.embedJpg(region.data);
+    page.drawImage(embedded, {
+      x: x + region.left * unit,
+      y: y + (image.height - region.top - region.height) * unit,
+      width: region.width * unit,
+      height: region.height * unit,
+    });
+  }
 };
 
 const isA4 = (page: PDFPage) => {

@@ -258,7 +258,12 @@ const warpRgb = (src: Raster, out: Uint8Array, o: WarpOptions, k: WarpConstants)
  * long stretches of one source row: those stretches are found first, so the inner loop is a load, a shift and
  * a comparison per pixel. Returns the G4 data (ink black).
  */
-export const warpInkG4 = (src: Raster, o: Omit<WarpOptions, 'lut'>, threshold: number) => {
+export const warpInkG4 = (
+  src: Raster,
+  o: Omit<WarpOptions, 'lut'>,
+  threshold: number,
+  extra: { blank?: Box[]; thumb?: InkThumbnail } = {},
+) => {
   const { width: sw, height: sh, data } = src;
   const k = warpConstants(src, o);
   const ONE = 65536;
@@ -320,6 +325,8 @@ export const warpInkG4 = (src: Raster, o: Omit<WarpOptions, 'lut'>, threshold: n
       changes[n++] = hi;
       black = !black;
     }
+    if (extra.blank) n = blankSpans(changes, n, width, v, extra.blank);
+    extra.thumb?.row(v, changes, n);
     encoder.row(changes, n);
   }
   return encoder.finish();
@@ -358,3 +365,76 @@ const insideSpan = (
   while (hi > lo && !inside(hi - 1)) hi -= 1;
   return lo < hi ? [lo, hi] : [0, 0];
 };
+
+/**
+ * Row v's colour changes with the boxes covering it turned white (the regions kept in colour or grey over
+ * the 1-bit layer: a photo thresholded to 1-bit under them would only cost bytes). Returns the new count.
+ */
+export const blankSpans = (changes: Int32Array, n: number, width: number, v: number, boxes: Box[]) => {
+  const spans = boxes.filter((b) => v >= b.top && v < b.top + b.height);
+  if (spans.length === 0) return n;
+  // Ink runs [changes[2i], changes[2i + 1]), the last one open to the row's end.
+  const runs: number[] = [];
+  for (let i = 0; i < n; i += 2) {
+    let from = changes[i]!;
+    const to = i + 1 < n ? changes[i + 1]! : width;
+    for (const b of spans.sort((a, c) => a.left - c.left)) {
+      const bl = Math.max(0, b.left);
+      const br = Math.min(width, b.left + b.width);
+      if (br <= from || bl >= to) continue;
+      if (bl > from) runs.push(from, bl);
+      from = Math.max(from, br);
+    }
+    if (from < to) runs.push(from, to);
+  }
+  let m = 0;
+  for (let i = 0; i < runs.length; i += 2) {
+    // Adjacent runs (split by an empty box) join again, so the changes stay strictly increasing.
+    if (m > 0 && changes[m - 1] === runs[i]) {
+      changes[m - 1] = runs[i + 1]!;
+      continue;
+    }
+    changes[m++] = runs[i]!;
+    changes[m++] = runs[i + 1]!;
+  }
+  if (m > 0 && changes[m - 1] === width) m -= 1;
+  return m;
+};
+
+/**
+ * A grey thumbnail of a 1-bit page made while it is coded: each ink run adds its covered area to the
+ * thumbnail pixels it spans, so the thumbnail shows exactly the page that is signed.
+ */
+export class InkThumbnail {
+  readonly ink: Float64Array;
+  constructor(
+    readonly pageWidth: number,
+    readonly pageHeight: number,
+    readonly width: number,
+    readonly height: number,
+  ) {
+    this.ink = new Float64Array(width * height);
+  }
+
+  row(v: number, changes: Int32Array, n: number) {
+    const ty = Math.min(this.height - 1, Math.floor((v * this.height) / this.pageHeight));
+    const base = ty * this.width;
+    const scale = this.width / this.pageWidth;
+    for (let i = 0; i < n; i += 2) {
+      const from = changes[i]!;
+      const to = i + 1 < n ? changes[i + 1]! : this.pageWidth;
+      const last = Math.min(this.width - 1, Math.floor((to - 1) * scale));
+      for (let tx = Math.floor(from * scale); tx <= last; tx += 1) {
+        const covered = Math.min(to, (tx + 1) / scale) - Math.max(from, tx / scale);
+        if (covered > 0) this.ink[base + tx]! += covered;
+      }
+    }
+  }
+
+  /** The thumbnail as one-band pixels, white paper and black ink. */
+  pixels(): Raster {
+    const area = (this.pageWidth / this.width) * (this.pageHeight / this.height);
+    const data = Uint8Array.from(this.ink, (ink) => Math.max(0, Math.round(255 * (1 - ink / area))));
+    return { data, width: this.width, height: this.height, channels: 1 };
+  }
+}

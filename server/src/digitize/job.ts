@@ -9,6 +9,7 @@ import { defineJob, type JobRunner } from '../jobs/queue';
 import { processPageOffThread } from '../jobs/threads';
 import { assembleComponentPdf, saveComponentPdf } from './assemble';
 import { recognisePage } from './ocr';
+import { isImageOnlyPage, rasterisePdfPage } from './pdf-raster';
 import { processPage } from './pipeline';
 
 /**
@@ -56,7 +57,9 @@ export const digitizePageJob = (deps: { db: Db; files: FileStore; jobs?: () => J
           author: 'PostDesk',
           createdAt: new Date(),
         };
-        if (isPdf) {
+        // A scanner's PDF page is cleaned like any scan; a page made on a computer is kept as it is.
+        const scanned = isPdf && (await isImageOnlyPage(original, page.sourcePage));
+        if (isPdf && !scanned) {
           const doc = await assembleComponentPdf(
             [{ kind: 'pdf', bytes: original, pageIndex: page.sourcePage }],
             meta,
@@ -72,8 +75,12 @@ export const digitizePageJob = (deps: { db: Db; files: FileStore; jobs?: () => J
         }
         // On a CPU thread when the server started them: deskew and G4 coding would hold the event loop ~1 s.
         const result = await processPageOffThread(
-          original,
-          { mode: page.mode, rotate: page.rotation as 0 | 90 | 180 | 270, page: page.sourcePage },
+          scanned ? await rasterisePdfPage(original, page.sourcePage) : original,
+          {
+            mode: page.mode,
+            rotate: page.rotation as 0 | 90 | 180 | 270,
+            page: scanned ? 0 : page.sourcePage,
+          },
           processPage,
         );
         const doc = await assembleComponentPdf([{ kind: 'processed', result }], meta);
@@ -87,6 +94,7 @@ export const digitizePageJob = (deps: { db: Db; files: FileStore; jobs?: () => J
             state: 'ready',
             chosenMode: result.mode,
             skewDegrees: result.skewDegrees,
+            review: result.review,
             thumbSha256: thumb.sha256,
             pagePdfSha256: pdf.sha256,
           })

@@ -8,9 +8,8 @@ import { enqueuePageJob } from '../jobs/maintenance';
 import type { JobRunner } from '../jobs/queue';
 import { getDossierToDigitize, getPageToChange } from './access';
 import { enqueueOcr } from './job';
+import { SCAN_TYPES } from './image-sniff';
 import { inspectScan } from './pipeline';
-
-export const SCAN_TYPES = ['image/jpeg', 'image/png', 'image/tiff', 'application/pdf'] as const;
 
 const enqueuePage = (jobs: JobRunner, page: { id: string; revision: number; recoveries?: number }) =>
   enqueuePageJob(jobs, page);
@@ -337,6 +336,7 @@ export const findDigitization = async (
             chosenMode: p.chosenMode,
             rotation: p.rotation,
             error: p.error,
+            review: p.state === 'ready' ? p.review : [],
             thumbUrl: p.thumbSha256 ? `/desk/files/${p.thumbSha256}` : null,
             ocrState: (p.ocrState ?? null) as 'requested' | 'done' | 'failed' | null,
           })),

@@ -8,6 +8,7 @@ import { estimateSkew } from './deskew';
 import {
   type Box,
   histogram,
+  InkThumbnail,
   linearTable,
   otsu,
   percentile,
@@ -17,6 +18,8 @@ import {
   warpInkG4,
 } from './image-raster';
 import { isEncryptedPdf, requireScanType, type ScanMime } from './image-sniff';
+import { evenLight, findPage, ID1_MM, type Quad, rectToQuad, warpPerspective } from './page-finder';
+import { findRegions } from './regions';
 
 export const DEFAULT_MAX_PIXELS = 100_000_000;
 /** A4 at 300 dpi, the resolution digitized copies are kept at. */
@@ -24,7 +27,9 @@ export const A4_PIXELS = { short: 2480, long: 3508 };
 const A4_INCHES = { short: 8.27, long: 11.69 };
 const MEASURE_WIDTH = 620;
 const THUMBNAIL_WIDTH = 240;
-const MAX_TIFF_PAGES = 500;
+/** A multi-page TIFF: at most this many pages, and this many pixels in all (about 40 A4 pages at 300 dpi). */
+const MAX_TIFF_PAGES = 200;
+const MAX_TIFF_PIXELS = 350_000_000;
 const JPEG_QUALITY = 60;
 
 export type ScanInfo = { kind: 'image' | 'pdf'; mime: ScanMime; pages: number };
@@ -58,6 +63,29 @@ const readHeader = async (bytes: Uint8Array, maxPixels: number) => {
   return { meta, width, height, pages: meta.format === 'tiff' ? (meta.pages ?? 1) : 1 };
 };
 
+/**
+ * A multi-page TIFF within its budgets, judged from each page's header before any is decoded: a few
+ * kilobytes of compressed TIFF can hold hundreds of huge blank pages, each costing seconds of CPU.
+ */
+const checkTiffBudget = async (bytes: Uint8Array, pages: number, maxPixels: number) => {
+  if (pages > MAX_TIFF_PAGES) throw appError('IMAGE_TOO_LARGE', { pages, limit: MAX_TIFF_PAGES });
+  let total = 0;
+  for (let page = 0; page < pages; page += 1) {
+    let meta: Metadata;
+    try {
+      meta = await sharp(bytes, { page, limitInputPixels: maxPixels }).metadata();
+    } catch (err) {
+      throw toImageError(err, page);
+    }
+    const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+    if (pixels > maxPixels)
+      throw appError('IMAGE_TOO_LARGE', { page, width: meta.width, height: meta.height });
+    total += pixels;
+    if (total > MAX_TIFF_PIXELS)
+      throw appError('IMAGE_TOO_LARGE', { pages, totalPixels: total, limit: MAX_TIFF_PIXELS });
+  }
+};
+
 const loadPdf = async (bytes: Uint8Array) => {
   if (isEncryptedPdf(bytes)) throw appError('PDF_ENCRYPTED');
   try {
@@ -89,9 +117,9 @@ export const inspectScan = async (bytes: Uint8Array, options: InspectScanOptions
   }
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const header = await readHeader(bytes, maxPixels);
-  if (header.pages > MAX_TIFF_PAGES) throw appError('IMAGE_TOO_LARGE', { pages: header.pages });
+  if (header.pages > 1) await checkTiffBudget(bytes, header.pages, maxPixels);
   try {
-    await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'truncated' })
+    await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning' })
       .resize(64, 64, { fit: 'inside' })
       .raw()
       .toBuffer();
@@ -116,11 +144,11 @@ export const splitScan = async (
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const header = await readHeader(bytes, maxPixels);
   if (header.pages <= 1) return { kind: 'image', pages: [bytes] };
-  if (header.pages > MAX_TIFF_PAGES) throw appError('IMAGE_TOO_LARGE', { pages: header.pages });
+  await checkTiffBudget(bytes, header.pages, maxPixels);
   const pages: Uint8Array[] = [];
   for (let page = 0; page < header.pages; page += 1) {
     try {
-      const png = await sharp(bytes, { page, limitInputPixels: maxPixels, failOn: 'truncated' })
+      const png = await sharp(bytes, { page, limitInputPixels: maxPixels, failOn: 'warning' })
         .png({ compressionLevel: 1 })
         .withDensity(header.meta.density ?? 300)
         .toBuffer();
@@ -145,14 +173,29 @@ export type ProcessPageOptions = {
   profile?: Record<string, number>;
 };
 
+/** A photo, seal or signature kept as a small JPEG over the 1-bit layer, in the page's pixels. */
+export type PageRegion = {
+  kind: 'colour' | 'grey';
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  data: Uint8Array;
+};
+
 /**
- * A page ready for the PDF. `bilevel`: CCITT G4 (T.6, K -1) data of the 1-bit page, ink as black.
+ * A page ready for the PDF. `bilevel`: CCITT G4 (T.6, K -1) data of the 1-bit page, ink as black, with the
+ * regions drawn over it (mixed raster content); `jpeg`: the whole page as one image.
  */
 export type PageImage =
-  | { kind: 'bilevel'; data: Uint8Array; width: number; height: number }
+  | { kind: 'bilevel'; data: Uint8Array; width: number; height: number; regions: PageRegion[] }
   | { kind: 'jpeg'; data: Uint8Array; width: number; height: number; grey: boolean };
 
+/** Why the clerk should look at a page before signing it. */
+export type ReviewReason = 'blank' | 'low_contrast' | 'cut_off';
+
 export type ProcessedPage = {
+  /** `colour` or `grey` when anything is kept in colour or grey (a region or the whole page). */
   mode: PageMode;
   width: number;
   height: number;
@@ -160,19 +203,19 @@ export type ProcessedPage = {
   dpi: number;
   /** The skew found and corrected, clockwise degrees. */
   skewDegrees: number;
-  /** What the auto mode looked at: share of strongly coloured pixels, share of the page in mid-tones. */
+  /** A photographed sheet or ID card found by its corners and its perspective undone. */
+  found: 'a4' | 'sheet' | 'card' | null;
+  /** What the auto mode looked at: share of the paper in colour and grey regions, the 1-bit threshold. */
   measures: { colourShare: number; toneShare: number; threshold: number };
+  review: ReviewReason[];
   image: PageImage;
-  /** JPEG, 240 px wide, of the processed page. */
+  /** JPEG, 240 px wide, of the final page (the 1-bit layer with its regions), what the clerk checks. */
   thumbnail: Uint8Array;
 };
 
-/** A strongly coloured pixel: red seals, blue signatures, coloured letterheads; not yellowed paper. */
-const COLOUR_CHROMA = 70;
-/** Coloured share of the page above which it is kept in colour (a 4 cm seal is about 2 % of A4). */
-const COLOUR_SHARE = 0.002;
-/** Share of the page in photo-like mid-tone blocks above which it is kept in grey (an ID photo ≈ 2 %). */
-const TONE_SHARE = 0.012;
+/** Regions covering more than this share of the paper: the whole page is kept as one JPEG instead. */
+const WHOLE_PAGE_SHARE = 0.45;
+const REGION_QUALITY = 70;
 
 const decode = async (bytes: Uint8Array, options: ProcessPageOptions, colour: boolean) => {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
@@ -185,7 +228,7 @@ const decode = async (bytes: Uint8Array, options: ProcessPageOptions, colour: bo
   const box = h >= w ? [A4_PIXELS.short, A4_PIXELS.long] : [A4_PIXELS.long, A4_PIXELS.short];
   const isColour = colour && (header.meta.channels ?? 1) >= 3 && header.meta.space !== 'b-w';
   try {
-    let image = sharp(bytes, { page, limitInputPixels: maxPixels, failOn: 'truncated' }).autoOrient();
+    let image = sharp(bytes, { page, limitInputPixels: maxPixels, failOn: 'warning' }).autoOrient();
     if (options.rotate) image = image.rotate(options.rotate);
     // Well above 300 dpi A4: shrink while decoding. A little above (a bed border) waits for the crop.
     if (w > box[0]! * 1.1 || h > box[1]! * 1.1) {
@@ -234,7 +277,9 @@ const paperLevel = (hist: Float64Array) => {
   const split = otsu(hist);
   let mode = 255;
   let peak = -1;
-  for (let v = split; v < 256; v += 1) {
+  // 255 holds every pixel the scanner clipped (noise above white): a spike, not the paper's level.
+  const top = hist[255]! > 2 * hist[254]! ? 255 : 256;
+  for (let v = split; v < top; v += 1) {
     if (hist[v]! > peak) {
       peak = hist[v]!;
       mode = v;
@@ -286,57 +331,6 @@ const findPaper = (grey: Raster, paper: number): Box => {
   return box.width * box.height >= 0.4 * width * height ? box : { left: 0, top: 0, width, height };
 };
 
-/** Share of strongly coloured (and not dark) pixels within the paper. */
-const colourShare = (rgb: Raster, box: Box) => {
-  if (rgb.channels !== 3) return 0;
-  let coloured = 0;
-  for (let y = box.top; y < box.top + box.height; y += 1) {
-    for (let x = box.left; x < box.left + box.width; x += 1) {
-      const p = (y * rgb.width + x) * 3;
-      const r = rgb.data[p]!;
-      const g = rgb.data[p + 1]!;
-      const b = rgb.data[p + 2]!;
-      const max = Math.max(r, g, b);
-      if (max > 80 && max - Math.min(r, g, b) > COLOUR_CHROMA) coloured += 1;
-    }
-  }
-  return coloured / (box.width * box.height);
-};
-
-/**
- * Share of the paper covered by photo-like blocks (8×8 measuring pixels, about 2.7 mm): blocks mostly in
- * mid-tones after the contrast stretch whose four neighbours are too. A line of (even bold) text is one or
- * two blocks tall with paper above and below, so it never survives; a 3×4 cm ID photo is 11×15 blocks.
- */
-const toneShare = (grey: Raster, box: Box, lut: Uint8Array) => {
-  const cell = 8;
-  const cols = Math.floor(box.width / cell);
-  const rows = Math.floor(box.height / cell);
-  if (cols < 3 || rows < 3) return 0;
-  const tone = new Uint8Array(cols * rows);
-  for (let j = 0; j < rows; j += 1) {
-    for (let i = 0; i < cols; i += 1) {
-      let mid = 0;
-      for (let y = box.top + j * cell; y < box.top + (j + 1) * cell; y += 1) {
-        const row = y * grey.width;
-        for (let x = box.left + i * cell; x < box.left + (i + 1) * cell; x += 1) {
-          const v = lut[grey.data[row + x]!]!;
-          if (v >= 40 && v <= 215) mid += 1;
-        }
-      }
-      tone[j * cols + i] = mid >= cell * cell * 0.75 ? 1 : 0;
-    }
-  }
-  let kept = 0;
-  for (let j = 1; j < rows - 1; j += 1) {
-    for (let i = 1; i < cols - 1; i += 1) {
-      const k = j * cols + i;
-      if (tone[k] && tone[k - 1] && tone[k + 1] && tone[k - cols] && tone[k + cols]) kept += 1;
-    }
-  }
-  return kept / (cols * rows);
-};
-
 const scaleBox = (box: Box, sx: number, sy: number, limit: { width: number; height: number }): Box => {
   const left = Math.max(0, Math.round(box.left * sx));
   const top = Math.max(0, Math.round(box.top * sy));
@@ -360,11 +354,126 @@ const jpeg = async (raster: Raster, quality: number) =>
   );
 
 /**
- * Cleans one scanned page: EXIF orientation and the clerk's turn, crop to the paper, deskew, contrast
- * stretch (a `linear(a, b)` from the paper's level and the ink's percentile, the cheap equivalent of
- * `normalise()`), then 1-bit by Otsu's threshold for text, or grey / colour JPEG for photos and seals.
- * The auto mode keeps colour when a seal or other strong colour covers ≥ 0.2 % of the paper, grey when
- * photo-like mid-tones cover ≥ 1.2 %, and goes 1-bit otherwise. Output is at most A4 at 300 dpi.
+ * Never crop ink away: every small dark group (a letter, a word, a line of a header; not the scanner bed,
+ * which spans half the image) that touches the paper's box or lies within 4 % of it widens the box to hold
+ * it whole. Ink touching the image's own edge means the scan itself cut something off: the page is flagged.
+ */
+const keepInk = (grey: Raster, box: Box, threshold: number) => {
+  const { width, height, data } = grey;
+  const label = new Uint8Array(width * height);
+  const stack: number[] = [];
+  const margin = { x: Math.round(width * 0.04), y: Math.round(height * 0.04) };
+  const groups: { left: number; top: number; right: number; bottom: number; edge: boolean }[] = [];
+  for (let start = 0; start < data.length; start += 1) {
+    const v = data[start]!;
+    if (label[start] || v === 0 || v >= threshold) continue;
+    label[start] = 1;
+    stack.push(start);
+    const g = { left: width, top: height, right: -1, bottom: -1, edge: false };
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      const x = p % width;
+      const y = (p - x) / width;
+      if (x < g.left) g.left = x;
+      if (x > g.right) g.right = x;
+      if (y < g.top) g.top = y;
+      if (y > g.bottom) g.bottom = y;
+      if (x === 0 || y === 0 || x === width - 1 || y === height - 1) g.edge = true;
+      for (let dy = -1; dy <= 1; dy += 1) {
+        const ny = y + dy;
+        if (ny < 0 || ny >= height) continue;
+        for (let dx = -1; dx <= 1; dx += 1) {
+          const nx = x + dx;
+          if (nx < 0 || nx >= width) continue;
+          const q = ny * width + nx;
+          const w = data[q]!;
+          if (!label[q] && w !== 0 && w < threshold) {
+            label[q] = 1;
+            stack.push(q);
+          }
+        }
+      }
+    }
+    if (g.right - g.left < width / 2 && g.bottom - g.top < height / 2) groups.push(g);
+  }
+  let { left, top } = box;
+  let right = box.left + box.width - 1;
+  let bottom = box.top + box.height - 1;
+  let cutOff = false;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const g of groups) {
+      const near =
+        g.right >= left - margin.x &&
+        g.left <= right + margin.x &&
+        g.bottom >= top - margin.y &&
+        g.top <= bottom + margin.y;
+      if (!near) continue;
+      if (g.edge) cutOff = true;
+      if (g.left < left || g.right > right || g.top < top || g.bottom > bottom) {
+        left = Math.min(left, g.left);
+        top = Math.min(top, g.top);
+        right = Math.max(right, g.right);
+        bottom = Math.max(bottom, g.bottom);
+        changed = true;
+      }
+    }
+  }
+  return { box: { left, top, width: right - left + 1, height: bottom - top + 1 }, cutOff };
+};
+
+/**
+ * A photographed sheet or card: its corners found on the measuring copy and the full image mapped back to
+ * a rectangle, at 300 dpi when its shape says what it is (A4, or an ID-1 card at its real 85.6 × 54 mm).
+ */
+const straightenPhoto = (raster: Raster, small: Raster, smallGrey: Raster) => {
+  const found = findPage(smallGrey);
+  if (!found) return null;
+  const fx = raster.width / small.width;
+  const fy = raster.height / small.height;
+  // Measuring pixel i covers full pixels [i·f, (i + 1)·f): edges scale as they are.
+  const quad = found.quad.map((p) => ({ x: p.x * fx, y: p.y * fy })) as Quad;
+  const [tl, tr, br, bl] = quad;
+  const across = (Math.hypot(tr.x - tl.x, tr.y - tl.y) + Math.hypot(br.x - bl.x, br.y - bl.y)) / 2;
+  const down = (Math.hypot(bl.x - tl.x, bl.y - tl.y) + Math.hypot(br.x - tr.x, br.y - tr.y)) / 2;
+  const landscape = across > down;
+  let long = Math.max(across, down);
+  let ratio = found.ratio;
+  let dpi = 0;
+  if (found.kind === 'card') {
+    ratio = ID1_MM.long / ID1_MM.short;
+    long = Math.min(long, Math.round((ID1_MM.long / 25.4) * 300));
+    dpi = long / (ID1_MM.long / 25.4);
+  } else if (found.kind === 'a4') {
+    ratio = A4_PIXELS.long / A4_PIXELS.short;
+    long = Math.min(long, A4_PIXELS.long);
+    dpi = long / A4_INCHES.long;
+  } else {
+    long = Math.min(long, A4_PIXELS.long);
+  }
+  const short = long / ratio;
+  const width = Math.round(landscape ? long : short);
+  const height = Math.round(landscape ? short : long);
+  // The fitted edges lie where the desk turns into paper: half a millimetre inside them, no desk is left.
+  const inset = Math.max(2, long * 0.002);
+  const centre = { x: (tl.x + tr.x + br.x + bl.x) / 4, y: (tl.y + tr.y + br.y + bl.y) / 4 };
+  const inside = quad.map((p) => {
+    const d = Math.hypot(p.x - centre.x, p.y - centre.y);
+    return {
+      x: p.x + ((centre.x - p.x) * inset * Math.SQRT2) / d,
+      y: p.y + ((centre.y - p.y) * inset * Math.SQRT2) / d,
+    };
+  }) as Quad;
+  const corrected = warpPerspective(raster, rectToQuad(width, height, inside), width, height);
+  return { raster: evenLight(corrected), kind: found.kind, dpi };
+};
+
+/**
+ * Cleans one scanned page: EXIF orientation and the clerk's turn; on a photo, the sheet or ID card found by
+ * its corners and its perspective undone; crop to the paper (never through ink), deskew, contrast stretch
+ * (a `linear(a, b)` from the paper's level and the ink's percentile), then 1-bit by Otsu's threshold with
+ * the photos, seals and signatures kept over it as small grey or colour JPEGs (mixed raster content). A page
+ * mostly photo is kept whole as one JPEG; a forced mode is followed as it is. Output is at most A4 at 300 dpi.
  */
 export const processPage = async (bytes: Uint8Array, options: ProcessPageOptions): Promise<ProcessedPage> => {
   const cpu = () => {
@@ -378,14 +487,20 @@ export const processPage = async (bytes: Uint8Array, options: ProcessPageOptions
     options.profile[stage] = (options.profile[stage] ?? 0) + now - mark;
     mark = now;
   };
-  const { raster, density, box } = await decode(
-    bytes,
-    options,
-    options.mode === 'auto' || options.mode === 'colour',
-  );
-  const small = await measuringCopy(raster);
-  const smallGrey = toGrey(small);
+  const decoded = await decode(bytes, options, options.mode === 'auto' || options.mode === 'colour');
+  let { raster, density } = decoded;
+  let small = await measuringCopy(raster);
+  let smallGrey = toGrey(small);
   lap('decode + measuring copy');
+  const photo = straightenPhoto(raster, small, smallGrey);
+  if (photo) {
+    raster = photo.raster;
+    density = photo.dpi;
+    small = await measuringCopy(raster);
+    smallGrey = toGrey(small);
+    lap('page corners + perspective');
+  }
+  const box = decoded.box;
   const skewDegrees = estimateSkew(smallGrey.data, smallGrey.width, smallGrey.height);
   lap('measure + deskew angle');
 
@@ -397,11 +512,10 @@ export const processPage = async (bytes: Uint8Array, options: ProcessPageOptions
     width: r.width,
     height: r.height,
   });
-  // Corners turned in from outside the scan are 0, which findPaper leaves out of its counts.
+  // Corners turned in from outside the scan are 0, which findPaper and keepInk leave out.
   const straight = (r: Raster) =>
     warp(r, { skewDegrees, crop: whole(r), width: r.width, height: r.height, background: 0 });
   const straightGrey = straight(smallGrey);
-  const paperBox = findPaper(straightGrey, smallPaper.level);
 
   const grey = toGrey(raster);
   // Every fourth row is plenty for the levels, at a quarter of the cost.
@@ -411,61 +525,122 @@ export const processPage = async (bytes: Uint8Array, options: ProcessPageOptions
   const ink = Math.min(threshold - 1, percentile(hist, 0.005));
   const white = Math.max(ink + 32, paper.level - 1.5 * paper.sigma);
   const lut = linearTable(255 / (white - ink), (-255 * ink) / (white - ink));
+  // Nothing darker than the paper's noise, even in the darkest 0.02 % (a few letters): a blank page, kept
+  // white rather than thresholded into speckles, and flagged for the clerk.
+  const blank = paper.level - percentile(hist, 0.0002) < Math.max(50, 5 * paper.sigma);
+  const paperFound = photo ? whole(straightGrey) : findPaper(straightGrey, smallPaper.level);
+  // On a blank page the threshold splits the paper's noise: there is no ink to keep, nor any region.
+  const kept = blank
+    ? { box: paperFound, cutOff: false }
+    : keepInk(straightGrey, paperFound, otsu(smallHist));
+  const paperBox = kept.box;
 
-  const measures = {
-    colourShare: raster.channels === 3 ? colourShare(straight(small), paperBox) : 0,
-    toneShare: toneShare(straightGrey, paperBox, lut),
-    threshold,
-  };
+  const regions =
+    options.mode === 'auto' && !blank
+      ? findRegions(
+          small.channels === 3 ? straight(small) : straightGrey,
+          straightGrey,
+          paperBox,
+          smallPaper.level,
+          lut,
+        )
+      : [];
+  const paperArea = paperBox.width * paperBox.height;
+  const shareOf = (kind: 'colour' | 'grey') =>
+    regions.filter((r) => r.kind === kind).reduce((s, r) => s + r.box.width * r.box.height, 0) / paperArea;
+  const measures = { colourShare: shareOf('colour'), toneShare: shareOf('grey'), threshold };
+  // An ID card is kept whole in colour: its photo, emblem and security print are what make it one.
+  const card = photo?.kind === 'card';
+  const wholePage = card || measures.colourShare + measures.toneShare > WHOLE_PAGE_SHARE;
   const mode: PageMode =
     options.mode !== 'auto'
       ? options.mode === 'colour' && raster.channels === 1
         ? 'grey'
         : options.mode
-      : measures.colourShare >= COLOUR_SHARE
+      : measures.colourShare > 0 || (card && raster.channels === 3)
         ? 'colour'
-        : measures.toneShare >= TONE_SHARE
+        : measures.toneShare > 0
           ? 'grey'
           : 'bilevel';
+  const asJpeg = options.mode === 'auto' ? wholePage : mode !== 'bilevel';
 
-  lap('crop + levels + mode');
-  const crop = scaleBox(paperBox, raster.width / small.width, raster.height / small.height, raster);
+  lap('crop + levels + regions');
+  const fx = raster.width / small.width;
+  const fy = raster.height / small.height;
+  const crop = scaleBox(paperBox, fx, fy, raster);
   const fit = Math.min(1, box.width / crop.width, box.height / crop.height);
   const width = Math.round(crop.width * fit);
   const height = Math.round(crop.height * fit);
   const geometry = { skewDegrees, crop, width, height, background: paper.level };
-  const image: PageImage =
-    mode === 'bilevel'
-      ? {
-          kind: 'bilevel',
-          data: warpInkG4(grey, geometry, threshold),
-          width,
-          height,
-        }
-      : {
-          kind: 'jpeg',
-          data: await jpeg(warp(mode === 'colour' ? raster : grey, { ...geometry, lut }), JPEG_QUALITY),
-          width,
-          height,
-          grey: mode === 'grey',
-        };
-
-  lap(mode === 'bilevel' ? 'warp + 1-bit + G4' : 'warp + JPEG');
   const thumbHeight = Math.max(1, Math.round((THUMBNAIL_WIDTH * height) / width));
-  const thumbSource = mode === 'colour' ? small : smallGrey;
-  const thumbnail = await jpeg(
-    warp(thumbSource, {
-      skewDegrees,
-      crop: paperBox,
-      width: THUMBNAIL_WIDTH,
-      height: thumbHeight,
-      background: smallPaper.level,
-      lut,
-    }),
-    70,
-  );
-
+  let image: PageImage;
+  let thumbnail: Uint8Array;
+  if (asJpeg) {
+    const data = await jpeg(warp(mode === 'colour' ? raster : grey, { ...geometry, lut }), JPEG_QUALITY);
+    image = { kind: 'jpeg', data, width, height, grey: mode !== 'colour' };
+    lap('warp + JPEG');
+    thumbnail = new Uint8Array(
+      await sharp(data)
+        .resize(THUMBNAIL_WIDTH, thumbHeight, { fit: 'fill' })
+        .jpeg({ quality: 70 })
+        .toBuffer(),
+    );
+  } else {
+    // Each region in the output's pixels, and the part of the straightened source it shows.
+    const placed = regions
+      .map((r) => {
+        const left = Math.max(0, Math.floor((r.box.left - paperBox.left) * fx * fit));
+        const top = Math.max(0, Math.floor((r.box.top - paperBox.top) * fy * fit));
+        const right = Math.min(width, Math.ceil((r.box.left + r.box.width - paperBox.left) * fx * fit));
+        const bottom = Math.min(height, Math.ceil((r.box.top + r.box.height - paperBox.top) * fy * fit));
+        return { kind: r.kind, left, top, width: right - left, height: bottom - top };
+      })
+      .filter((r) => r.width > 0 && r.height > 0);
+    const inkThumb = new InkThumbnail(width, height, THUMBNAIL_WIDTH, thumbHeight);
+    const data = warpInkG4(grey, geometry, blank && placed.length === 0 ? 0 : threshold, {
+      blank: placed,
+      thumb: inkThumb,
+    });
+    lap('warp + 1-bit + G4');
+    const layers: PageRegion[] = [];
+    for (const r of placed) {
+      const source = r.kind === 'colour' && raster.channels === 3 ? raster : grey;
+      const part = warp(source, {
+        skewDegrees,
+        crop: {
+          left: crop.left + r.left / fit,
+          top: crop.top + r.top / fit,
+          width: r.width / fit,
+          height: r.height / fit,
+        },
+        width: r.width,
+        height: r.height,
+        background: paper.level,
+        lut,
+      });
+      if (source.channels === 3) whitenPaper(part);
+      layers.push({
+        ...r,
+        kind: source.channels === 3 ? 'colour' : 'grey',
+        data: await jpeg(part, REGION_QUALITY),
+      });
+    }
+    image = { kind: 'bilevel', data, width, height, regions: layers };
+    lap('regions + JPEG');
+    thumbnail = await composeThumbnail(
+      inkThumb.pixels(),
+      layers,
+      width / THUMBNAIL_WIDTH,
+      height / thumbHeight,
+    );
+  }
   lap('thumbnail');
+
+  const review: ReviewReason[] = [];
+  if (blank) review.push('blank');
+  else if (white - ink < 90) review.push('low_contrast');
+  if (kept.cutOff) review.push('cut_off');
+
   const [short, long] = width <= height ? [width, height] : [height, width];
   const dpi = density > 0 ? density * fit : Math.max(short / A4_INCHES.short, long / A4_INCHES.long);
   return {
@@ -474,8 +649,52 @@ export const processPage = async (bytes: Uint8Array, options: ProcessPageOptions
     height,
     dpi: Math.round(dpi),
     skewDegrees,
+    found: photo?.kind ?? null,
     measures,
+    review,
     image,
     thumbnail,
   };
+};
+
+/**
+ * Around a seal or a signature the paper is only noise once stretched: light, colourless pixels become
+ * white, so the region shows ink on clean paper (and its JPEG is smaller). Faint ink keeps its colour,
+ * which is what tells it from paper.
+ */
+const whitenPaper = (rgb: Raster) => {
+  const { data } = rgb;
+  for (let p = 0; p < data.length; p += 3) {
+    const r = data[p]!;
+    const g = data[p + 1]!;
+    const b = data[p + 2]!;
+    const min = r < g ? (r < b ? r : b) : g < b ? g : b;
+    const max = r > g ? (r > b ? r : b) : g > b ? g : b;
+    if (min >= 200 && max - min < 16) {
+      data[p] = 255;
+      data[p + 1] = 255;
+      data[p + 2] = 255;
+    }
+  }
+};
+
+/** The 1-bit layer's thumbnail with each region's own JPEG laid over it where the page shows it. */
+const composeThumbnail = async (base: Raster, regions: PageRegion[], sx: number, sy: number) => {
+  const layers = await Promise.all(
+    regions.map(async (r) => {
+      const left = Math.floor(r.left / sx);
+      const top = Math.floor(r.top / sy);
+      const width = Math.max(1, Math.min(base.width - left, Math.round(r.width / sx)));
+      const height = Math.max(1, Math.min(base.height - top, Math.round(r.height / sy)));
+      const input = await sharp(r.data)
+        .resize(width, height, { fit: 'fill' })
+        .toColourspace('srgb')
+        .png()
+        .toBuffer();
+      return { input, left, top };
+    }),
+  );
+  let image = sharp(base.data, { raw: base });
+  image = layers.length > 0 ? image.toColourspace('srgb').composite(layers) : image.toColourspace('b-w');
+  return new Uint8Array(await image.jpeg({ quality: 70 }).toBuffer());
 };

@@ -83,6 +83,8 @@ export type RecordEventInput = {
   guard?: Omit<GuardContext, 'now'>;
   /** Columns of the dossier row this event changes besides its state. */
   patch?: Partial<DossierInsert>;
+  /** The applicant's phone on file, when the caller wrote it in this transaction (its text is not re-read). */
+  applicantPhone?: string | null;
   now?: Date;
 };
 
@@ -138,7 +140,7 @@ const appendEvent = async (
       },
     });
   }
-  if (row) await queueNotificationsFor(tx, row, input.event);
+  if (row) await queueNotificationsFor(tx, row, input.event, input.applicantPhone);
   return row!;
 };
 

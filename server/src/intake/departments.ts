@@ -43,9 +43,14 @@ export const servedDepartments = (db: Db, officeId: string) =>
  */
 export const receivingPartyFor = async (
   db: Db,
-  opts: { officeId: string; departmentId?: string | undefined },
+  opts: {
+    officeId: string;
+    departmentId?: string | undefined;
+    /** The office's row when the caller has read it already. */
+    office?: { id: string; code: string; name: string; kind: string };
+  },
 ): Promise<ReceivingParty> => {
-  const office = await officeRow(db, opts.officeId);
+  const office = opts.office ?? (await officeRow(db, opts.officeId));
   if (!office) throw appError('FORBIDDEN');
   const self = { id: office.id, code: office.code, name: office.name };
   if (DEPARTMENT_KINDS.has(office.kind)) {

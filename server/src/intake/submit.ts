@@ -15,7 +15,7 @@ import { getProcedure } from '../catalog/queries';
 import { type Db, rows, sqlState } from '../db/client';
 import { resolveAddresses } from './address';
 import { applicants, documents, dossierEvents, dossiers, type IntakeComponent, offices } from '../db/schema';
-import { createDossier, nextDossierSeq, recordEvent } from '../dossiers/engine';
+import { createDossier, recordEvent } from '../dossiers/engine';
 import { decideAtIntake } from '../agency/competence';
 import { receivingPartyFor } from './departments';
 import { billsForDossier, createFirstBills, type PaymentRow } from '../payments/bills';
@@ -110,13 +110,25 @@ const assertReusable = async (db: Db, citizenId: string, ids: string[], today: s
   if (refused.length > 0) throw appError('REUSE_NOT_ALLOWED', { documents: refused });
 };
 
-const nextBookEntry = async (tx: Db, officeId: string, year: number) => {
-  const [row] = await rows<{ last: number }>(
+/**
+ * The dossier's number in its department's daily sequence and its entry in the office's tracking book, both
+ * taken in one statement inside the caller's transaction (the counter rows stay locked until it commits).
+ */
+const nextNumbers = async (
+  tx: Db,
+  opts: { departmentId: string; day: string; officeId: string; year: number },
+) => {
+  const [row] = await rows<{ seq: number; book: number }>(
     tx,
-    sql`insert into tracking_book_counters (office_id, year, last) values (${officeId}, ${year}, 1)
-        on conflict (office_id, year) do update set last = tracking_book_counters.last + 1 returning last`,
+    sql`with seq as (
+          insert into dossier_counters (agency_id, day, last) values (${opts.departmentId}, ${opts.day}, 1)
+          on conflict (agency_id, day) do update set last = dossier_counters.last + 1 returning last),
+        book as (
+          insert into tracking_book_counters (office_id, year, last) values (${opts.officeId}, ${opts.year}, 1)
+          on conflict (office_id, year) do update set last = tracking_book_counters.last + 1 returning last)
+        select seq.last as seq, book.last as book from seq, book`,
   );
-  return Number(row!.last);
+  return { seq: Number(row!.seq), bookEntry: Number(row!.book) };
 };
 
 /**
@@ -229,8 +241,20 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
     choice: input.decidingAgency,
     day: today,
   });
+  // The desk's own office: its hours count the due time, its kind says whom it receives for.
+  const [office] = await db
+    .select({
+      id: offices.id,
+      code: offices.code,
+      name: offices.name,
+      kind: offices.kind,
+      officeHours: offices.officeHours,
+    })
+    .from(offices)
+    .where(eq(offices.id, officeId));
+  if (!office) throw appError('FORBIDDEN');
   // Received on behalf of a state one-stop department (Decision 468): its id codes the dossier.
-  const party = await receivingPartyFor(db, { officeId, departmentId: input.departmentId });
+  const party = await receivingPartyFor(db, { officeId, departmentId: input.departmentId, office });
 
   const sent = new Map(input.components.map((c) => [c.code, c]));
   const unknown = input.components.filter((c) => !procedure.components.some((p) => p.code === c.code));
@@ -277,11 +301,6 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
   }
   if (input.outcome === 'refuse' && reasons.length === 0) throw appError('REASON_REQUIRED');
 
-  const [office] = await db
-    .select({ officeHours: offices.officeHours })
-    .from(offices)
-    .where(eq(offices.id, officeId));
-  if (!office) throw appError('FORBIDDEN');
   const holidays = await loadHolidayTables(db);
   const due =
     input.outcome === 'receive'
@@ -379,10 +398,14 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
         });
       }
       // The department's own daily sequence: every desk receiving for it (its own and post offices') shares it.
-      const seq = await nextDossierSeq(t, { agencyId: party.department.id, day: today });
-      const code = formatDossierCode({ agencyId: party.department.code, date: now, seq });
       const year = Number(today.slice(0, 4));
-      const bookEntry = await nextBookEntry(t, officeId, year);
+      const { seq, bookEntry } = await nextNumbers(t, {
+        departmentId: party.department.id,
+        day: today,
+        officeId,
+        year,
+      });
+      const code = formatDossierCode({ agencyId: party.department.code, date: now, seq });
       const reused = components.filter((c) => c.reusedDocumentId);
       if (reused.length > 0) {
         await t.insert(documents).values(
@@ -399,6 +422,8 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
       const received = await recordEvent(t, {
         dossierId: draft.id,
         locked: draft,
+        // The phone this transaction wrote (a picked-up dossier keeps the one the citizen confirmed: read it).
+        ...(pickedUp ? {} : { applicantPhone: phone }),
         event: 'receive',
         actor: eventActor,
         now,

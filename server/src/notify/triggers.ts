@@ -30,13 +30,22 @@ export const NOTIFY_ON: Partial<
  * the kind (plus the event's sequence for kinds that can happen again), so a message is queued exactly once.
  * A dossier without a code (a pickup not yet received) or without a phone on file gets nothing.
  */
-export const queueNotificationsFor = async (tx: Db, row: DossierRow, event: DossierEvent) => {
+export const queueNotificationsFor = async (
+  tx: Db,
+  row: DossierRow,
+  event: DossierEvent,
+  /** The applicant's phone on file when the caller has just written it (not read again). */
+  knownPhone?: string | null,
+) => {
   const rule = NOTIFY_ON[event];
   if (!rule || !row.code || !row.applicantId) return;
-  const [applicant] = await tx
-    .select({ phone: applicants.phone })
-    .from(applicants)
-    .where(eq(applicants.id, row.applicantId));
+  const [applicant] =
+    knownPhone !== undefined
+      ? [{ phone: knownPhone }]
+      : await tx
+          .select({ phone: applicants.phone })
+          .from(applicants)
+          .where(eq(applicants.id, row.applicantId));
   if (!applicant?.phone) return;
   // A phone the desk could not have normalised must never undo the state change that triggered the text.
   try {

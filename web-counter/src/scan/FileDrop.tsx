@@ -1,6 +1,7 @@
 import { createSignal, type JSX } from 'solid-js';
 
-export const SCAN_ACCEPT = 'image/jpeg,image/png,image/tiff,application/pdf,.jpg,.jpeg,.png,.tif,.tiff,.pdf';
+export const SCAN_ACCEPT =
+  'image/jpeg,image/png,image/tiff,image/webp,image/heif,image/avif,image/heic,application/pdf,.jpg,.jpeg,.png,.tif,.tiff,.webp,.heif,.avif,.heic,.pdf';
 
 /** A label that takes dropped files or opens the file dialog (one or many scans) and hands them on. */
 export const FileDrop = (props: {

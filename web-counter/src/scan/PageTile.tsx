@@ -13,6 +13,7 @@ import {
 import { toasts } from '../toast';
 import './scan.css';
 import { isBusy, type PageMode, type Scan, type ScanPage } from './store';
+import { SCAN_ACCEPT } from './FileDrop';
 
 const MODES: PageMode[] = ['auto', 'bilevel', 'grey', 'colour'];
 
@@ -127,6 +128,14 @@ export const PageTile = (props: {
           </Match>
         </Switch>
       </p>
+      <Show when={props.page.state === 'ready' && props.page.review.length > 0}>
+        <p class="page-review" id={id('review')}>
+          <WarningIcon size={14} />
+          {t('page.review', {
+            reasons: props.page.review.map((r) => t(`page.review.${r}` as MessageKey)).join(', '),
+          })}
+        </p>
+      </Show>
       <Show when={props.page.state !== 'failed' && (props.editable || props.page.ocrState)}>
         <div class="page-ocr">
           <Show when={props.editable}>
@@ -230,7 +239,7 @@ export const PageTile = (props: {
               id={id('rescan')}
               class="visually-hidden"
               type="file"
-              accept="image/jpeg,image/png,image/tiff,application/pdf,.jpg,.jpeg,.png,.tif,.tiff,.pdf"
+              accept={SCAN_ACCEPT}
               aria-label={t('page.rescanLabel', n())}
               onChange={(event) => {
                 const file = event.currentTarget.files?.[0];

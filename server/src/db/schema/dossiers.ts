@@ -266,6 +266,8 @@ export const documentPages = pgTable(
     chosenMode: pageMode('chosen_mode'),
     rotation: smallint('rotation').notNull().default(0),
     skewDegrees: doublePrecision('skew_degrees'),
+    /** Why the pipeline wants the clerk to look at the page before signing (blank, low contrast, cut-off ink). */
+    review: jsonb('review').$type<('blank' | 'low_contrast' | 'cut_off')[]>().notNull().default([]),
     thumbSha256: varchar('thumb_sha256', { length: 64 }),
     /** The cleaned page as a one-page PDF, merged into the component's PDF when it is finished. */
     pagePdfSha256: varchar('page_pdf_sha256', { length: 64 }),
