@@ -208,6 +208,17 @@ describe('revoked, expired and untrusted parts never pass', () => {
     expect(verdict).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'OUT_OF_BOUNDS_NO_POE' });
   }, 120_000);
 
+  it('a TSA whose certificate was revoked before it stamped: its timestamps prove nothing', async () => {
+    const tsa = await pki.startTsa({ name: 'bị thu hồi' });
+    const signed = await signPdf(pdf, signerFor('clerk-good', tsa.url), OPTIONS);
+    expect((await signatureVerdicts(signed))[0]?.level).toBe('B-LTA');
+    pki.revoke(tsa.certificate, new Date(Date.now() - 60_000), 1);
+    const [signature] = await signatureVerdicts(signed);
+    expect(signature?.timestamps[0]).toMatchObject({ trusted: false });
+    expect(signature?.proofOfExistence).toBe('none');
+    expect(signature?.level).not.toBe('B-LTA');
+  }, 120_000);
+
   it('a timestamp from an untrusted TSA proves nothing: the validation time falls back to now', async () => {
     const rogue = await pki.startTsa({ name: 'lạ', untrusted: true });
     const signed = await signPdf(pdf, signerFor('clerk-good', rogue.url), OPTIONS);
