@@ -441,12 +441,13 @@ export const openTokenKey = (config: TokenKeyConfig): TokenKey => {
   return {
     certificate: async () => (await loadCerts()).certificate,
     chain: async () => (await loadCerts()).chain,
-    sign: (data, options = {}) =>
-      withToken(
+    // The certificate says which mechanism the key takes; it is read (once) before the signing operation
+    // queues on the token, since reading it queues there too.
+    sign: async (data, options = {}) => {
+      const scheme = signatureScheme((await loadCerts()).certificate);
+      return withToken(
         config,
         async (ctx) => {
-          const { certificate } = await loadCerts();
-          const scheme = signatureScheme(certificate);
           if (scheme.kind === 'rsa') {
             ctx.p.C_SignInit(ctx.session, { mechanism: pkcs11js.CKM_SHA256_RSA_PKCS }, keyHandle(ctx));
             const signature = await ctx.p.C_SignAsync(ctx.session, Buffer.from(data), Buffer.alloc(1024));
@@ -459,7 +460,8 @@ export const openTokenKey = (config: TokenKeyConfig): TokenKey => {
           return ecdsaDer(new Uint8Array(raw));
         },
         options,
-      ),
+      );
+    },
   };
 };
 
