@@ -3,7 +3,7 @@
 # PostgreSQL and Redis services. Idempotent; safe to run before every `npm test`.
 set -euo pipefail
 
-PACKAGES=(chromium fonts-noto-core fonts-dejavu-core poppler-utils qpdf softhsm2 opensc libnss3-tools img2pdf tesseract-ocr tesseract-ocr-vie)
+PACKAGES=(chromium fonts-noto-core fonts-dejavu-core poppler-utils qpdf softhsm2 opensc libnss3-tools img2pdf tesseract-ocr tesseract-ocr-vie liblcms2-utils)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -159,6 +159,15 @@ describe('digitizing a received dossier at the desk', () => {
       expect(execFileSync('pdfinfo', [path], { encoding: 'utf8' })).toMatch(
         new RegExp(`Keywords:.*${result.code!.replace(/\./g, '\\.')}`),
       );
+      // PDF/A-2b, signed as such: the XMP claims it and carries the codes a records system searches by.
+      const xmp = execFileSync('qpdf', ['--show-object=trailer', path], { encoding: 'utf8' });
+      expect(xmp).toMatch(/\/ID \[ <[0-9a-f]{32}> <[0-9a-f]{32}> \]/i);
+      const bytes = readFileSync(path).toString('utf8');
+      expect(bytes).toContain('<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>');
+      expect(bytes).toContain(`<postdesk:DossierCode>${result.code}</postdesk:DossierCode>`);
+      expect(bytes).toContain(`<postdesk:ComponentCode>${component.code}</postdesk:ComponentCode>`);
+      expect(bytes).toMatch(new RegExp(`<postdesk:DigitizedCode>${owner}\\.3\\.000333\\.${component.code}\\.\\d{2}<`));
+      expect(bytes).toContain('/S /GTS_PDFA1');
     }
     expect((await clerk.digitize.complete({ dossierId: result.dossierId })).state).toBe('digitized');
 

@@ -46,13 +46,14 @@ let dir: string;
 let pki: TestPki;
 let pdf: Uint8Array;
 
-const signerFor = (label: string, tsaUrl?: string): Signer =>
+const signerFor = (label: string, tsaUrl?: string, reuseSeconds?: number): Signer =>
   createSigner({
     NODE_ENV: 'test',
     ...pki.token.env,
     PKCS11_KEY_LABEL: label,
     ...(tsaUrl ? { TSA_URL: tsaUrl } : {}),
     REVOCATION_TIMEOUT_MS: '2000',
+    ...(reuseSeconds === undefined ? {} : { REVOCATION_REUSE_SECONDS: String(reuseSeconds) }),
   });
 
 const validate = (bytes: Uint8Array, opts: { at?: Date; online?: boolean } = {}) =>
@@ -148,6 +149,32 @@ describe('PAdES B-LTA signing against the local TSA and OCSP', () => {
       await database.close();
     }
   }, 120_000);
+
+  it('signs a run of copies asking the OCSP responder once per certificate, each one B-LTA from what it carries', async () => {
+    const run = async (signer: Signer) => {
+      const before = { ocsp: pki.counts.ocsp, tsa: pki.tsa.requests };
+      const copies = [];
+      for (let i = 0; i < 4; i += 1) copies.push(await signPdf(pdf, signer, OPTIONS));
+      return { copies, ocsp: pki.counts.ocsp - before.ocsp, tsa: pki.tsa.requests - before.tsa };
+    };
+    // Asking every time: the clerk's, the issuing CA's and the TSA's certificates, for each copy.
+    const asking = await run(signerFor('clerk-good', pki.tsa.url, 0));
+    expect(asking.ocsp).toBeGreaterThanOrEqual(4 * 3);
+    // Reusing answers while they are valid (the default): at most one question per certificate for the run.
+    const reusing = await run(signerFor('clerk-good', pki.tsa.url));
+    expect(reusing.ocsp).toBeLessThanOrEqual(3);
+    // Two timestamps each (the signature's and the document's), and no third update for the DSS.
+    expect(reusing.tsa).toBe(4 * 2);
+    for (const copy of reusing.copies) {
+      expect(findSignatures(copy).map((s) => s.kind)).toEqual(['signature', 'document-timestamp']);
+      const verdicts = await validate(copy, { online: false });
+      expect(verdicts.map((v) => [v.kind, v.indication])).toEqual([
+        ['signature', 'TOTAL-PASSED'],
+        ['document-timestamp', 'TOTAL-PASSED'],
+      ]);
+      expect(verdicts[0]?.level).toBe('B-LTA');
+    }
+  }, 120_000);
 });
 
 describe('revoked, expired and untrusted parts never pass', () => {
@@ -179,6 +206,17 @@ describe('revoked, expired and untrusted parts never pass', () => {
     const plain = await signPdf(pdf, signerFor('clerk-expired'), { ...OPTIONS, signingTime: backdated });
     const [verdict] = await signatureVerdicts(plain);
     expect(verdict).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'OUT_OF_BOUNDS_NO_POE' });
+  }, 120_000);
+
+  it('a TSA whose certificate was revoked before it stamped: its timestamps prove nothing', async () => {
+    const tsa = await pki.startTsa({ name: 'bị thu hồi' });
+    const signed = await signPdf(pdf, signerFor('clerk-good', tsa.url), OPTIONS);
+    expect((await signatureVerdicts(signed))[0]?.level).toBe('B-LTA');
+    pki.revoke(tsa.certificate, new Date(Date.now() - 60_000), 1);
+    const [signature] = await signatureVerdicts(signed);
+    expect(signature?.timestamps[0]).toMatchObject({ trusted: false });
+    expect(signature?.proofOfExistence).toBe('none');
+    expect(signature?.level).not.toBe('B-LTA');
   }, 120_000);
 
   it('a timestamp from an untrusted TSA proves nothing: the validation time falls back to now', async () => {

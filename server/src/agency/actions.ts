@@ -337,6 +337,27 @@ export const officialSigner = async (
 };
 
 /**
+ * A result signed here (no earlier signature) is archived as PDF/A-2b like a digitized copy, carrying the
+ * dossier's code; a result with fonts not embedded keeps its form and only gains the metadata (pdfa.ts).
+ */
+const resultArchivalMeta = async (
+  db: Db,
+  dossierId: string | undefined,
+  o: { reason: string; author: string; signingTime?: Date },
+) => {
+  const [row] = dossierId
+    ? await db.select({ code: dossiers.code }).from(dossiers).where(eq(dossiers.id, dossierId))
+    : [];
+  return {
+    title: row?.code ? `${o.reason} — ${row.code}` : o.reason,
+    author: o.author || 'PostDesk',
+    createdAt: o.signingTime ?? new Date(),
+    ...(row?.code ? { dossierCode: row.code } : {}),
+    kind: 'result',
+  };
+};
+
+/**
  * Verifies an uploaded result (or signs it in PostDesk with the official's own key) and stores it; nothing is
  * written when it fails. A result the agency already signed and the official also asks PostDesk to sign is
  * counter-signed (an incremental update), so both signatures stay valid.
@@ -344,7 +365,14 @@ export const officialSigner = async (
 export const prepareResultFile = async (
   db: Db,
   result: ResultUpload,
-  opts: ResultOptions & { reason: string; location: string; now?: Date; actor?: EventActor },
+  opts: ResultOptions & {
+    reason: string;
+    location: string;
+    now?: Date;
+    actor?: EventActor;
+    /** The dossier the result answers: its code goes into the archival metadata of a result signed here. */
+    dossierId?: string;
+  },
 ) => {
   const head = Buffer.from(result.bytes.subarray(0, 1024)).toString('latin1');
   if (!head.includes('%PDF-')) throw appError('PDF_INVALID', { reason: 'no %PDF- header' });
@@ -365,7 +393,10 @@ export const prepareResultFile = async (
     const already = (await verifyPdf(result.bytes, { trustRoots })).signatures.length > 0;
     bytes = await (already
       ? countersignPdf(result.bytes, signer, options)
-      : signPdf(result.bytes, signer, options)
+      : signPdf(result.bytes, signer, {
+          ...options,
+          archival: await resultArchivalMeta(db, opts.dossierId, { ...options, author: opts.location }),
+        })
     ).catch((err: unknown) => {
       // A label with no key behind it on the token: the same "ask the administrator" as no label at all.
       if (isAppError(err) && err.code === 'TOKEN_NOT_FOUND' && err.details?.key === own.label) {
@@ -578,6 +609,7 @@ export const releaseResult = async (db: Db, input: ReleaseInput): Promise<Releas
               reason: 'Kết quả giải quyết hồ sơ',
               location: input.agencyName ?? '',
               actor: input.actor,
+              dossierId: input.dossierId,
               ...(input.now ? { now: input.now } : {}),
             }
           : (() => {

@@ -101,20 +101,25 @@ const finishLocked = async (db: Db, opts: FinishOptions) => {
   // Page PDFs stored before active content was stripped at processing time are cleaned here too: the clerk
   // never signs a script, an action or an attachment.
   stripActiveContent(merged);
-  merged.setTitle(`${doc.title ?? doc.componentCode} — ${dossier.code}`);
-  merged.setSubject(`Bản điện tử thành phần hồ sơ ${doc.componentCode} của hồ sơ ${dossier.code}`);
-  merged.setKeywords([dossier.code ?? '', dossier.procedureCode, doc.componentCode, digitizedCode]);
-  merged.setAuthor(office?.name ?? 'PostDesk');
-  merged.setProducer('PostDesk');
-  merged.setCreator('PostDesk');
-  merged.setCreationDate(now);
-  merged.setModificationDate(now);
   const signed = await signPdfDocument(merged, signer, {
     reason: `Số hóa hồ sơ ${dossier.code}`,
     location: office?.name ?? '',
     name: opts.clerkName,
     signingTime: now,
     ...(opts.pin ? { pin: opts.pin } : {}),
+    // PDF/A-2b before the signature: the archival form is what the clerk signs and what is reused for years.
+    archival: {
+      title: `${doc.title ?? doc.componentCode} — ${dossier.code}`,
+      subject: `Bản điện tử thành phần hồ sơ ${doc.componentCode} của hồ sơ ${dossier.code}`,
+      author: office?.name ?? 'PostDesk',
+      keywords: [dossier.procedureCode],
+      createdAt: now,
+      dossierCode: dossier.code ?? '',
+      componentCode: doc.componentCode,
+      digitizedCode,
+      kind: 'digitized-copy',
+      language: 'vi-VN',
+    },
   }).catch((err: unknown) => {
     // A label with no key behind it on the token: the same "ask the administrator" as no label at all.
     if (isAppError(err) && err.code === 'TOKEN_NOT_FOUND' && err.details?.key === label) {

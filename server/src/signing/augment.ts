@@ -29,11 +29,11 @@ import {
 } from './incremental';
 import { memo, parseCertificate, x509Certificate } from './parsed';
 import {
-  CLOCK_SKEW_MS,
   checkCrl,
   checkOcspResponse,
-  fetchRevocation,
+  fetchRevocationReusing,
   type RevocationStatus,
+  speaksFor,
 } from './revocation';
 import {
   readTimestampToken,
@@ -50,6 +50,8 @@ export type LongTermConfig = {
   revocationTimeoutMs?: number;
   /** Certificates to complete chains with (trust roots, the TSA's CA) beside those in the file. */
   extraCertificates?: Uint8Array[];
+  /** How long an OCSP answer or CRL fetched for one signature serves the next ones (revocation.ts). */
+  revocationReuseMs?: number;
 };
 
 // Room for the timestamp token beside the document's own /Contents (TSA certificate and a chain).
@@ -78,10 +80,35 @@ const cmsParts = memo((cms: Uint8Array) => {
   return { signedData, certificates, signerInfo: signedData.signerInfos[0] };
 }, 500);
 
-const isSelfSigned = (der: Uint8Array) => {
-  const cert = new X509Certificate(der);
+const isSelfSigned = memo((der: Uint8Array) => {
+  const cert = x509Certificate(der);
   return cert.subject === cert.issuer && cert.verify(cert.publicKey);
+});
+
+/** The same certificate met in several places (DSS, each CMS, each token) is looked at once. */
+const distinct = (items: Uint8Array[]) => {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = sha256(item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 };
+
+/** The certificates an OCSP answer carries (its responder's), once per answer. */
+const ocspCertificates = memo((ocsp: Uint8Array) => {
+  try {
+    const response = pkijs.OCSPResponse.fromBER(new Uint8Array(ocsp));
+    const basic = pkijs.BasicOCSPResponse.fromBER(
+      new Uint8Array(response.responseBytes?.response.valueBlock.valueHexView ?? new Uint8Array()),
+    );
+    return (basic.certs ?? []).map((c) => new Uint8Array(c.toSchema().toBER(false)));
+  } catch {
+    // Checked already when fetched.
+    return [];
+  }
+}, 500);
 
 const hasOcspNoCheck = (der: Uint8Array) =>
   parseCertificate(der).extensions?.some((e) => e.extnID === '1.3.6.1.5.5.7.48.1.5') ?? false;
@@ -145,7 +172,7 @@ const collect = async (
 ): Promise<Collected> => {
   const existing = readDssEntries(doc);
   const signatures = findSignatures(bytes);
-  const pool = [
+  const pool = distinct([
     ...existing.certs.map((c) => c.bytes),
     ...(config.extraCertificates ?? []),
     ...signatures.flatMap((s) => {
@@ -161,15 +188,13 @@ const collect = async (
         return [];
       }
     }),
-  ];
+  ]);
   const out: Collected = { certs: [], ocsps: [], crls: [], vri: new Map(), missing: [] };
   const answered = new Map<string, { ocsps: Uint8Array[]; crls: Uint8Array[] }>();
   // Data already in the DSS serves when it was issued after the time it has to speak for (the timestamp's).
   const alreadyCovered = (cert: Uint8Array, issuer: Uint8Array, time: Date) => {
     const fresh = (status: RevocationStatus | undefined) =>
-      status !== undefined &&
-      status.status !== 'unknown' &&
-      (status.status === 'revoked' || status.thisUpdate.getTime() >= time.getTime() - CLOCK_SKEW_MS);
+      status !== undefined && (status.status === 'revoked' || speaksFor(status, time));
     const ocsps = existing.ocsps.filter((o) =>
       fresh(checkOcspResponse(o.bytes, cert, issuer, { embedded: true }).status),
     );
@@ -194,7 +219,10 @@ const collect = async (
         // What was fetched in this run is fresh for any earlier time; what the DSS had, only for its own.
         let found = alreadyCovered(cert, issuer, time ?? now) ?? answered.get(key);
         if (!found) {
-          const fetched = await fetchRevocation(cert, issuer, config.revocationTimeoutMs ?? 5_000);
+          const fetched = await fetchRevocationReusing(cert, issuer, time ?? now, {
+            timeoutMs: config.revocationTimeoutMs ?? 5_000,
+            ...(config.revocationReuseMs === undefined ? {} : { reuseMs: config.revocationReuseMs }),
+          });
           const sources = fetched.checked.flatMap((s) => (s.status === 'unknown' ? [] : [s.source]));
           found = {
             ocsps: sources.filter((s) => s.kind === 'ocsp').map((s) => s.der),
@@ -209,17 +237,7 @@ const collect = async (
           out.ocsps.push(...found.ocsps);
           out.crls.push(...found.crls);
           // The responder that signed the OCSP answer has to be in the DSS too.
-          for (const ocsp of found.ocsps) {
-            try {
-              const response = pkijs.OCSPResponse.fromBER(new Uint8Array(ocsp));
-              const basic = pkijs.BasicOCSPResponse.fromBER(
-                new Uint8Array(response.responseBytes?.response.valueBlock.valueHexView ?? new Uint8Array()),
-              );
-              for (const c of basic.certs ?? []) out.certs.push(new Uint8Array(c.toSchema().toBER(false)));
-            } catch {
-              // Checked already when fetched.
-            }
-          }
+          for (const ocsp of found.ocsps) out.certs.push(...ocspCertificates(ocsp));
         }
         entry.ocsps.push(...found.ocsps);
         entry.crls.push(...found.crls);
@@ -235,7 +253,13 @@ const collect = async (
  * Adds (or extends) the DSS in an incremental update with the validation data of every signature and
  * timestamp in the file. Returns the file unchanged when there is nothing new to add.
  */
-export const addValidationData = async (bytes: Uint8Array, config: LongTermConfig, now = new Date()) => {
+export const addValidationData = async (
+  bytes: Uint8Array,
+  config: LongTermConfig,
+  now = new Date(),
+  /** Write an update for a missing /VRI entry alone (optional in PAdES; no validator here needs one). */
+  vriAlone = true,
+) => {
   const doc = await load(bytes);
   const collected = await collect(bytes, doc, config, now);
   const existing = readDssEntries(doc);
@@ -264,7 +288,10 @@ export const addValidationData = async (bytes: Uint8Array, config: LongTermConfi
   const certs = section(existing.certs, collected.certs);
   const ocsps = section(existing.ocsps, collected.ocsps);
   const crls = section(existing.crls, collected.crls);
-  if (objects.length === 0 && [...collected.vri.keys()].every((k) => existing.vri?.has(PDFName.of(k)))) {
+  if (
+    objects.length === 0 &&
+    (!vriAlone || [...collected.vri.keys()].every((k) => existing.vri?.has(PDFName.of(k))))
+  ) {
     return { bytes, missing: collected.missing };
   }
   const refList = (items: Uint8Array[]) =>
@@ -392,7 +419,9 @@ export const augmentToLta = async (
 ): Promise<AugmentResult> => {
   const first = await addValidationData(bytes, config, now);
   const stamped = await addDocumentTimestamp(first.bytes, config.tsa);
-  const second = await addValidationData(stamped, config, now);
+  // The document timestamp's TSA is usually the signature timestamp's, whose chain and revocation data the
+  // first DSS already holds (and which speak for the moments later): then no third update is written.
+  const second = await addValidationData(stamped, config, now, false);
   const missing = [...first.missing, ...second.missing];
   return { bytes: second.bytes, level: missing.length === 0 ? 'B-LTA' : 'B-T', missing };
 };

@@ -13,6 +13,7 @@ import {
 } from 'pdf-lib';
 import { augmentToLta } from './augment';
 import { buildCadesSignature } from './cms';
+import { type ArchivalMeta, makeArchival } from './pdfa';
 import type { Signer } from './signer';
 import { addSignatureTimestamp, requestTimestamp, signatureValueOf } from './timestamp';
 
@@ -26,6 +27,11 @@ export type SignPdfOptions = {
   signingTime?: Date;
   /** The PIN the clerk typed, when the token's PIN is not configured. */
   pin?: string;
+  /**
+   * Archival form (PDF/A-2b with this metadata, pdfa.ts) made before the placeholder, so the signature covers
+   * it. Only for a file with no signature yet: a counter-signature cannot change what was signed.
+   */
+  archival?: ArchivalMeta;
 };
 
 // Hex digits reserved for the CMS: room for a signer certificate and a two-level chain of RSA-4096 CAs.
@@ -149,6 +155,7 @@ const certify = (doc: PDFDocument) => {
 export const signPdfDocument = async (doc: PDFDocument, signer: Signer, options: SignPdfOptions) => {
   if (doc.getPageCount() === 0) throw appError('PDF_INVALID', { reason: 'no pages' });
   const [certificate, chain] = await Promise.all([signer.certificate(), signer.chain()]);
+  if (options.archival) await makeArchival(doc, options.archival);
   pdflibAddPlaceholder({
     pdfDoc: doc,
     reason: pdfLiteralText(options.reason),

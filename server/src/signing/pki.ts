@@ -267,7 +267,39 @@ const base64url = (bytes: Buffer) => bytes.toString('base64url');
 
 const keyId = (label: string) => createHash('sha256').update(label).digest().subarray(0, 8);
 
+/** Named curves a clerk's key may be on (P-256, P-384), by their DER-encoded OID as CKA_EC_PARAMS holds it. */
+export const EC_CURVES = {
+  'ec-p256': { oid: '1.2.840.10045.3.1.7', params: Buffer.from('06082a8648ce3d030107', 'hex') },
+  'ec-p384': { oid: '1.3.132.0.34', params: Buffer.from('06052b81040022', 'hex') },
+} as const;
+
+export type KeyType = 'rsa-2048' | keyof typeof EC_CURVES;
+
 const publicKeySpki = (ctx: TokenContext, publicKey: Buffer): Uint8Array => {
+  const [type] = ctx.p.C_GetAttributeValue(ctx.session, publicKey, [{ type: pkcs11js.CKA_KEY_TYPE }]);
+  if (type?.value && type.value.length >= 4 && type.value.readUInt32LE(0) === pkcs11js.CKK_EC) {
+    const [params, point] = ctx.p.C_GetAttributeValue(ctx.session, publicKey, [
+      { type: pkcs11js.CKA_EC_PARAMS },
+      { type: pkcs11js.CKA_EC_POINT },
+    ]);
+    if (!params?.value || !point?.value) throw new Error('token returned no EC public key');
+    // CKA_EC_POINT is the uncompressed point wrapped in a DER OCTET STRING (PKCS#11 v2.40 §2.3.3).
+    const octets = asn1js.fromBER(new Uint8Array(point.value)).result;
+    const raw =
+      octets instanceof asn1js.OctetString ? octets.valueBlock.valueHexView : new Uint8Array(point.value);
+    const spki = new asn1js.Sequence({
+      value: [
+        new asn1js.Sequence({
+          value: [
+            new asn1js.ObjectIdentifier({ value: '1.2.840.10045.2.1' }),
+            asn1js.fromBER(new Uint8Array(params.value)).result,
+          ],
+        }),
+        new asn1js.BitString({ valueHex: raw }),
+      ],
+    });
+    return new Uint8Array(spki.toBER(false));
+  }
   const [modulus, exponent] = ctx.p.C_GetAttributeValue(ctx.session, publicKey, [
     { type: pkcs11js.CKA_MODULUS },
     { type: pkcs11js.CKA_PUBLIC_EXPONENT },
@@ -278,33 +310,43 @@ const publicKeySpki = (ctx: TokenContext, publicKey: Buffer): Uint8Array => {
 };
 
 /**
- * The clerk's RSA-2048 key pair, generated on the token: the private key is sensitive and never leaves it.
- * Returns the public key (SPKI DER) of the existing pair when there is one with this label.
+ * The clerk's key pair (RSA-2048 by default, or ECDSA on P-256/P-384), generated on the token: the private key
+ * is sensitive and never leaves it. Returns the public key (SPKI DER) of the existing pair when there is one
+ * with this label.
  */
-export const ensureTokenKeyPair = (ctx: TokenContext, label: string): Uint8Array => {
+export const ensureTokenKeyPair = (
+  ctx: TokenContext,
+  label: string,
+  keyType: KeyType = 'rsa-2048',
+): Uint8Array => {
   const [existing] = findObjects(ctx, [
     { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY },
     { type: pkcs11js.CKA_LABEL, value: label },
   ]);
   if (existing) return publicKeySpki(ctx, existing);
   const id = keyId(label);
+  const ec = keyType === 'rsa-2048' ? undefined : EC_CURVES[keyType];
   const common = [
-    { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_RSA },
+    { type: pkcs11js.CKA_KEY_TYPE, value: ec ? pkcs11js.CKK_EC : pkcs11js.CKK_RSA },
     { type: pkcs11js.CKA_TOKEN, value: true },
     { type: pkcs11js.CKA_LABEL, value: label },
     { type: pkcs11js.CKA_ID, value: id },
   ];
   const keys = ctx.p.C_GenerateKeyPair(
     ctx.session,
-    { mechanism: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN },
+    { mechanism: ec ? pkcs11js.CKM_EC_KEY_PAIR_GEN : pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN },
     [
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY },
       ...common,
       { type: pkcs11js.CKA_VERIFY, value: true },
-      { type: pkcs11js.CKA_ENCRYPT, value: false },
-      { type: pkcs11js.CKA_WRAP, value: false },
-      { type: pkcs11js.CKA_MODULUS_BITS, value: 2048 },
-      { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+      ...(ec
+        ? [{ type: pkcs11js.CKA_EC_PARAMS, value: ec.params }]
+        : [
+            { type: pkcs11js.CKA_ENCRYPT, value: false },
+            { type: pkcs11js.CKA_WRAP, value: false },
+            { type: pkcs11js.CKA_MODULUS_BITS, value: 2048 },
+            { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+          ]),
     ],
     [
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
@@ -313,8 +355,12 @@ export const ensureTokenKeyPair = (ctx: TokenContext, label: string): Uint8Array
       { type: pkcs11js.CKA_SENSITIVE, value: true },
       { type: pkcs11js.CKA_EXTRACTABLE, value: false },
       { type: pkcs11js.CKA_SIGN, value: true },
-      { type: pkcs11js.CKA_DECRYPT, value: false },
-      { type: pkcs11js.CKA_UNWRAP, value: false },
+      ...(ec
+        ? []
+        : [
+            { type: pkcs11js.CKA_DECRYPT, value: false },
+            { type: pkcs11js.CKA_UNWRAP, value: false },
+          ]),
     ],
   );
   return publicKeySpki(ctx, keys.publicKey);
@@ -349,7 +395,13 @@ export const writeTokenCertificate = (
 const spkiOf = (der: Uint8Array) =>
   Buffer.from(pkijs.Certificate.fromBER(new Uint8Array(der)).subjectPublicKeyInfo.toSchema().toBER(false));
 
-export type Clerk = { keyLabel: string; fullName: string; office: string };
+export type Clerk = {
+  keyLabel: string;
+  fullName: string;
+  office: string;
+  /** RSA-2048 unless said otherwise. */
+  keyType?: KeyType;
+};
 
 export const DEV_CLERK: Clerk = {
   keyLabel: 'clerk-thuha',
@@ -439,7 +491,7 @@ export const setupDevPki = async (options: DevPkiOptions): Promise<DevPki> => {
     if (tokenCertificates(ctx, caLabel).length === 0)
       writeTokenCertificate(ctx, caLabel, ca.certificate, true);
     return clerks.map((clerk) => {
-      const spki = ensureTokenKeyPair(ctx, clerk.keyLabel);
+      const spki = ensureTokenKeyPair(ctx, clerk.keyLabel, clerk.keyType);
       const current = tokenCertificates(ctx, clerk.keyLabel).find(
         (der) => spkiOf(der).equals(spki) && chainFrom(der, [ca.certificate]).length === 1,
       );

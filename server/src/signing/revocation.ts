@@ -179,12 +179,8 @@ const verifyWith = (signer: Uint8Array, data: Uint8Array, signature: Uint8Array,
   }
 };
 
-/**
- * Checks an OCSP response about `cert` (issued by `issuer`): a successful basic response, signed by the
- * issuer or by a responder certificate the issuer delegated (id-kp-OCSPSigning), valid when it was produced,
- * with our nonce when `nonce` is given, that names this certificate.
- */
-export const checkOcspResponse = (
+/** `checkOcspResponse` without the cache. */
+const checkOcspResponseOnce = (
   der: Uint8Array,
   cert: Uint8Array,
   issuer: Uint8Array,
@@ -272,8 +268,8 @@ export const checkOcspResponse = (
   return { problem: 'OCSP responder does not know the certificate' };
 };
 
-/** Checks a CRL for `cert`: signed by `issuer` (with cRLSign), naming it as issuer, listing or not the serial. */
-export const checkCrl = (
+/** `checkCrl` without the cache. */
+const checkCrlOnce = (
   der: Uint8Array,
   cert: Uint8Array,
   issuer: Uint8Array,
@@ -304,12 +300,45 @@ export const checkCrl = (
   return { status: { status: 'revoked', revokedAt: entry.revocationDate.value, source, thisUpdate } };
 };
 
+const hashOf = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('base64');
+
+/**
+ * The same answer for the same bytes: a DSS is read again for every signature and every pass (augmenting,
+ * validating), and each check re-parses and re-verifies the response. A nonce check is never cached (the
+ * nonce is new each time).
+ */
+const checkedOnce = <O extends { embedded: boolean }>(
+  check: (der: Uint8Array, cert: Uint8Array, issuer: Uint8Array, options: O) => Checked,
+) => {
+  const cache = new Map<string, Checked>();
+  return (der: Uint8Array, cert: Uint8Array, issuer: Uint8Array, options: O): Checked => {
+    if ('nonce' in options && options.nonce) return check(der, cert, issuer, options);
+    const key = `${hashOf(der)}:${hashOf(cert)}:${hashOf(issuer)}:${options.embedded}`;
+    let value = cache.get(key);
+    if (!value) {
+      value = check(der, cert, issuer, options);
+      if (cache.size >= 5_000) cache.delete(cache.keys().next().value as string);
+      cache.set(key, value);
+    }
+    return value;
+  };
+};
+
+/**
+ * Checks an OCSP response about `cert` (issued by `issuer`): a successful basic response, signed by the
+ * issuer or by a responder certificate the issuer delegated (id-kp-OCSPSigning), valid when it was produced,
+ * with our nonce when `nonce` is given, that names this certificate.
+ */
+export const checkOcspResponse = checkedOnce(checkOcspResponseOnce);
+/** Checks a CRL for `cert`: signed by `issuer` (with cRLSign), naming it as issuer, listing or not the serial. */
+export const checkCrl = checkedOnce(checkCrlOnce);
+
 /**
  * Whether a checked status speaks for time `at`: a revocation at or before `at` does; otherwise the data
  * must have been issued after `at` (so a revocation before `at` would show), or cover `at` within its
  * thisUpdate..nextUpdate window.
  */
-const speaksFor = (status: RevocationStatus, at: Date) => {
+export const speaksFor = (status: RevocationStatus, at: Date) => {
   if (status.status === 'unknown') return false;
   if (status.status === 'revoked' && status.revokedAt <= at) return true;
   if (status.thisUpdate.getTime() >= at.getTime() - CLOCK_SKEW_MS) return true;
@@ -386,6 +415,37 @@ export const fetchRevocation = async (
     }
   }
   return { checked, problems, reached };
+};
+
+/** How long a fetched answer is reused for further signatures (within its own validity), by default. */
+export const REVOCATION_REUSE_MS = 5 * 60_000;
+
+const recentAnswers = new Map<string, { checked: RevocationStatus[]; fetchedAt: number }>();
+
+/**
+ * `fetchRevocation` for collecting validation data when signing: an answer fetched for the same certificate
+ * and issuer less than `reuseMs` ago is used again when it speaks for `at` (issued after it, or valid at it:
+ * the rule the validator applies). The issuing CA's and the TSA's certificates are the same for every
+ * signature, and a clerk signs many documents in a row; the responder is asked once for them all.
+ */
+export const fetchRevocationReusing = async (
+  cert: Uint8Array,
+  issuer: Uint8Array,
+  at: Date,
+  options: { timeoutMs?: number; reuseMs?: number } = {},
+) => {
+  const key = `${hashOf(cert)}:${hashOf(issuer)}`;
+  const kept = recentAnswers.get(key);
+  const reuseMs = options.reuseMs ?? REVOCATION_REUSE_MS;
+  if (kept && Date.now() - kept.fetchedAt <= reuseMs && kept.checked.some((s) => speaksFor(s, at))) {
+    return { checked: kept.checked, problems: [] as string[], reached: true, reused: true };
+  }
+  const fetched = await fetchRevocation(cert, issuer, options.timeoutMs);
+  if (reuseMs > 0 && fetched.checked.some((s) => s.status !== 'unknown')) {
+    if (recentAnswers.size >= 2_000) recentAnswers.delete(recentAnswers.keys().next().value as string);
+    recentAnswers.set(key, { checked: fetched.checked, fetchedAt: Date.now() });
+  }
+  return { ...fetched, reused: false };
 };
 
 /**

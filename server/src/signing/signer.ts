@@ -75,6 +75,12 @@ export const signingEnvSchema = z.object({
   /** Longest wait for an OCSP responder or CRL point while collecting validation data. */
   REVOCATION_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   /**
+   * How long an OCSP answer or CRL fetched while signing serves the following signatures (the issuing CA's
+   * and the TSA's certificates are the same for all; 0 asks the responder every time). Never beyond the
+   * answer's own validity.
+   */
+  REVOCATION_REUSE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(300),
+  /**
    * Without TSA_URL in production: `refuse` to start signing (the default) or `warn` and sign baseline B,
    * whose signatures cannot be checked once the clerk's certificate expires.
    */
@@ -92,6 +98,7 @@ export const longTermConfig = (env: z.output<typeof signingEnvSchema>): LongTerm
           ...(env.TSA_BEARER ? { bearer: env.TSA_BEARER } : {}),
         },
         revocationTimeoutMs: env.REVOCATION_TIMEOUT_MS,
+        revocationReuseMs: env.REVOCATION_REUSE_SECONDS * 1000,
       }
     : undefined;
 

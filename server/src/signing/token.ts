@@ -2,6 +2,7 @@ import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { appError } from '@postdesk/shared';
 import { isTokenRemoval, pkcs11ReturnName, tokenError } from './errors';
+import { x509Certificate } from './parsed';
 
 type Pkcs11Module = typeof import('pkcs11js');
 type Pkcs11 = InstanceType<Pkcs11Module['PKCS11']>;
@@ -334,14 +335,55 @@ export const tokenCertificates = (ctx: TokenContext, label?: string): Uint8Array
     ...(label === undefined ? [] : [{ type: pkcs11js.CKA_LABEL, value: label }]),
   ]).map((handle) => readValue(ctx, handle));
 
+const issuedPairs = new Map<string, boolean>();
+/** Whether `issuer`'s key signed `subject`: one signature check per pair and process. */
+const signedBy = (subject: X509Certificate, issuer: X509Certificate) => {
+  const key = `${subject.fingerprint256}>${issuer.fingerprint256}`;
+  let value = issuedPairs.get(key);
+  if (value === undefined) {
+    value = subject.verify(issuer.publicKey);
+    if (issuedPairs.size >= 5_000) issuedPairs.delete(issuedPairs.keys().next().value as string);
+    issuedPairs.set(key, value);
+  }
+  return value;
+};
+
+/**
+ * How a certificate's key signs: RSA PKCS#1 v1.5 with SHA-256, or ECDSA with the hash that matches the curve
+ * (SHA-256 on P-256, SHA-384 on P-384, as RFC 5480 §4 pairs them).
+ */
+export const signatureScheme = (
+  certificate: Uint8Array,
+): { kind: 'rsa'; hash: 'sha256' } | { kind: 'ecdsa'; hash: 'sha256' | 'sha384' } => {
+  const key = x509Certificate(certificate).publicKey;
+  if (key.asymmetricKeyType !== 'ec') return { kind: 'rsa', hash: 'sha256' };
+  return { kind: 'ecdsa', hash: key.asymmetricKeyDetails?.namedCurve === 'secp384r1' ? 'sha384' : 'sha256' };
+};
+
+/** ECDSA-Sig-Value (SEQUENCE of two INTEGERs) from the raw r‖s a PKCS#11 token or a CSC service returns. */
+export const ecdsaDer = (raw: Uint8Array): Uint8Array => {
+  const half = raw.length / 2;
+  const integer = (bytes: Uint8Array) => {
+    let start = 0;
+    while (start < bytes.length - 1 && bytes[start] === 0) start += 1;
+    const trimmed = bytes.subarray(start);
+    // A leading 1 bit would read as negative: DER puts a zero byte before it.
+    const body = (trimmed[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : Buffer.from(trimmed);
+    return Buffer.concat([Buffer.from([0x02, body.length]), body]);
+  };
+  const content = Buffer.concat([integer(raw.subarray(0, half)), integer(raw.subarray(half))]);
+  const length = content.length < 0x80 ? Buffer.from([content.length]) : Buffer.from([0x81, content.length]);
+  return new Uint8Array(Buffer.concat([Buffer.from([0x30]), length, content]));
+};
+
 /** The issuers of `leaf` among `pool`, nearest first, stopping at a self-signed certificate. */
 export const chainFrom = (leaf: Uint8Array, pool: Uint8Array[]): Uint8Array[] => {
-  const parsed = pool.map((der) => ({ der, x509: new X509Certificate(der) }));
+  const parsed = pool.map((der) => ({ der, x509: x509Certificate(der) }));
   const chain: Uint8Array[] = [];
-  let current = new X509Certificate(leaf);
+  let current = x509Certificate(leaf);
   while (chain.length < 8 && current.subject !== current.issuer) {
     const subject = current;
-    const issuer = parsed.find((c) => subject.checkIssued(c.x509) && subject.verify(c.x509.publicKey));
+    const issuer = parsed.find((c) => subject.checkIssued(c.x509) && signedBy(subject, c.x509));
     if (!issuer) break;
     chain.push(issuer.der);
     current = issuer.x509;
@@ -399,16 +441,27 @@ export const openTokenKey = (config: TokenKeyConfig): TokenKey => {
   return {
     certificate: async () => (await loadCerts()).certificate,
     chain: async () => (await loadCerts()).chain,
-    sign: (data, options = {}) =>
-      withToken(
+    // The certificate says which mechanism the key takes; it is read (once) before the signing operation
+    // queues on the token, since reading it queues there too.
+    sign: async (data, options = {}) => {
+      const scheme = signatureScheme((await loadCerts()).certificate);
+      return withToken(
         config,
         async (ctx) => {
-          ctx.p.C_SignInit(ctx.session, { mechanism: pkcs11js.CKM_SHA256_RSA_PKCS }, keyHandle(ctx));
-          const signature = await ctx.p.C_SignAsync(ctx.session, Buffer.from(data), Buffer.alloc(1024));
-          return new Uint8Array(signature);
+          if (scheme.kind === 'rsa') {
+            ctx.p.C_SignInit(ctx.session, { mechanism: pkcs11js.CKM_SHA256_RSA_PKCS }, keyHandle(ctx));
+            const signature = await ctx.p.C_SignAsync(ctx.session, Buffer.from(data), Buffer.alloc(1024));
+            return new Uint8Array(signature);
+          }
+          // CKM_ECDSA signs a digest made here and answers r‖s, each the curve's size; CMS wants DER.
+          const digest = createHash(scheme.hash).update(data).digest();
+          ctx.p.C_SignInit(ctx.session, { mechanism: pkcs11js.CKM_ECDSA }, keyHandle(ctx));
+          const raw = await ctx.p.C_SignAsync(ctx.session, digest, Buffer.alloc(2 * 66));
+          return ecdsaDer(new Uint8Array(raw));
         },
         options,
-      ),
+      );
+    },
   };
 };
 

@@ -313,6 +313,30 @@ export const SIGNATURE_ALGORITHMS: Record<string, string | null> = {
   '1.2.840.10045.4.3.4': 'sha512',
 };
 
+export const RSASSA_PSS_OID = '1.2.840.113549.1.1.10';
+
+/**
+ * RSASSA-PSS parameters (RFC 4055 §3.1) as node:crypto takes them: the hash (SHA-1 when absent, refused by the
+ * policy) and the salt length (20 when absent). MGF1 must use the same hash; anything else is not supported.
+ */
+export const pssParameters = (
+  params: unknown,
+): { hash: string; saltLength: number } | { problem: string } => {
+  try {
+    const parsed = new pkijs.RSASSAPSSParams({ schema: params as asn1js.Sequence });
+    const hash = DIGESTS[parsed.hashAlgorithm.algorithmId];
+    if (!hash) return { problem: `PSS hash ${parsed.hashAlgorithm.algorithmId}` };
+    const mgfHash = parsed.maskGenAlgorithm.algorithmParams
+      ? new pkijs.AlgorithmIdentifier({ schema: parsed.maskGenAlgorithm.algorithmParams }).algorithmId
+      : '1.3.14.3.2.26';
+    if (parsed.maskGenAlgorithm.algorithmId !== '1.2.840.113549.1.1.8' || DIGESTS[mgfHash] !== hash)
+      return { problem: 'PSS mask generation other than MGF1 with the same hash' };
+    return { hash, saltLength: parsed.saltLength };
+  } catch {
+    return { problem: 'unreadable PSS parameters' };
+  }
+};
+
 const ACCEPTED_CURVES = new Set(['prime256v1', 'secp384r1']);
 
 /**
@@ -322,13 +346,17 @@ const ACCEPTED_CURVES = new Set(['prime256v1', 'secp384r1']);
 export const algorithmProblems = (opts: {
   digestOid: string;
   signatureOid: string;
+  /** The signature algorithm's parameters (RSASSA-PSS carries its hash there). */
+  signatureParams?: unknown;
   signerCertificate: Uint8Array;
   path: Uint8Array[];
 }): string[] => {
   const problems: string[] = [];
   const digest = DIGESTS[opts.digestOid];
   if (digest === 'sha1') problems.push('SHA-1 message digest');
-  const sigHash = SIGNATURE_ALGORITHMS[opts.signatureOid];
+  const pss = opts.signatureOid === RSASSA_PSS_OID ? pssParameters(opts.signatureParams) : undefined;
+  const sigHash = pss ? ('hash' in pss ? pss.hash : undefined) : SIGNATURE_ALGORITHMS[opts.signatureOid];
+  if (pss && 'problem' in pss) problems.push(pss.problem);
   if (sigHash === 'sha1') problems.push('SHA-1 signature algorithm');
   const keyProblem = publicKeyProblem(opts.signerCertificate);
   if (keyProblem) problems.push(keyProblem);

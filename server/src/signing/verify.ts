@@ -2,7 +2,7 @@
 // says, at a validation time PostDesk can prove (a trusted signature timestamp's genTime, otherwise now,
 // never the time the signer's computer wrote into the PDF), and against what happened to the file after it
 // (revisions.ts). The verdict is TOTAL-PASSED only when every check passes.
-import { createHash, verify as cryptoVerify, X509Certificate } from 'node:crypto';
+import { constants, createHash, verify as cryptoVerify, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { appError } from '@postdesk/shared';
 import * as asn1js from 'asn1js';
@@ -37,6 +37,8 @@ import {
   type RevocationChecker,
   type RevocationOutcome,
   revocationEndpoints,
+  pssParameters,
+  RSASSA_PSS_OID,
   SIGNATURE_ALGORITHMS,
   SUB_INDICATION_TEXT,
   type SubIndication,
@@ -168,12 +170,18 @@ const signerCertificate = (signerInfo: pkijs.SignerInfo, pool: Uint8Array[]) => 
 const checkSignerInfo = (signerInfo: pkijs.SignerInfo, content: Uint8Array, certificate: Uint8Array) => {
   const hashName = DIGESTS[signerInfo.digestAlgorithm.algorithmId];
   const sigAlg = signerInfo.signatureAlgorithm.algorithmId;
-  if (!hashName || !(sigAlg in SIGNATURE_ALGORITHMS))
+  const pss =
+    sigAlg === RSASSA_PSS_OID ? pssParameters(signerInfo.signatureAlgorithm.algorithmParams) : undefined;
+  if (!hashName || !(sigAlg in SIGNATURE_ALGORITHMS || (pss && 'hash' in pss)))
     return { digestMatches: false, signatureOk: false, supported: false };
   const publicKey = x509Of(certificate).publicKey;
   const signature = signerInfo.signature.valueBlock.valueHexView;
   const safeVerify = (alg: string, data: Uint8Array) => {
     try {
+      if (pss && 'hash' in pss) {
+        const key = { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength };
+        return cryptoVerify(pss.hash, data, key, signature);
+      }
       return cryptoVerify(alg, data, publicKey, signature);
     } catch {
       return false;
@@ -608,6 +616,7 @@ const verifyOne = async (
   const problems = algorithmProblems({
     digestOid: signerInfo.digestAlgorithm.algorithmId,
     signatureOid: signerInfo.signatureAlgorithm.algorithmId,
+    signatureParams: signerInfo.signatureAlgorithm.algorithmParams,
     signerCertificate: signer,
     path: path.path,
   });
