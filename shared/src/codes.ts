@@ -64,7 +64,10 @@ export type DossierCode = {
 };
 
 const DOSSIER_CODE = /^(.+)-(\d{2})(\d{2})(\d{2})-(\d{4})$/;
-const MAX_DAILY_SEQ = 9999;
+/** A code has four digits for the day's number (TT 01/2018/TT-VPCP Art. 19). */
+export const MAX_DAILY_SEQ = 9999;
+/** From this number on, the desk is told how many of the day's numbers are left. */
+export const DAILY_SEQ_WARNING = 9000;
 
 const isRealDate = (y: number, m: number, d: number) => {
   const date = new Date(Date.UTC(y, m - 1, d));

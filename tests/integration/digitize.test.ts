@@ -166,7 +166,9 @@ describe('digitizing a received dossier at the desk', () => {
       expect(bytes).toContain('<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>');
       expect(bytes).toContain(`<postdesk:DossierCode>${result.code}</postdesk:DossierCode>`);
       expect(bytes).toContain(`<postdesk:ComponentCode>${component.code}</postdesk:ComponentCode>`);
-      expect(bytes).toMatch(new RegExp(`<postdesk:DigitizedCode>${owner}\\.3\\.000333\\.${component.code}\\.\\d{2}<`));
+      expect(bytes).toMatch(
+        new RegExp(`<postdesk:DigitizedCode>${owner}\\.3\\.000333\\.${component.code}\\.\\d{2}<`),
+      );
       expect(bytes).toContain('/S /GTS_PDFA1');
     }
     expect((await clerk.digitize.complete({ dossierId: result.dossierId })).state).toBe('digitized');

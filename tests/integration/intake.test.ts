@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isWorkingDay, HOLIDAY_TABLES } from '@postdesk/shared';
+import { isWorkingDay, HOLIDAY_TABLES, vietnamDate } from '@postdesk/shared';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,8 +7,10 @@ import {
   applicants,
   documents,
   dossierEvents,
+  dossierCounters,
   dossiers,
   memberships,
+  offices,
   outbox,
   users,
 } from '../../server/src/db/schema';
@@ -310,5 +312,54 @@ describe('the desk’s day and advice', () => {
     await expect(clerk.intake.advise({ procedureCode: '9.999999' })).rejects.toMatchObject({
       cause: { code: 'PROCEDURE_NOT_FOUND' },
     });
+  });
+});
+
+describe("the department's 9,999 numbers a day", () => {
+  it('warns the desk near the end, then refuses with a clear message and gives the number back', async () => {
+    const first = await clerk.intake.submit(
+      intakeFor(lltp, commune, {
+        applicant: { ...intakeFor(lltp, commune).applicant, citizenId: citizenId() },
+      }),
+    );
+    const [department] = await database.db
+      .select({ id: offices.id })
+      .from(offices)
+      .where(eq(offices.code, first.receivingDepartment!.code));
+    const day = vietnamDate(new Date());
+    const setLast = (last: number) =>
+      database.db.execute(
+        sql`update dossier_counters set last = ${last} where agency_id = ${department!.id} and day = ${day}`,
+      );
+
+    await setLast(8998);
+    const near = await clerk.intake.submit(
+      intakeFor(lltp, commune, {
+        applicant: { ...intakeFor(lltp, commune).applicant, citizenId: citizenId() },
+      }),
+    );
+    expect(near.code).toMatch(/-8999$/);
+    expect(near.numbersLeft).toBeNull();
+    const warned = await clerk.intake.submit(
+      intakeFor(lltp, commune, {
+        applicant: { ...intakeFor(lltp, commune).applicant, citizenId: citizenId() },
+      }),
+    );
+    expect(warned.code).toMatch(/-9000$/);
+    expect(warned.numbersLeft).toBe(999);
+
+    await setLast(9999);
+    const input = intakeFor(lltp, commune, {
+      applicant: { ...intakeFor(lltp, commune).applicant, citizenId: citizenId() },
+    });
+    await expect(clerk.intake.submit(input)).rejects.toMatchObject({
+      cause: { code: 'DAILY_SEQUENCE_FULL' },
+    });
+    expect(await dossiersWithKey(input.clientKey)).toEqual([]);
+    const [counter] = await database.db
+      .select({ last: dossierCounters.last })
+      .from(dossierCounters)
+      .where(and(eq(dossierCounters.agencyId, department!.id), eq(dossierCounters.day, day)));
+    expect(counter!.last).toBe(9999);
   });
 });

@@ -224,6 +224,8 @@ const coreVi = {
   'result.total': 'Tổng thu',
   'result.forms': 'Biểu mẫu (mở trong thẻ mới để in)',
   'result.replayed': 'Yêu cầu này đã được ghi nhận trước đó; đây là kết quả đã có, không tạo hồ sơ mới.',
+  'result.numbersLeft':
+    'Bộ phận một cửa này chỉ còn {left} số hồ sơ trong hôm nay (tối đa 9.999 số mỗi ngày). Báo trưởng bưu cục để chuyển bớt hồ sơ sang bộ phận khác mà quầy phục vụ.',
   'result.new': 'Hồ sơ mới',
   'formName.mau01': 'Mẫu 01 — Giấy tiếp nhận và hẹn trả kết quả',
   'formName.mau02': 'Mẫu 02 — Phiếu yêu cầu bổ sung',
@@ -725,6 +727,8 @@ const coreEn: Record<keyof typeof coreVi, string> = {
   'result.total': 'Total due',
   'result.forms': 'Forms (open in a new tab to print)',
   'result.replayed': 'This request was already recorded; this is its outcome, no new dossier was made.',
+  'result.numbersLeft':
+    'This one-stop department has only {left} dossier numbers left today (at most 9,999 a day). Tell the office head so that some dossiers go to another department the desk serves.',
   'result.new': 'New dossier',
   'formName.mau01': 'Form 01 — Receipt and appointment',
   'formName.mau02': 'Form 02 — Supplement request',

@@ -1,5 +1,7 @@
 import {
   appError,
+  DAILY_SEQ_WARNING,
+  MAX_DAILY_SEQ,
   DEFAULT_OFFICE_HOURS,
   isProvisionalSpan,
   processingDue,
@@ -87,9 +89,9 @@ const findByClientKey = async (db: Db, clientKey: string) => {
 };
 
 /** A retried request finds the dossier the first one made; a key reused at another office is refused. */
-const replay = (db: Db, row: typeof dossiers.$inferSelect, officeId: string) => {
+const replay = async (db: Db, row: typeof dossiers.$inferSelect, officeId: string) => {
   if (row.receivingOfficeId !== officeId) throw appError('IDEMPOTENCY_CONFLICT');
-  return withBills(db, summarize(row, true));
+  return { ...(await withBills(db, summarize(row, true))), numbersLeft: null };
 };
 
 /** Reused documents must be this citizen's own, digitized, and still valid today. */
@@ -316,6 +318,8 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
 
   try {
     let bills: PaymentRow[] = [];
+    /** Set near the end of the department's daily numbers, so the desk can warn before they run out. */
+    let numbersLeft: number | null = null;
     const row = await db.transaction(async (tx) => {
       const t = tx as unknown as Db;
       const applicantValues = {
@@ -405,6 +409,9 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
         officeId,
         year,
       });
+      // Past the fourth digit the code cannot be written: refused, and the rollback gives the number back.
+      if (seq > MAX_DAILY_SEQ) throw appError('DAILY_SEQUENCE_FULL', { department: party.department.code });
+      if (seq >= DAILY_SEQ_WARNING) numbersLeft = MAX_DAILY_SEQ - seq;
       const code = formatDossierCode({ agencyId: party.department.code, date: now, seq });
       const reused = components.filter((c) => c.reusedDocumentId);
       if (reused.length > 0) {
@@ -458,6 +465,7 @@ export const submitIntake = async (db: Db, opts: { input: IntakeInput; actor: In
     return {
       ...summarize(row, false),
       bills: bills.map(billLine),
+      numbersLeft: numbersLeft as number | null,
       decidingAgency: {
         code: deciding.agency.code,
         name: deciding.agency.name,

@@ -17,6 +17,11 @@ export const COMPETENCE_ERRORS = {
     vi: 'Một số dòng phân công không hợp lệ (mã thủ tục, xã/phường, cơ quan hoặc ngày hiệu lực đã qua). Xem các dòng được đánh dấu, sửa rồi nhập lại; chưa dòng nào được lưu.',
     en: 'Some assignment rows are not valid (procedure code, commune, agency, or an effective date in the past). See the marked rows, fix them and import again; nothing was saved.',
   },
+  DAILY_SEQUENCE_FULL: {
+    status: 409,
+    vi: 'Bộ phận một cửa này đã dùng hết 9.999 số hồ sơ của hôm nay (mã hồ sơ chỉ có 4 chữ số cho mỗi ngày). Hồ sơ chưa được tiếp nhận: vui lòng chọn bộ phận khác mà quầy phục vụ, hoặc hẹn công dân nộp vào ngày làm việc tiếp theo.',
+    en: "This one-stop department has used all 9,999 of today's dossier numbers (a code has 4 digits per day). The dossier was not received: please choose another department the desk serves, or ask the citizen to come on the next working day.",
+  },
   DEPARTMENT_NOT_SERVED: {
     status: 403,
     vi: 'Bưu điện này không được giao tiếp nhận hồ sơ thay cho bộ phận một cửa đã chọn. Vui lòng chọn một bộ phận trong danh sách của quầy.',

@@ -351,4 +351,3 @@ export class GranularSearch {
     return false;
   }
 }
-

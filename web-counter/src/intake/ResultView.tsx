@@ -3,7 +3,7 @@ import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { api } from '../api';
 import { describeError, type Problem } from '../errors';
 import { formatDateTime, formatMoney } from '../format';
-import { type MessageKey, t } from '../i18n';
+import { lang, type MessageKey, t } from '../i18n';
 import { FileIcon, PlusIcon, UploadIcon } from '../icons';
 import { ProblemNote } from '../ProblemNote';
 import { handOverBatch } from '../scan/batch';
@@ -195,6 +195,13 @@ export const ResultView = (props: { result: SubmitResult; onNew: () => void }) =
       </div>
       <Show when={props.result.replayed}>
         <p class="hint">{t('result.replayed')}</p>
+      </Show>
+      <Show when={props.result.numbersLeft !== null}>
+        <p class="hint" role="status">
+          {t('result.numbersLeft', {
+            left: (props.result.numbersLeft ?? 0).toLocaleString(lang() === 'vi' ? 'vi-VN' : 'en'),
+          })}
+        </p>
       </Show>
       <BillsAtDesk bills={props.result.bills} />
       <h3 class="field-label">{t('result.forms')}</h3>
