@@ -8,7 +8,6 @@ import {
   dossiers,
   offices,
   outbox,
-  payments,
   users,
 } from '../../server/src/db/schema';
 import { createTestServer } from '../helpers/app';
@@ -167,8 +166,9 @@ describe('home delivery of a result, from the track page', () => {
     const after = await citizen.citizen.track({ code: r.code!, phone: '0905123456' });
     expect(after.actions.askDelivery).toBe(false);
     expect(after.delivery).toMatchObject({ window: 'afternoon' });
-    // The tariff is billed, to pay online from here or to the courier.
+    // The fee billed at the desk and now the tariff, to pay online from here or to the courier.
     expect(after.bills).toEqual([
+      { kind: 'fee', amount: r.fees.total, payPath: expect.stringMatching(/^\/pay\/HD[0-9A-Z]{16}$/) },
       {
         kind: 'postal_tariff',
         amount: after.actions.postalTariff,
@@ -211,19 +211,14 @@ describe('home delivery of a result, from the track page', () => {
         task(others[2]!.dossierId, 3, 'assigned'),
         task(mine.dossierId, 4, 'assigned'),
       ]);
-    await database.db.insert(payments).values({
-      dossierId: mine.dossierId,
-      kind: 'postal_tariff',
-      amount: 26_000,
-      method: 'online',
-      billCode: 'HD0123456789ABCDEFGH',
-    });
     const citizen = await server.callerAs(null);
     const tracked = await citizen.citizen.track({ code: mine.code!, phone: '0905123456' });
     expect(tracked.delivery!.progress).toMatchObject({ stopsBefore: 2, state: 'assigned' });
-    expect(tracked.bills).toEqual([
-      { kind: 'postal_tariff', amount: 26_000, payPath: '/pay/HD0123456789ABCDEFGH' },
-    ]);
+    // The fee and the postage billed at the desk when the dossier was received for delivery by post.
+    expect(tracked.bills).toEqual(
+      mine.bills.map((b) => ({ kind: b.kind, amount: b.amount, payPath: `/pay/${b.billCode}` })),
+    );
+    expect(tracked.bills.map((b) => b.kind)).toEqual(['fee', 'postal_tariff']);
     const text = JSON.stringify(tracked);
     expect(text).not.toMatch(/"lat"|"lng"|elsewhere|courierId|buuta/);
   });

@@ -14,8 +14,8 @@ export const COMPETENCE_ERRORS = {
   },
   COMPETENCE_ROWS_INVALID: {
     status: 400,
-    vi: 'Một số dòng phân công không hợp lệ (mã thủ tục, xã/phường, cơ quan hoặc ngày hiệu lực đã qua). Xem các dòng được đánh dấu, sửa rồi nhập lại; chưa dòng nào được lưu.',
-    en: 'Some assignment rows are not valid (procedure code, commune, agency, or an effective date in the past). See the marked rows, fix them and import again; nothing was saved.',
+    vi: 'Một số dòng phân công không hợp lệ (mã thủ tục, xã/phường, cơ quan hoặc ngày hiệu lực đã qua); chưa dòng nào được lưu. Vui lòng xem các dòng được đánh dấu, sửa rồi nhập lại.',
+    en: 'Some assignment rows are not valid (procedure code, commune, agency, or an effective date in the past); nothing was saved. Please fix the marked rows and import again.',
   },
   DAILY_SEQUENCE_FULL: {
     status: 409,

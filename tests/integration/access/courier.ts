@@ -11,5 +11,7 @@ export const COURIER_ACCESS: Record<string, Access> = {
   'courier.plan': ['supervisor'],
   'courier.acceptPlan': ['supervisor'],
   'courier.replan': ['supervisor'],
+  'courier.setAvailability': ['supervisor'],
+  'courier.goOffline': ['courier'],
   'courier.pickedUp': ['clerk'],
 };
