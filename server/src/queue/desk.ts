@@ -90,7 +90,9 @@ export const callNext = async (db: Db, opts: DeskCall) => {
               case when t.slot_start is not null
                     and ${now}::timestamptz <= t.slot_start + make_interval(mins => ${rules.graceMinutes})
                    then coalesce(array_position(${order}::text[], 'booked_on_time'), 99) else 99 end),
-            t.wait_from, t.number
+            -- Equal waits and numbers (two groups issued in the same instant): the group letter decides, so a
+            -- call never depends on the order PostgreSQL happens to read the rows in.
+            t.wait_from, t.number, t.label
           limit 1
           for update of t skip locked`,
     );
