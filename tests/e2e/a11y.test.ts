@@ -10,7 +10,6 @@ let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let http: Awaited<ReturnType<typeof listen>>;
 let browser: Browser;
 const SHOTS = process.env.E2E_SHOTS ?? '/tmp/postdesk-e2e';
-/** WCAG 2.0–2.2 A and AA, plus axe's best practices (landmarks, one h1), which the desk also keeps. */
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -23,8 +22,6 @@ afterAll(async () => {
   await http?.close();
   await database?.close();
 });
-
-/** What axe finds on the page as it stands, one line per element, so a failure says what to fix. */
 
 /** A context of its own per check: @axe-core/playwright refuses pages of the browser's default context. */
 const newPage = async () => {
